@@ -1,0 +1,19 @@
+import type { AnyStateMachine } from 'xstate';
+import type { Rule } from '../src/kernel/rule.js';
+
+/**
+ * A statechart of the model, as the monitors and the diagram exporters use it.
+ * Every state and transition carries `description` (the rule it encodes) and
+ * `meta.source` (document and section). `rejections` names, for each event, the rule an
+ * observation breaks when the current state does not accept it.
+ */
+export interface MachineSpec<TMachine extends AnyStateMachine = AnyStateMachine> {
+  readonly name: string;
+  readonly machine: TMachine;
+  readonly rejections: Readonly<Record<string, Rule>>;
+}
+
+/** The annotation every state and transition carries: the rule and where it is written. */
+export function rule(description: string, source: string): { description: string; meta: { source: string } } {
+  return { description, meta: { source } };
+}

@@ -1,0 +1,184 @@
+import { KernelRules, PeripheralRules } from '../kernel/kernel-rules.js';
+import type { Task } from '../kernel/task.js';
+import type { World } from '../kernel/world.js';
+
+/**
+ * `tx`: the device consumes what DMA writes to its FIFO (MEM_TO_DEV target, e.g. a UART's
+ * transmit register). `rx`: the device produces data that DMA reads (DEV_TO_MEM source).
+ */
+export type FifoDirection = 'tx' | 'rx';
+
+export interface FifoDeviceOptions {
+  readonly name: string;
+  readonly direction: FifoDirection;
+  /** Register width in bytes (DMA_SLAVE_BUSWIDTH_*). */
+  readonly width: 1 | 2 | 4 | 8;
+  /** FIFO depth in entries of `width` bytes. */
+  readonly depth: number;
+  /** Entries of room (tx) or data (rx) at which the request line asserts; a burst's worth. */
+  readonly watermark?: number;
+  /** Most entries the device moves in one step; the actual number is a scheduler choice. */
+  readonly rate?: number;
+  /** rx: how many bytes the device produces before it falls silent (default: unlimited). */
+  readonly limit?: number;
+  /** Salt of the deterministic receive pattern. */
+  readonly salt?: number;
+}
+
+/** The byte an rx device produces at stream position `index`: deterministic, so every byte can be checked. */
+export function patternByte(salt: number, index: number): number {
+  return (Math.imul(index + 1, 0x9e3779b1) + Math.imul(salt, 0x85ebca6b)) >>> 24;
+}
+
+export function patternBytes(salt: number, from: number, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i++) out[i] = patternByte(salt, from + i);
+  return out;
+}
+
+/**
+ * A peripheral with one FIFO and a request line, the far end of every slave transfer.
+ * A hardware daemon task moves data between the FIFO and the outside world at a rate the
+ * strategy chooses; a stall is simply that task not being scheduled.
+ */
+export class FifoDevice {
+  readonly name: string;
+  readonly direction: FifoDirection;
+  readonly width: number;
+  /** Capacity in bytes. */
+  readonly capacity: number;
+  readonly watermarkBytes: number;
+  readonly rate: number;
+  readonly salt: number;
+  /** The address of the FIFO register, as a slave config's src_addr/dst_addr. */
+  readonly register: number;
+  private readonly ring: Uint8Array;
+  private head = 0;
+  level = 0;
+  /** tx: every byte the device consumed, in order. */
+  private out = new Uint8Array(256);
+  consumed = 0;
+  /** rx: bytes produced so far (the stream position of the next byte). */
+  produced = 0;
+  private readonly limit: number;
+  readonly task: Task;
+
+  constructor(
+    readonly world: World,
+    options: FifoDeviceOptions,
+  ) {
+    this.name = options.name;
+    this.direction = options.direction;
+    this.width = options.width;
+    this.capacity = options.depth * options.width;
+    this.watermarkBytes = (options.watermark ?? Math.max(1, options.depth >> 1)) * options.width;
+    this.rate = options.rate ?? 4;
+    this.salt = options.salt ?? 0;
+    this.limit = options.limit ?? Number.POSITIVE_INFINITY;
+    this.register = 0xfe00_0000 + (world.newId() % 0x10000) * 0x100;
+    this.ring = new Uint8Array(this.capacity);
+    const dev = this;
+    this.task = world.spawnDaemon({
+      name: `dev:${this.name}`,
+      context: 'hardware',
+      pending: () => (this.direction === 'tx' ? this.level > 0 : this.level < this.capacity && this.produced < this.limit),
+      *run() {
+        dev.deviceStep();
+      },
+    });
+  }
+
+  /** The DMA request line: asserted when a burst's worth of room (tx) or data (rx) is there. */
+  get request(): boolean {
+    return this.direction === 'tx'
+      ? this.capacity - this.level >= this.watermarkBytes
+      : this.level >= Math.min(this.watermarkBytes, this.limit - (this.produced - this.level));
+  }
+
+  get space(): number {
+    return this.capacity - this.level;
+  }
+
+  /** DMA writes to the tx FIFO register. */
+  push(data: Uint8Array, who: string): boolean {
+    if (!this.checkAccess(data.length, who, 'tx')) return false;
+    if (data.length > this.space) {
+      this.world.report(
+        KernelRules.fifoOverflow,
+        `${who} writes ${data.length} bytes to ${this.name} with room for ${this.space}`,
+        this.name,
+      );
+      return false;
+    }
+    for (let i = 0; i < data.length; i++) this.ring[(this.head + this.level + i) % this.capacity] = data[i]!;
+    this.level += data.length;
+    return true;
+  }
+
+  /** DMA reads from the rx FIFO register. */
+  pop(length: number, who: string): Uint8Array | null {
+    if (!this.checkAccess(length, who, 'rx')) return null;
+    if (length > this.level) {
+      this.world.report(
+        KernelRules.fifoUnderflow,
+        `${who} reads ${length} bytes from ${this.name} holding ${this.level}`,
+        this.name,
+      );
+      return null;
+    }
+    return this.take(length);
+  }
+
+  /** tx: the bytes the device has consumed so far, in order. */
+  get received(): Uint8Array {
+    return this.out.subarray(0, this.consumed);
+  }
+
+  private checkAccess(length: number, who: string, want: FifoDirection): boolean {
+    if (this.direction !== want) {
+      throw new Error(`${who}: ${this.name} is an ${this.direction} device`);
+    }
+    if (length % this.width !== 0) {
+      this.world.report(
+        PeripheralRules.accessWidth,
+        `${who} moves ${length} bytes through ${this.name}, whose register is ${this.width} bytes wide`,
+        this.name,
+      );
+      return false;
+    }
+    return true;
+  }
+
+  private take(length: number): Uint8Array {
+    const data = new Uint8Array(length);
+    for (let i = 0; i < length; i++) data[i] = this.ring[(this.head + i) % this.capacity]!;
+    this.head = (this.head + length) % this.capacity;
+    this.level -= length;
+    return data;
+  }
+
+  /** One step of the device: drain (tx) or fill (rx) between 1 and `rate` entries. */
+  private deviceStep(): void {
+    const entries = 1 + this.world.choose(`fifo-rate:${this.name}`, this.rate);
+    if (this.direction === 'tx') {
+      const n = Math.min(entries * this.width, this.level);
+      const data = this.take(n);
+      if (this.consumed + n > this.out.length) {
+        const grown = new Uint8Array(Math.max(this.out.length * 2, this.consumed + n));
+        grown.set(this.out.subarray(0, this.consumed));
+        this.out = grown;
+      }
+      this.out.set(data, this.consumed);
+      this.consumed += n;
+      this.world.emit(this.name, 'drain', { bytes: n, level: this.level });
+    } else {
+      const n = Math.min(entries * this.width, this.space, this.limit - this.produced);
+      for (let i = 0; i < n; i++) {
+        this.ring[(this.head + this.level + i) % this.capacity] = patternByte(this.salt, this.produced + i);
+      }
+      this.level += n;
+      this.produced += n;
+      this.world.emit(this.name, 'fill', { bytes: n, level: this.level });
+    }
+  }
+}

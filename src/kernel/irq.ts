@@ -1,0 +1,89 @@
+import { KernelRules } from './kernel-rules.js';
+import { might_sleep } from './preempt.js';
+import type { Task, YieldPoint } from './task.js';
+import { sleepUntil, WaitQueue, wake_up_all } from './waitqueue.js';
+import type { World } from './world.js';
+
+export type IrqReturn = 'IRQ_NONE' | 'IRQ_HANDLED';
+
+/** An interrupt handler: runs in hardirq context; may spin on locks but never sleep. */
+export type IrqHandler = () => Generator<YieldPoint, IrqReturn, void>;
+
+/**
+ * An interrupt line (kernel/irq/). The hardware raises it; the line latches one pending
+ * interrupt (edge-triggered) and its handler task becomes runnable, so interrupt latency is
+ * a scheduling choice like any other. disable_irq masks it and waits for a running handler.
+ */
+export class IrqLine {
+  pending = false;
+  depth = 0;
+  running = false;
+  raised = 0;
+  handled = 0;
+  unhandled = 0;
+  readonly task: Task;
+  readonly wq: WaitQueue;
+
+  constructor(
+    readonly world: World,
+    readonly name: string,
+    handler: IrqHandler,
+  ) {
+    this.wq = new WaitQueue(world, `${name}.sync`);
+    const line = this;
+    this.task = world.spawnDaemon({
+      name,
+      context: 'hardirq',
+      pending: () => this.pending && this.depth === 0,
+      *run() {
+        line.pending = false;
+        line.running = true;
+        world.emit(line.name, 'handler');
+        const ret = yield* handler();
+        if (ret === 'IRQ_HANDLED') line.handled++;
+        else line.unhandled++;
+        world.emit(line.name, 'handler-return', { ret });
+      },
+      onRunEnd: () => {
+        this.running = false;
+        wake_up_all(this.wq);
+      },
+    });
+  }
+
+  /** The device asserts the line. Raising a line already pending coalesces. */
+  raise(): void {
+    this.raised++;
+    this.pending = true;
+    this.world.emit(this.name, 'raise');
+  }
+}
+
+export function request_irq(world: World, name: string, handler: IrqHandler): IrqLine {
+  return new IrqLine(world, name, handler);
+}
+
+/** Wait for a running handler to return (synchronize_irq; may sleep). */
+export function* synchronize_irq(line: IrqLine): Generator<YieldPoint, void, void> {
+  might_sleep(line.world, `synchronize_irq(${line.name})`);
+  if (line.running) yield* sleepUntil(line.wq, () => !line.running, Number.POSITIVE_INFINITY);
+}
+
+export function disable_irq_nosync(line: IrqLine): void {
+  line.depth++;
+  line.world.emit(line.name, 'disable', { depth: line.depth });
+}
+
+export function* disable_irq(line: IrqLine): Generator<YieldPoint, void, void> {
+  disable_irq_nosync(line);
+  yield* synchronize_irq(line);
+}
+
+export function enable_irq(line: IrqLine): void {
+  if (line.depth === 0) {
+    line.world.report(KernelRules.irqEnableUnbalanced, `enable_irq(${line.name}) without disable_irq`, line.name);
+    return;
+  }
+  line.depth--;
+  line.world.emit(line.name, 'enable', { depth: line.depth });
+}

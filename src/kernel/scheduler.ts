@@ -1,0 +1,201 @@
+import { KernelRules } from './kernel-rules.js';
+import type { ChoiceKind, ChoiceRecord, ScheduleView, Strategy } from './strategy.js';
+import { type DaemonSpec, type ExecContext, Task, type TaskBody, type YieldPoint } from './task.js';
+import type { World } from './world.js';
+
+/** How a run ended. Only `quiescent` is a clean end; `cut` is not a success, just unfinished. */
+export type Outcome =
+  | { readonly kind: 'quiescent' }
+  | { readonly kind: 'deadlock'; readonly blocked: readonly { task: string; waitingFor: string }[] }
+  | { readonly kind: 'cut'; readonly steps: number }
+  | { readonly kind: 'violation' };
+
+interface Timer {
+  readonly at: number;
+  readonly seq: number;
+  readonly fire: () => void;
+}
+
+/**
+ * Runs the tasks of one world. At every yield it collects the runnable tasks and, when
+ * there is more than one, asks the strategy which goes next; every other nondeterministic
+ * value goes through `choose`. Both are recorded, so the answers describe the run.
+ */
+export class Scheduler implements ScheduleView {
+  step = 0;
+  time = 0;
+  lastTask = -1;
+  current: Task | null = null;
+  readonly tasks: Task[] = [];
+  readonly choices: ChoiceRecord = { picks: [], arities: [], kinds: [] };
+  stopRequested = false;
+  private timers: Timer[] = [];
+  private timerSeq = 0;
+  private readonly enabled: Task[] = [];
+  private started = false;
+
+  constructor(
+    private readonly world: World,
+    readonly strategy: Strategy,
+    readonly stepBound: number,
+    /** Virtual time one step takes, in nanoseconds. */
+    private readonly quantumNs: number,
+  ) {}
+
+  spawn(name: string, context: ExecContext, body: TaskBody): Task {
+    return this.add(new Task(this.tasks.length, name, context, null, body));
+  }
+
+  spawnDaemon(spec: DaemonSpec): Task {
+    return this.add(new Task(this.tasks.length, spec.name, spec.context, spec, null));
+  }
+
+  private add(task: Task): Task {
+    this.tasks.push(task);
+    this.strategy.onTaskCreated?.(task);
+    return task;
+  }
+
+  /** A nondeterministic value in [0, n), chosen by the strategy and recorded. */
+  choose(kind: ChoiceKind, n: number): number {
+    if (n <= 1) return 0;
+    const pick = this.strategy.pickValue(kind, n, this);
+    this.record(kind, n, pick);
+    return pick;
+  }
+
+  private record(kind: ChoiceKind, n: number, pick: number): void {
+    if (!Number.isInteger(pick) || pick < 0 || pick >= n) {
+      throw new Error(`strategy ${this.strategy.name} answered ${pick} to a choice of ${n} (${kind})`);
+    }
+    this.choices.picks.push(pick);
+    this.choices.arities.push(n);
+    this.choices.kinds.push(kind);
+  }
+
+  /** Run `fire` when virtual time reaches `at` (or when nothing else can run). */
+  addTimer(at: number, fire: () => void): void {
+    const timer = { at, seq: this.timerSeq++, fire };
+    let i = this.timers.length;
+    while (i > 0) {
+      const prev = this.timers[i - 1]!;
+      if (prev.at < at || (prev.at === at && prev.seq < timer.seq)) break;
+      i--;
+    }
+    this.timers.splice(i, 0, timer);
+  }
+
+  block(task: Task, waitingFor: string): void {
+    task.state = 'blocked';
+    task.waitingFor = waitingFor;
+    task.wakeGen++;
+  }
+
+  wake(task: Task): void {
+    if (task.state !== 'blocked') return;
+    task.state = 'ready';
+    task.waitingFor = null;
+  }
+
+  run(): Outcome {
+    if (this.started) throw new Error('a world runs once');
+    this.started = true;
+    const enabled = this.enabled;
+    for (;;) {
+      if (this.stopRequested) return { kind: 'violation' };
+      enabled.length = 0;
+      for (const t of this.tasks) {
+        if (t.state === 'ready' || (t.state === 'idle' && t.spec !== null && t.spec.pending())) enabled.push(t);
+      }
+      if (enabled.length === 0) {
+        if (this.timers.length > 0) {
+          const t = this.timers[0]!;
+          if (t.at > this.time) this.time = t.at;
+          this.fireDueTimers();
+          continue;
+        }
+        return this.finish();
+      }
+      if (this.step >= this.stepBound) return { kind: 'cut', steps: this.step };
+      let index = 0;
+      if (enabled.length > 1) {
+        index = this.strategy.pickTask(enabled, this);
+        this.record('task', enabled.length, index);
+      }
+      this.runStep(enabled[index]!);
+      this.step++;
+      this.time += this.quantumNs;
+      if (this.timers.length > 0) this.fireDueTimers();
+    }
+  }
+
+  private fireDueTimers(): void {
+    while (this.timers.length > 0 && this.timers[0]!.at <= this.time) this.timers.shift()!.fire();
+  }
+
+  private finish(): Outcome {
+    const blocked = this.tasks
+      .filter((t) => t.state === 'blocked')
+      .map((t) => ({ task: t.name, waitingFor: t.waitingFor ?? '?' }));
+    if (blocked.length === 0) return { kind: 'quiescent' };
+    this.world.report(
+      KernelRules.deadlock,
+      `nothing can run and ${blocked.map((b) => `${b.task} waits for ${b.waitingFor}`).join('; ')}`,
+    );
+    return { kind: 'deadlock', blocked };
+  }
+
+  private runStep(task: Task): void {
+    this.current = task;
+    this.lastTask = task.id;
+    let result: IteratorResult<YieldPoint, void>;
+    try {
+      if (task.body === null) {
+        task.body = task.spec!.run();
+        task.state = 'ready';
+      }
+      result = task.body.next();
+    } catch (error) {
+      this.world.report(KernelRules.oops, `${task.name} threw: ${describeError(error)}`);
+      // Like an oopsed kernel thread, the task is gone and keeps whatever it held.
+      task.body = null;
+      task.state = 'done';
+      this.current = null;
+      return;
+    }
+    if (result.done) {
+      this.exitChecks(task);
+      task.body = null;
+      task.next = null;
+      if (task.spec) {
+        task.state = 'idle';
+        task.spec.onRunEnd?.();
+      } else {
+        task.state = 'done';
+      }
+    } else {
+      task.next = result.value;
+    }
+    this.current = null;
+  }
+
+  private exitChecks(task: Task): void {
+    if (task.locksHeld.length > 0) {
+      this.world.report(
+        KernelRules.lockHeldAtExit,
+        `${task.name} returned holding ${task.locksHeld.map((l) => l.name).join(', ')}`,
+      );
+    }
+    if (task.irqOffDepth !== 0 || task.bhOffDepth !== 0) {
+      this.world.report(
+        KernelRules.irqStateAtExit,
+        `${task.name} returned with interrupts off ${task.irqOffDepth}x, bottom halves off ${task.bhOffDepth}x`,
+      );
+    }
+  }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

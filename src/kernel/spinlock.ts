@@ -1,0 +1,169 @@
+import { KernelRules } from './kernel-rules.js';
+import type { Task, YieldPoint } from './task.js';
+import { sleepUntil, WaitQueue, wake_up_all } from './waitqueue.js';
+import type { World } from './world.js';
+
+/** The saved interrupt state spin_lock_irqsave hands back (opaque, as in the kernel). */
+export type IrqFlags = number & { readonly __irqflags: unique symbol };
+
+/**
+ * spinlock_t with owner tracking (CONFIG_DEBUG_SPINLOCK) and a small lockdep: it learns in
+ * which contexts each lock is taken and reports the inconsistent-state deadlocks lockdep
+ * reports. A contended lock blocks the taker (a spinning CPU makes no progress) until the
+ * owner releases it, so lock-order deadlocks end the run as deadlocks.
+ */
+export class Spinlock {
+  owner: Task | null = null;
+  readonly waiters: WaitQueue;
+  // lockdep usage bits for this lock
+  private usedInHardirq = false;
+  private usedHardirqOn = false;
+  private usedInSoftirq = false;
+  private usedSoftirqOn = false;
+  private reported = false;
+
+  constructor(
+    readonly world: World,
+    readonly name: string,
+  ) {
+    this.waiters = new WaitQueue(world, name);
+  }
+
+  /** lockdep's usage tracking; reports once per lock. */
+  noteAcquire(t: Task): void {
+    if (t.context === 'hardirq') this.usedInHardirq = true;
+    else if (!t.irqsDisabled && t.context !== 'hardware') this.usedHardirqOn = true;
+    if (t.context === 'softirq') this.usedInSoftirq = true;
+    else if (t.context === 'process' && !t.bhDisabled) this.usedSoftirqOn = true;
+    if (this.reported) return;
+    if (this.usedInHardirq && this.usedHardirqOn) {
+      this.reported = true;
+      this.world.report(
+        KernelRules.inconsistentIrq,
+        `${this.name} is taken in hardirq context and elsewhere with interrupts enabled (last: ${t.name}/${t.context})`,
+        this.name,
+      );
+    } else if (this.usedInSoftirq && this.usedSoftirqOn) {
+      this.reported = true;
+      this.world.report(
+        KernelRules.inconsistentSoftirq,
+        `${this.name} is taken in softirq context and in process context with bottom halves enabled (last: ${t.name})`,
+        this.name,
+      );
+    }
+  }
+}
+
+export function spin_lock_init(world: World, name: string): Spinlock {
+  return new Spinlock(world, name);
+}
+
+function* acquire(lock: Spinlock, variant: string): Generator<YieldPoint, Task, void> {
+  const world = lock.world;
+  const t = world.current;
+  if (t === null) throw new Error(`${variant}(${lock.name}) outside any task`);
+  // Another CPU may take the lock first: a choice point on the lock.
+  yield { kind: 'preempt', label: variant, obj: lock.name };
+  if (lock.owner === t) {
+    world.report(KernelRules.spinRecursion, `${t.name} takes ${lock.name}, which it already holds`, lock.name);
+  }
+  yield* sleepUntil(lock.waiters, () => lock.owner === null, Number.POSITIVE_INFINITY);
+  lock.owner = t;
+  t.locksHeld.push(lock);
+  world.emit(lock.name, 'lock', { via: variant });
+  return t;
+}
+
+export function* spin_lock(lock: Spinlock): Generator<YieldPoint, void, void> {
+  const t = yield* acquire(lock, 'spin_lock');
+  lock.noteAcquire(t);
+}
+
+export function* spin_lock_bh(lock: Spinlock): Generator<YieldPoint, void, void> {
+  const t = yield* acquire(lock, 'spin_lock_bh');
+  t.bhOffDepth++;
+  lock.noteAcquire(t);
+}
+
+export function* spin_lock_irq(lock: Spinlock): Generator<YieldPoint, void, void> {
+  const t = yield* acquire(lock, 'spin_lock_irq');
+  t.irqOffDepth++;
+  lock.noteAcquire(t);
+}
+
+export function* spin_lock_irqsave(lock: Spinlock): Generator<YieldPoint, IrqFlags, void> {
+  const t = yield* acquire(lock, 'spin_lock_irqsave');
+  const flags = (t.irqsDisabled ? 1 : 0) as IrqFlags;
+  t.irqOffDepth++;
+  lock.noteAcquire(t);
+  return flags;
+}
+
+/** Try once, without a choice point and without waiting (spin_trylock). */
+export function spin_trylock(lock: Spinlock): boolean {
+  const t = lock.world.current;
+  if (t === null || lock.owner !== null) return false;
+  lock.owner = t;
+  t.locksHeld.push(lock);
+  lock.noteAcquire(t);
+  lock.world.emit(lock.name, 'lock', { via: 'spin_trylock' });
+  return true;
+}
+
+function release(lock: Spinlock, variant: string): Task | null {
+  const world = lock.world;
+  const t = world.current;
+  if (lock.owner === null) {
+    world.report(KernelRules.spinNotHeld, `${t?.name ?? 'setup'} releases ${lock.name}, which is not held`, lock.name);
+    return null;
+  }
+  if (lock.owner !== t) {
+    world.report(
+      KernelRules.spinWrongOwner,
+      `${t?.name ?? 'setup'} releases ${lock.name}, held by ${lock.owner.name}`,
+      lock.name,
+    );
+    return null;
+  }
+  const i = t.locksHeld.lastIndexOf(lock);
+  t.locksHeld.splice(i, 1);
+  lock.owner = null;
+  world.emit(lock.name, 'unlock', { via: variant });
+  wake_up_all(lock.waiters);
+  return t;
+}
+
+export function spin_unlock(lock: Spinlock): void {
+  release(lock, 'spin_unlock');
+}
+
+export function spin_unlock_bh(lock: Spinlock): void {
+  const t = release(lock, 'spin_unlock_bh');
+  if (t && t.bhOffDepth > 0) t.bhOffDepth--;
+}
+
+export function spin_unlock_irq(lock: Spinlock): void {
+  const t = release(lock, 'spin_unlock_irq');
+  if (t && t.irqOffDepth > 0) t.irqOffDepth--;
+}
+
+export function spin_unlock_irqrestore(lock: Spinlock, _flags: IrqFlags): void {
+  const t = release(lock, 'spin_unlock_irqrestore');
+  if (t && t.irqOffDepth > 0) t.irqOffDepth--;
+}
+
+/** lockdep_assert_held: the caller must hold `lock`. */
+export function lockdep_assert_held(lock: Spinlock, where: string): boolean {
+  const t = lock.world.current;
+  if (lock.owner !== null && lock.owner === t) return true;
+  lock.world.report(
+    KernelRules.assertHeld,
+    `${where} called by ${t?.name ?? 'setup'} without holding ${lock.name}${lock.owner ? ` (held by ${lock.owner.name})` : ''}`,
+    lock.name,
+  );
+  return false;
+}
+
+export function spin_is_locked(lock: Spinlock): boolean {
+  return lock.owner !== null;
+}

@@ -1,0 +1,95 @@
+import type { Spinlock } from './spinlock.js';
+
+/**
+ * Where code runs. Process context may sleep; softirq (tasklets) and hardirq (interrupt
+ * handlers) are atomic; hardware is the simulated controller and peripherals.
+ */
+export type ExecContext = 'process' | 'softirq' | 'hardirq' | 'hardware';
+
+/**
+ * Why a task yields. `preempt`: another CPU may run here, the task stays runnable.
+ * `block`: the task waits (on a wait queue, a contended lock, a timer) and is not runnable
+ * until woken. `label` and `obj` say what the task does next, which is what partial-order
+ * strategies (POS, sleep sets, DPOR) need to tell racing steps from independent ones.
+ */
+export interface YieldPoint {
+  readonly kind: 'preempt' | 'block';
+  readonly label: string;
+  /** The shared object the task touches next, if any (a lock name, a channel, ...). */
+  readonly obj?: string;
+}
+
+/** A task body: a generator that runs atomically from one yield to the next. */
+export type TaskBody = Generator<YieldPoint, void, void>;
+
+/**
+ * `ready`: runnable. `blocked`: waiting to be woken. `idle`: a daemon (tasklet, interrupt
+ * handler, hardware) between runs, runnable when its `pending()` says so. `done`: finished.
+ */
+export type TaskState = 'ready' | 'blocked' | 'idle' | 'done';
+
+/** What a strategy may see of a task: enough to choose, nothing to change. */
+export interface TaskInfo {
+  readonly id: number;
+  readonly name: string;
+  readonly context: ExecContext;
+  readonly daemon: boolean;
+  /** What the task does when it runs next; `null` for an idle daemon about to start a run. */
+  readonly next: YieldPoint | null;
+}
+
+export interface DaemonSpec {
+  readonly name: string;
+  readonly context: ExecContext;
+  /** Whether an idle daemon has work; asked at every scheduling decision, so keep it cheap. */
+  readonly pending: () => boolean;
+  /** One run of the daemon: a tasklet's function, a handler invocation, a hardware burst. */
+  readonly run: () => TaskBody;
+  /** Called when a run finishes (not when it is abandoned at the end of the world). */
+  readonly onRunEnd?: () => void;
+}
+
+export class Task implements TaskInfo {
+  readonly daemon: boolean;
+  state: TaskState;
+  body: TaskBody | null;
+  next: YieldPoint | null = null;
+  /** What a blocked task waits for, for deadlock reports. */
+  waitingFor: string | null = null;
+  /** Spinlocks held, innermost last. */
+  readonly locksHeld: Spinlock[] = [];
+  /** local_irq_save / spin_lock_irqsave nesting. */
+  irqOffDepth = 0;
+  /** local_bh_disable / spin_lock_bh nesting. */
+  bhOffDepth = 0;
+  /** Wakeup generation, so a stale timer cannot wake a task that already moved on. */
+  wakeGen = 0;
+
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    readonly context: ExecContext,
+    readonly spec: DaemonSpec | null,
+    body: TaskBody | null,
+  ) {
+    this.daemon = spec !== null;
+    this.body = body;
+    this.state = body ? 'ready' : 'idle';
+  }
+
+  /** Sleeping is forbidden: not process context, or a lock held, or interrupts/bottom halves off. */
+  get atomic(): boolean {
+    return this.context !== 'process' || this.locksHeld.length > 0 || this.irqOffDepth > 0 || this.bhOffDepth > 0;
+  }
+
+  get irqsDisabled(): boolean {
+    return this.context === 'hardirq' || this.irqOffDepth > 0;
+  }
+
+  get bhDisabled(): boolean {
+    return this.context === 'softirq' || this.context === 'hardirq' || this.bhOffDepth > 0 || this.irqOffDepth > 0;
+  }
+}
+
+/** Yield points used often enough to share (they are immutable). */
+export const PREEMPT: YieldPoint = Object.freeze({ kind: 'preempt', label: 'preempt' });

@@ -1,0 +1,80 @@
+import { Hash64 } from './hash.js';
+import type { ExecContext } from './task.js';
+
+/** A payload value: plain data only, so a trace renders and hashes the same everywhere. */
+export type TraceValue = string | number | boolean | null | readonly TraceValue[] | TracePayload;
+export interface TracePayload {
+  readonly [key: string]: TraceValue | undefined;
+}
+
+export interface TraceEvent {
+  readonly step: number;
+  /** Virtual time in nanoseconds. */
+  readonly time: number;
+  /** The task that was running, or `-` for the scheduler itself. */
+  readonly task: string;
+  readonly ctx: ExecContext | '-';
+  /** What the event is about: a lock, a tasklet, a channel, a descriptor, ... */
+  readonly actor: string;
+  readonly event: string;
+  readonly payload?: TracePayload;
+}
+
+/**
+ * How much of the trace a world keeps. Exploration runs thousands of schedules a second
+ * with `off` (monitors work online); a counterexample's full trace is rebuilt by replay.
+ */
+export type TraceMode = 'off' | 'hash' | 'full';
+
+export class Trace {
+  readonly mode: TraceMode;
+  readonly events: TraceEvent[] = [];
+  private readonly hasher = new Hash64();
+  private count = 0;
+
+  constructor(mode: TraceMode) {
+    this.mode = mode;
+  }
+
+  get enabled(): boolean {
+    return this.mode !== 'off';
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  record(event: TraceEvent): void {
+    if (this.mode === 'off') return;
+    this.count++;
+    this.hasher.update(renderEvent(event)).update('\n');
+    if (this.mode === 'full') this.events.push(event);
+  }
+
+  /** The hash of every event recorded so far; `off` traces have none. */
+  hash(): string {
+    if (this.mode === 'off') throw new Error('trace hash requested from a world run with trace mode "off"');
+    return this.hasher.digest();
+  }
+
+  render(): string {
+    return this.events.map(renderEvent).join('\n');
+  }
+}
+
+/** Stable text for one event: fixed field order, payload keys sorted. */
+export function renderEvent(e: TraceEvent): string {
+  const head = `#${e.step} t=${e.time} ${e.task}/${e.ctx} ${e.actor} ${e.event}`;
+  return e.payload === undefined ? head : `${head} ${stableJson(e.payload)}`;
+}
+
+export function stableJson(value: TraceValue | undefined): string {
+  if (value === undefined) return 'null';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map((v) => stableJson(v)).join(',')}]`;
+  const obj = value as TracePayload;
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson(obj[k])}`).join(',')}}`;
+}
