@@ -41,18 +41,27 @@ export const taskletMachine = setup({
   states: {
     run: {
       initial: 'idle',
-      ...rule('TASKLET_STATE_SCHED and TASKLET_STATE_RUN: whether the tasklet is queued and whether it runs.', SOFTIRQ_C),
+      ...rule(
+        'TASKLET_STATE_SCHED and TASKLET_STATE_RUN: whether the tasklet is queued and whether it runs.',
+        SOFTIRQ_C,
+      ),
       states: {
         idle: {
           ...rule('Neither scheduled nor running.', SOFTIRQ_C),
           on: {
             SCHEDULE: {
               target: 'scheduled',
-              ...rule('tasklet_schedule sets TASKLET_STATE_SCHED and queues the tasklet.', `${SOFTIRQ_C} tasklet_schedule()`),
+              ...rule(
+                'tasklet_schedule sets TASKLET_STATE_SCHED and queues the tasklet.',
+                `${SOFTIRQ_C} tasklet_schedule()`,
+              ),
             },
             KILL: {
               target: 'killed',
-              ...rule('tasklet_kill returns once the tasklet is neither scheduled nor running.', `${SOFTIRQ_C} tasklet_kill()`),
+              ...rule(
+                'tasklet_kill returns once the tasklet is neither scheduled nor running.',
+                `${SOFTIRQ_C} tasklet_kill()`,
+              ),
             },
           },
         },
@@ -60,7 +69,10 @@ export const taskletMachine = setup({
           ...rule('Queued to run (TASKLET_STATE_SCHED set); it runs at least once after this.', INTERRUPT_H),
           on: {
             SCHEDULE: {
-              ...rule('Scheduling a tasklet already scheduled coalesces: it still runs once.', `${SOFTIRQ_C} tasklet_schedule()`),
+              ...rule(
+                'Scheduling a tasklet already scheduled coalesces: it still runs once.',
+                `${SOFTIRQ_C} tasklet_schedule()`,
+              ),
             },
             RUN_BEGIN: {
               guard: 'isEnabled',
@@ -111,7 +123,10 @@ export const taskletMachine = setup({
           on: {
             SCHEDULE: {
               target: 'scheduled',
-              ...rule('A killed tasklet may be scheduled again (kill does not disable it).', `${SOFTIRQ_C} tasklet_kill()`),
+              ...rule(
+                'A killed tasklet may be scheduled again (kill does not disable it).',
+                `${SOFTIRQ_C} tasklet_kill()`,
+              ),
             },
             KILL: {
               ...rule('Killing a killed tasklet returns at once.', `${SOFTIRQ_C} tasklet_kill()`),
@@ -130,7 +145,10 @@ export const taskletMachine = setup({
             DISABLE: {
               target: 'disabled',
               actions: 'countDisable',
-              ...rule('tasklet_disable raises the count and waits for a running instance to finish.', INTERRUPT_H),
+              ...rule(
+                'tasklet_disable raises the count and waits for a running instance to finish.',
+                INTERRUPT_H,
+              ),
             },
           },
         },

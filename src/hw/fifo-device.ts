@@ -81,7 +81,8 @@ export class FifoDevice {
     this.task = world.spawnDaemon({
       name: `dev:${this.name}`,
       context: 'hardware',
-      pending: () => (this.direction === 'tx' ? this.level > 0 : this.level < this.capacity && this.produced < this.limit),
+      pending: () =>
+        this.direction === 'tx' ? this.level > 0 : this.level < this.capacity && this.produced < this.limit,
       *run() {
         dev.deviceStep();
       },

@@ -51,7 +51,10 @@ export function* wait_for_completion(c: Completion): Generator<YieldPoint, void,
 }
 
 /** Returns the time left (>= 1) when completed, 0 on timeout. */
-export function* wait_for_completion_timeout(c: Completion, timeoutNs: number): Generator<YieldPoint, number, void> {
+export function* wait_for_completion_timeout(
+  c: Completion,
+  timeoutNs: number,
+): Generator<YieldPoint, number, void> {
   const world = c.wq.world;
   might_sleep(world, `wait_for_completion_timeout(${c.name})`);
   const deadline = world.now + timeoutNs;

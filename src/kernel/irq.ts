@@ -81,7 +81,11 @@ export function* disable_irq(line: IrqLine): Generator<YieldPoint, void, void> {
 
 export function enable_irq(line: IrqLine): void {
   if (line.depth === 0) {
-    line.world.report(KernelRules.irqEnableUnbalanced, `enable_irq(${line.name}) without disable_irq`, line.name);
+    line.world.report(
+      KernelRules.irqEnableUnbalanced,
+      `enable_irq(${line.name}) without disable_irq`,
+      line.name,
+    );
     return;
   }
   line.depth--;

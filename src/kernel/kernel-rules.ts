@@ -57,7 +57,8 @@ export const KernelRules = {
   lockHeldAtExit: defineRule({
     id: 'kernel.lock-held-at-exit',
     rule: 'A task, tasklet run or interrupt handler releases every lock it took before it returns.',
-    source: 'Documentation/locking/lockdep-design.rst; kernel/softirq.c tasklet_action_common() lockdep checks',
+    source:
+      'Documentation/locking/lockdep-design.rst; kernel/softirq.c tasklet_action_common() lockdep checks',
     side: 'kernel',
     kind: 'safety',
   }),

@@ -69,7 +69,10 @@ export class Memory {
   free(addr: number): void {
     const region = this.regionAt(addr);
     if (region === undefined || region.addr !== addr) {
-      this.world.report(KernelRules.invalidFree, `free of ${hex(addr)}, which is not the start of an allocation`);
+      this.world.report(
+        KernelRules.invalidFree,
+        `free of ${hex(addr)}, which is not the start of an allocation`,
+      );
       return;
     }
     if (!region.live) {

@@ -83,7 +83,9 @@ export class Monitor<TMachine extends AnyStateMachine> {
     }
     this.snapshot = machine.transition(snapshot, event, this.scope) as SnapshotFrom<TMachine>;
     if (this.world.trace.enabled) {
-      this.world.emit(this.name, event.type, { state: stateString((this.snapshot as AnyMachineSnapshot).value) });
+      this.world.emit(this.name, event.type, {
+        state: stateString((this.snapshot as AnyMachineSnapshot).value),
+      });
     }
     return true;
   }

@@ -105,7 +105,8 @@ export class Scheduler implements ScheduleView {
       if (this.stopRequested) return { kind: 'violation' };
       enabled.length = 0;
       for (const t of this.tasks) {
-        if (t.state === 'ready' || (t.state === 'idle' && t.spec !== null && t.spec.pending())) enabled.push(t);
+        if (t.state === 'ready' || (t.state === 'idle' && t.spec !== null && t.spec.pending()))
+          enabled.push(t);
       }
       if (enabled.length === 0) {
         if (this.timers.length > 0) {
@@ -185,8 +186,8 @@ export class Scheduler implements ScheduleView {
         KernelRules.lockHeldAtExit,
         `${task.name} returned holding ${task.locksHeld.map((l) => l.name).join(', ')}`,
       );
-    }
-    if (task.irqOffDepth !== 0 || task.bhOffDepth !== 0) {
+    } else if (task.irqOffDepth !== 0 || task.bhOffDepth !== 0) {
+      // Checked only without held locks: a lock taken with _irqsave explains its own irq state.
       this.world.report(
         KernelRules.irqStateAtExit,
         `${task.name} returned with interrupts off ${task.irqOffDepth}x, bottom halves off ${task.bhOffDepth}x`,

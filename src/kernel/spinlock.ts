@@ -65,7 +65,11 @@ function* acquire(lock: Spinlock, variant: string): Generator<YieldPoint, Task, 
   // Another CPU may take the lock first: a choice point on the lock.
   yield { kind: 'preempt', label: variant, obj: lock.name };
   if (lock.owner === t) {
-    world.report(KernelRules.spinRecursion, `${t.name} takes ${lock.name}, which it already holds`, lock.name);
+    world.report(
+      KernelRules.spinRecursion,
+      `${t.name} takes ${lock.name}, which it already holds`,
+      lock.name,
+    );
   }
   yield* sleepUntil(lock.waiters, () => lock.owner === null, Number.POSITIVE_INFINITY);
   lock.owner = t;
@@ -114,7 +118,11 @@ function release(lock: Spinlock, variant: string): Task | null {
   const world = lock.world;
   const t = world.current;
   if (lock.owner === null) {
-    world.report(KernelRules.spinNotHeld, `${t?.name ?? 'setup'} releases ${lock.name}, which is not held`, lock.name);
+    world.report(
+      KernelRules.spinNotHeld,
+      `${t?.name ?? 'setup'} releases ${lock.name}, which is not held`,
+      lock.name,
+    );
     return null;
   }
   if (lock.owner !== t) {

@@ -79,7 +79,9 @@ export class Task implements TaskInfo {
 
   /** Sleeping is forbidden: not process context, or a lock held, or interrupts/bottom halves off. */
   get atomic(): boolean {
-    return this.context !== 'process' || this.locksHeld.length > 0 || this.irqOffDepth > 0 || this.bhOffDepth > 0;
+    return (
+      this.context !== 'process' || this.locksHeld.length > 0 || this.irqOffDepth > 0 || this.bhOffDepth > 0
+    );
   }
 
   get irqsDisabled(): boolean {
@@ -87,7 +89,9 @@ export class Task implements TaskInfo {
   }
 
   get bhDisabled(): boolean {
-    return this.context === 'softirq' || this.context === 'hardirq' || this.bhOffDepth > 0 || this.irqOffDepth > 0;
+    return (
+      this.context === 'softirq' || this.context === 'hardirq' || this.bhOffDepth > 0 || this.irqOffDepth > 0
+    );
   }
 }
 

@@ -75,7 +75,11 @@ export function tasklet_schedule(t: Tasklet): void {
 /** Wait until the tasklet is neither scheduled nor running (a scheduled one runs first). */
 export function* tasklet_kill(t: Tasklet): Generator<YieldPoint, void, void> {
   if (in_interrupt(t.world)) {
-    t.world.report(KernelRules.taskletKillInInterrupt, `tasklet_kill(${t.name}) from interrupt context`, t.name);
+    t.world.report(
+      KernelRules.taskletKillInInterrupt,
+      `tasklet_kill(${t.name}) from interrupt context`,
+      t.name,
+    );
   }
   if (!t.idle) {
     might_sleep(t.world, `tasklet_kill(${t.name})`);

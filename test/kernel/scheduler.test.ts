@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import {
+  complete,
+  init_completion,
+  wait_for_completion,
+  wait_for_completion_timeout,
+} from '../../src/kernel/completion.js';
+import type { Strategy } from '../../src/kernel/strategy.js';
+import type { TaskBody, TaskInfo } from '../../src/kernel/task.js';
+import { ids, runThread, runWorld } from '../fixtures/worlds.js';
+
+describe('scheduler', () => {
+  it('reports a deadlock when tasks wait and nothing can wake them', () => {
+    const { result } = runWorld((w) => {
+      const c = init_completion(w, 'never');
+      w.spawn('waiter', function* (): TaskBody {
+        yield* wait_for_completion(c);
+      });
+    });
+    expect(result.outcome).toEqual({ kind: 'deadlock', blocked: [{ task: 'waiter', waitingFor: 'never' }] });
+    expect(ids(result)).toEqual(['kernel.deadlock']);
+  });
+
+  it('cuts a run at the step bound and does not call it quiescent', () => {
+    const { result } = runThread(
+      function* (): TaskBody {
+        for (;;) yield { kind: 'preempt', label: 'spin' };
+      },
+      { stepBound: 500 },
+    );
+    expect(result.outcome).toEqual({ kind: 'cut', steps: 500 });
+    expect(result.violations).toEqual([]);
+  });
+
+  it('ends at quiescence when every thread finished and no daemon has work', () => {
+    const { result } = runThread(function* (): TaskBody {
+      yield { kind: 'preempt', label: 'once' };
+    });
+    expect(result.outcome.kind).toBe('quiescent');
+    expect(result.steps).toBe(2);
+  });
+
+  it('turns an exception in a task into a kernel.oops finding, not a crash', () => {
+    const { result } = runThread(function* (): TaskBody {
+      yield { kind: 'preempt', label: 'before' };
+      throw new TypeError('null pointer');
+    });
+    expect(ids(result)).toEqual(['kernel.oops']);
+    expect(result.violations[0]!.detail).toContain('TypeError: null pointer');
+  });
+
+  it('advances virtual time to a pending timer when nothing else runs (timeouts)', () => {
+    let left = -1;
+    const { result } = runWorld((w) => {
+      const c = init_completion(w, 'never');
+      w.spawn('waiter', function* (): TaskBody {
+        left = yield* wait_for_completion_timeout(c, 1_000_000);
+      });
+    });
+    expect(left).toBe(0);
+    expect(result.outcome.kind).toBe('quiescent');
+    expect(result.time).toBeGreaterThanOrEqual(1_000_000);
+  });
+
+  it('returns the time left when completed before the timeout', () => {
+    let left = -1;
+    runWorld((w) => {
+      const c = init_completion(w, 'soon');
+      w.spawn('waiter', function* (): TaskBody {
+        left = yield* wait_for_completion_timeout(c, 1_000_000);
+      });
+      w.spawn('completer', function* (): TaskBody {
+        complete(c);
+      });
+    });
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThanOrEqual(1_000_000);
+  });
+
+  it('asks the strategy only when there is a choice, offering tasks in id order with what they do next', () => {
+    const offered: string[][] = [];
+    const strategy: Strategy = {
+      name: 'first',
+      start() {},
+      pickTask(enabled: readonly TaskInfo[]) {
+        offered.push(enabled.map((t) => `${t.name}:${t.next?.label ?? 'start'}`));
+        return 0;
+      },
+      pickValue: () => 0,
+    };
+    const { result } = runWorld(
+      (w) => {
+        w.spawn('a', function* (): TaskBody {
+          yield { kind: 'preempt', label: 'a1' };
+        });
+        w.spawn('b', function* (): TaskBody {
+          yield { kind: 'preempt', label: 'b1' };
+        });
+      },
+      { strategy },
+    );
+    expect(offered).toEqual([
+      ['a:start', 'b:start'],
+      ['a:a1', 'b:start'],
+    ]);
+    expect(result.choices).toEqual({ picks: [0, 0], arities: [2, 2], kinds: ['task', 'task'] });
+  });
+
+  it('records value choices with their kind and arity', () => {
+    const { result } = runThread(function* (w): TaskBody {
+      w.choose('latency', 4);
+      w.choose('never-a-choice', 1);
+      yield { kind: 'preempt', label: 'x' };
+    });
+    expect(result.choices.kinds).toEqual(['latency']);
+    expect(result.choices.arities).toEqual([4]);
+  });
+});
