@@ -39,6 +39,61 @@ function scopeFor(machine: AnyStateMachine): Scope {
   return scope;
 }
 
+/**
+ * Transition memo. The model's machines are pure and their snapshots immutable, so a next
+ * snapshot is a function of (state value, context, event). Snapshots are interned by
+ * (value, context): every world of the process walks one shared graph of canonical snapshot
+ * objects, and an event that carries nothing but its type is one map lookup after the first
+ * time xstate computed it. `null` marks a rejected event. Events with a payload always go
+ * through xstate. The table is capped per machine, so a machine whose context grows without
+ * bound degrades to plain xstate instead of growing memory.
+ */
+const MEMO_CAP = 4096;
+
+interface MachineMemo {
+  readonly initial: AnyMachineSnapshot;
+  readonly canonical: Map<string, AnyMachineSnapshot>;
+  readonly rows: Map<AnyMachineSnapshot, Map<string, AnyMachineSnapshot | null>>;
+}
+
+const memos = new WeakMap<AnyStateMachine, MachineMemo>();
+
+function memoFor(machine: AnyStateMachine): MachineMemo {
+  let memo = memos.get(machine);
+  if (memo === undefined) {
+    const fresh = machine.getInitialSnapshot(scopeFor(machine)) as AnyMachineSnapshot;
+    memo = { initial: fresh, canonical: new Map(), rows: new Map() };
+    intern(memo, fresh); // the first snapshot interned is its own canonical form
+    memos.set(machine, memo);
+  }
+  return memo;
+}
+
+function intern(memo: MachineMemo, snapshot: AnyMachineSnapshot): AnyMachineSnapshot {
+  const key = JSON.stringify([snapshot.value, snapshot.context]);
+  const known = memo.canonical.get(key);
+  if (known !== undefined) return known;
+  if (memo.canonical.size >= MEMO_CAP) return snapshot;
+  memo.canonical.set(key, snapshot);
+  memo.rows.set(snapshot, new Map());
+  return snapshot;
+}
+
+function typeOnly(event: { type: string }): boolean {
+  for (const key in event) if (key !== 'type') return false;
+  return true;
+}
+
+/** The next snapshot computed by xstate itself, or null if no transition is enabled. */
+export function xstateStep(
+  machine: AnyStateMachine,
+  snapshot: AnyMachineSnapshot,
+  event: { type: string },
+): AnyMachineSnapshot | null {
+  if (machine.getTransitionData(snapshot, event).length === 0) return null;
+  return machine.transition(snapshot, event, scopeFor(machine)) as AnyMachineSnapshot;
+}
+
 const unnamedRejection = (spec: MachineSpec, type: string): Rule =>
   defineRule({
     id: `${spec.name}.unexpected-${type.toLowerCase()}`,
@@ -55,22 +110,28 @@ const unnamedRejection = (spec: MachineSpec, type: string): Rule =>
  */
 export class Monitor<TMachine extends AnyStateMachine> {
   snapshot: SnapshotFrom<TMachine>;
-  private readonly scope: Scope;
+  private readonly memo: MachineMemo;
 
   constructor(
     readonly world: World,
     readonly spec: MachineSpec<TMachine>,
     readonly name: string,
   ) {
-    this.scope = scopeFor(spec.machine);
-    this.snapshot = spec.machine.getInitialSnapshot(this.scope) as SnapshotFrom<TMachine>;
+    this.memo = memoFor(spec.machine);
+    this.snapshot = this.memo.initial as SnapshotFrom<TMachine>;
   }
 
   /** Feed one observation; false (after reporting) if the current state rejects it. */
   observe(event: EventFromLogic<TMachine>, detail?: string): boolean {
-    const machine = this.spec.machine;
     const snapshot = this.snapshot as AnyMachineSnapshot;
-    if (machine.getTransitionData(snapshot, event).length === 0) {
+    const row = this.memo.rows.get(snapshot);
+    let next = row !== undefined && typeOnly(event) ? row.get(event.type) : undefined;
+    if (next === undefined) {
+      const computed = xstateStep(this.spec.machine, snapshot, event);
+      next = computed === null ? null : intern(this.memo, computed);
+      if (row !== undefined && typeOnly(event)) row.set(event.type, next);
+    }
+    if (next === null) {
       const rule = this.spec.rejections[event.type] ?? unnamedRejection(this.spec, event.type);
       const where = stateString(snapshot.value);
       this.world.report(
@@ -81,7 +142,7 @@ export class Monitor<TMachine extends AnyStateMachine> {
       );
       return false;
     }
-    this.snapshot = machine.transition(snapshot, event, this.scope) as SnapshotFrom<TMachine>;
+    this.snapshot = next as SnapshotFrom<TMachine>;
     if (this.world.trace.enabled) {
       this.world.emit(this.name, event.type, {
         state: stateString((this.snapshot as AnyMachineSnapshot).value),
