@@ -10,7 +10,6 @@ import {
   spin_trylock,
   spin_unlock,
   spin_unlock_bh,
-  spin_unlock_irqrestore,
 } from '../../src/kernel/spinlock.js';
 import type { TaskBody } from '../../src/kernel/task.js';
 import { tasklet_schedule, tasklet_setup } from '../../src/kernel/tasklet.js';
