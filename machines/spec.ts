@@ -1,4 +1,4 @@
-import type { AnyStateMachine } from 'xstate';
+import type { AnyStateMachine, StateValue } from 'xstate';
 import type { Rule } from '../src/kernel/rule.js';
 
 /**
@@ -10,7 +10,20 @@ import type { Rule } from '../src/kernel/rule.js';
 export interface MachineSpec<TMachine extends AnyStateMachine = AnyStateMachine> {
   readonly name: string;
   readonly machine: TMachine;
-  readonly rejections: Readonly<Record<string, Rule>>;
+  readonly rejections: Readonly<Record<string, Rejection>>;
+}
+
+/**
+ * The rule an event breaks when it is not accepted: one rule, or cases tried in order, the
+ * first whose `in` the current state matches (a case without `in` matches any state). For
+ * example a second SUBMIT breaks "the descriptor belongs to the engine after submit", while
+ * SUBMIT after FREE breaks "no use of a freed descriptor".
+ */
+export type Rejection = Rule | readonly RejectionCase[];
+
+export interface RejectionCase {
+  readonly in?: StateValue;
+  readonly rule: Rule;
 }
 
 /** The annotation every state and transition carries: the rule and where it is written. */

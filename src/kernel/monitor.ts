@@ -6,7 +6,7 @@ import {
   type SnapshotFrom,
   type StateValue,
 } from 'xstate';
-import type { MachineSpec } from '../../machines/spec.js';
+import type { MachineSpec, RejectionCase } from '../../machines/spec.js';
 import { defineRule, type Rule } from './rule.js';
 import type { World } from './world.js';
 
@@ -103,6 +103,16 @@ const unnamedRejection = (spec: MachineSpec, type: string): Rule =>
     kind: 'safety',
   });
 
+function rejectionRule(spec: MachineSpec, snapshot: AnyMachineSnapshot, type: string): Rule {
+  const rejection = spec.rejections[type];
+  if (rejection === undefined) return unnamedRejection(spec, type);
+  if (!Array.isArray(rejection)) return rejection as Rule;
+  for (const c of rejection as readonly RejectionCase[]) {
+    if (c.in === undefined || snapshot.matches(c.in)) return c.rule;
+  }
+  return unnamedRejection(spec, type);
+}
+
 /**
  * An actor of the model driven by observations. An observation the current state does not
  * accept is a violation of the rule the machine names for that event; the state is then
@@ -132,7 +142,7 @@ export class Monitor<TMachine extends AnyStateMachine> {
       if (row !== undefined && typeOnly(event)) row.set(event.type, next);
     }
     if (next === null) {
-      const rule = this.spec.rejections[event.type] ?? unnamedRejection(this.spec, event.type);
+      const rule = rejectionRule(this.spec, snapshot, event.type);
       const where = stateString(snapshot.value);
       this.world.report(
         rule,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type TaskletEvent, taskletSpec } from '../../machines/tasklet.js';
 import { Monitor } from '../../src/kernel/monitor.js';
 import { World } from '../../src/kernel/world.js';
+import { missingAnnotations } from '../fixtures/annotations.js';
 
 function monitorAfter(events: TaskletEvent['type'][]) {
   const world = new World({ trace: 'full' });
@@ -56,18 +57,6 @@ describe('tasklet statechart', () => {
   });
 
   it('annotates every state and transition with a rule and its source', () => {
-    const missing: string[] = [];
-    const visit = (node: (typeof taskletSpec.machine)['root']) => {
-      if (!node.description || !(node.meta as { source?: string } | undefined)?.source) missing.push(node.id);
-      for (const [event, transitions] of node.transitions) {
-        for (const t of transitions) {
-          if (!t.description || !(t.meta as { source?: string } | undefined)?.source)
-            missing.push(`${node.id} ${event}`);
-        }
-      }
-      for (const child of Object.values(node.states)) visit(child);
-    };
-    visit(taskletSpec.machine.root);
-    expect(missing).toEqual([]);
+    expect(missingAnnotations(taskletSpec.machine)).toEqual([]);
   });
 });
