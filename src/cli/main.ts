@@ -1,14 +1,18 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { scenarios } from '../../examples/client-flows.js';
 import { runDemo } from './demo.js';
+import { runExamples } from './examples-report.js';
 import { UsageError } from './usage-error.js';
 
-const HELP = `usage: dmactor [demo] [--seed N] [--schedules N]
+const HELP = `usage: dmactor [examples|kernel-demo] [--seed N] [--schedules N] [--trace SCENARIO]
 
-  demo          run a scenario on the simulated kernel and check random schedules (default)
+  examples      run the client.rst scenarios on the reference provider (default)
+  kernel-demo   a driver-shaped workload on the bare simulated kernel, and a planted lock bug
   --seed N      first seed (default 1)
-  --schedules N schedules in the batch (default 200)
+  --schedules N random schedules per scenario (default 20 for examples, 200 for kernel-demo)
+  --trace NAME  print the full trace of scenario NAME's first schedule
   --version     print the version
   --help        print this help`;
 
@@ -34,6 +38,7 @@ export function main(argv: readonly string[]): number {
     options: {
       seed: { type: 'string' },
       schedules: { type: 'string' },
+      trace: { type: 'string' },
       version: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -46,13 +51,19 @@ export function main(argv: readonly string[]): number {
     console.log(version());
     return 0;
   }
-  const command = positionals[0] ?? 'demo';
-  if (command !== 'demo') throw new UsageError(`unknown command "${command}" (try --help)`);
-  return runDemo({
-    seed: intOption('seed', values.seed, 1),
-    schedules: Math.max(1, intOption('schedules', values.schedules, 200)),
-    out: (line) => console.log(line),
-  });
+  const command = positionals[0] ?? 'examples';
+  const seed = intOption('seed', values.seed, 1);
+  const out = (line: string) => console.log(line);
+  if (command === 'kernel-demo') {
+    return runDemo({ seed, schedules: Math.max(1, intOption('schedules', values.schedules, 200)), out });
+  }
+  if (command === 'examples') {
+    if (values.trace !== undefined && !scenarios.some((s) => s.name === values.trace)) {
+      throw new UsageError(`unknown scenario "${values.trace}" (one of: ${scenarios.map((s) => s.name).join(', ')})`);
+    }
+    return runExamples({ seed, runs: Math.max(1, intOption('schedules', values.schedules, 20)), trace: values.trace ?? null, out });
+  }
+  throw new UsageError(`unknown command "${command}" (try --help)`);
 }
 
 try {

@@ -9,6 +9,7 @@ export * from './preempt.js';
 export * from './prng.js';
 export * from './rule.js';
 export * from './scheduler.js';
+export * from './sleep.js';
 export * from './spinlock.js';
 export * from './strategies/random.js';
 export * from './strategies/replay.js';

@@ -71,7 +71,7 @@ function* acquire(lock: Spinlock, variant: string): Generator<YieldPoint, Task, 
       lock.name,
     );
   }
-  yield* sleepUntil(lock.waiters, () => lock.owner === null, Number.POSITIVE_INFINITY);
+  yield* sleepUntil(lock.waiters, () => lock.owner === null, Number.POSITIVE_INFINITY, true);
   lock.owner = t;
   t.locksHeld.push(lock);
   world.emit(lock.name, 'lock', { via: variant });

@@ -1,3 +1,4 @@
+import type { Rule } from './rule.js';
 import type { Spinlock } from './spinlock.js';
 
 /**
@@ -62,6 +63,11 @@ export class Task implements TaskInfo {
   irqOffDepth = 0;
   /** local_bh_disable / spin_lock_bh nesting. */
   bhOffDepth = 0;
+  /**
+   * Set while the task runs code that must not sleep even in process context (e.g. a
+   * provider's device_terminate_all); a sleep there reports this rule.
+   */
+  noSleep: { readonly rule: Rule; readonly what: string } | null = null;
   /** Wakeup generation, so a stale timer cannot wake a task that already moved on. */
   wakeGen = 0;
 

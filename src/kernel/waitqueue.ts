@@ -47,10 +47,14 @@ export function* sleepUntil(
   wq: WaitQueue,
   condition: () => boolean,
   deadline: number,
+  spinning = false,
 ): Generator<YieldPoint, boolean, void> {
   const world = wq.world;
   const task = world.current;
   if (task === null) throw new Error(`blocking on ${wq.name} outside any task`);
+  if (!spinning && task.noSleep !== null && !condition()) {
+    world.report(task.noSleep.rule, `${task.noSleep.what} sleeps waiting for ${wq.name}`);
+  }
   const point: YieldPoint = { kind: 'block', label: 'wait', obj: wq.name };
   while (!condition()) {
     if (world.now >= deadline) return false;

@@ -1,0 +1,326 @@
+import type { DmaChan } from './channel.js';
+import { type DmaAsyncTxDescriptor, type TxKind, type TxModel, trackPrepared } from './descriptor.js';
+import type { PrepResult } from './device.js';
+import { DmaRules } from './rules.js';
+import {
+  BIT,
+  type Body,
+  DMA_CTRL_ACK,
+  DMA_CTRL_REUSE,
+  DMA_DEV_TO_MEM,
+  DMA_MEM_TO_DEV,
+  DMA_MEM_TO_MEM,
+  DMA_PREP_REPEAT,
+  type DmaDescMetadataMode,
+  type DmaInterleavedTemplate,
+  type DmaSlaveCaps,
+  type DmaSlaveConfig,
+  type DmaStatus,
+  type DmaTransferDirection,
+  type DmaTxState,
+  type ScatterEntry,
+  type dma_cookie_t,
+  EINVAL,
+  ENOSYS,
+  ENXIO,
+  EPERM,
+} from './types.js';
+
+/**
+ * The client API of client.rst, with the kernel's names. Each call observes what the client
+ * did on the channel and descriptor charts (trusted: this is the framework's side of the call)
+ * and then calls the provider.
+ */
+
+function* prepared(
+  chan: DmaChan,
+  body: PrepResult,
+  kind: TxKind,
+  op: TxModel['op'],
+  direction: DmaTransferDirection,
+  length: number,
+): Body<DmaAsyncTxDescriptor | null> {
+  const tx = yield* body;
+  if (tx === null) return null;
+  if (tx.model && !tx.model.monitor.matches('freed')) {
+    chan.world.report(
+      DmaRules.prepReturnedLive,
+      `prep returned ${tx.model.id}, which is ${tx.model.monitor.state}`,
+      tx.model.id,
+    );
+    return tx;
+  }
+  trackPrepared(tx, chan, kind, op, direction, length);
+  if (tx.flags & DMA_CTRL_ACK) tx.observe({ type: 'ACK' });
+  return tx;
+}
+
+const total = (sgl: readonly ScatterEntry[]) => sgl.reduce((n, e) => n + e.length, 0);
+
+export function* dmaengine_prep_slave_sg(
+  chan: DmaChan,
+  sgl: readonly ScatterEntry[],
+  direction: DmaTransferDirection,
+  flags: number,
+): Body<DmaAsyncTxDescriptor | null> {
+  const op = chan.device.device_prep_slave_sg;
+  if (!op) return null;
+  chan.observe({ type: 'PREP_SLAVE' });
+  return yield* prepared(chan, op.call(chan.device, chan, sgl, direction, flags), 'oneshot', 'slave_sg', direction, total(sgl));
+}
+
+/** dmaengine_prep_slave_single: a one-entry scatterlist. */
+export function* dmaengine_prep_slave_single(
+  chan: DmaChan,
+  buf: number,
+  len: number,
+  direction: DmaTransferDirection,
+  flags: number,
+): Body<DmaAsyncTxDescriptor | null> {
+  return yield* dmaengine_prep_slave_sg(chan, [{ dma_address: buf, length: len }], direction, flags);
+}
+
+export function* dmaengine_prep_dma_cyclic(
+  chan: DmaChan,
+  buf_addr: number,
+  buf_len: number,
+  period_len: number,
+  direction: DmaTransferDirection,
+  flags: number,
+): Body<DmaAsyncTxDescriptor | null> {
+  const op = chan.device.device_prep_dma_cyclic;
+  if (!op) return null;
+  chan.observe({ type: 'PREP_SLAVE' });
+  return yield* prepared(
+    chan,
+    op.call(chan.device, chan, buf_addr, buf_len, period_len, direction, flags),
+    'cyclic',
+    'cyclic',
+    direction,
+    buf_len,
+  );
+}
+
+export function* dmaengine_prep_interleaved_dma(
+  chan: DmaChan,
+  xt: DmaInterleavedTemplate,
+  flags: number,
+): Body<DmaAsyncTxDescriptor | null> {
+  const op = chan.device.device_prep_interleaved_dma;
+  if (!op) return null;
+  // include/linux/dmaengine.h: DMA_PREP_REPEAT needs the DMA_REPEAT capability.
+  if (flags & DMA_PREP_REPEAT && !chan.device.cap_mask.has('DMA_REPEAT')) return null;
+  chan.observe({ type: xt.dir === DMA_MEM_TO_MEM ? 'PREP_MEM' : 'PREP_SLAVE' });
+  const frame = xt.sgl.slice(0, xt.frame_size).reduce((n, c) => n + c.size, 0);
+  return yield* prepared(
+    chan,
+    op.call(chan.device, chan, xt, flags),
+    flags & DMA_PREP_REPEAT ? 'repeat' : 'oneshot',
+    'interleaved',
+    xt.dir,
+    frame * xt.numf,
+  );
+}
+
+export function* dmaengine_prep_dma_memcpy(
+  chan: DmaChan,
+  dest: number,
+  src: number,
+  len: number,
+  flags: number,
+): Body<DmaAsyncTxDescriptor | null> {
+  const op = chan.device.device_prep_dma_memcpy;
+  if (!op) return null;
+  chan.observe({ type: 'PREP_MEM' });
+  return yield* prepared(chan, op.call(chan.device, chan, dest, src, len, flags), 'oneshot', 'memcpy', DMA_MEM_TO_MEM, len);
+}
+
+export function* dmaengine_prep_dma_memset(
+  chan: DmaChan,
+  dest: number,
+  value: number,
+  len: number,
+  flags: number,
+): Body<DmaAsyncTxDescriptor | null> {
+  const op = chan.device.device_prep_dma_memset;
+  if (!op) return null;
+  chan.observe({ type: 'PREP_MEM' });
+  return yield* prepared(chan, op.call(chan.device, chan, dest, value, len, flags), 'oneshot', 'memset', DMA_MEM_TO_MEM, len);
+}
+
+/** dmaengine_submit: hand the descriptor to the engine; the cookie helper records it as submitted. */
+export function* dmaengine_submit(desc: DmaAsyncTxDescriptor): Body<dma_cookie_t> {
+  if (!desc.tx_submit) return -EINVAL;
+  return yield* desc.tx_submit(desc);
+}
+
+export function dma_submit_error(cookie: dma_cookie_t): number {
+  return cookie < 0 ? cookie : 0;
+}
+
+/** dma_async_issue_pending: descriptors submitted before the call are issued, then the provider starts them. */
+export function* dma_async_issue_pending(chan: DmaChan): Body<void> {
+  for (const tx of chan.fw.live) {
+    if (tx.model?.monitor.matches({ live: { life: 'submitted' } })) tx.observe({ type: 'ISSUE' });
+  }
+  chan.observe({ type: 'ISSUE' });
+  chan.world.emit(chan.fw.monitor.name, 'issue_pending');
+  yield* chan.device.device_issue_pending!(chan);
+}
+
+/** dmaengine_tx_status: the provider's device_tx_status. */
+export function* dmaengine_tx_status(chan: DmaChan, cookie: dma_cookie_t, state: DmaTxState | null): Body<DmaStatus> {
+  return yield* chan.device.device_tx_status!(chan, cookie, state);
+}
+
+/** dma_async_is_tx_complete: status plus the last completed and last used cookies. */
+export function* dma_async_is_tx_complete(
+  chan: DmaChan,
+  cookie: dma_cookie_t,
+): Body<{ status: DmaStatus; last: dma_cookie_t; used: dma_cookie_t }> {
+  const state: DmaTxState = { last: 0, used: 0, residue: 0, in_flight_bytes: 0 };
+  const status = yield* dmaengine_tx_status(chan, cookie, state);
+  return { status, last: state.last, used: state.used };
+}
+
+/**
+ * dmaengine_slave_config, checked against what the device claims (widths, directions, max
+ * burst) before the provider sees it: -EINVAL for a configuration the device cannot do.
+ * It applies to later prepares only; the provider must not touch queued transfers.
+ */
+export function* dmaengine_slave_config(chan: DmaChan, config: DmaSlaveConfig): Body<number> {
+  const d = chan.device;
+  const bad = (why: string) => {
+    chan.world.emit(chan.fw.monitor.name, 'slave_config-rejected', { why });
+    return -EINVAL;
+  };
+  if (config.direction !== undefined && config.direction !== DMA_MEM_TO_MEM && !(d.directions & BIT(config.direction))) {
+    return bad(`direction ${config.direction} not in the device's directions`);
+  }
+  if (config.src_addr_width && !(d.src_addr_widths & BIT(config.src_addr_width))) {
+    return bad(`src_addr_width ${config.src_addr_width} not supported`);
+  }
+  if (config.dst_addr_width && !(d.dst_addr_widths & BIT(config.dst_addr_width))) {
+    return bad(`dst_addr_width ${config.dst_addr_width} not supported`);
+  }
+  if (d.max_burst > 0 && (config.src_maxburst > d.max_burst || config.dst_maxburst > d.max_burst)) {
+    return bad(`maxburst above the device's ${d.max_burst}`);
+  }
+  if (!d.device_config) return -ENOSYS;
+  const ret = yield* d.device_config(chan, { ...config });
+  if (ret === 0) {
+    chan.fw.config = { ...config };
+    chan.observe({ type: 'CONFIG' });
+  }
+  return ret;
+}
+
+/** dma_get_slave_caps (reference §4). */
+export function dma_get_slave_caps(chan: DmaChan, caps: DmaSlaveCaps): number {
+  const d = chan.device;
+  if (!d.cap_mask.has('DMA_SLAVE') && !d.cap_mask.has('DMA_CYCLIC')) return -ENXIO;
+  if (!d.directions) return -ENXIO;
+  caps.src_addr_widths = d.src_addr_widths;
+  caps.dst_addr_widths = d.dst_addr_widths;
+  caps.directions = d.directions;
+  caps.min_burst = d.min_burst;
+  caps.max_burst = d.max_burst;
+  caps.max_sg_burst = d.max_sg_burst;
+  caps.residue_granularity = d.residue_granularity;
+  caps.descriptor_reuse = d.descriptor_reuse;
+  caps.cmd_pause = d.device_pause !== undefined;
+  caps.cmd_resume = d.device_resume !== undefined;
+  caps.cmd_terminate = d.device_terminate_all !== undefined;
+  d.device_caps?.(chan, caps);
+  return 0;
+}
+
+export function emptyCaps(): DmaSlaveCaps {
+  return {
+    src_addr_widths: 0,
+    dst_addr_widths: 0,
+    directions: 0,
+    min_burst: 0,
+    max_burst: 0,
+    max_sg_burst: 0,
+    cmd_pause: false,
+    cmd_resume: false,
+    cmd_terminate: false,
+    residue_granularity: 'DMA_RESIDUE_GRANULARITY_DESCRIPTOR',
+    descriptor_reuse: false,
+  };
+}
+
+/** dmaengine_desc_set_reuse: only on channels whose caps say descriptor_reuse. */
+export function dmaengine_desc_set_reuse(tx: DmaAsyncTxDescriptor): number {
+  const caps = emptyCaps();
+  const ret = dma_get_slave_caps(tx.chan, caps);
+  if (ret) return ret;
+  if (!caps.descriptor_reuse) return -EPERM;
+  tx.flags |= DMA_CTRL_REUSE;
+  tx.observe({ type: 'SET_REUSE' });
+  return 0;
+}
+
+export function dmaengine_desc_clear_reuse(tx: DmaAsyncTxDescriptor): void {
+  tx.flags &= ~DMA_CTRL_REUSE;
+  tx.observe({ type: 'CLEAR_REUSE' });
+}
+
+export function dmaengine_desc_test_reuse(tx: DmaAsyncTxDescriptor): boolean {
+  return (tx.flags & DMA_CTRL_REUSE) === DMA_CTRL_REUSE;
+}
+
+/** dmaengine_desc_free: free a reusable descriptor; -EPERM unless DMA_CTRL_REUSE is set. */
+export function* dmaengine_desc_free(desc: DmaAsyncTxDescriptor): Body<number> {
+  if (!dmaengine_desc_test_reuse(desc) || !desc.desc_free) return -EPERM;
+  // The client ends reuse here; the provider's free that follows is then legitimate.
+  desc.observe({ type: 'CLEAR_REUSE' }, 'dmaengine_desc_free');
+  return yield* desc.desc_free(desc);
+}
+
+/** async_tx_ack: set DMA_CTRL_ACK. */
+export function async_tx_ack(tx: DmaAsyncTxDescriptor): void {
+  tx.flags |= DMA_CTRL_ACK;
+  tx.observe({ type: 'ACK' });
+}
+
+export function async_tx_test_ack(tx: DmaAsyncTxDescriptor): boolean {
+  return (tx.flags & DMA_CTRL_ACK) === DMA_CTRL_ACK;
+}
+
+// Per-descriptor metadata (client.rst "Optional: per descriptor metadata").
+
+export function dmaengine_is_metadata_mode_supported(chan: DmaChan, mode: DmaDescMetadataMode): boolean {
+  return mode !== 'DESC_METADATA_NONE' && chan.device.desc_metadata_modes.has(mode);
+}
+
+function setMode(desc: DmaAsyncTxDescriptor, mode: 'DESC_METADATA_CLIENT' | 'DESC_METADATA_ENGINE'): number {
+  // The chart reports mixing modes and late access; the kernel also refuses with -EINVAL.
+  desc.observe({ type: mode === 'DESC_METADATA_CLIENT' ? 'METADATA_CLIENT' : 'METADATA_ENGINE' });
+  if (!dmaengine_is_metadata_mode_supported(desc.chan, mode)) return -ENOSYS;
+  if (desc.desc_metadata_mode === 'DESC_METADATA_NONE') desc.desc_metadata_mode = mode;
+  else if (desc.desc_metadata_mode !== mode) return -EINVAL;
+  return 0;
+}
+
+export function dmaengine_desc_attach_metadata(desc: DmaAsyncTxDescriptor, data: Uint8Array, len: number): number {
+  const ret = setMode(desc, 'DESC_METADATA_CLIENT');
+  if (ret) return ret;
+  return desc.metadata_ops?.attach?.(desc, data, len) ?? -ENOSYS;
+}
+
+export function dmaengine_desc_get_metadata_ptr(
+  desc: DmaAsyncTxDescriptor,
+): { ptr: Uint8Array; payload_len: number; max_len: number } | number {
+  const ret = setMode(desc, 'DESC_METADATA_ENGINE');
+  if (ret) return ret;
+  return desc.metadata_ops?.get_ptr?.(desc) ?? -ENOSYS;
+}
+
+export function dmaengine_desc_set_metadata_len(desc: DmaAsyncTxDescriptor, payload_len: number): number {
+  const ret = setMode(desc, 'DESC_METADATA_ENGINE');
+  if (ret) return ret;
+  return desc.metadata_ops?.set_len?.(desc, payload_len) ?? -ENOSYS;
+}
+

@@ -1,0 +1,92 @@
+import { type DescriptorEvent, descriptorSpec } from '../../machines/descriptor.js';
+import { Monitor } from '../kernel/monitor.js';
+import type { DmaChan } from './channel.js';
+import type {
+  Body,
+  DmaDescMetadataMode,
+  DmaTransferDirection,
+  dma_async_tx_callback,
+  dma_async_tx_callback_result,
+  dma_cookie_t,
+} from './types.js';
+
+/** The kinds of transfer the framework tells apart (the descriptor chart's PREP events). */
+export type TxKind = 'oneshot' | 'cyclic' | 'repeat';
+
+/** What the framework recorded about a descriptor at prep time; trusted, never written by providers. */
+export interface TxModel {
+  readonly id: string;
+  readonly monitor: Monitor<typeof descriptorSpec.machine>;
+  readonly kind: TxKind;
+  readonly op: 'slave_sg' | 'cyclic' | 'interleaved' | 'memcpy' | 'memset' | 'interrupt';
+  readonly direction: DmaTransferDirection;
+  /** Bytes the transfer moves (per period loop for cyclic: the buffer length). */
+  readonly length: number;
+}
+
+/** struct dma_descriptor_metadata_ops. */
+export interface DmaDescriptorMetadataOps {
+  attach?(desc: DmaAsyncTxDescriptor, data: Uint8Array, len: number): number;
+  get_ptr?(desc: DmaAsyncTxDescriptor): { ptr: Uint8Array; payload_len: number; max_len: number } | null;
+  set_len?(desc: DmaAsyncTxDescriptor, payload_len: number): number;
+}
+
+/**
+ * struct dma_async_tx_descriptor. Providers allocate it (usually inside their own descriptor
+ * type) and fill `tx_submit` and `desc_free`; clients set the callback fields. `model` is the
+ * framework's own record (its monitor and what was prepared), set when a prep call returns.
+ */
+export class DmaAsyncTxDescriptor {
+  cookie: dma_cookie_t = 0;
+  flags = 0;
+  chan: DmaChan;
+  tx_submit: ((tx: DmaAsyncTxDescriptor) => Body<dma_cookie_t>) | null = null;
+  desc_free: ((tx: DmaAsyncTxDescriptor) => Body<number>) | null = null;
+  callback: dma_async_tx_callback | null = null;
+  callback_result: dma_async_tx_callback_result | null = null;
+  callback_param: unknown = null;
+  desc_metadata_mode: DmaDescMetadataMode = 'DESC_METADATA_NONE';
+  metadata_ops: DmaDescriptorMetadataOps | null = null;
+  model: TxModel | null = null;
+
+  constructor(chan: DmaChan) {
+    this.chan = chan;
+  }
+
+  /** Feed the descriptor's monitor; silently nothing for a descriptor the framework never saw prepared. */
+  observe(event: DescriptorEvent, detail?: string): boolean {
+    return this.model?.monitor.observe(event, detail) ?? true;
+  }
+
+  get name(): string {
+    return this.model?.id ?? `${this.chan.name}.d?`;
+  }
+}
+
+/** dma_async_tx_descriptor_init. */
+export function dma_async_tx_descriptor_init(tx: DmaAsyncTxDescriptor, chan: DmaChan): void {
+  tx.chan = chan;
+}
+
+/** Attach the framework's record to a descriptor a prep call just returned. */
+export function trackPrepared(
+  tx: DmaAsyncTxDescriptor,
+  chan: DmaChan,
+  kind: TxKind,
+  op: TxModel['op'],
+  direction: DmaTransferDirection,
+  length: number,
+): TxModel {
+  const id = `${chan.name}.d${chan.fw.nextDesc++}`;
+  const monitor = new Monitor(chan.world, descriptorSpec, id);
+  const model: TxModel = { id, monitor, kind, op, direction, length };
+  tx.model = model;
+  chan.fw.live.add(tx);
+  monitor.observe({ type: kind === 'cyclic' ? 'PREP_CYCLIC' : kind === 'repeat' ? 'PREP_REPEAT' : 'PREP' });
+  chan.world.emit(id, 'prep', { op, length, flags: tx.flags });
+  return model;
+}
+
+export function descriptorState(tx: DmaAsyncTxDescriptor): string {
+  return tx.model?.monitor.state ?? 'untracked';
+}

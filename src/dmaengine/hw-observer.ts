@@ -1,0 +1,28 @@
+import type { DmaController } from '../hw/dma-controller.js';
+import { DmaAsyncTxDescriptor } from './descriptor.js';
+import { DmaRules } from './rules.js';
+
+/**
+ * The framework's trusted view of the hardware: the controller reports which descriptor's
+ * items it starts and restarts (Lli.tag), and the descriptor charts see START and REPEAT from
+ * here, never from the provider's own word.
+ */
+export function observeHardware(hw: DmaController): void {
+  const txOf = (ch: number, tag: unknown): DmaAsyncTxDescriptor | null => {
+    if (tag instanceof DmaAsyncTxDescriptor) return tag;
+    hw.world.report(DmaRules.untaggedHardware, `${hw.name}.ch${ch} runs an item without a descriptor tag`);
+    return null;
+  };
+  hw.observer = {
+    started(ch, tag) {
+      // A descriptor already active (a list of several items, a repeat) is not started twice;
+      // any other state is checked by the chart (START is accepted only when issued).
+      const tx = txOf(ch, tag);
+      if (tx && !tx.model?.monitor.matches({ live: { life: 'active' } })) tx.observe({ type: 'START' });
+    },
+    restarted(ch, tag) {
+      const tx = txOf(ch, tag);
+      if (tx?.model?.kind === 'repeat') tx.observe({ type: 'REPEAT' });
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { defineRule } from '../kernel/rule.js';
+
+/** dmaengine rules checked by the framework's own code (the statecharts carry the lifecycle rules). */
+export const DmaRules = {
+  callbackContext: defineRule({
+    id: 'dmaengine.callback-context',
+    rule: 'Completion callbacks are invoked from the DMA engine\'s tasklet (softirq), never from interrupt or process context.',
+    source: 'client.rst "Get a descriptor for transaction" note: "callbacks will always be invoked from the DMA engines tasklet, never from interrupt context"',
+    side: 'provider',
+    kind: 'safety',
+  }),
+  callbackUnderLock: defineRule({
+    id: 'dmaengine.callback-under-lock',
+    rule: 'A provider drops its locks before it invokes a completion callback.',
+    source: 'client.rst "Get a descriptor for transaction" note: "DMA engine drivers drop any locks before calling the callback function"',
+    side: 'provider',
+    kind: 'safety',
+  }),
+  cookieCompleteUnassigned: defineRule({
+    id: 'dmaengine.complete-unassigned-cookie',
+    rule: 'dma_cookie_complete is called once per submitted descriptor, on a descriptor holding a valid cookie.',
+    source: 'drivers/dma/dmaengine.h dma_cookie_complete(): BUG_ON(tx->cookie < DMA_MIN_COOKIE)',
+    side: 'provider',
+    kind: 'safety',
+  }),
+  terminateSleeps: defineRule({
+    id: 'dmaengine.terminate-all-sleeps',
+    rule: 'device_terminate_all must not sleep: it may be called from atomic context or from a completion callback.',
+    source: 'provider.rst "Device operations: device_terminate_all" ("Must not sleep")',
+    side: 'provider',
+    kind: 'safety',
+  }),
+  syncInCallback: defineRule({
+    id: 'client.terminate-sync-in-callback',
+    rule: 'dmaengine_terminate_sync and dmaengine_synchronize are not called from a complete callback (use dmaengine_terminate_async there).',
+    source: 'client.rst "Further APIs: Terminate APIs" ("must not be called from atomic context or from within a complete callback")',
+    side: 'client',
+    kind: 'safety',
+  }),
+  prepReturnedLive: defineRule({
+    id: 'dmaengine.prep-returned-live-descriptor',
+    rule: 'A prep call returns a unique descriptor, not one still in use.',
+    source: 'provider.rst "Device operations: device_prep_dma_*" ("It should return a unique instance of the dma_async_tx_descriptor structure")',
+    side: 'provider',
+    kind: 'safety',
+  }),
+  untaggedHardware: defineRule({
+    id: 'dmaengine.hardware-untagged',
+    rule: 'Every linked-list item the provider gives the controller names the descriptor it belongs to (Lli.tag), so the model can attribute hardware progress.',
+    source: 'dmactor provider contract (docs/architecture.md "Trusted observations")',
+    side: 'provider',
+    kind: 'safety',
+  }),
+} as const;
+
+export const VirtDmaRules = {
+  listCorruption: defineRule({
+    id: 'virt-dma.list-corruption',
+    rule: 'A virt-dma descriptor sits on at most one list: it is taken off (list_del) before it is added to another.',
+    source: 'drivers/dma/virt-dma.h (vd->node "protected by vc.lock"); lib/list_debug.c (CONFIG_DEBUG_LIST list_add corruption)',
+    side: 'provider',
+    kind: 'safety',
+  }),
+} as const;

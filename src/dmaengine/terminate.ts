@@ -1,0 +1,95 @@
+import { might_sleep } from '../kernel/preempt.js';
+import { inCallback } from './callback.js';
+import type { DmaChan } from './channel.js';
+import { DmaRules } from './rules.js';
+import { noteFinished } from './tracking.js';
+import { type Body, EINVAL, ENOSYS } from './types.js';
+
+/**
+ * Terminate, synchronize, pause and resume (include/linux/dmaengine.h; client.rst "Further
+ * APIs"). The wrappers observe the client's calls on the channel chart and enforce the rules
+ * only the framework can see: terminate_all must not sleep, terminate_sync not from a callback.
+ */
+
+/** After device_terminate_all returned, every descriptor still in flight is aborted. */
+function abortRemaining(chan: DmaChan): void {
+  for (const tx of chan.fw.live) {
+    const m = tx.model?.monitor;
+    if (!m) continue;
+    if (
+      m.matches({ live: { life: 'submitted' } }) ||
+      m.matches({ live: { life: 'issued' } }) ||
+      m.matches({ live: { life: 'active' } })
+    ) {
+      tx.observe({ type: 'TERMINATE' }, 'still in flight when device_terminate_all returned');
+    }
+  }
+}
+
+function* terminate(chan: DmaChan, missing: number): Body<number> {
+  const op = chan.device.device_terminate_all;
+  if (!op) return -missing;
+  const task = chan.world.current;
+  const saved = task?.noSleep ?? null;
+  if (task) task.noSleep = { rule: DmaRules.terminateSleeps, what: `device_terminate_all(${chan.fw.monitor.name})` };
+  let ret: number;
+  try {
+    ret = yield* op.call(chan.device, chan);
+  } finally {
+    if (task) task.noSleep = saved;
+  }
+  chan.observe({ type: 'TERMINATE' });
+  abortRemaining(chan);
+  noteFinished(chan);
+  chan.world.emit(chan.fw.monitor.name, 'terminated', { ret });
+  return ret;
+}
+
+/** dmaengine_terminate_async: stop everything; callable from atomic context and callbacks. */
+export function* dmaengine_terminate_async(chan: DmaChan): Body<number> {
+  return yield* terminate(chan, EINVAL);
+}
+
+/** dmaengine_terminate_all (deprecated): as terminate_async, -ENOSYS when the op is missing. */
+export function* dmaengine_terminate_all(chan: DmaChan): Body<number> {
+  return yield* terminate(chan, ENOSYS);
+}
+
+/** dmaengine_synchronize: wait until the hardware and every callback have finished. */
+export function* dmaengine_synchronize(chan: DmaChan): Body<void> {
+  const world = chan.world;
+  might_sleep(world, 'dmaengine_synchronize');
+  if (inCallback(world.current)) {
+    world.report(DmaRules.syncInCallback, `dmaengine_synchronize(${chan.fw.monitor.name}) from a complete callback`);
+  }
+  if (chan.device.device_synchronize) yield* chan.device.device_synchronize(chan);
+  chan.observe({ type: 'SYNC' });
+  world.emit(chan.fw.monitor.name, 'synchronized');
+}
+
+/** dmaengine_terminate_sync: terminate_async then synchronize; not from atomic context or a callback. */
+export function* dmaengine_terminate_sync(chan: DmaChan): Body<number> {
+  const world = chan.world;
+  might_sleep(world, 'dmaengine_terminate_sync');
+  if (inCallback(world.current)) {
+    world.report(DmaRules.syncInCallback, `dmaengine_terminate_sync(${chan.fw.monitor.name}) from a complete callback`);
+  }
+  const ret = yield* dmaengine_terminate_async(chan);
+  if (ret) return ret;
+  yield* dmaengine_synchronize(chan);
+  return 0;
+}
+
+export function* dmaengine_pause(chan: DmaChan): Body<number> {
+  if (!chan.device.device_pause) return -ENOSYS;
+  chan.observe({ type: 'PAUSE' });
+  return yield* chan.device.device_pause(chan);
+}
+
+export function* dmaengine_resume(chan: DmaChan): Body<number> {
+  if (!chan.device.device_resume) return -ENOSYS;
+  chan.observe({ type: 'RESUME' });
+  const ret = yield* chan.device.device_resume(chan);
+  noteFinished(chan);
+  return ret;
+}

@@ -1,0 +1,540 @@
+import { dma_cookie_status, dma_set_residue } from '../dmaengine/cookie.js';
+import type { DmaChan } from '../dmaengine/channel.js';
+import { type DmaDevice, type Device, type DmaSlaveMap, dma_device_defaults } from '../dmaengine/device.js';
+import {
+  BIT,
+  type Body,
+  DMA_DEV_TO_MEM,
+  DMA_MEM_TO_DEV,
+  DMA_MEM_TO_MEM,
+  DMA_PREP_LOAD_EOT,
+  DMA_PREP_REPEAT,
+  type DmaInterleavedTemplate,
+  type DmaSlaveConfig,
+  type DmaStatus,
+  type DmaTransferDirection,
+  type DmaTxState,
+  type ScatterEntry,
+  type dma_cookie_t,
+} from '../dmaengine/types.js';
+import { DmaController, type Lli } from '../hw/dma-controller.js';
+import type { FifoDevice } from '../hw/fifo-device.js';
+import { type IrqReturn, request_irq } from '../kernel/irq.js';
+import { type Spinlock, spin_lock, spin_lock_init, spin_lock_irqsave, spin_unlock, spin_unlock_irqrestore } from '../kernel/spinlock.js';
+import type { YieldPoint } from '../kernel/task.js';
+import type { World } from '../kernel/world.js';
+import {
+  list_del,
+  to_virt_chan,
+  VirtDmaChan,
+  VirtDmaDesc,
+  vchan_cookie_complete,
+  vchan_cyclic_callback,
+  vchan_dma_desc_free_list,
+  vchan_find_desc,
+  vchan_free_chan_resources,
+  vchan_get_all_descriptors,
+  vchan_init,
+  vchan_issue_pending,
+  vchan_next_desc,
+  vchan_synchronize,
+  vchan_terminate_vdesc,
+  vchan_tx_prep,
+} from '../virt-dma/virt-dma.js';
+
+/**
+ * refdma: the reference provider, a virt-dma driver for the simulated controller in the
+ * style of k3dma. More virtual channels than physical ones: a virtual channel with issued
+ * work gets a free physical channel or waits in `pending`; the interrupt handler completes
+ * descriptors, starts the next one at once (provider.rst "General Design Notes": elect the
+ * next transfer in the interrupt handler, not the tasklet), and hands a physical channel that
+ * fell idle to the first waiting virtual channel. Completions reach clients through the
+ * virt-dma tasklet. Lock order: a virtual channel's lock, then the device lock.
+ */
+
+const MAX_ITEM = 4096;
+const MEM_BURST = 16;
+
+export class RefDesc extends VirtDmaDesc {
+  llis: Lli[] = [];
+  size = 0;
+  cyclic = false;
+  repeat = false;
+  loadEot = false;
+}
+
+export class RefChan extends VirtDmaChan {
+  phy: number | null = null;
+  /** The descriptor on the hardware. */
+  active: RefDesc | null = null;
+  /** A LOAD_EOT descriptor queued to replace a repeating one at end of transfer. */
+  next: RefDesc | null = null;
+  config: DmaSlaveConfig | null = null;
+  paused = false;
+}
+
+export interface RefDmaOptions {
+  readonly name?: string;
+  readonly physicalChannels?: number;
+  readonly virtualChannels?: number;
+  /** Peripherals wired to the controller; the slave map names them `<client>/<name>`. */
+  readonly devices?: readonly FifoDevice[];
+  readonly slaveMap?: readonly DmaSlaveMap[];
+  /** Bulk path threshold for memory-to-memory items (see the controller). */
+  readonly bulkThreshold?: number;
+  readonly faults?: { busError?: boolean };
+}
+
+export interface RefDma {
+  readonly device: DmaDevice;
+  readonly controller: DmaController;
+  readonly channels: readonly RefChan[];
+  readonly lock: Spinlock;
+}
+
+const toRef = (chan: DmaChan) => to_virt_chan(chan) as RefChan;
+
+function widthFor(...values: number[]): number {
+  for (const w of [8, 4, 2, 1]) if (values.every((v) => v % w === 0)) return w;
+  return 1;
+}
+
+/** Split [src, dst, len) memory-to-memory into items of at most MAX_ITEM bytes. */
+function memItems(tx: unknown, dst: number, src: number, len: number, fill?: number): Lli[] {
+  const items: Lli[] = [];
+  for (let off = 0; off < len; off += MAX_ITEM) {
+    const n = Math.min(MAX_ITEM, len - off);
+    const w = widthFor(src + off, dst + off, n);
+    items.push({
+      src: src + off,
+      dst: dst + off,
+      len: n,
+      srcInc: true,
+      dstInc: true,
+      srcWidth: w,
+      dstWidth: w,
+      srcBurst: MEM_BURST,
+      dstBurst: MEM_BURST,
+      irq: false,
+      next: null,
+      tag: tx,
+      ...(fill === undefined ? {} : { fill }),
+    });
+  }
+  return items;
+}
+
+function link(items: Lli[], cyclic = false): Lli[] {
+  items.forEach((item, i) => {
+    item.next = items[i + 1] ?? (cyclic ? items[0]! : null);
+  });
+  return items;
+}
+
+export function createRefDma(world: World, dev: Device, options: RefDmaOptions = {}): RefDma {
+  const name = options.name ?? 'refdma';
+  const controller = new DmaController(world, {
+    name,
+    channels: options.physicalChannels ?? 2,
+    devices: options.devices ?? [],
+    ...(options.bulkThreshold === undefined ? {} : { bulkThreshold: options.bulkThreshold }),
+    ...(options.faults === undefined ? {} : { faults: options.faults }),
+  });
+  const lock = spin_lock_init(world, `${name}.lock`);
+  const phys: (RefChan | null)[] = Array.from({ length: controller.channels }, () => null);
+  const pending: RefChan[] = [];
+  const channels: RefChan[] = [];
+
+  /** Start the next issued descriptor on c's physical channel (c's lock held). */
+  function start_next(c: RefChan): boolean {
+    const vd = vchan_next_desc(c) as RefDesc | null;
+    if (vd === null || c.phy === null) {
+      c.active = null;
+      return false;
+    }
+    list_del(vd);
+    c.active = vd;
+    controller.start(c.phy, vd.llis[0]!, { repeat: vd.repeat });
+    return true;
+  }
+
+  /** A repeating active descriptor is replaced at end of transfer by a LOAD_EOT one issued after it. */
+  function queue_load_eot(c: RefChan): void {
+    if (!c.active?.repeat || c.next !== null || c.phy === null) return;
+    const vd = vchan_next_desc(c) as RefDesc | null;
+    if (vd === null || !vd.loadEot) return;
+    list_del(vd);
+    c.next = vd;
+    controller.queueNext(c.phy, vd.llis[0]!);
+  }
+
+  /** Give a free physical channel to waiting virtual channels until one takes it (no lock held). */
+  function* grant(ch: number): Generator<YieldPoint, void, void> {
+    for (;;) {
+      yield* spin_lock(lock);
+      const c = pending.shift() ?? null;
+      if (c === null) {
+        phys[ch] = null;
+        spin_unlock(lock);
+        return;
+      }
+      phys[ch] = c;
+      spin_unlock(lock);
+      const flags = yield* spin_lock_irqsave(c.lock);
+      c.phy = ch;
+      const started = !c.paused && start_next(c);
+      if (!started) c.phy = null;
+      spin_unlock_irqrestore(c.lock, flags);
+      if (started) return;
+    }
+  }
+
+  /** Claim a free physical channel for c, or queue c for one (c's lock held). */
+  function* claim(c: RefChan): Generator<YieldPoint, void, void> {
+    yield* spin_lock(lock);
+    const free = phys.indexOf(null);
+    if (free >= 0) {
+      phys[free] = c;
+      c.phy = free;
+    } else if (!pending.includes(c)) {
+      pending.push(c);
+    }
+    spin_unlock(lock);
+    if (c.phy !== null) start_next(c);
+  }
+
+  function residueOf(c: RefChan, vd: RefDesc): number {
+    if (c.phy === null || c.active !== vd) return vd.size;
+    const current = controller.currentItem(c.phy);
+    const at = current === null ? -1 : vd.llis.indexOf(current);
+    if (at < 0) return vd.size;
+    let left = controller.itemResidue(c.phy);
+    for (let i = at + 1; i < vd.llis.length; i++) left += vd.llis[i]!.len;
+    return left;
+  }
+
+  const irq = request_irq(world, `${name}.irq`, function* (): Generator<YieldPoint, IrqReturn, void> {
+    let handled = false;
+    for (let ch = 0; ch < controller.channels; ch++) {
+      const status = controller.intStatus(ch);
+      if (!status.tc && status.err === null) continue;
+      handled = true;
+      controller.clearInt(ch);
+      const c = phys[ch];
+      if (!c) continue;
+      yield* spin_lock(c.lock);
+      let idle = false;
+      const vd = c.active;
+      if (vd && c.phy === ch) {
+        if (status.err !== null) {
+          vd.tx_result = {
+            result: status.err === 'read' ? 'DMA_TRANS_READ_FAILED' : 'DMA_TRANS_WRITE_FAILED',
+            residue: residueOf(c, vd),
+          };
+          controller.abort(ch);
+          controller.clearError(ch);
+          vchan_cookie_complete(vd);
+          c.active = null;
+          idle = !start_next(c);
+        } else if (vd.cyclic) {
+          vchan_cyclic_callback(vd);
+        } else if (vd.repeat) {
+          const nxt = c.next;
+          const hwIdle = controller.state(ch) === 'idle';
+          if (nxt && (hwIdle || controller.currentItem(ch)?.tag === nxt.tx)) {
+            // The LOAD_EOT successor took over at end of transfer: the repeated one is done.
+            vd.tx_result = { result: 'DMA_TRANS_NOERROR', residue: 0 };
+            vchan_cookie_complete(vd);
+            c.active = nxt;
+            c.next = null;
+            if (hwIdle) {
+              // Its own end-of-transfer interrupt coalesced with the switch: it is done too.
+              nxt.tx_result = { result: 'DMA_TRANS_NOERROR', residue: 0 };
+              vchan_cookie_complete(nxt);
+              c.active = null;
+              idle = !start_next(c);
+            } else {
+              queue_load_eot(c);
+            }
+          }
+        } else if (controller.state(ch) === 'idle') {
+          vd.tx_result = { result: 'DMA_TRANS_NOERROR', residue: 0 };
+          vchan_cookie_complete(vd);
+          c.active = null;
+          idle = !start_next(c);
+        }
+      }
+      if (idle) c.phy = null;
+      spin_unlock(c.lock);
+      if (idle) yield* grant(ch);
+    }
+    return handled ? 'IRQ_HANDLED' : 'IRQ_NONE';
+  });
+  controller.connectIrq(irq);
+
+  const device: DmaDevice = {
+    ...dma_device_defaults(),
+    dev,
+    cap_mask: new Set([
+      'DMA_SLAVE',
+      'DMA_CYCLIC',
+      'DMA_INTERLEAVE',
+      'DMA_MEMCPY',
+      'DMA_MEMSET',
+      'DMA_REPEAT',
+      'DMA_LOAD_EOT',
+    ]),
+    src_addr_widths: BIT(1) | BIT(2) | BIT(4) | BIT(8),
+    dst_addr_widths: BIT(1) | BIT(2) | BIT(4) | BIT(8),
+    directions: BIT(DMA_MEM_TO_DEV) | BIT(DMA_DEV_TO_MEM) | BIT(DMA_MEM_TO_MEM),
+    min_burst: 1,
+    max_burst: 16,
+    residue_granularity: 'DMA_RESIDUE_GRANULARITY_BURST',
+    descriptor_reuse: true,
+    hw: controller,
+    filter: options.slaveMap
+      ? {
+          map: options.slaveMap,
+          fn: (chan, param) => chan.chan_id === (param as { chan: number }).chan,
+        }
+      : null,
+
+    *device_alloc_chan_resources() {
+      return 0;
+    },
+
+    *device_free_chan_resources(chan) {
+      yield* vchan_free_chan_resources(toRef(chan));
+    },
+
+    *device_config(chan, config) {
+      toRef(chan).config = { ...config };
+      return 0;
+    },
+
+    *device_prep_slave_sg(chan, sgl, direction, flags) {
+      const c = toRef(chan);
+      const items = slaveItems(c, sgl, direction);
+      if (items === null) return null;
+      return yield* prepare(c, items, flags);
+    },
+
+    *device_prep_dma_cyclic(chan, buf_addr, buf_len, period_len, direction, flags) {
+      const c = toRef(chan);
+      if (period_len <= 0 || buf_len % period_len !== 0) return null;
+      const periods: ScatterEntry[] = [];
+      for (let off = 0; off < buf_len; off += period_len) periods.push({ dma_address: buf_addr + off, length: period_len });
+      const items = slaveItems(c, periods, direction);
+      if (items === null) return null;
+      for (const item of items) item.irq = true;
+      link(items, true);
+      const vd = new RefDesc(chan);
+      vd.cyclic = true;
+      return yield* finishPrep(c, vd, items, flags);
+    },
+
+    *device_prep_interleaved_dma(chan, xt, flags) {
+      const c = toRef(chan);
+      const items = interleavedItems(c, xt);
+      if (items === null) return null;
+      const vd = new RefDesc(chan);
+      vd.repeat = (flags & DMA_PREP_REPEAT) !== 0;
+      vd.loadEot = (flags & DMA_PREP_LOAD_EOT) !== 0;
+      return yield* finishPrep(c, vd, items, flags);
+    },
+
+    *device_prep_dma_memcpy(chan, dest, src, len, flags) {
+      if (len <= 0) return null;
+      const c = toRef(chan);
+      const vd = new RefDesc(chan);
+      return yield* finishPrep(c, vd, memItems(vd.tx, dest, src, len), flags);
+    },
+
+    *device_prep_dma_memset(chan, dest, value, len, flags) {
+      if (len <= 0) return null;
+      const c = toRef(chan);
+      const vd = new RefDesc(chan);
+      return yield* finishPrep(c, vd, memItems(vd.tx, dest, 0, len, value & 0xff), flags);
+    },
+
+    *device_issue_pending(chan) {
+      const c = toRef(chan);
+      const flags = yield* spin_lock_irqsave(c.lock);
+      if (vchan_issue_pending(c) && !c.paused) {
+        if (c.active === null) {
+          if (c.phy === null) yield* claim(c);
+          else start_next(c);
+        } else {
+          queue_load_eot(c);
+        }
+      }
+      spin_unlock_irqrestore(c.lock, flags);
+    },
+
+    *device_tx_status(chan, cookie: dma_cookie_t, state: DmaTxState | null): Body<DmaStatus> {
+      const c = toRef(chan);
+      const ret = dma_cookie_status(chan, cookie, state);
+      if (ret === 'DMA_COMPLETE') return ret;
+      const flags = yield* spin_lock_irqsave(c.lock);
+      let residue = 0;
+      const queued = vchan_find_desc(c, cookie) as RefDesc | null;
+      if (queued) residue = queued.size;
+      else if (c.active && c.active.tx.cookie === cookie) residue = residueOf(c, c.active);
+      else if (c.next && c.next.tx.cookie === cookie) residue = c.next.size;
+      else {
+        for (const vd of c.desc_submitted) if (vd.tx.cookie === cookie) residue = (vd as RefDesc).size;
+      }
+      const status: DmaStatus = c.paused ? 'DMA_PAUSED' : ret;
+      spin_unlock_irqrestore(c.lock, flags);
+      dma_set_residue(state, residue);
+      return status;
+    },
+
+    *device_pause(chan) {
+      const c = toRef(chan);
+      const flags = yield* spin_lock_irqsave(c.lock);
+      if (!c.paused) {
+        c.paused = true;
+        if (c.phy !== null && c.active) controller.pause(c.phy);
+        else {
+          yield* spin_lock(lock);
+          const i = pending.indexOf(c);
+          if (i >= 0) pending.splice(i, 1);
+          spin_unlock(lock);
+        }
+      }
+      spin_unlock_irqrestore(c.lock, flags);
+      return 0;
+    },
+
+    *device_resume(chan) {
+      const c = toRef(chan);
+      const flags = yield* spin_lock_irqsave(c.lock);
+      if (c.paused) {
+        c.paused = false;
+        if (c.phy !== null && c.active) controller.resume(c.phy);
+        else if (c.desc_issued.length > 0) {
+          if (c.phy === null) yield* claim(c);
+          else start_next(c);
+        }
+      }
+      spin_unlock_irqrestore(c.lock, flags);
+      return 0;
+    },
+
+    *device_terminate_all(chan) {
+      const c = toRef(chan);
+      const head: VirtDmaDesc[] = [];
+      const flags = yield* spin_lock_irqsave(c.lock);
+      yield* spin_lock(lock);
+      const i = pending.indexOf(c);
+      if (i >= 0) pending.splice(i, 1);
+      spin_unlock(lock);
+      const freed = c.phy;
+      if (c.phy !== null) {
+        controller.abort(c.phy);
+        c.phy = null;
+      }
+      // The safe order (reference §1.6): gather the lists first, then park the active descriptor.
+      vchan_get_all_descriptors(c, head);
+      if (c.active) vchan_terminate_vdesc(c.active);
+      if (c.next) vchan_terminate_vdesc(c.next);
+      c.active = null;
+      c.next = null;
+      c.paused = false;
+      spin_unlock_irqrestore(c.lock, flags);
+      yield* vchan_dma_desc_free_list(c, head);
+      if (freed !== null) yield* grant(freed);
+      return 0;
+    },
+
+    *device_synchronize(chan) {
+      yield* vchan_synchronize(toRef(chan));
+    },
+  };
+
+  function* finishPrep(c: RefChan, vd: RefDesc, items: Lli[], flags: number) {
+    for (const item of items) item.tag = vd.tx;
+    if (!vd.cyclic) link(items);
+    if (!vd.cyclic && items.length > 0) items[items.length - 1]!.irq = true;
+    vd.llis = items;
+    vd.size = items.reduce((n, item) => n + item.len, 0);
+    return yield* vchan_tx_prep(c, vd, flags);
+  }
+
+  function* prepare(c: RefChan, items: Lli[], flags: number) {
+    return yield* finishPrep(c, new RefDesc(c.chan), items, flags);
+  }
+
+  /** Items of a slave transfer from the channel's configuration; null if it cannot be done. */
+  function slaveItems(c: RefChan, sgl: readonly ScatterEntry[], direction: DmaTransferDirection): Lli[] | null {
+    const cfg = c.config;
+    if (cfg === null || (direction !== DMA_MEM_TO_DEV && direction !== DMA_DEV_TO_MEM)) return null;
+    const toDev = direction === DMA_MEM_TO_DEV;
+    const width = toDev ? cfg.dst_addr_width : cfg.src_addr_width;
+    const burst = Math.max(1, toDev ? cfg.dst_maxburst : cfg.src_maxburst);
+    const fifo = toDev ? cfg.dst_addr : cfg.src_addr;
+    if (!width) return null;
+    const items: Lli[] = [];
+    for (const sg of sgl) {
+      if (sg.length <= 0 || sg.length % width !== 0) return null;
+      items.push({
+        src: toDev ? sg.dma_address : fifo,
+        dst: toDev ? fifo : sg.dma_address,
+        len: sg.length,
+        srcInc: toDev,
+        dstInc: !toDev,
+        srcWidth: width,
+        dstWidth: width,
+        srcBurst: burst,
+        dstBurst: burst,
+        irq: false,
+        next: null,
+      });
+    }
+    return items;
+  }
+
+  /** Items of an interleaved template: one per chunk per frame, skipping the inter-chunk gaps. */
+  function interleavedItems(c: RefChan, xt: DmaInterleavedTemplate): Lli[] | null {
+    if (xt.numf <= 0 || xt.frame_size <= 0 || xt.sgl.length < xt.frame_size) return null;
+    const slave = xt.dir !== DMA_MEM_TO_MEM;
+    const cfg = c.config;
+    if (slave && cfg === null) return null;
+    const items: Lli[] = [];
+    let src = xt.src_start;
+    let dst = xt.dst_start;
+    for (let f = 0; f < xt.numf; f++) {
+      for (let k = 0; k < xt.frame_size; k++) {
+        const chunk = xt.sgl[k]!;
+        const w = slave ? (xt.dir === DMA_MEM_TO_DEV ? cfg!.dst_addr_width : cfg!.src_addr_width) : widthFor(src, dst, chunk.size);
+        if (!w || chunk.size % w !== 0) return null;
+        const burst = slave ? Math.max(1, xt.dir === DMA_MEM_TO_DEV ? cfg!.dst_maxburst : cfg!.src_maxburst) : MEM_BURST;
+        items.push({
+          src,
+          dst,
+          len: chunk.size,
+          srcInc: xt.src_inc,
+          dstInc: xt.dst_inc,
+          srcWidth: w,
+          dstWidth: w,
+          srcBurst: burst,
+          dstBurst: burst,
+          irq: false,
+          next: null,
+        });
+        if (xt.src_inc) src += chunk.size + (xt.src_sgl ? (chunk.src_icg ?? chunk.icg) : 0);
+        if (xt.dst_inc) dst += chunk.size + (xt.dst_sgl ? (chunk.dst_icg ?? chunk.icg) : 0);
+      }
+    }
+    return items;
+  }
+
+  for (let i = 0; i < (options.virtualChannels ?? 4); i++) {
+    const c = new RefChan(world, () => {});
+    vchan_init(c, device);
+    channels.push(c);
+  }
+  return { device, controller, channels, lock };
+}
+
