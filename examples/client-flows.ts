@@ -3,8 +3,8 @@
  * request, configure, map, prepare, submit, issue, and wait for the callback. Each scenario
  * sets up a world and returns the checks to run after it; `npm start` runs them all.
  */
-import { async_tx_ack } from '../src/dmaengine/client.js';
 import {
+  async_tx_ack,
   dma_async_issue_pending,
   dmaengine_prep_dma_cyclic,
   dmaengine_prep_dma_memcpy,
@@ -15,7 +15,11 @@ import {
 } from '../src/dmaengine/client.js';
 import { IS_ERR } from '../src/dmaengine/errptr.js';
 import { dma_release_channel, dma_request_chan, dma_request_channel } from '../src/dmaengine/registry.js';
-import { dmaengine_synchronize, dmaengine_terminate_async, dmaengine_terminate_sync } from '../src/dmaengine/terminate.js';
+import {
+  dmaengine_synchronize,
+  dmaengine_terminate_async,
+  dmaengine_terminate_sync,
+} from '../src/dmaengine/terminate.js';
 import {
   DMA_CTRL_ACK,
   DMA_DEV_TO_MEM,
@@ -80,7 +84,12 @@ export const memToDev: Scenario = {
         return { dma_address: addr, length: n };
       });
       const done = init_completion(world, 'tx-done');
-      const desc = yield* dmaengine_prep_slave_sg(chan, sgl, DMA_MEM_TO_DEV, DMA_PREP_INTERRUPT | DMA_CTRL_ACK);
+      const desc = yield* dmaengine_prep_slave_sg(
+        chan,
+        sgl,
+        DMA_MEM_TO_DEV,
+        DMA_PREP_INTERRUPT | DMA_CTRL_ACK,
+      );
       if (!desc) throw new Error('prep failed');
       desc.callback_result = (_param, r) => {
         result = { ...r };
@@ -94,8 +103,10 @@ export const memToDev: Scenario = {
     });
     return () => {
       const problems: string[] = [];
-      if (!same(board.tx.received, sent)) problems.push(`the FIFO received ${board.tx.received.length} bytes, not the ${sent.length} sent`);
-      if ((result as DmaengineResult | null)?.result !== 'DMA_TRANS_NOERROR') problems.push(`callback result ${JSON.stringify(result)}`);
+      if (!same(board.tx.received, sent))
+        problems.push(`the FIFO received ${board.tx.received.length} bytes, not the ${sent.length} sent`);
+      if ((result as DmaengineResult | null)?.result !== 'DMA_TRANS_NOERROR')
+        problems.push(`callback result ${JSON.stringify(result)}`);
       return problems;
     };
   },
@@ -123,7 +134,12 @@ export const devToMem: Scenario = {
       });
       buf = world.memory.alloc(len, { label: 'rx-buf' });
       const done = init_completion(world, 'rx-done');
-      const desc = yield* dmaengine_prep_slave_sg(chan, [{ dma_address: buf, length: len }], DMA_DEV_TO_MEM, DMA_PREP_INTERRUPT);
+      const desc = yield* dmaengine_prep_slave_sg(
+        chan,
+        [{ dma_address: buf, length: len }],
+        DMA_DEV_TO_MEM,
+        DMA_PREP_INTERRUPT,
+      );
       if (!desc) throw new Error('prep failed');
       desc.callback = () => {
         called++;
@@ -138,7 +154,8 @@ export const devToMem: Scenario = {
     return () => {
       const problems: string[] = [];
       if (called !== 1) problems.push(`callback ran ${called} times`);
-      if (!same(world.memory.view(buf, len), patternBytes(7, 0, len))) problems.push('received data differs from the device pattern');
+      if (!same(world.memory.view(buf, len), patternBytes(7, 0, len)))
+        problems.push('received data differs from the device pattern');
       return problems;
     };
   },
@@ -146,7 +163,8 @@ export const devToMem: Scenario = {
 
 export const cyclicRing: Scenario = {
   name: 'cyclic-audio-ring',
-  summary: 'an audio-style ring of 4 periods; the period callback stops it with terminate_async after 6 periods',
+  summary:
+    'an audio-style ring of 4 periods; the period callback stops it with terminate_async after 6 periods',
   setup(world) {
     const board = createBoard(world);
     const period = 64;
@@ -170,7 +188,14 @@ export const cyclicRing: Scenario = {
       const buf = world.memory.alloc(period * periods, { label: 'ring' });
       ring = fill(world, buf, period * periods, 9);
       const stopped = init_completion(world, 'stopped');
-      const desc = yield* dmaengine_prep_dma_cyclic(chan, buf, period * periods, period, DMA_MEM_TO_DEV, DMA_PREP_INTERRUPT);
+      const desc = yield* dmaengine_prep_dma_cyclic(
+        chan,
+        buf,
+        period * periods,
+        period,
+        DMA_MEM_TO_DEV,
+        DMA_PREP_INTERRUPT,
+      );
       if (!desc) throw new Error('prep failed');
       desc.callback = function* () {
         if (synced) afterSync++;
@@ -223,7 +248,13 @@ export const memcpy: Scenario = {
       srcBytes = fill(world, src, len, 3);
       world.memory.view(dst, len + 64).fill(0xa5);
       const done = init_completion(world, 'copied');
-      const desc = yield* dmaengine_prep_dma_memcpy(chan, dst + 32, src, len, DMA_PREP_INTERRUPT | DMA_CTRL_ACK);
+      const desc = yield* dmaengine_prep_dma_memcpy(
+        chan,
+        dst + 32,
+        src,
+        len,
+        DMA_PREP_INTERRUPT | DMA_CTRL_ACK,
+      );
       if (!desc) throw new Error('prep failed');
       desc.callback = () => {
         complete(done);
@@ -249,7 +280,8 @@ export const memcpy: Scenario = {
 
 export const repeatLoadEot: Scenario = {
   name: 'repeat-load-eot',
-  summary: 'a repeated interleaved frame (DMA_PREP_REPEAT) replaced at end of transfer by a DMA_PREP_LOAD_EOT one',
+  summary:
+    'a repeated interleaved frame (DMA_PREP_REPEAT) replaced at end of transfer by a DMA_PREP_LOAD_EOT one',
   setup(world) {
     const board = createBoard(world, { fifoDepth: 8 });
     const frame = 32;
@@ -285,7 +317,11 @@ export const repeatLoadEot: Scenario = {
         sgl: [{ size: frame, icg: 0 }],
       });
       const doneB = init_completion(world, 'frame-b-done');
-      const descA = yield* dmaengine_prep_interleaved_dma(chan, xt(bufA), DMA_PREP_REPEAT | DMA_PREP_INTERRUPT);
+      const descA = yield* dmaengine_prep_interleaved_dma(
+        chan,
+        xt(bufA),
+        DMA_PREP_REPEAT | DMA_PREP_INTERRUPT,
+      );
       if (!descA) throw new Error('prep A failed');
       descA.callback = () => {
         order.push('A');
@@ -295,7 +331,11 @@ export const repeatLoadEot: Scenario = {
       yield* dmaengine_submit(descA);
       yield* dma_async_issue_pending(chan);
       yield* msleep(world, 0.05);
-      const descB = yield* dmaengine_prep_interleaved_dma(chan, xt(bufB), DMA_PREP_LOAD_EOT | DMA_PREP_INTERRUPT);
+      const descB = yield* dmaengine_prep_interleaved_dma(
+        chan,
+        xt(bufB),
+        DMA_PREP_LOAD_EOT | DMA_PREP_INTERRUPT,
+      );
       if (!descB) throw new Error('prep B failed');
       descB.callback = () => {
         order.push('B');
@@ -310,13 +350,16 @@ export const repeatLoadEot: Scenario = {
     });
     return () => {
       const problems: string[] = [];
-      if (order.join(',') !== 'A,B') problems.push(`callbacks in order ${order.join(',') || 'none'}, expected A,B`);
+      if (order.join(',') !== 'A,B')
+        problems.push(`callbacks in order ${order.join(',') || 'none'}, expected A,B`);
       const got = board.tx.received;
       const frames = got.length / frame;
-      if (!Number.isInteger(frames) || frames < 2) problems.push(`${got.length} bytes is not a whole number (>= 2) of frames`);
+      if (!Number.isInteger(frames) || frames < 2)
+        problems.push(`${got.length} bytes is not a whole number (>= 2) of frames`);
       for (let f = 0; f < frames; f++) {
         const want = f === frames - 1 ? b : a;
-        if (!same(got.subarray(f * frame, (f + 1) * frame), want)) problems.push(`frame ${f} is not ${f === frames - 1 ? 'B' : 'A'}`);
+        if (!same(got.subarray(f * frame, (f + 1) * frame), want))
+          problems.push(`frame ${f} is not ${f === frames - 1 ? 'B' : 'A'}`);
       }
       return problems;
     };
@@ -324,4 +367,3 @@ export const repeatLoadEot: Scenario = {
 };
 
 export const scenarios: readonly Scenario[] = [memToDev, devToMem, cyclicRing, memcpy, repeatLoadEot];
-

@@ -35,7 +35,9 @@ export function runExamples({ seed, runs, trace, out }: ExamplesOptions): number
       }
       const found = [
         ...result.violations.map((v) => formatViolation(v)),
-        ...(result.outcome.kind === 'quiescent' || result.outcome.kind === 'violation' ? [] : [`run ended ${result.outcome.kind}`]),
+        ...(result.outcome.kind === 'quiescent' || result.outcome.kind === 'violation'
+          ? []
+          : [`run ended ${result.outcome.kind}`]),
         ...check(),
       ];
       if (found.length > 0 && !shown) {
@@ -50,6 +52,10 @@ export function runExamples({ seed, runs, trace, out }: ExamplesOptions): number
     for (const p of problems) out(`     ${p.split('\n').join('\n     ')}`);
   }
   out('');
-  out(failed === 0 ? 'every scenario ran clean under every schedule' : `${failed} schedule(s) broke a rule or a data check`);
+  out(
+    failed === 0
+      ? 'every scenario ran clean under every schedule'
+      : `${failed} schedule(s) broke a rule or a data check`,
+  );
   return failed === 0 ? 0 : 1;
 }

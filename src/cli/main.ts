@@ -59,9 +59,16 @@ export function main(argv: readonly string[]): number {
   }
   if (command === 'examples') {
     if (values.trace !== undefined && !scenarios.some((s) => s.name === values.trace)) {
-      throw new UsageError(`unknown scenario "${values.trace}" (one of: ${scenarios.map((s) => s.name).join(', ')})`);
+      throw new UsageError(
+        `unknown scenario "${values.trace}" (one of: ${scenarios.map((s) => s.name).join(', ')})`,
+      );
     }
-    return runExamples({ seed, runs: Math.max(1, intOption('schedules', values.schedules, 20)), trace: values.trace ?? null, out });
+    return runExamples({
+      seed,
+      runs: Math.max(1, intOption('schedules', values.schedules, 20)),
+      trace: values.trace ?? null,
+      out,
+    });
   }
   throw new UsageError(`unknown command "${command}" (try --help)`);
 }

@@ -20,7 +20,10 @@ export function inCallback(task: Task | null): boolean {
   return task !== null && (callbackDepth.get(task) ?? 0) > 0;
 }
 
-const NOERROR: DmaengineResult = Object.freeze({ result: 'DMA_TRANS_NOERROR', residue: 0 }) as DmaengineResult;
+const NOERROR: DmaengineResult = Object.freeze({
+  result: 'DMA_TRANS_NOERROR',
+  residue: 0,
+}) as DmaengineResult;
 
 /** dmaengine_desc_get_callback: copy the callback out; from here on it will be invoked. */
 export function dmaengine_desc_get_callback(tx: DmaAsyncTxDescriptor): DmaengineDescCallback {
@@ -42,12 +45,19 @@ export function dmaengine_desc_callback_valid(cb: DmaengineDescCallback): boolea
  * the context and the locks held, and observes the callback's start and end on the descriptor.
  * callback_result gets `result`, or {NOERROR, 0} when none is given, as in the kernel.
  */
-export function* dmaengine_desc_callback_invoke(cb: DmaengineDescCallback, result: DmaengineResult | null): TaskBody {
+export function* dmaengine_desc_callback_invoke(
+  cb: DmaengineDescCallback,
+  result: DmaengineResult | null,
+): TaskBody {
   const { tx } = cb;
   const world = tx.chan.world;
   const task = world.current;
   if (task !== null && task.context !== 'softirq') {
-    world.report(DmaRules.callbackContext, `callback of ${tx.name} invoked in ${task.context} context`, tx.name);
+    world.report(
+      DmaRules.callbackContext,
+      `callback of ${tx.name} invoked in ${task.context} context`,
+      tx.name,
+    );
   }
   if (task !== null && task.locksHeld.length > 0) {
     world.report(

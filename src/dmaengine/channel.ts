@@ -1,4 +1,4 @@
-import { channelSpec, type ChannelEvent } from '../../machines/channel.js';
+import { type ChannelEvent, channelSpec } from '../../machines/channel.js';
 import { Monitor } from '../kernel/monitor.js';
 import type { World } from '../kernel/world.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';

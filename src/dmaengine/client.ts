@@ -18,12 +18,12 @@ import {
   type DmaStatus,
   type DmaTransferDirection,
   type DmaTxState,
-  type ScatterEntry,
   type dma_cookie_t,
   EINVAL,
   ENOSYS,
   ENXIO,
   EPERM,
+  type ScatterEntry,
 } from './types.js';
 
 /**
@@ -66,7 +66,14 @@ export function* dmaengine_prep_slave_sg(
   const op = chan.device.device_prep_slave_sg;
   if (!op) return null;
   chan.observe({ type: 'PREP_SLAVE' });
-  return yield* prepared(chan, op.call(chan.device, chan, sgl, direction, flags), 'oneshot', 'slave_sg', direction, total(sgl));
+  return yield* prepared(
+    chan,
+    op.call(chan.device, chan, sgl, direction, flags),
+    'oneshot',
+    'slave_sg',
+    direction,
+    total(sgl),
+  );
 }
 
 /** dmaengine_prep_slave_single: a one-entry scatterlist. */
@@ -132,7 +139,38 @@ export function* dmaengine_prep_dma_memcpy(
   const op = chan.device.device_prep_dma_memcpy;
   if (!op) return null;
   chan.observe({ type: 'PREP_MEM' });
-  return yield* prepared(chan, op.call(chan.device, chan, dest, src, len, flags), 'oneshot', 'memcpy', DMA_MEM_TO_MEM, len);
+  return yield* prepared(
+    chan,
+    op.call(chan.device, chan, dest, src, len, flags),
+    'oneshot',
+    'memcpy',
+    DMA_MEM_TO_MEM,
+    len,
+  );
+}
+
+/**
+ * dmaengine_prep_dma_memcpy_sg: copy between two scatterlists. provider.rst DMA_MEMCPY: "only
+ * as many bytes as the smallest of the two will be transmitted".
+ */
+export function* dmaengine_prep_dma_memcpy_sg(
+  chan: DmaChan,
+  dst_sg: readonly ScatterEntry[],
+  src_sg: readonly ScatterEntry[],
+  flags: number,
+): Body<DmaAsyncTxDescriptor | null> {
+  const op = chan.device.device_prep_dma_memcpy_sg;
+  if (!op) return null;
+  chan.observe({ type: 'PREP_MEM' });
+  const len = Math.min(total(dst_sg), total(src_sg));
+  return yield* prepared(
+    chan,
+    op.call(chan.device, chan, dst_sg, src_sg, flags),
+    'oneshot',
+    'memcpy',
+    DMA_MEM_TO_MEM,
+    len,
+  );
 }
 
 export function* dmaengine_prep_dma_memset(
@@ -145,7 +183,14 @@ export function* dmaengine_prep_dma_memset(
   const op = chan.device.device_prep_dma_memset;
   if (!op) return null;
   chan.observe({ type: 'PREP_MEM' });
-  return yield* prepared(chan, op.call(chan.device, chan, dest, value, len, flags), 'oneshot', 'memset', DMA_MEM_TO_MEM, len);
+  return yield* prepared(
+    chan,
+    op.call(chan.device, chan, dest, value, len, flags),
+    'oneshot',
+    'memset',
+    DMA_MEM_TO_MEM,
+    len,
+  );
 }
 
 /** dmaengine_submit: hand the descriptor to the engine; the cookie helper records it as submitted. */
@@ -169,7 +214,11 @@ export function* dma_async_issue_pending(chan: DmaChan): Body<void> {
 }
 
 /** dmaengine_tx_status: the provider's device_tx_status. */
-export function* dmaengine_tx_status(chan: DmaChan, cookie: dma_cookie_t, state: DmaTxState | null): Body<DmaStatus> {
+export function* dmaengine_tx_status(
+  chan: DmaChan,
+  cookie: dma_cookie_t,
+  state: DmaTxState | null,
+): Body<DmaStatus> {
   return yield* chan.device.device_tx_status!(chan, cookie, state);
 }
 
@@ -194,7 +243,11 @@ export function* dmaengine_slave_config(chan: DmaChan, config: DmaSlaveConfig): 
     chan.world.emit(chan.fw.monitor.name, 'slave_config-rejected', { why });
     return -EINVAL;
   };
-  if (config.direction !== undefined && config.direction !== DMA_MEM_TO_MEM && !(d.directions & BIT(config.direction))) {
+  if (
+    config.direction !== undefined &&
+    config.direction !== DMA_MEM_TO_MEM &&
+    !(d.directions & BIT(config.direction))
+  ) {
     return bad(`direction ${config.direction} not in the device's directions`);
   }
   if (config.src_addr_width && !(d.src_addr_widths & BIT(config.src_addr_width))) {
@@ -304,7 +357,11 @@ function setMode(desc: DmaAsyncTxDescriptor, mode: 'DESC_METADATA_CLIENT' | 'DES
   return 0;
 }
 
-export function dmaengine_desc_attach_metadata(desc: DmaAsyncTxDescriptor, data: Uint8Array, len: number): number {
+export function dmaengine_desc_attach_metadata(
+  desc: DmaAsyncTxDescriptor,
+  data: Uint8Array,
+  len: number,
+): number {
   const ret = setMode(desc, 'DESC_METADATA_CLIENT');
   if (ret) return ret;
   return desc.metadata_ops?.attach?.(desc, data, len) ?? -ENOSYS;
@@ -323,4 +380,3 @@ export function dmaengine_desc_set_metadata_len(desc: DmaAsyncTxDescriptor, payl
   if (ret) return ret;
   return desc.metadata_ops?.set_len?.(desc, payload_len) ?? -ENOSYS;
 }
-

@@ -77,7 +77,12 @@ export function dma_set_residue(state: DmaTxState | null, residue: number): void
   if (state) state.residue = residue;
 }
 
-export function dma_set_tx_state(state: DmaTxState | null, last: dma_cookie_t, used: dma_cookie_t, residue: number): void {
+export function dma_set_tx_state(
+  state: DmaTxState | null,
+  last: dma_cookie_t,
+  used: dma_cookie_t,
+  residue: number,
+): void {
   if (!state) return;
   state.last = last;
   state.used = used;

@@ -11,9 +11,9 @@ import type {
   DmaStatus,
   DmaTransferDirection,
   DmaTxState,
-  ScatterEntry,
   dma_cap_mask_t,
   dma_cookie_t,
+  ScatterEntry,
 } from './types.js';
 
 /** struct device, as far as the model needs one: a name and the world it lives in. */
@@ -42,6 +42,12 @@ export interface DmaDeviceOps {
   device_alloc_chan_resources?(chan: DmaChan): Body<number>;
   device_free_chan_resources?(chan: DmaChan): Body<void>;
   device_prep_dma_memcpy?(chan: DmaChan, dest: number, src: number, len: number, flags: number): PrepResult;
+  device_prep_dma_memcpy_sg?(
+    chan: DmaChan,
+    dst_sg: readonly ScatterEntry[],
+    src_sg: readonly ScatterEntry[],
+    flags: number,
+  ): PrepResult;
   device_prep_dma_memset?(chan: DmaChan, dest: number, value: number, len: number, flags: number): PrepResult;
   device_prep_dma_xor?(
     chan: DmaChan,

@@ -1,11 +1,11 @@
 import { might_sleep } from '../kernel/preempt.js';
 import type { World } from '../kernel/world.js';
 import { DmaChan } from './channel.js';
-import type { DmaDevice, DmaDeviceOps, DmaFilterFn, Device } from './device.js';
+import type { Device, DmaDevice, DmaDeviceOps, DmaFilterFn } from './device.js';
 import { ERR_PTR, type ErrPtr } from './errptr.js';
 import { observeHardware } from './hw-observer.js';
 import { dmaengine_synchronize } from './terminate.js';
-import { type Body, type DmaCap, EIO, ENODEV, EPROBE_DEFER, type dma_cap_mask_t } from './types.js';
+import { type Body, type DmaCap, type dma_cap_mask_t, EIO, ENODEV, EPROBE_DEFER } from './types.js';
 
 /** The dmaengine core's global state (dma_device_list and friends), one per world. */
 export interface DmaEngineCore {
@@ -27,6 +27,7 @@ export function dmaCore(world: World): DmaEngineCore {
 /** CHECK_CAP of dma_async_device_register: a capability bit without its prep op fails with -EIO. */
 const CAP_OPS: readonly [DmaCap, keyof DmaDeviceOps][] = [
   ['DMA_MEMCPY', 'device_prep_dma_memcpy'],
+  ['DMA_MEMCPY_SG', 'device_prep_dma_memcpy_sg'],
   ['DMA_XOR', 'device_prep_dma_xor'],
   ['DMA_XOR_VAL', 'device_prep_dma_xor_val'],
   ['DMA_PQ', 'device_prep_dma_pq'],
@@ -56,7 +57,8 @@ export function registerDevice(device: DmaDevice | null): RegisterResult {
     }
   }
   if (device.device_tx_status === undefined) return { ret: -EIO, reason: 'Device tx_status is not defined' };
-  if (device.device_issue_pending === undefined) return { ret: -EIO, reason: 'Device issue_pending is not defined' };
+  if (device.device_issue_pending === undefined)
+    return { ret: -EIO, reason: 'Device issue_pending is not defined' };
   const world = device.dev.world;
   const core = dmaCore(world);
   // device_has_all_tx_types(): the framework, never the driver, sets DMA_ASYNC_TX.

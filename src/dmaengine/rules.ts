@@ -4,15 +4,17 @@ import { defineRule } from '../kernel/rule.js';
 export const DmaRules = {
   callbackContext: defineRule({
     id: 'dmaengine.callback-context',
-    rule: 'Completion callbacks are invoked from the DMA engine\'s tasklet (softirq), never from interrupt or process context.',
-    source: 'client.rst "Get a descriptor for transaction" note: "callbacks will always be invoked from the DMA engines tasklet, never from interrupt context"',
+    rule: "Completion callbacks are invoked from the DMA engine's tasklet (softirq), never from interrupt or process context.",
+    source:
+      'client.rst "Get a descriptor for transaction" note: "callbacks will always be invoked from the DMA engines tasklet, never from interrupt context"',
     side: 'provider',
     kind: 'safety',
   }),
   callbackUnderLock: defineRule({
     id: 'dmaengine.callback-under-lock',
     rule: 'A provider drops its locks before it invokes a completion callback.',
-    source: 'client.rst "Get a descriptor for transaction" note: "DMA engine drivers drop any locks before calling the callback function"',
+    source:
+      'client.rst "Get a descriptor for transaction" note: "DMA engine drivers drop any locks before calling the callback function"',
     side: 'provider',
     kind: 'safety',
   }),
@@ -33,14 +35,16 @@ export const DmaRules = {
   syncInCallback: defineRule({
     id: 'client.terminate-sync-in-callback',
     rule: 'dmaengine_terminate_sync and dmaengine_synchronize are not called from a complete callback (use dmaengine_terminate_async there).',
-    source: 'client.rst "Further APIs: Terminate APIs" ("must not be called from atomic context or from within a complete callback")',
+    source:
+      'client.rst "Further APIs: Terminate APIs" ("must not be called from atomic context or from within a complete callback")',
     side: 'client',
     kind: 'safety',
   }),
   prepReturnedLive: defineRule({
     id: 'dmaengine.prep-returned-live-descriptor',
     rule: 'A prep call returns a unique descriptor, not one still in use.',
-    source: 'provider.rst "Device operations: device_prep_dma_*" ("It should return a unique instance of the dma_async_tx_descriptor structure")',
+    source:
+      'provider.rst "Device operations: device_prep_dma_*" ("It should return a unique instance of the dma_async_tx_descriptor structure")',
     side: 'provider',
     kind: 'safety',
   }),
@@ -57,7 +61,8 @@ export const VirtDmaRules = {
   listCorruption: defineRule({
     id: 'virt-dma.list-corruption',
     rule: 'A virt-dma descriptor sits on at most one list: it is taken off (list_del) before it is added to another.',
-    source: 'drivers/dma/virt-dma.h (vd->node "protected by vc.lock"); lib/list_debug.c (CONFIG_DEBUG_LIST list_add corruption)',
+    source:
+      'drivers/dma/virt-dma.h (vd->node "protected by vc.lock"); lib/list_debug.c (CONFIG_DEBUG_LIST list_add corruption)',
     side: 'provider',
     kind: 'safety',
   }),

@@ -31,7 +31,8 @@ function* terminate(chan: DmaChan, missing: number): Body<number> {
   if (!op) return -missing;
   const task = chan.world.current;
   const saved = task?.noSleep ?? null;
-  if (task) task.noSleep = { rule: DmaRules.terminateSleeps, what: `device_terminate_all(${chan.fw.monitor.name})` };
+  if (task)
+    task.noSleep = { rule: DmaRules.terminateSleeps, what: `device_terminate_all(${chan.fw.monitor.name})` };
   let ret: number;
   try {
     ret = yield* op.call(chan.device, chan);
@@ -60,7 +61,10 @@ export function* dmaengine_synchronize(chan: DmaChan): Body<void> {
   const world = chan.world;
   might_sleep(world, 'dmaengine_synchronize');
   if (inCallback(world.current)) {
-    world.report(DmaRules.syncInCallback, `dmaengine_synchronize(${chan.fw.monitor.name}) from a complete callback`);
+    world.report(
+      DmaRules.syncInCallback,
+      `dmaengine_synchronize(${chan.fw.monitor.name}) from a complete callback`,
+    );
   }
   if (chan.device.device_synchronize) yield* chan.device.device_synchronize(chan);
   chan.observe({ type: 'SYNC' });
@@ -72,7 +76,10 @@ export function* dmaengine_terminate_sync(chan: DmaChan): Body<number> {
   const world = chan.world;
   might_sleep(world, 'dmaengine_terminate_sync');
   if (inCallback(world.current)) {
-    world.report(DmaRules.syncInCallback, `dmaengine_terminate_sync(${chan.fw.monitor.name}) from a complete callback`);
+    world.report(
+      DmaRules.syncInCallback,
+      `dmaengine_terminate_sync(${chan.fw.monitor.name}) from a complete callback`,
+    );
   }
   const ret = yield* dmaengine_terminate_async(chan);
   if (ret) return ret;

@@ -4,7 +4,9 @@ import type { DmaAsyncTxDescriptor } from './descriptor.js';
 /** Whether the framework saw the descriptor issued and not yet finished (completed or aborted). */
 export function inFlight(tx: DmaAsyncTxDescriptor): boolean {
   const m = tx.model?.monitor;
-  return m !== undefined && (m.matches({ live: { life: 'issued' } }) || m.matches({ live: { life: 'active' } }));
+  return (
+    m !== undefined && (m.matches({ live: { life: 'issued' } }) || m.matches({ live: { life: 'active' } }))
+  );
 }
 
 /**

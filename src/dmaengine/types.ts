@@ -7,6 +7,7 @@ export type dma_cookie_t = number;
 /** enum dma_transaction_type (cap_mask bits). */
 export type DmaCap =
   | 'DMA_MEMCPY'
+  | 'DMA_MEMCPY_SG'
   | 'DMA_XOR'
   | 'DMA_PQ'
   | 'DMA_XOR_VAL'
@@ -40,7 +41,13 @@ export const DMA_DEV_TO_MEM = 2;
 export const DMA_DEV_TO_DEV = 3;
 export const DMA_TRANS_NONE = 4;
 export type DmaTransferDirection = 0 | 1 | 2 | 3 | 4;
-export const directionName = ['DMA_MEM_TO_MEM', 'DMA_MEM_TO_DEV', 'DMA_DEV_TO_MEM', 'DMA_DEV_TO_DEV', 'DMA_TRANS_NONE'];
+export const directionName = [
+  'DMA_MEM_TO_MEM',
+  'DMA_MEM_TO_DEV',
+  'DMA_DEV_TO_MEM',
+  'DMA_DEV_TO_DEV',
+  'DMA_TRANS_NONE',
+];
 
 export const BIT = (n: number): number => 2 ** n;
 

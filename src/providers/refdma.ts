@@ -1,6 +1,6 @@
-import { dma_cookie_status, dma_set_residue } from '../dmaengine/cookie.js';
 import type { DmaChan } from '../dmaengine/channel.js';
-import { type DmaDevice, type Device, type DmaSlaveMap, dma_device_defaults } from '../dmaengine/device.js';
+import { dma_cookie_status, dma_set_residue } from '../dmaengine/cookie.js';
+import { type Device, type DmaDevice, type DmaSlaveMap, dma_device_defaults } from '../dmaengine/device.js';
 import {
   BIT,
   type Body,
@@ -14,13 +14,20 @@ import {
   type DmaStatus,
   type DmaTransferDirection,
   type DmaTxState,
-  type ScatterEntry,
   type dma_cookie_t,
+  type ScatterEntry,
 } from '../dmaengine/types.js';
 import { DmaController, type Lli } from '../hw/dma-controller.js';
 import type { FifoDevice } from '../hw/fifo-device.js';
 import { type IrqReturn, request_irq } from '../kernel/irq.js';
-import { type Spinlock, spin_lock, spin_lock_init, spin_lock_irqsave, spin_unlock, spin_unlock_irqrestore } from '../kernel/spinlock.js';
+import {
+  type Spinlock,
+  spin_lock,
+  spin_lock_init,
+  spin_lock_irqsave,
+  spin_unlock,
+  spin_unlock_irqrestore,
+} from '../kernel/spinlock.js';
 import type { YieldPoint } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
 import {
@@ -280,6 +287,7 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
       'DMA_CYCLIC',
       'DMA_INTERLEAVE',
       'DMA_MEMCPY',
+      'DMA_MEMCPY_SG',
       'DMA_MEMSET',
       'DMA_REPEAT',
       'DMA_LOAD_EOT',
@@ -323,7 +331,8 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
       const c = toRef(chan);
       if (period_len <= 0 || buf_len % period_len !== 0) return null;
       const periods: ScatterEntry[] = [];
-      for (let off = 0; off < buf_len; off += period_len) periods.push({ dma_address: buf_addr + off, length: period_len });
+      for (let off = 0; off < buf_len; off += period_len)
+        periods.push({ dma_address: buf_addr + off, length: period_len });
       const items = slaveItems(c, periods, direction);
       if (items === null) return null;
       for (const item of items) item.irq = true;
@@ -348,6 +357,28 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
       const c = toRef(chan);
       const vd = new RefDesc(chan);
       return yield* finishPrep(c, vd, memItems(vd.tx, dest, src, len), flags);
+    },
+
+    *device_prep_dma_memcpy_sg(chan, dst_sg, src_sg, flags) {
+      // Walk both lists in step; stop when either runs out (the smaller total is copied).
+      const vd = new RefDesc(chan);
+      const items: Lli[] = [];
+      let si = 0;
+      let di = 0;
+      let so = 0;
+      let doff = 0;
+      while (si < src_sg.length && di < dst_sg.length) {
+        const s = src_sg[si]!;
+        const d = dst_sg[di]!;
+        const n = Math.min(s.length - so, d.length - doff);
+        if (n > 0) items.push(...memItems(vd.tx, d.dma_address + doff, s.dma_address + so, n));
+        so += n;
+        doff += n;
+        if (so === s.length) [si, so] = [si + 1, 0];
+        if (doff === d.length) [di, doff] = [di + 1, 0];
+      }
+      if (items.length === 0) return null;
+      return yield* finishPrep(toRef(chan), vd, items, flags);
     },
 
     *device_prep_dma_memset(chan, dest, value, len, flags) {
@@ -467,7 +498,11 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
   }
 
   /** Items of a slave transfer from the channel's configuration; null if it cannot be done. */
-  function slaveItems(c: RefChan, sgl: readonly ScatterEntry[], direction: DmaTransferDirection): Lli[] | null {
+  function slaveItems(
+    c: RefChan,
+    sgl: readonly ScatterEntry[],
+    direction: DmaTransferDirection,
+  ): Lli[] | null {
     const cfg = c.config;
     if (cfg === null || (direction !== DMA_MEM_TO_DEV && direction !== DMA_DEV_TO_MEM)) return null;
     const toDev = direction === DMA_MEM_TO_DEV;
@@ -507,9 +542,15 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
     for (let f = 0; f < xt.numf; f++) {
       for (let k = 0; k < xt.frame_size; k++) {
         const chunk = xt.sgl[k]!;
-        const w = slave ? (xt.dir === DMA_MEM_TO_DEV ? cfg!.dst_addr_width : cfg!.src_addr_width) : widthFor(src, dst, chunk.size);
+        const w = slave
+          ? xt.dir === DMA_MEM_TO_DEV
+            ? cfg!.dst_addr_width
+            : cfg!.src_addr_width
+          : widthFor(src, dst, chunk.size);
         if (!w || chunk.size % w !== 0) return null;
-        const burst = slave ? Math.max(1, xt.dir === DMA_MEM_TO_DEV ? cfg!.dst_maxburst : cfg!.src_maxburst) : MEM_BURST;
+        const burst = slave
+          ? Math.max(1, xt.dir === DMA_MEM_TO_DEV ? cfg!.dst_maxburst : cfg!.src_maxburst)
+          : MEM_BURST;
         items.push({
           src,
           dst,
@@ -537,4 +578,3 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
   }
   return { device, controller, channels, lock };
 }
-

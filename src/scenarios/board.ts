@@ -37,14 +37,18 @@ export function createBoard(world: World, options: BoardOptions = {}): Board {
     ...(options.rxLimit === undefined ? {} : { limit: options.rxLimit }),
   });
   const client: Device = { name: 'uart0', world };
-  const dma = createRefDma(world, { name: 'dmac0', world }, {
-    ...options,
-    devices: [tx, rx],
-    slaveMap: [
-      { devname: 'uart0', slave: 'tx', param: { chan: 0 } },
-      { devname: 'uart0', slave: 'rx', param: { chan: 1 } },
-    ],
-  });
+  const dma = createRefDma(
+    world,
+    { name: 'dmac0', world },
+    {
+      ...options,
+      devices: [tx, rx],
+      slaveMap: [
+        { devname: 'uart0', slave: 'tx', param: { chan: 0 } },
+        { devname: 'uart0', slave: 'rx', param: { chan: 1 } },
+      ],
+    },
+  );
   const ret = dma_async_device_register(dma.device);
   if (ret !== 0) throw new Error(`board: dma_async_device_register failed with ${ret}`);
   return { world, dma, tx, rx, client };

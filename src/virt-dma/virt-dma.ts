@@ -28,7 +28,12 @@ import type { World } from '../kernel/world.js';
  * charts what it does, so a provider built on them is checked by what it asks them to do.
  */
 
-export type VirtList = 'desc_allocated' | 'desc_submitted' | 'desc_issued' | 'desc_completed' | 'desc_terminated';
+export type VirtList =
+  | 'desc_allocated'
+  | 'desc_submitted'
+  | 'desc_issued'
+  | 'desc_completed'
+  | 'desc_terminated';
 
 /** struct virt_dma_desc: the descriptor plus its result and its list node. */
 export class VirtDmaDesc {
@@ -140,7 +145,11 @@ function splice(vc: VirtDmaChan, from: VirtList, to: VirtDmaDesc[]): void {
 }
 
 /** vchan_tx_prep: initialise the descriptor and put it on desc_allocated (takes the lock itself). */
-export function* vchan_tx_prep(vc: VirtDmaChan, vd: VirtDmaDesc, tx_flags: number): Body<DmaAsyncTxDescriptor> {
+export function* vchan_tx_prep(
+  vc: VirtDmaChan,
+  vd: VirtDmaDesc,
+  tx_flags: number,
+): Body<DmaAsyncTxDescriptor> {
   dma_async_tx_descriptor_init(vd.tx, vc.chan);
   vd.tx.flags = tx_flags;
   vd.tx.tx_submit = vchan_tx_submit;

@@ -1,0 +1,498 @@
+import {
+  type HardwareChannelEvent,
+  type hardwareChannelMachine,
+  hardwareChannelSpec,
+} from '../../machines/hardware-channel.js';
+import type { IrqLine } from '../kernel/irq.js';
+import { Monitor } from '../kernel/monitor.js';
+import type { Task } from '../kernel/task.js';
+import type { World } from '../kernel/world.js';
+import type { FifoDevice } from './fifo-device.js';
+import { type Lli, lliProblem } from './lli.js';
+
+export { type Lli, type LliInit, linkLlis } from './lli.js';
+
+export type HwChannelState = 'idle' | 'loading' | 'transferring' | 'paused' | 'error';
+export type BusErrorKind = 'read' | 'write';
+
+/**
+ * The framework's trusted view of hardware progress. Calls come at the end of the step
+ * that made the progress, after the channel's registers show it, so an observer may call
+ * back into the controller (abort, queueNext) and sees a consistent channel.
+ */
+export interface HwObserver {
+  /** The first byte of a list (or of a new tag) is about to move. */
+  started?(ch: number, tag: unknown): void;
+  moved?(ch: number, tag: unknown, bytes: number): void;
+  itemDone?(ch: number, tag: unknown): void;
+  /** The end of a list (EOT), also when a queued list follows or the list repeats. */
+  listDone?(ch: number, tag: unknown): void;
+  /** A repeated list wrapped to its head. */
+  restarted?(ch: number, tag: unknown): void;
+  error?(ch: number, tag: unknown, kind: BusErrorKind): void;
+}
+
+export interface DmaControllerOptions {
+  readonly name: string;
+  /** Physical channels. */
+  readonly channels: number;
+  /** Peripherals reachable by their register address. */
+  readonly devices?: readonly FifoDevice[];
+  /** Most bytes per beat on the memory side (default 8): a wider programmed width is cut to it. */
+  readonly busWidth?: number;
+  /** Memory-to-memory items at least this long move whole in one step (default: never). */
+  readonly bulkThreshold?: number;
+  /**
+   * `busError`: before every burst the channel asks `world.choose('bus-error:<ch>', 3)`:
+   * 0 moves the burst, 1 fails it as a read error, 2 as a write error. Off by default, and
+   * then no choice is asked at all.
+   */
+  readonly faults?: { readonly busError?: boolean };
+}
+
+export interface IntStatus {
+  /** An item with `irq` completed, or a list ended. */
+  readonly tc: boolean;
+  readonly err: BusErrorKind | null;
+}
+
+/** Observer calls a step owes, delivered once the step's register updates are done. */
+interface Note {
+  readonly call: 'started' | 'itemDone' | 'listDone' | 'restarted';
+  readonly tag: unknown;
+}
+
+interface Channel {
+  readonly index: number;
+  readonly name: string;
+  readonly monitor: Monitor<typeof hardwareChannelMachine>;
+  readonly faultKind: string;
+  state: HwChannelState;
+  /** Where resume goes back to. */
+  resumeTo: 'loading' | 'transferring';
+  /** The list programmed (the restart point of a repeated list). */
+  head: Lli | null;
+  repeat: boolean;
+  /** The "load at end of transfer" register. */
+  queued: Lli | null;
+  queuedRepeat: boolean;
+  item: Lli | null;
+  /** Bytes of `item` moved so far. */
+  offset: number;
+  /** Peripherals the current item's addresses name (null: RAM). */
+  srcDev: FifoDevice | null;
+  dstDev: FifoDevice | null;
+  /** The current item moves whole in one step. */
+  bulk: boolean;
+  lastTag: unknown;
+  tc: boolean;
+  err: BusErrorKind | null;
+  /** Bumped by start, abort and clearError, so a step's late observer calls stop after one of them. */
+  gen: number;
+}
+
+/** Type-only observations, allocated once: the monitor memoizes them by type. */
+const EV: { readonly [K in HardwareChannelEvent['type']]: { readonly type: K } } = {
+  LOAD: { type: 'LOAD' },
+  FETCH: { type: 'FETCH' },
+  BURST: { type: 'BURST' },
+  ITEM_END: { type: 'ITEM_END' },
+  EOT: { type: 'EOT' },
+  RESTART: { type: 'RESTART' },
+  PAUSE: { type: 'PAUSE' },
+  RESUME: { type: 'RESUME' },
+  ABORT: { type: 'ABORT' },
+  BUS_ERROR: { type: 'BUS_ERROR' },
+  CLEAR_ERROR: { type: 'CLEAR_ERROR' },
+  RAISE: { type: 'RAISE' },
+  ACK_IRQ: { type: 'ACK_IRQ' },
+};
+
+/**
+ * A scatter-gather DMA controller with physical channels (provider.rst "Hardware
+ * Introduction"). The provider programs a channel by writing a linked-list pointer and
+ * enabling it; the channel then walks the list on its own, one burst per step of its
+ * hardware task, and raises the controller's interrupt line when an item asks for it, when
+ * a list ends, and on a bus error.
+ *
+ * What one step moves (the burst):
+ * - with a device side (the item's address is a FifoDevice register): that side's
+ *   burst × width bytes, at most what the rx FIFO holds or the tx FIFO has room for, in
+ *   whole beats; the channel runs only while the device's request line is asserted;
+ * - memory to memory: the read side's burst × width, the width cut to `busWidth`;
+ * - memset (`fill`): the write side's burst × width, the width cut to `busWidth`;
+ * - always at most what is left of the item; a bulk item moves whole.
+ * A fixed RAM address is read or written once per beat at the same place: a fixed source
+ * repeats its first beat, a fixed destination keeps the last beat.
+ *
+ * Every register write and every step is an observation of the channel's statechart
+ * (machines/hardware-channel.ts), so a provider that programs a busy channel, resumes a
+ * running one or clears an error that is not there is reported with the rule it broke.
+ */
+export class DmaController {
+  readonly name: string;
+  observer: HwObserver | null = null;
+  readonly monitors: readonly Monitor<typeof hardwareChannelMachine>[];
+  /** One hardware task per channel, named like its monitor. */
+  readonly tasks: readonly Task[];
+  private readonly chans: Channel[];
+  private readonly devices = new Map<number, FifoDevice>();
+  private readonly busWidth: number;
+  private readonly bulkThreshold: number;
+  private readonly busErrors: boolean;
+  private line: IrqLine | null = null;
+
+  constructor(
+    readonly world: World,
+    options: DmaControllerOptions,
+  ) {
+    this.name = options.name;
+    this.busWidth = options.busWidth ?? 8;
+    this.bulkThreshold = options.bulkThreshold ?? Number.POSITIVE_INFINITY;
+    this.busErrors = options.faults?.busError ?? false;
+    for (const dev of options.devices ?? []) this.devices.set(dev.register, dev);
+    this.chans = [];
+    const tasks: Task[] = [];
+    for (let i = 0; i < options.channels; i++) {
+      const name = `${this.name}.ch${i}`;
+      const c: Channel = {
+        index: i,
+        name,
+        monitor: new Monitor(world, hardwareChannelSpec, name),
+        faultKind: `bus-error:${i}`,
+        state: 'idle',
+        resumeTo: 'transferring',
+        head: null,
+        repeat: false,
+        queued: null,
+        queuedRepeat: false,
+        item: null,
+        offset: 0,
+        srcDev: null,
+        dstDev: null,
+        bulk: false,
+        lastTag: undefined,
+        tc: false,
+        err: null,
+        gen: 0,
+      };
+      this.chans.push(c);
+      const ctl = this;
+      tasks.push(
+        world.spawnDaemon({
+          name,
+          context: 'hardware',
+          pending: () => ctl.runnable(c),
+          *run() {
+            ctl.step(c);
+          },
+        }),
+      );
+    }
+    this.monitors = this.chans.map((c) => c.monitor);
+    this.tasks = tasks;
+  }
+
+  get channels(): number {
+    return this.chans.length;
+  }
+
+  /** The controller's one interrupt line (the provider request_irq'd it). */
+  connectIrq(line: IrqLine): void {
+    this.line = line;
+  }
+
+  // Registers, written and read by the provider.
+
+  /**
+   * Write the LLI pointer and enable. Moves nothing itself: the channel fetches the first
+   * item on its next step. `repeat`: at the end of the list, with nothing queued, start
+   * again from `head` (DMA_PREP_REPEAT). Clears the load-at-end register.
+   */
+  start(ch: number, head: Lli, opts: { readonly repeat?: boolean } = {}): void {
+    const c = this.chan(ch);
+    if (!c.monitor.observe(EV.LOAD)) return;
+    c.state = 'loading';
+    c.head = head;
+    c.repeat = opts.repeat ?? false;
+    c.queued = null;
+    c.queuedRepeat = false;
+    c.item = null;
+    c.offset = 0;
+    c.gen++;
+    this.world.emit(c.name, 'load', { repeat: c.repeat });
+  }
+
+  /**
+   * The "load at end of transfer" register (DMA_PREP_LOAD_EOT): when the current list ends,
+   * continue with `head` (run once, or repeated with `repeat`) instead of stopping or
+   * repeating. Null cancels. Only a running channel ever reaches the end of a list.
+   */
+  queueNext(ch: number, head: Lli | null, opts: { readonly repeat?: boolean } = {}): void {
+    const c = this.chan(ch);
+    c.queued = head;
+    c.queuedRepeat = head !== null && (opts.repeat ?? false);
+    this.world.emit(c.name, 'queue-next', { queued: head !== null, repeat: c.queuedRepeat });
+  }
+
+  /** Stop between two bursts, right away; nothing is lost. */
+  pause(ch: number): void {
+    const c = this.chan(ch);
+    if (!c.monitor.observe(EV.PAUSE)) return;
+    if (c.state === 'loading' || c.state === 'transferring') {
+      c.resumeTo = c.state;
+      c.state = 'paused';
+    }
+    this.world.emit(c.name, 'pause');
+  }
+
+  /** Continue exactly where pause stopped. */
+  resume(ch: number): void {
+    const c = this.chan(ch);
+    if (!c.monitor.observe(EV.RESUME)) return;
+    c.state = c.resumeTo;
+    this.world.emit(c.name, 'resume');
+  }
+
+  /** Disable now: the channel is idle, its list and load-at-end register forgotten. Interrupt status stays. */
+  abort(ch: number): void {
+    const c = this.chan(ch);
+    c.monitor.observe(EV.ABORT);
+    this.world.emit(c.name, 'abort', { residue: this.itemResidue(ch) });
+    this.stop(c);
+  }
+
+  state(ch: number): HwChannelState {
+    return this.chan(ch).state;
+  }
+
+  /** The item being moved; stays set while paused and in error, null when idle. */
+  currentItem(ch: number): Lli | null {
+    return this.chan(ch).item;
+  }
+
+  /** Bytes of the current item not moved yet, burst granular; 0 without a current item. */
+  itemResidue(ch: number): number {
+    const c = this.chan(ch);
+    return c.item === null ? 0 : c.item.len - c.offset;
+  }
+
+  intStatus(ch: number): IntStatus {
+    const c = this.chan(ch);
+    return { tc: c.tc, err: c.err };
+  }
+
+  /** Clear the channel's interrupt status (tc and err). */
+  clearInt(ch: number): void {
+    const c = this.chan(ch);
+    c.tc = false;
+    c.err = null;
+    c.monitor.observe(EV.ACK_IRQ);
+  }
+
+  /** Leave the error state: the channel is idle and may be programmed again. */
+  clearError(ch: number): void {
+    const c = this.chan(ch);
+    if (!c.monitor.observe(EV.CLEAR_ERROR)) return;
+    this.world.emit(c.name, 'clear-error');
+    this.stop(c);
+  }
+
+  // The hardware.
+
+  private chan(ch: number): Channel {
+    const c = this.chans[ch];
+    if (c === undefined) throw new RangeError(`${this.name} has no channel ${ch}`);
+    return c;
+  }
+
+  private stop(c: Channel): void {
+    c.state = 'idle';
+    c.head = null;
+    c.repeat = false;
+    c.queued = null;
+    c.queuedRepeat = false;
+    c.item = null;
+    c.offset = 0;
+    c.srcDev = null;
+    c.dstDev = null;
+    c.gen++;
+  }
+
+  /** Loading always (the fetch needs no request); transferring while every device side requests. */
+  private runnable(c: Channel): boolean {
+    if (c.state === 'loading') return true;
+    if (c.state !== 'transferring') return false;
+    return (c.srcDev === null || c.srcDev.request) && (c.dstDev === null || c.dstDev.request);
+  }
+
+  private step(c: Channel): void {
+    const gen = c.gen;
+    if (c.state === 'loading') {
+      const notes: Note[] = [];
+      this.fetch(c, c.head!, true, notes);
+      this.deliver(c, gen, notes);
+      return;
+    }
+    const item = c.item!;
+    let moved = 0;
+    if (c.offset < item.len) {
+      if (this.busErrors) {
+        const pick = this.world.choose(c.faultKind, 3);
+        if (pick !== 0) {
+          this.fail(c, item, pick === 1 ? 'read' : 'write');
+          return;
+        }
+      }
+      moved = this.moveBurst(c, item);
+      if (moved === 0) return;
+      c.offset += moved;
+      c.monitor.observe(EV.BURST);
+      if (this.world.trace.enabled) {
+        this.world.emit(c.name, 'burst', { bytes: moved, residue: item.len - c.offset });
+      }
+    }
+    const notes = c.offset === item.len ? this.endItem(c, item) : null;
+    if (moved > 0) this.observer?.moved?.(c.index, item.tag, moved);
+    if (notes !== null && c.gen === gen) this.deliver(c, gen, notes);
+  }
+
+  /** The item is done: follow `next`, or end the list (load the queued one, repeat, or stop). */
+  private endItem(c: Channel, item: Lli): Note[] {
+    const notes: Note[] = [{ call: 'itemDone', tag: item.tag }];
+    this.world.emit(c.name, 'item');
+    let raise = item.irq;
+    if (item.irq) c.tc = true;
+    if (item.next !== null) {
+      c.monitor.observe(EV.ITEM_END);
+      this.fetch(c, item.next, false, notes);
+    } else {
+      notes.push({ call: 'listDone', tag: item.tag });
+      raise = true;
+      if (c.queued !== null) {
+        c.monitor.observe(EV.ITEM_END);
+        c.head = c.queued;
+        c.repeat = c.queuedRepeat;
+        c.queued = null;
+        c.queuedRepeat = false;
+        this.fetch(c, c.head, true, notes);
+      } else if (c.repeat) {
+        c.monitor.observe(EV.RESTART);
+        this.world.emit(c.name, 'restart');
+        notes.push({ call: 'restarted', tag: c.head!.tag });
+        this.fetch(c, c.head!, true, notes);
+      } else {
+        c.monitor.observe(EV.EOT);
+        this.world.emit(c.name, 'eot');
+        const gen = c.gen;
+        this.stop(c);
+        c.gen = gen; // the step's own stop: its observer calls are still owed
+      }
+    }
+    if (raise) this.raise(c);
+    return notes;
+  }
+
+  private fetch(c: Channel, item: Lli, listStart: boolean, notes: Note[]): void {
+    const problem = lliProblem(item);
+    if (problem !== null) throw new RangeError(`${c.name} fetched a linked-list item with ${problem}`);
+    c.monitor.observe(EV.FETCH);
+    c.state = 'transferring';
+    c.item = item;
+    c.offset = 0;
+    c.srcDev = item.fill === undefined ? (this.devices.get(item.src) ?? null) : null;
+    c.dstDev = this.devices.get(item.dst) ?? null;
+    c.bulk = item.len >= this.bulkThreshold && c.srcDev === null && c.dstDev === null && !this.busErrors;
+    if (listStart || item.tag !== c.lastTag) notes.push({ call: 'started', tag: item.tag });
+    c.lastTag = item.tag;
+  }
+
+  private fail(c: Channel, item: Lli, kind: BusErrorKind): void {
+    c.monitor.observe(EV.BUS_ERROR);
+    c.state = 'error';
+    c.err = kind;
+    this.world.emit(c.name, 'error', { kind, residue: item.len - c.offset });
+    this.raise(c);
+    this.observer?.error?.(c.index, item.tag, kind);
+  }
+
+  private raise(c: Channel): void {
+    c.monitor.observe(EV.RAISE);
+    this.line?.raise();
+  }
+
+  private deliver(c: Channel, gen: number, notes: readonly Note[]): void {
+    const obs = this.observer;
+    if (obs === null) return;
+    for (const note of notes) {
+      if (c.gen !== gen) return; // the observer stopped or reprogrammed the channel
+      obs[note.call]?.(c.index, note.tag);
+    }
+  }
+
+  /** Move one burst of the current item (see the class comment); returns the bytes it accounts for. */
+  private moveBurst(c: Channel, item: Lli): number {
+    const left = item.len - c.offset;
+    const srcAddr = item.srcInc ? item.src + c.offset : item.src;
+    const dstAddr = item.dstInc ? item.dst + c.offset : item.dst;
+    // An incrementing address walks off a FIFO register after the first burst (into RAM checks).
+    const srcFifo = c.srcDev !== null && srcAddr === c.srcDev.register ? c.srcDev : null;
+    const dstFifo = c.dstDev !== null && dstAddr === c.dstDev.register ? c.dstDev : null;
+    const fill = item.fill;
+    let n = left;
+    if (!c.bulk) {
+      if (srcFifo !== null) {
+        n = Math.min(n, item.srcBurst * item.srcWidth, floorTo(srcFifo.level, item.srcWidth));
+      }
+      if (dstFifo !== null) {
+        n = Math.min(n, item.dstBurst * item.dstWidth, floorTo(dstFifo.space, item.dstWidth));
+      }
+      if (srcFifo === null && dstFifo === null) {
+        n = Math.min(
+          n,
+          fill === undefined
+            ? item.srcBurst * this.memWidth(item.srcWidth)
+            : item.dstBurst * this.memWidth(item.dstWidth),
+        );
+      }
+    }
+    if (n <= 0) return 0;
+    const mem = this.world.memory;
+    const who = c.name;
+    if (fill === undefined && srcFifo === null && dstFifo === null && item.srcInc && item.dstInc) {
+      mem.copy(dstAddr, srcAddr, n, who);
+      return n;
+    }
+    let data: Uint8Array | null;
+    if (fill !== undefined) data = new Uint8Array(n).fill(fill & 0xff);
+    else if (srcFifo !== null) data = srcFifo.pop(n, who);
+    else if (item.srcInc) data = mem.read(srcAddr, n, who);
+    else data = this.readFixed(srcAddr, n, this.memWidth(item.srcWidth), who);
+    // A bad access is reported where it happened; the hardware goes on regardless.
+    if (data === null) return n;
+    if (dstFifo !== null) dstFifo.push(data, who);
+    else if (item.dstInc) mem.write(dstAddr, data, who);
+    else {
+      const beat = this.memWidth(item.dstWidth);
+      mem.write(dstAddr, data.subarray(Math.floor((n - 1) / beat) * beat), who);
+    }
+    return n;
+  }
+
+  /** Every beat reads the same `width` bytes. */
+  private readFixed(addr: number, n: number, width: number, who: string): Uint8Array | null {
+    const beat = this.world.memory.read(addr, Math.min(width, n), who);
+    if (beat === null) return null;
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) out[i] = beat[i % beat.length]!;
+    return out;
+  }
+
+  private memWidth(width: number): number {
+    return Math.min(width, this.busWidth);
+  }
+}
+
+function floorTo(n: number, unit: number): number {
+  return n - (n % unit);
+}
