@@ -178,15 +178,16 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
   /** Give a free physical channel to waiting virtual channels until one takes it (no lock held). */
   function* grant(ch: number): Generator<YieldPoint, void, void> {
     for (;;) {
-      yield* spin_lock(lock);
+      // irqsave: grant runs from process context (terminate) and from the interrupt handler.
+      const dflags = yield* spin_lock_irqsave(lock);
       const c = pending.shift() ?? null;
       if (c === null) {
         phys[ch] = null;
-        spin_unlock(lock);
+        spin_unlock_irqrestore(lock, dflags);
         return;
       }
       phys[ch] = c;
-      spin_unlock(lock);
+      spin_unlock_irqrestore(lock, dflags);
       const flags = yield* spin_lock_irqsave(c.lock);
       c.phy = ch;
       const started = !c.paused && start_next(c);
@@ -213,7 +214,9 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
   function residueOf(c: RefChan, vd: RefDesc): number {
     if (c.phy === null || c.active !== vd) return vd.size;
     const current = controller.currentItem(c.phy);
-    const at = current === null ? -1 : vd.llis.indexOf(current);
+    // Idle with the descriptor still active: the list ended and the interrupt is pending.
+    if (current === null) return controller.state(c.phy) === 'idle' ? 0 : vd.size;
+    const at = vd.llis.indexOf(current);
     if (at < 0) return vd.size;
     let left = controller.itemResidue(c.phy);
     for (let i = at + 1; i < vd.llis.length; i++) left += vd.llis[i]!.len;

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import type { AnyStateMachine, AnyTransitionDefinition } from 'xstate';
+import { type ChannelEvent, channelSpec } from '../../machines/channel.js';
+import { Monitor } from '../../src/kernel/monitor.js';
+import { World } from '../../src/kernel/world.js';
+import { missingAnnotations } from '../fixtures/annotations.js';
+
+type E = ChannelEvent['type'];
+
+/** Every transition of the chart, named `state-id EVENT#index` for failure messages. */
+function allTransitions(machine: AnyStateMachine): Map<AnyTransitionDefinition, string> {
+  const all = new Map<AnyTransitionDefinition, string>();
+  const visit = (node: AnyStateMachine['root']) => {
+    for (const [event, ts] of node.transitions) {
+      for (const [i, t] of ts.entries()) all.set(t, `${node.id} ${event}#${i}`);
+    }
+    for (const child of Object.values(node.states)) visit(child);
+  };
+  visit(machine.root);
+  return all;
+}
+
+/** Feed `events`; the transitions xstate fired for accepted events go into `taken`. */
+function drive(events: readonly E[], taken?: Set<AnyTransitionDefinition>) {
+  const world = new World({ stopOnViolation: false });
+  const m = new Monitor(world, channelSpec, 'chan');
+  for (const type of events) {
+    const event = { type } as ChannelEvent;
+    const fired = channelSpec.machine.getTransitionData(m.snapshot, event);
+    if (m.observe(event)) for (const t of fired) taken?.add(t);
+  }
+  return { world, m };
+}
+
+const held = (activity: string, config: 'unconfigured' | 'configured' = 'unconfigured') =>
+  `allocated.config.${config}|activity.${activity}`;
+
+const ACCEPTED: [string, E[], string][] = [
+  ['nothing', [], 'available'],
+  ['request', ['REQUEST'], held('idle')],
+  [
+    'slave flow: config, prep, issue twice, drain, release',
+    ['REQUEST', 'CONFIG', 'PREP_SLAVE', 'ISSUE', 'PREP_SLAVE', 'ISSUE', 'DRAINED', 'RELEASE'],
+    'released',
+  ],
+  ['memcpy needs no config', ['REQUEST', 'PREP_MEM', 'ISSUE', 'DRAINED'], held('idle')],
+  [
+    'reconfigure for later transfers',
+    ['REQUEST', 'CONFIG', 'PREP_SLAVE', 'CONFIG'],
+    held('idle', 'configured'),
+  ],
+  [
+    'pause a busy channel, issue while paused, late completion, resume',
+    ['REQUEST', 'CONFIG', 'PREP_SLAVE', 'ISSUE', 'PAUSE', 'PAUSE', 'ISSUE', 'DRAINED', 'RESUME', 'DRAINED'],
+    held('idle', 'configured'),
+  ],
+  ['pause an idle channel and resume it', ['REQUEST', 'PAUSE', 'RESUME'], held('busy')],
+  [
+    'terminate_sync = TERMINATE then SYNC',
+    ['REQUEST', 'CONFIG', 'PREP_SLAVE', 'ISSUE', 'TERMINATE', 'SYNC'],
+    held('idle', 'configured'),
+  ],
+  [
+    'terminate_async: late completion, terminate again, prep, then synchronize',
+    ['REQUEST', 'PREP_MEM', 'ISSUE', 'TERMINATE', 'DRAINED', 'TERMINATE', 'PREP_MEM', 'SYNC', 'SYNC'],
+    held('idle'),
+  ],
+  ['terminate while paused', ['REQUEST', 'ISSUE', 'PAUSE', 'TERMINATE', 'SYNC'], held('idle')],
+  ['terminate an idle channel', ['REQUEST', 'TERMINATE'], held('terminating')],
+  ['synchronize without terminate', ['REQUEST', 'SYNC', 'ISSUE', 'SYNC', 'PAUSE', 'SYNC'], held('paused')],
+  [
+    'request again after release: config starts over',
+    ['REQUEST', 'CONFIG', 'RELEASE', 'REQUEST'],
+    held('idle'),
+  ],
+  ['release a busy channel (dma_chan_put synchronizes)', ['REQUEST', 'ISSUE', 'RELEASE'], 'released'],
+];
+
+const REJECTED: [E[], string, 'provider' | 'client' | 'framework'][] = [
+  [['CONFIG'], 'channel.not-held', 'client'],
+  [['PREP_SLAVE'], 'channel.not-held', 'client'],
+  [['REQUEST', 'RELEASE', 'ISSUE'], 'channel.not-held', 'client'],
+  [['REQUEST', 'RELEASE', 'SYNC'], 'channel.not-held', 'client'],
+  [['RESUME'], 'channel.not-held', 'client'],
+  [['REQUEST', 'REQUEST'], 'channel.request-held', 'framework'],
+  [['RELEASE'], 'channel.release-unheld', 'client'],
+  [['REQUEST', 'RELEASE', 'RELEASE'], 'channel.release-unheld', 'client'],
+  [['REQUEST', 'RESUME'], 'channel.resume-not-paused', 'client'],
+  [['REQUEST', 'ISSUE', 'RESUME'], 'channel.resume-not-paused', 'client'],
+  [['REQUEST', 'ISSUE', 'PAUSE', 'RESUME', 'RESUME'], 'channel.resume-not-paused', 'client'],
+  [['REQUEST', 'ISSUE', 'PAUSE', 'TERMINATE', 'RESUME'], 'channel.resume-not-paused', 'client'],
+  [['REQUEST', 'ISSUE', 'TERMINATE', 'ISSUE'], 'channel.issue-before-sync', 'client'],
+  [['REQUEST', 'PREP_SLAVE'], 'channel.prep-slave-unconfigured', 'client'],
+  [['REQUEST', 'CONFIG', 'RELEASE', 'REQUEST', 'PREP_SLAVE'], 'channel.prep-slave-unconfigured', 'client'],
+  [['REQUEST', 'TERMINATE', 'PAUSE'], 'channel.pause-before-sync', 'client'],
+  [['REQUEST', 'DRAINED'], 'channel.activity-while-idle', 'provider'],
+  [['REQUEST', 'ISSUE', 'TERMINATE', 'SYNC', 'DRAINED'], 'channel.activity-while-idle', 'provider'],
+  [['REQUEST', 'ISSUE', 'RELEASE', 'DRAINED'], 'channel.activity-after-release', 'provider'],
+];
+
+describe('channel statechart', () => {
+  it.each(ACCEPTED)('accepts %s', (_name, events, state) => {
+    const { world, m } = drive(events);
+    expect(world.violations).toEqual([]);
+    expect(m.state).toBe(state);
+  });
+
+  it.each(REJECTED)('rejects the last of %j with %s (%s side)', (events, id, side) => {
+    const { world, m } = drive(events.slice(0, -1));
+    expect(world.violations).toEqual([]);
+    const before = m.state;
+    expect(m.observe({ type: events[events.length - 1]! } as ChannelEvent)).toBe(false);
+    expect(world.violations.map((v) => v.rule.id)).toEqual([id]);
+    expect(world.violations[0]!.rule.side).toBe(side);
+    // A rejected observation leaves the state unchanged.
+    expect(m.state).toBe(before);
+  });
+
+  it('names a rule for every event', () => {
+    const events = new Set<string>();
+    for (const name of allTransitions(channelSpec.machine).values())
+      events.add(name.split(' ')[1]!.split('#')[0]!);
+    expect(Object.keys(channelSpec.rejections).sort()).toEqual([...events].sort());
+  });
+
+  it('takes every transition of the chart in the accepted sequences', () => {
+    const all = allTransitions(channelSpec.machine);
+    const taken = new Set<AnyTransitionDefinition>();
+    for (const [, events] of ACCEPTED) drive(events, taken);
+    const missed = [...all].filter(([t]) => !taken.has(t)).map(([, name]) => name);
+    expect(missed).toEqual([]);
+    expect(taken.size).toBe(all.size);
+  });
+
+  it('annotates every state and transition with a rule and its source', () => {
+    expect(missingAnnotations(channelSpec.machine)).toEqual([]);
+  });
+});
