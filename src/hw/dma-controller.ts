@@ -258,7 +258,7 @@ export class DmaController {
   abort(ch: number): void {
     const c = this.chan(ch);
     c.monitor.observe(EV.ABORT);
-    this.world.emit(c.name, 'abort', { residue: this.itemResidue(ch) });
+    if (this.world.trace.enabled) this.world.emit(c.name, 'abort', { residue: this.itemResidue(ch) });
     this.stop(c);
   }
 
@@ -368,6 +368,7 @@ export class DmaController {
       this.fetch(c, item.next, false, notes);
     } else {
       notes.push({ call: 'listDone', tag: item.tag });
+      c.tc = true;
       raise = true;
       if (c.queued !== null) {
         c.monitor.observe(EV.ITEM_END);
@@ -456,6 +457,7 @@ export class DmaController {
         );
       }
     }
+    // Nothing to move (a FIFO holding less than one beat): the step is spent waiting.
     if (n <= 0) return 0;
     const mem = this.world.memory;
     const who = c.name;

@@ -175,23 +175,48 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
     controller.queueNext(c.phy, vd.llis[0]!);
   }
 
-  /** Give a free physical channel to waiting virtual channels until one takes it (no lock held). */
+  /**
+   * Physical channel ownership. `phys[ch] = c` and `c.phy = ch` change together under the
+   * device lock; `c.phy` also under c's lock. `phys[ch] === c` with `c.phy === null` means a
+   * grant is on its way to c (it waits for c's lock), so `claim` must not queue c again.
+   */
+
+  /** Take c off its physical channel (c's lock held). */
+  function* release(c: RefChan): Generator<YieldPoint, number | null, void> {
+    const ch = c.phy;
+    if (ch === null) return null;
+    yield* spin_lock(lock);
+    if (phys[ch] === c) phys[ch] = null;
+    c.phy = null;
+    spin_unlock(lock);
+    return ch;
+  }
+
+  /** Offer the free physical channel `ch` to the waiting virtual channels (no lock held). */
   function* grant(ch: number): Generator<YieldPoint, void, void> {
     for (;;) {
       // irqsave: grant runs from process context (terminate) and from the interrupt handler.
       const dflags = yield* spin_lock_irqsave(lock);
-      const c = pending.shift() ?? null;
-      if (c === null) {
-        phys[ch] = null;
+      if (phys[ch] !== null) {
+        // Claimed meanwhile by an issue_pending that found it free.
         spin_unlock_irqrestore(lock, dflags);
         return;
       }
+      const c = pending.shift() ?? null;
       phys[ch] = c;
       spin_unlock_irqrestore(lock, dflags);
+      if (c === null) return;
       const flags = yield* spin_lock_irqsave(c.lock);
-      c.phy = ch;
-      const started = !c.paused && start_next(c);
-      if (!started) c.phy = null;
+      let started = false;
+      if (c.phy === null && phys[ch] === c) {
+        c.phy = ch;
+        started = !c.paused && start_next(c);
+        if (!started) yield* release(c);
+      } else {
+        yield* spin_lock(lock);
+        if (phys[ch] === c) phys[ch] = null;
+        spin_unlock(lock);
+      }
       spin_unlock_irqrestore(c.lock, flags);
       if (started) return;
     }
@@ -200,12 +225,15 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
   /** Claim a free physical channel for c, or queue c for one (c's lock held). */
   function* claim(c: RefChan): Generator<YieldPoint, void, void> {
     yield* spin_lock(lock);
-    const free = phys.indexOf(null);
-    if (free >= 0) {
-      phys[free] = c;
-      c.phy = free;
-    } else if (!pending.includes(c)) {
-      pending.push(c);
+    const granting = phys.includes(c);
+    if (!granting) {
+      const free = phys.indexOf(null);
+      if (free >= 0) {
+        phys[free] = c;
+        c.phy = free;
+      } else if (!pending.includes(c)) {
+        pending.push(c);
+      }
     }
     spin_unlock(lock);
     if (c.phy !== null) start_next(c);
@@ -241,11 +269,11 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
             result: status.err === 'read' ? 'DMA_TRANS_READ_FAILED' : 'DMA_TRANS_WRITE_FAILED',
             residue: residueOf(c, vd),
           };
-          controller.abort(ch);
+          // error -> idle; the in-flight burst was not moved.
           controller.clearError(ch);
           vchan_cookie_complete(vd);
           c.active = null;
-          idle = !start_next(c);
+          idle = !c.paused && !start_next(c);
         } else if (vd.cyclic) {
           vchan_cyclic_callback(vd);
         } else if (vd.repeat) {
@@ -262,7 +290,7 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
               nxt.tx_result = { result: 'DMA_TRANS_NOERROR', residue: 0 };
               vchan_cookie_complete(nxt);
               c.active = null;
-              idle = !start_next(c);
+              idle = !c.paused && !start_next(c);
             } else {
               queue_load_eot(c);
             }
@@ -271,10 +299,10 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
           vd.tx_result = { result: 'DMA_TRANS_NOERROR', residue: 0 };
           vchan_cookie_complete(vd);
           c.active = null;
-          idle = !start_next(c);
+          idle = !c.paused && !start_next(c);
         }
       }
-      if (idle) c.phy = null;
+      if (idle) yield* release(c);
       spin_unlock(c.lock);
       if (idle) yield* grant(ch);
     }
@@ -429,7 +457,10 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
       const flags = yield* spin_lock_irqsave(c.lock);
       if (!c.paused) {
         c.paused = true;
-        if (c.phy !== null && c.active) controller.pause(c.phy);
+        // A list that already ended (its interrupt not yet handled) has nothing left to pause.
+        const hw = c.phy === null ? 'idle' : controller.state(c.phy);
+        if (c.phy !== null && c.active && (hw === 'loading' || hw === 'transferring'))
+          controller.pause(c.phy);
         else {
           yield* spin_lock(lock);
           const i = pending.indexOf(c);
@@ -446,8 +477,9 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
       const flags = yield* spin_lock_irqsave(c.lock);
       if (c.paused) {
         c.paused = false;
-        if (c.phy !== null && c.active) controller.resume(c.phy);
-        else if (c.desc_issued.length > 0) {
+        if (c.phy !== null && c.active) {
+          if (controller.state(c.phy) === 'paused') controller.resume(c.phy);
+        } else if (c.desc_issued.length > 0) {
           if (c.phy === null) yield* claim(c);
           else start_next(c);
         }
@@ -464,11 +496,8 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
       const i = pending.indexOf(c);
       if (i >= 0) pending.splice(i, 1);
       spin_unlock(lock);
-      const freed = c.phy;
-      if (c.phy !== null) {
-        controller.abort(c.phy);
-        c.phy = null;
-      }
+      if (c.phy !== null) controller.abort(c.phy);
+      const freed = yield* release(c);
       // The safe order (reference §1.6): gather the lists first, then park the active descriptor.
       vchan_get_all_descriptors(c, head);
       if (c.active) vchan_terminate_vdesc(c.active);

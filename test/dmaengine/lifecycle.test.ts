@@ -17,7 +17,12 @@ import {
   dmaengine_terminate_async,
   dmaengine_terminate_sync,
 } from '../../src/dmaengine/terminate.js';
-import { DMA_MEM_TO_DEV, DMA_PREP_INTERRUPT, type DmaStatus, type DmaTxState } from '../../src/dmaengine/types.js';
+import {
+  DMA_MEM_TO_DEV,
+  DMA_PREP_INTERRUPT,
+  type DmaStatus,
+  type DmaTxState,
+} from '../../src/dmaengine/types.js';
 import { complete, init_completion, wait_for_completion } from '../../src/kernel/completion.js';
 import { msleep } from '../../src/kernel/sleep.js';
 import type { TaskBody } from '../../src/kernel/task.js';
@@ -43,43 +48,47 @@ function* txDesc(b: Board, len: number, segs = 4) {
 }
 
 describe('residue (provider.rst device_tx_status)', () => {
-  it.each(SEEDS)('is full before start, within [0, len] and non-increasing while active, 0 when complete (seed %i)', (seed) => {
-    const len = 512;
-    const seen: { status: DmaStatus; residue: number }[] = [];
-    const { result } = runBoard(
-      function* (b: Board): TaskBody {
-        const { chan, desc } = yield* txDesc(b, len);
-        const done = init_completion(b.world, 'done');
-        desc.callback = () => {
-          complete(done);
-          return undefined;
-        };
-        const cookie = yield* dmaengine_submit(desc);
-        const before = state();
-        expect(yield* dmaengine_tx_status(chan, cookie, before)).toBe('DMA_IN_PROGRESS');
-        expect(before.residue).toBe(len);
-        yield* dma_async_issue_pending(chan);
-        while (done.done === 0) {
-          const s = state();
-          seen.push({ status: yield* dmaengine_tx_status(chan, cookie, s), residue: s.residue });
-          yield { kind: 'preempt', label: 'poll' };
-        }
-        yield* wait_for_completion(done);
-        const after = state();
-        expect(yield* dmaengine_tx_status(chan, cookie, after)).toBe('DMA_COMPLETE');
-        expect(after.residue).toBe(0);
-        yield* dma_release_channel(chan);
-      },
-      { world: { seed }, board: { fifoDepth: 4 } },
-    );
-    expect(violationIds(result)).toEqual([]);
-    expect(seen.length).toBeGreaterThan(5);
-    const inProgress = seen.filter((s) => s.status === 'DMA_IN_PROGRESS').map((s) => s.residue);
-    for (const r of inProgress) expect(r >= 0 && r <= len).toBe(true);
-    for (let i = 1; i < inProgress.length; i++) expect(inProgress[i]!).toBeLessThanOrEqual(inProgress[i - 1]!);
-    // Burst granularity: some intermediate value was seen, not only full and zero.
-    expect(inProgress.some((r) => r > 0 && r < len)).toBe(true);
-  });
+  it.each(SEEDS)(
+    'is full before start, within [0, len] and non-increasing while active, 0 when complete (seed %i)',
+    (seed) => {
+      const len = 512;
+      const seen: { status: DmaStatus; residue: number }[] = [];
+      const { result } = runBoard(
+        function* (b: Board): TaskBody {
+          const { chan, desc } = yield* txDesc(b, len);
+          const done = init_completion(b.world, 'done');
+          desc.callback = () => {
+            complete(done);
+            return undefined;
+          };
+          const cookie = yield* dmaengine_submit(desc);
+          const before = state();
+          expect(yield* dmaengine_tx_status(chan, cookie, before)).toBe('DMA_IN_PROGRESS');
+          expect(before.residue).toBe(len);
+          yield* dma_async_issue_pending(chan);
+          while (done.done === 0) {
+            const s = state();
+            seen.push({ status: yield* dmaengine_tx_status(chan, cookie, s), residue: s.residue });
+            yield { kind: 'preempt', label: 'poll' };
+          }
+          yield* wait_for_completion(done);
+          const after = state();
+          expect(yield* dmaengine_tx_status(chan, cookie, after)).toBe('DMA_COMPLETE');
+          expect(after.residue).toBe(0);
+          yield* dma_release_channel(chan);
+        },
+        { world: { seed }, board: { fifoDepth: 4 } },
+      );
+      expect(violationIds(result)).toEqual([]);
+      expect(seen.length).toBeGreaterThan(5);
+      const inProgress = seen.filter((s) => s.status === 'DMA_IN_PROGRESS').map((s) => s.residue);
+      for (const r of inProgress) expect(r >= 0 && r <= len).toBe(true);
+      for (let i = 1; i < inProgress.length; i++)
+        expect(inProgress[i]!).toBeLessThanOrEqual(inProgress[i - 1]!);
+      // Burst granularity: some intermediate value was seen, not only full and zero.
+      expect(inProgress.some((r) => r > 0 && r < len)).toBe(true);
+    },
+  );
 
   it('cyclic: stays within the buffer length', () => {
     const residues: number[] = [];
@@ -106,43 +115,46 @@ describe('residue (provider.rst device_tx_status)', () => {
 });
 
 describe('pause and resume (client.rst "Pause API", "Resume API")', () => {
-  it.each(SEEDS)('moves no byte while paused, reports DMA_PAUSED, and loses or duplicates nothing (seed %i)', (seed) => {
-    const len = 512;
-    let sent: number[] = [];
-    const { board, result } = runBoard(
-      function* (b: Board): TaskBody {
-        const chan = yield* slaveChannel(b, 'tx', 4, 2);
-        const sgl = [0, 1].map((i) => {
-          const addr = b.world.memory.alloc(len / 2);
-          sent = sent.concat([...pattern(b.world, addr, len / 2, i)]);
-          return { dma_address: addr, length: len / 2 };
-        });
-        const desc = yield* dmaengine_prep_slave_sg(chan, sgl, DMA_MEM_TO_DEV, DMA_PREP_INTERRUPT);
-        if (!desc) throw new Error('prep failed');
-        const done = init_completion(b.world, 'done');
-        desc.callback = () => {
-          complete(done);
-          return undefined;
-        };
-        const cookie = yield* dmaengine_submit(desc);
-        yield* dma_async_issue_pending(chan);
-        while (pushed(b) < 64) yield { kind: 'preempt', label: 'wait-some' };
-        expect(yield* dmaengine_pause(chan)).toBe(0);
-        const at = pushed(b);
-        for (let i = 0; i < 100; i++) {
-          expect(yield* dmaengine_tx_status(chan, cookie, state())).toBe('DMA_PAUSED');
-          yield { kind: 'preempt', label: 'paused' };
-        }
-        expect(pushed(b)).toBe(at);
-        expect(yield* dmaengine_resume(chan)).toBe(0);
-        yield* wait_for_completion(done);
-        yield* dma_release_channel(chan);
-      },
-      { world: { seed }, board: { fifoDepth: 8 } },
-    );
-    expect(violationIds(result)).toEqual([]);
-    expect([...board.tx.received]).toEqual(sent);
-  });
+  it.each(SEEDS)(
+    'moves no byte while paused, reports DMA_PAUSED, and loses or duplicates nothing (seed %i)',
+    (seed) => {
+      const len = 512;
+      let sent: number[] = [];
+      const { board, result } = runBoard(
+        function* (b: Board): TaskBody {
+          const chan = yield* slaveChannel(b, 'tx', 4, 2);
+          const sgl = [0, 1].map((i) => {
+            const addr = b.world.memory.alloc(len / 2);
+            sent = sent.concat([...pattern(b.world, addr, len / 2, i)]);
+            return { dma_address: addr, length: len / 2 };
+          });
+          const desc = yield* dmaengine_prep_slave_sg(chan, sgl, DMA_MEM_TO_DEV, DMA_PREP_INTERRUPT);
+          if (!desc) throw new Error('prep failed');
+          const done = init_completion(b.world, 'done');
+          desc.callback = () => {
+            complete(done);
+            return undefined;
+          };
+          const cookie = yield* dmaengine_submit(desc);
+          yield* dma_async_issue_pending(chan);
+          while (pushed(b) < 64) yield { kind: 'preempt', label: 'wait-some' };
+          expect(yield* dmaengine_pause(chan)).toBe(0);
+          const at = pushed(b);
+          for (let i = 0; i < 100; i++) {
+            expect(yield* dmaengine_tx_status(chan, cookie, state())).toBe('DMA_PAUSED');
+            yield { kind: 'preempt', label: 'paused' };
+          }
+          expect(pushed(b)).toBe(at);
+          expect(yield* dmaengine_resume(chan)).toBe(0);
+          yield* wait_for_completion(done);
+          yield* dma_release_channel(chan);
+        },
+        { world: { seed }, board: { fifoDepth: 8 } },
+      );
+      expect(violationIds(result)).toEqual([]);
+      expect([...board.tx.received]).toEqual(sent);
+    },
+  );
 
   it('reports resume of a channel that is not paused as a client violation', () => {
     const { result } = runBoard(function* (b: Board): TaskBody {
@@ -155,41 +167,49 @@ describe('pause and resume (client.rst "Pause API", "Resume API")', () => {
 });
 
 describe('terminate (client.rst "Terminate APIs", provider.rst device_terminate_all)', () => {
-  it.each(SEEDS)('terminate_sync: no callback for aborted descriptors, none after it returns, no byte moves after, all freed (seed %i)', (seed) => {
-    let callbacks = 0;
-    let callbacksAfter = -1;
-    let movedAfter = -1;
-    let descs: DmaAsyncTxDescriptor[] = [];
-    const { result } = runBoard(
-      function* (b: Board): TaskBody {
-        const { chan, desc } = yield* txDesc(b, 256);
-        const queued = yield* dmaengine_prep_slave_sg(chan, [{ dma_address: b.world.memory.alloc(64), length: 64 }], DMA_MEM_TO_DEV, 0);
-        descs = [desc, queued!];
-        for (const d of descs) {
-          d.callback = () => {
-            callbacks++;
-            return undefined;
-          };
-          yield* dmaengine_submit(d);
-        }
-        yield* dma_async_issue_pending(chan);
-        while (pushed(b) < 32) yield { kind: 'preempt', label: 'wait-some' };
-        expect(yield* dmaengine_terminate_sync(chan)).toBe(0);
-        const n = callbacks;
-        const at = pushed(b);
-        yield* msleep(b.world, 0.01);
-        callbacksAfter = callbacks - n;
-        movedAfter = pushed(b) - at;
-        yield* dma_release_channel(chan);
-      },
-      { world: { seed }, board: { fifoDepth: 4 } },
-    );
-    expect(violationIds(result)).toEqual([]);
-    expect(callbacks).toBe(0);
-    expect(callbacksAfter).toBe(0);
-    expect(movedAfter).toBe(0);
-    for (const d of descs) expect(d.model!.monitor.state).toBe('freed');
-  });
+  it.each(SEEDS)(
+    'terminate_sync: no callback for aborted descriptors, none after it returns, no byte moves after, all freed (seed %i)',
+    (seed) => {
+      let callbacks = 0;
+      let callbacksAfter = -1;
+      let movedAfter = -1;
+      let descs: DmaAsyncTxDescriptor[] = [];
+      const { result } = runBoard(
+        function* (b: Board): TaskBody {
+          const { chan, desc } = yield* txDesc(b, 256);
+          const queued = yield* dmaengine_prep_slave_sg(
+            chan,
+            [{ dma_address: b.world.memory.alloc(64), length: 64 }],
+            DMA_MEM_TO_DEV,
+            0,
+          );
+          descs = [desc, queued!];
+          for (const d of descs) {
+            d.callback = () => {
+              callbacks++;
+              return undefined;
+            };
+            yield* dmaengine_submit(d);
+          }
+          yield* dma_async_issue_pending(chan);
+          while (pushed(b) < 32) yield { kind: 'preempt', label: 'wait-some' };
+          expect(yield* dmaengine_terminate_sync(chan)).toBe(0);
+          const n = callbacks;
+          const at = pushed(b);
+          yield* msleep(b.world, 0.01);
+          callbacksAfter = callbacks - n;
+          movedAfter = pushed(b) - at;
+          yield* dma_release_channel(chan);
+        },
+        { world: { seed }, board: { fifoDepth: 4 } },
+      );
+      expect(violationIds(result)).toEqual([]);
+      expect(callbacks).toBe(0);
+      expect(callbacksAfter).toBe(0);
+      expect(movedAfter).toBe(0);
+      for (const d of descs) expect(d.model!.monitor.state).toBe('freed');
+    },
+  );
 
   it('keeps a reusable descriptor through terminate, ready to be submitted again', () => {
     let desc: DmaAsyncTxDescriptor | null = null;
@@ -249,7 +269,12 @@ describe('client misuse seen by the charts', () => {
     const { result } = runBoard(function* (b: Board): TaskBody {
       const chan = yield* dma_request_chan(b.client, 'tx');
       if (IS_ERR(chan)) throw new Error('no chan');
-      yield* dmaengine_prep_slave_sg(chan, [{ dma_address: b.world.memory.alloc(16), length: 16 }], DMA_MEM_TO_DEV, 0);
+      yield* dmaengine_prep_slave_sg(
+        chan,
+        [{ dma_address: b.world.memory.alloc(16), length: 16 }],
+        DMA_MEM_TO_DEV,
+        0,
+      );
     });
     expect(violationIds(result)).toEqual(['channel.prep-slave-unconfigured']);
   });
