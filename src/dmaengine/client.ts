@@ -7,8 +7,6 @@ import {
   type Body,
   DMA_CTRL_ACK,
   DMA_CTRL_REUSE,
-  DMA_DEV_TO_MEM,
-  DMA_MEM_TO_DEV,
   DMA_MEM_TO_MEM,
   DMA_PREP_REPEAT,
   type DmaDescMetadataMode,

@@ -169,12 +169,6 @@ function* runProgram(board: Board, role: 'tx' | 'rx' | 'mem', ops: Op[], xfers: 
   yield* dma_release_channel(chan);
 }
 
-export function runProgramForDebug(world: World, board: Board, p: { tx: Op[]; rx: Op[]; mem: Op[] }) {
-  world.spawn('tx-client', () => runProgram(board, 'tx', p.tx, []));
-  world.spawn('rx-client', () => runProgram(board, 'rx', p.rx, []));
-  world.spawn('mem-client', () => runProgram(board, 'mem', p.mem, []));
-}
-
 /** Find `needle` in `hay` at or after `from`; -1 if absent. */
 function indexFrom(hay: Uint8Array, needle: Uint8Array, from: number): number {
   outer: for (let i = from; i + needle.length <= hay.length; i++) {
