@@ -542,6 +542,22 @@ const lifeStates = (states: readonly string[], r: Rule): RejectionCase[] =>
   states.map((s) => ({ in: { live: { life: s } }, rule: r }));
 
 /** Cases for a descriptor that does not exist (yet or any more), then the event's own. */
+const engineMetadataInvalid = defineRule({
+  id: 'descriptor.metadata-engine-invalid',
+  rule: 'The engine metadata area is used only before the transfer is issued or from its completion until the completion callback returns.',
+  source: `${C_METADATA} note`,
+  side: 'client',
+  kind: 'safety',
+});
+
+const clientAfterSubmit = defineRule({
+  id: 'descriptor.client-use-after-submit',
+  rule: 'After dmaengine_submit the descriptor belongs to the DMA engine; the client must consider its pointer invalid.',
+  source: 'client.rst "Submit the transaction" note',
+  side: 'client',
+  kind: 'safety',
+});
+
 const gone = (...cases: RejectionCase[]): readonly RejectionCase[] => [
   { in: 'new', rule: beforePrep },
   { in: 'freed', rule: useAfterFree },
@@ -758,18 +774,12 @@ export const descriptorSpec: MachineSpec<typeof descriptorMachine> = {
     ACK: gone(),
     SET_REUSE: gone(),
     CLEAR_REUSE: gone(),
-    METADATA_CLIENT: gone({ rule: mixedMetadata }),
-    METADATA_ENGINE: gone(
-      { in: { live: { metadata: 'client' } }, rule: mixedMetadata },
-      {
-        rule: defineRule({
-          id: 'descriptor.metadata-engine-invalid',
-          rule: 'The engine metadata area is used only before the transfer is issued or from its completion until the completion callback returns.',
-          source: `${C_METADATA} note`,
-          side: 'client',
-          kind: 'safety',
-        }),
-      },
-    ),
+    // Metadata calls come from the client: on a freed descriptor it is the client that kept
+    // using a pointer the engine owned, not a provider use-after-free.
+    METADATA_CLIENT: [{ in: 'freed', rule: clientAfterSubmit }, ...gone({ rule: mixedMetadata })],
+    METADATA_ENGINE: [
+      { in: 'freed', rule: engineMetadataInvalid },
+      ...gone({ in: { live: { metadata: 'client' } }, rule: mixedMetadata }, { rule: engineMetadataInvalid }),
+    ],
   },
 };

@@ -1,5 +1,6 @@
 import type { DmaChan } from '../dmaengine/channel.js';
 import { dma_cookie_status, dma_set_residue } from '../dmaengine/cookie.js';
+import type { DmaDescriptorMetadataOps } from '../dmaengine/descriptor.js';
 import { type Device, type DmaDevice, type DmaSlaveMap, dma_device_defaults } from '../dmaengine/device.js';
 import {
   BIT,
@@ -15,6 +16,7 @@ import {
   type DmaTransferDirection,
   type DmaTxState,
   type dma_cookie_t,
+  EINVAL,
   type ScatterEntry,
 } from '../dmaengine/types.js';
 import { DmaController, type Lli } from '../hw/dma-controller.js';
@@ -62,12 +64,56 @@ import {
 const MAX_ITEM = 4096;
 const MEM_BURST = 16;
 
+/** Bytes of engine-managed metadata per descriptor (DESC_METADATA_ENGINE). */
+export const REF_METADATA_MAX = 16;
+
 export class RefDesc extends VirtDmaDesc {
   llis: Lli[] = [];
   size = 0;
   cyclic = false;
   repeat = false;
   loadEot = false;
+  direction: DmaTransferDirection = DMA_MEM_TO_MEM;
+  /** The engine's metadata area (in a real controller: part of the hardware descriptor). */
+  readonly meta = new Uint8Array(REF_METADATA_MAX);
+  metaLen = 0;
+  /** DESC_METADATA_CLIENT: the client's buffer, filled at completion for DEV_TO_MEM. */
+  clientMeta: Uint8Array | null = null;
+}
+
+/**
+ * Metadata for provider.rst "Per descriptor metadata support": CLIENT mode copies the client's
+ * buffer at attach (MEM_TO_DEV) or fills it at completion (DEV_TO_MEM); ENGINE mode hands out
+ * the descriptor's own area, valid until the completion callback returns.
+ */
+function metadataOps(vd: RefDesc): DmaDescriptorMetadataOps {
+  return {
+    attach(_desc, data, len) {
+      if (len > REF_METADATA_MAX) return -EINVAL;
+      vd.clientMeta = data;
+      if (vd.direction !== DMA_DEV_TO_MEM) {
+        vd.meta.set(data.subarray(0, len));
+        vd.metaLen = len;
+      }
+      return 0;
+    },
+    get_ptr() {
+      return { ptr: vd.meta, payload_len: vd.metaLen, max_len: REF_METADATA_MAX };
+    },
+    set_len(_desc, payload_len) {
+      if (payload_len > REF_METADATA_MAX) return -EINVAL;
+      vd.metaLen = payload_len;
+      return 0;
+    },
+  };
+}
+
+/** DEV_TO_MEM completion: the peripheral's metadata (here: bytes received, little endian) arrives. */
+function deliverMetadata(vd: RefDesc): void {
+  if (vd.direction !== DMA_DEV_TO_MEM) return;
+  new DataView(vd.meta.buffer).setUint32(0, vd.size, true);
+  vd.metaLen = 4;
+  vd.clientMeta?.set(vd.meta.subarray(0, Math.min(4, vd.clientMeta.length)));
 }
 
 export class RefChan extends VirtDmaChan {
@@ -297,6 +343,7 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
           }
         } else if (controller.state(ch) === 'idle') {
           vd.tx_result = { result: 'DMA_TRANS_NOERROR', residue: 0 };
+          deliverMetadata(vd);
           vchan_cookie_complete(vd);
           c.active = null;
           idle = !c.paused && !start_next(c);
@@ -330,6 +377,7 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
     max_burst: 16,
     residue_granularity: 'DMA_RESIDUE_GRANULARITY_BURST',
     descriptor_reuse: true,
+    desc_metadata_modes: new Set(['DESC_METADATA_CLIENT', 'DESC_METADATA_ENGINE']),
     hw: controller,
     filter: options.slaveMap
       ? {
@@ -355,7 +403,9 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
       const c = toRef(chan);
       const items = slaveItems(c, sgl, direction);
       if (items === null) return null;
-      return yield* prepare(c, items, flags);
+      const vd = new RefDesc(chan);
+      vd.direction = direction;
+      return yield* finishPrep(c, vd, items, flags);
     },
 
     *device_prep_dma_cyclic(chan, buf_addr, buf_len, period_len, direction, flags) {
@@ -370,6 +420,7 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
       link(items, true);
       const vd = new RefDesc(chan);
       vd.cyclic = true;
+      vd.direction = direction;
       return yield* finishPrep(c, vd, items, flags);
     },
 
@@ -378,6 +429,7 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
       const items = interleavedItems(c, xt);
       if (items === null) return null;
       const vd = new RefDesc(chan);
+      vd.direction = xt.dir;
       vd.repeat = (flags & DMA_PREP_REPEAT) !== 0;
       vd.loadEot = (flags & DMA_PREP_LOAD_EOT) !== 0;
       return yield* finishPrep(c, vd, items, flags);
@@ -522,11 +574,8 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
     if (!vd.cyclic && items.length > 0) items[items.length - 1]!.irq = true;
     vd.llis = items;
     vd.size = items.reduce((n, item) => n + item.len, 0);
+    vd.tx.metadata_ops = metadataOps(vd);
     return yield* vchan_tx_prep(c, vd, flags);
-  }
-
-  function* prepare(c: RefChan, items: Lli[], flags: number) {
-    return yield* finishPrep(c, new RefDesc(c.chan), items, flags);
   }
 
   /** Items of a slave transfer from the channel's configuration; null if it cannot be done. */
