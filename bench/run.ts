@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { benchDmaScenarios } from './dma.js';
 import { benchKernel } from './kernel.js';
 
 /** `npm run bench`: runs every benchmark in one process and writes bench/results/*.json and *.md. */
@@ -8,7 +9,8 @@ mkdirSync(outDir, { recursive: true });
 
 const machine = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length };
 const kernel = benchKernel();
-const json = { date: new Date().toISOString(), machine, kernel };
+const dma = benchDmaScenarios();
+const json = { date: new Date().toISOString(), machine, kernel, dma };
 writeFileSync(new URL('kernel.json', outDir), `${JSON.stringify(json, null, 2)}\n`);
 
 const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
@@ -26,6 +28,14 @@ const lines = [
   `- scheduler steps per second: ${fmt(kernel.stepsPerSec)}`,
   `- schedules per second: ${fmt(kernel.schedulesPerSec)}`,
   `- one scheduler step costs ${kernel.stepCostInSends.toFixed(2)} bare xstate sends`,
+  '',
+  '## DMA engine scenarios (examples/, reference provider, trace off)',
+  '',
+  '| scenario | steps/schedule | schedules/s | steps/s |',
+  '|---|---:|---:|---:|',
+  ...dma.map(
+    (d) => `| ${d.scenario} | ${d.stepsPerSchedule} | ${fmt(d.schedule.opsPerSec)} | ${fmt(d.stepsPerSec)} |`,
+  ),
   '',
 ];
 writeFileSync(new URL('kernel.md', outDir), lines.join('\n'));
