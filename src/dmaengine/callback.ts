@@ -1,5 +1,6 @@
 import type { Task, TaskBody } from '../kernel/task.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
+import { dmaBus } from './events.js';
 import { DmaRules } from './rules.js';
 import type { DmaengineResult, dma_async_tx_callback, dma_async_tx_callback_result } from './types.js';
 
@@ -67,6 +68,8 @@ export function* dmaengine_desc_callback_invoke(
     );
   }
   tx.observe({ type: 'CALLBACK_BEGIN' });
+  const bus = dmaBus(world);
+  if (bus.active) bus.emit({ type: 'callback', tx, phase: 'begin', result });
   world.emit(tx.name, 'callback', result ? { result: result.result, residue: result.residue } : undefined);
   if (task !== null) callbackDepth.set(task, (callbackDepth.get(task) ?? 0) + 1);
   try {
@@ -78,6 +81,7 @@ export function* dmaengine_desc_callback_invoke(
     if (task !== null) callbackDepth.set(task, (callbackDepth.get(task) ?? 1) - 1);
   }
   tx.observe({ type: 'CALLBACK_END' });
+  if (bus.active) bus.emit({ type: 'callback', tx, phase: 'end', result });
 }
 
 /** dmaengine_desc_get_callback_invoke: fetch and invoke in one go (for providers without a tasklet list). */

@@ -1,12 +1,22 @@
 import type { DmaChan } from './channel.js';
-import { type DmaAsyncTxDescriptor, type TxKind, type TxModel, trackPrepared } from './descriptor.js';
+import {
+  type DmaAsyncTxDescriptor,
+  type Seg,
+  type TxKind,
+  type TxLayout,
+  type TxModel,
+  trackPrepared,
+} from './descriptor.js';
 import type { PrepResult } from './device.js';
+import { dmaBus } from './events.js';
 import { DmaRules } from './rules.js';
 import {
   BIT,
   type Body,
   DMA_CTRL_ACK,
   DMA_CTRL_REUSE,
+  DMA_DEV_TO_MEM,
+  DMA_MEM_TO_DEV,
   DMA_MEM_TO_MEM,
   DMA_PREP_REPEAT,
   type DmaDescMetadataMode,
@@ -37,20 +47,54 @@ function* prepared(
   op: TxModel['op'],
   direction: DmaTransferDirection,
   length: number,
+  layout: TxLayout,
 ): Body<DmaAsyncTxDescriptor | null> {
   const tx = yield* body;
   if (tx === null) return null;
-  if (tx.model && !tx.model.monitor.matches('freed')) {
+  const previous = tx.model;
+  if (previous && !previous.monitor.matches('freed')) {
     chan.world.report(
       DmaRules.prepReturnedLive,
-      `prep returned ${tx.model.id}, which is ${tx.model.monitor.state}`,
-      tx.model.id,
+      `prep returned ${previous.id}, which is ${previous.monitor.state}`,
+      previous.id,
     );
     return tx;
   }
-  trackPrepared(tx, chan, kind, op, direction, length);
+  const bus = dmaBus(chan.world);
+  if (bus.active && previous) bus.emit({ type: 'recycle-prep', tx, previous });
+  trackPrepared(tx, chan, kind, op, direction, length, layout);
   if (tx.flags & DMA_CTRL_ACK) tx.observe({ type: 'ACK' });
+  if (bus.active) bus.emit({ type: 'prep', tx });
   return tx;
+}
+
+const segs = (sgl: readonly ScatterEntry[]): Seg[] =>
+  sgl.map((e) => ({ addr: e.dma_address, len: e.length }));
+
+function slaveLayout(chan: DmaChan, direction: DmaTransferDirection, mem: readonly Seg[]): TxLayout {
+  const cfg = chan.fw.config;
+  if (cfg === null) return { kind: 'opaque', mem };
+  if (direction === DMA_MEM_TO_DEV) return { kind: 'to-device', register: cfg.dst_addr, mem };
+  if (direction === DMA_DEV_TO_MEM) return { kind: 'from-device', register: cfg.src_addr, mem };
+  return { kind: 'opaque', mem };
+}
+
+/** The memory segments an interleaved template reads (src) and writes (dst), chunk by chunk. */
+function interleavedSegs(xt: DmaInterleavedTemplate): { src: Seg[]; dst: Seg[] } {
+  const src: Seg[] = [];
+  const dst: Seg[] = [];
+  let s = xt.src_start;
+  let d = xt.dst_start;
+  for (let f = 0; f < xt.numf; f++) {
+    for (let k = 0; k < xt.frame_size && k < xt.sgl.length; k++) {
+      const c = xt.sgl[k]!;
+      src.push({ addr: s, len: c.size });
+      dst.push({ addr: d, len: c.size });
+      if (xt.src_inc) s += c.size + (xt.src_sgl ? (c.src_icg ?? c.icg) : 0);
+      if (xt.dst_inc) d += c.size + (xt.dst_sgl ? (c.dst_icg ?? c.icg) : 0);
+    }
+  }
+  return { src, dst };
 }
 
 const total = (sgl: readonly ScatterEntry[]) => sgl.reduce((n, e) => n + e.length, 0);
@@ -71,6 +115,7 @@ export function* dmaengine_prep_slave_sg(
     'slave_sg',
     direction,
     total(sgl),
+    slaveLayout(chan, direction, segs(sgl)),
   );
 }
 
@@ -103,6 +148,7 @@ export function* dmaengine_prep_dma_cyclic(
     'cyclic',
     direction,
     buf_len,
+    { kind: 'opaque', mem: [{ addr: buf_addr, len: buf_len }] },
   );
 }
 
@@ -117,13 +163,20 @@ export function* dmaengine_prep_interleaved_dma(
   if (flags & DMA_PREP_REPEAT && !chan.device.cap_mask.has('DMA_REPEAT')) return null;
   chan.observe({ type: xt.dir === DMA_MEM_TO_MEM ? 'PREP_MEM' : 'PREP_SLAVE' });
   const frame = xt.sgl.slice(0, xt.frame_size).reduce((n, c) => n + c.size, 0);
+  const repeat = (flags & DMA_PREP_REPEAT) !== 0;
+  const { src, dst } = interleavedSegs(xt);
+  const layout: TxLayout =
+    xt.dir === DMA_MEM_TO_MEM && !repeat
+      ? { kind: 'copy', src, mem: dst }
+      : { kind: 'opaque', mem: xt.dir === DMA_DEV_TO_MEM ? dst : src };
   return yield* prepared(
     chan,
     op.call(chan.device, chan, xt, flags),
-    flags & DMA_PREP_REPEAT ? 'repeat' : 'oneshot',
+    repeat ? 'repeat' : 'oneshot',
     'interleaved',
     xt.dir,
     frame * xt.numf,
+    layout,
   );
 }
 
@@ -144,6 +197,7 @@ export function* dmaengine_prep_dma_memcpy(
     'memcpy',
     DMA_MEM_TO_MEM,
     len,
+    { kind: 'copy', src: [{ addr: src, len }], mem: [{ addr: dest, len }] },
   );
 }
 
@@ -168,6 +222,7 @@ export function* dmaengine_prep_dma_memcpy_sg(
     'memcpy',
     DMA_MEM_TO_MEM,
     len,
+    { kind: 'copy', src: segs(src_sg), mem: segs(dst_sg) },
   );
 }
 
@@ -188,6 +243,7 @@ export function* dmaengine_prep_dma_memset(
     'memset',
     DMA_MEM_TO_MEM,
     len,
+    { kind: 'fill', value: value & 0xff, mem: [{ addr: dest, len }] },
   );
 }
 
@@ -203,12 +259,15 @@ export function dma_submit_error(cookie: dma_cookie_t): number {
 
 /** dma_async_issue_pending: descriptors submitted before the call are issued, then the provider starts them. */
 export function* dma_async_issue_pending(chan: DmaChan): Body<void> {
+  const bus = dmaBus(chan.world);
+  if (bus.active) bus.emit({ type: 'issue-pending', chan, phase: 'begin' });
   for (const tx of chan.fw.live) {
     if (tx.model?.monitor.matches({ live: { life: 'submitted' } })) tx.observe({ type: 'ISSUE' });
   }
   chan.observe({ type: 'ISSUE' });
   chan.world.emit(chan.fw.monitor.name, 'issue_pending');
   yield* chan.device.device_issue_pending!(chan);
+  if (bus.active) bus.emit({ type: 'issue-pending', chan, phase: 'end' });
 }
 
 /** dmaengine_tx_status: the provider's device_tx_status. */

@@ -1,5 +1,6 @@
 import type { DmaChan } from './channel.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
+import { dmaBus } from './events.js';
 import { DmaRules } from './rules.js';
 import { noteFinished } from './tracking.js';
 import { type DmaStatus, type DmaTxState, type dma_cookie_t, INT_MAX } from './types.js';
@@ -25,6 +26,8 @@ export function dma_cookie_assign(tx: DmaAsyncTxDescriptor): dma_cookie_t {
   chan.cookie = cookie;
   tx.observe({ type: 'SUBMIT' }, `cookie ${cookie}`);
   chan.world.emit(tx.name, 'submit', { cookie });
+  const bus = dmaBus(chan.world);
+  if (bus.active) bus.emit({ type: 'submit', tx, cookie });
   return cookie;
 }
 
@@ -40,6 +43,8 @@ export function dma_cookie_complete(tx: DmaAsyncTxDescriptor): void {
     return;
   }
   chan.world.emit(tx.name, 'complete', { cookie: tx.cookie });
+  const bus = dmaBus(chan.world);
+  if (bus.active) bus.emit({ type: 'complete', tx, cookie: tx.cookie });
   chan.completed_cookie = tx.cookie;
   tx.cookie = 0;
   tx.observe({ type: 'COMPLETE' });

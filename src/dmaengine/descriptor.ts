@@ -13,6 +13,24 @@ import type {
 /** The kinds of transfer the framework tells apart (the descriptor chart's PREP events). */
 export type TxKind = 'oneshot' | 'cyclic' | 'repeat';
 
+/** A contiguous piece of memory a transfer reads or writes. */
+export interface Seg {
+  readonly addr: number;
+  readonly len: number;
+}
+
+/**
+ * Where a transfer's bytes come from and go, as the client asked at prep time: what the
+ * data-integrity and buffer-lifetime invariants check against. `mem` is every memory segment
+ * the transfer touches on its memory side (the destination for copies and fills).
+ */
+export type TxLayout =
+  | { readonly kind: 'copy'; readonly src: readonly Seg[]; readonly mem: readonly Seg[] }
+  | { readonly kind: 'fill'; readonly value: number; readonly mem: readonly Seg[] }
+  | { readonly kind: 'to-device'; readonly register: number; readonly mem: readonly Seg[] }
+  | { readonly kind: 'from-device'; readonly register: number; readonly mem: readonly Seg[] }
+  | { readonly kind: 'opaque'; readonly mem: readonly Seg[] };
+
 /** What the framework recorded about a descriptor at prep time; trusted, never written by providers. */
 export interface TxModel {
   readonly id: string;
@@ -22,6 +40,7 @@ export interface TxModel {
   readonly direction: DmaTransferDirection;
   /** Bytes the transfer moves (per period loop for cyclic: the buffer length). */
   readonly length: number;
+  readonly layout: TxLayout;
 }
 
 /** struct dma_descriptor_metadata_ops. */
@@ -76,10 +95,11 @@ export function trackPrepared(
   op: TxModel['op'],
   direction: DmaTransferDirection,
   length: number,
+  layout: TxLayout,
 ): TxModel {
-  const id = `${chan.name}.d${chan.fw.nextDesc++}`;
+  const id = `${chan.fw.monitor.name}.d${chan.fw.nextDesc++}`;
   const monitor = new Monitor(chan.world, descriptorSpec, id);
-  const model: TxModel = { id, monitor, kind, op, direction, length };
+  const model: TxModel = { id, monitor, kind, op, direction, length, layout };
   tx.model = model;
   chan.fw.live.add(tx);
   monitor.observe({ type: kind === 'cyclic' ? 'PREP_CYCLIC' : kind === 'repeat' ? 'PREP_REPEAT' : 'PREP' });

@@ -1,5 +1,6 @@
 import type { DmaController } from '../hw/dma-controller.js';
 import { DmaAsyncTxDescriptor } from './descriptor.js';
+import { dmaBus } from './events.js';
 import { DmaRules } from './rules.js';
 
 /**
@@ -13,12 +14,18 @@ export function observeHardware(hw: DmaController): void {
     hw.world.report(DmaRules.untaggedHardware, `${hw.name}.ch${ch} runs an item without a descriptor tag`);
     return null;
   };
+  const bus = dmaBus(hw.world);
   hw.observer = {
     started(ch, tag) {
       // A descriptor already active (a list of several items, a repeat) is not started twice;
       // any other state is checked by the chart (START is accepted only when issued).
       const tx = txOf(ch, tag);
       if (tx && !tx.model?.monitor.matches({ live: { life: 'active' } })) tx.observe({ type: 'START' });
+      if (tx && bus.active) bus.emit({ type: 'hw-start', tx, ch });
+    },
+    moved(ch, tag, bytes) {
+      if (bus.active && tag instanceof DmaAsyncTxDescriptor)
+        bus.emit({ type: 'hw-moved', tx: tag, ch, bytes });
     },
     restarted(ch, tag) {
       const tx = txOf(ch, tag);

@@ -3,6 +3,7 @@ import type { World } from '../kernel/world.js';
 import { DmaChan } from './channel.js';
 import type { Device, DmaDevice, DmaDeviceOps, DmaFilterFn } from './device.js';
 import { ERR_PTR, type ErrPtr } from './errptr.js';
+import { dmaBus } from './events.js';
 import { observeHardware } from './hw-observer.js';
 import { dmaengine_synchronize } from './terminate.js';
 import { type Body, type DmaCap, type dma_cap_mask_t, EIO, ENODEV, EPROBE_DEFER } from './types.js';
@@ -112,6 +113,8 @@ function* dma_chan_get(chan: DmaChan): Body<number> {
     if (ret < 0) return ret;
   }
   chan.client_count++;
+  const bus = dmaBus(chan.world);
+  if (bus.active) bus.emit({ type: 'chan-resources', chan, phase: 'alloc' });
   return 0;
 }
 
@@ -120,6 +123,8 @@ function* dma_chan_put(chan: DmaChan): Body<void> {
   chan.client_count--;
   if (chan.client_count === 0 && chan.device.device_free_chan_resources) {
     yield* dmaengine_synchronize(chan);
+    const bus = dmaBus(chan.world);
+    if (bus.active) bus.emit({ type: 'chan-resources', chan, phase: 'free' });
     yield* chan.device.device_free_chan_resources(chan);
   }
 }

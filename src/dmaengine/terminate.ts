@@ -1,6 +1,7 @@
 import { might_sleep } from '../kernel/preempt.js';
 import { inCallback } from './callback.js';
 import type { DmaChan } from './channel.js';
+import { dmaBus } from './events.js';
 import { DmaRules } from './rules.js';
 import { noteFinished } from './tracking.js';
 import { type Body, EINVAL, ENOSYS } from './types.js';
@@ -26,9 +27,11 @@ function abortRemaining(chan: DmaChan): void {
   }
 }
 
-function* terminate(chan: DmaChan, missing: number): Body<number> {
+function* terminate(chan: DmaChan, missing: number, variant: 'async' | 'all'): Body<number> {
   const op = chan.device.device_terminate_all;
   if (!op) return -missing;
+  const bus = dmaBus(chan.world);
+  if (bus.active) bus.emit({ type: 'terminate', chan, phase: 'begin', variant });
   const task = chan.world.current;
   const saved = task?.noSleep ?? null;
   if (task)
@@ -43,17 +46,18 @@ function* terminate(chan: DmaChan, missing: number): Body<number> {
   abortRemaining(chan);
   noteFinished(chan);
   chan.world.emit(chan.fw.monitor.name, 'terminated', { ret });
+  if (bus.active) bus.emit({ type: 'terminate', chan, phase: 'end', variant });
   return ret;
 }
 
 /** dmaengine_terminate_async: stop everything; callable from atomic context and callbacks. */
 export function* dmaengine_terminate_async(chan: DmaChan): Body<number> {
-  return yield* terminate(chan, EINVAL);
+  return yield* terminate(chan, EINVAL, 'async');
 }
 
 /** dmaengine_terminate_all (deprecated): as terminate_async, -ENOSYS when the op is missing. */
 export function* dmaengine_terminate_all(chan: DmaChan): Body<number> {
-  return yield* terminate(chan, ENOSYS);
+  return yield* terminate(chan, ENOSYS, 'all');
 }
 
 /** dmaengine_synchronize: wait until the hardware and every callback have finished. */
@@ -66,8 +70,11 @@ export function* dmaengine_synchronize(chan: DmaChan): Body<void> {
       `dmaengine_synchronize(${chan.fw.monitor.name}) from a complete callback`,
     );
   }
+  const bus = dmaBus(world);
+  if (bus.active) bus.emit({ type: 'synchronize', chan, phase: 'begin' });
   if (chan.device.device_synchronize) yield* chan.device.device_synchronize(chan);
   chan.observe({ type: 'SYNC' });
+  if (bus.active) bus.emit({ type: 'synchronize', chan, phase: 'end' });
   world.emit(chan.fw.monitor.name, 'synchronized');
 }
 
@@ -90,13 +97,20 @@ export function* dmaengine_terminate_sync(chan: DmaChan): Body<number> {
 export function* dmaengine_pause(chan: DmaChan): Body<number> {
   if (!chan.device.device_pause) return -ENOSYS;
   chan.observe({ type: 'PAUSE' });
-  return yield* chan.device.device_pause(chan);
+  const bus = dmaBus(chan.world);
+  if (bus.active) bus.emit({ type: 'pause', chan, phase: 'begin', ret: 0 });
+  const ret = yield* chan.device.device_pause(chan);
+  if (bus.active) bus.emit({ type: 'pause', chan, phase: 'end', ret });
+  return ret;
 }
 
 export function* dmaengine_resume(chan: DmaChan): Body<number> {
   if (!chan.device.device_resume) return -ENOSYS;
   chan.observe({ type: 'RESUME' });
+  const bus = dmaBus(chan.world);
+  if (bus.active) bus.emit({ type: 'resume', chan, phase: 'begin', ret: 0 });
   const ret = yield* chan.device.device_resume(chan);
+  if (bus.active) bus.emit({ type: 'resume', chan, phase: 'end', ret });
   noteFinished(chan);
   return ret;
 }

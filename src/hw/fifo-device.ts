@@ -25,6 +25,18 @@ export interface FifoDeviceOptions {
   readonly salt?: number;
 }
 
+const registries = new WeakMap<World, Map<number, FifoDevice>>();
+
+/** The world's peripherals by FIFO register address (what a slave config's src/dst_addr names). */
+export function fifoDevices(world: World): Map<number, FifoDevice> {
+  let map = registries.get(world);
+  if (map === undefined) {
+    map = new Map();
+    registries.set(world, map);
+  }
+  return map;
+}
+
 /** The byte an rx device produces at stream position `index`: deterministic, so every byte can be checked. */
 export function patternByte(salt: number, index: number): number {
   return (Math.imul(index + 1, 0x9e3779b1) + Math.imul(salt, 0x85ebca6b)) >>> 24;
@@ -60,6 +72,10 @@ export class FifoDevice {
   consumed = 0;
   /** rx: bytes produced so far (the stream position of the next byte). */
   produced = 0;
+  /** tx: every byte DMA pushed, in order (the data-integrity invariant reads it); rx: bytes DMA popped. */
+  private pushLog = new Uint8Array(256);
+  pushedCount = 0;
+  poppedCount = 0;
   private readonly limit: number;
   readonly task: Task;
 
@@ -76,6 +92,7 @@ export class FifoDevice {
     this.salt = options.salt ?? 0;
     this.limit = options.limit ?? Number.POSITIVE_INFINITY;
     this.register = 0xfe00_0000 + (world.newId() % 0x10000) * 0x100;
+    fifoDevices(world).set(this.register, this);
     this.ring = new Uint8Array(this.capacity);
     const dev = this;
     this.task = world.spawnDaemon({
@@ -113,6 +130,13 @@ export class FifoDevice {
     }
     for (let i = 0; i < data.length; i++) this.ring[(this.head + this.level + i) % this.capacity] = data[i]!;
     this.level += data.length;
+    if (this.pushedCount + data.length > this.pushLog.length) {
+      const grown = new Uint8Array(Math.max(this.pushLog.length * 2, this.pushedCount + data.length));
+      grown.set(this.pushLog.subarray(0, this.pushedCount));
+      this.pushLog = grown;
+    }
+    this.pushLog.set(data, this.pushedCount);
+    this.pushedCount += data.length;
     return true;
   }
 
@@ -127,7 +151,13 @@ export class FifoDevice {
       );
       return null;
     }
+    this.poppedCount += length;
     return this.take(length);
+  }
+
+  /** tx: the bytes DMA pushed at stream positions [from, from + length). */
+  pushed(from: number, length: number): Uint8Array {
+    return this.pushLog.subarray(from, from + length);
   }
 
   /** tx: the bytes the device has consumed so far, in order. */

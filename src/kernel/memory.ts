@@ -33,6 +33,8 @@ export class Memory {
   private top = Memory.BASE;
   /** All known regions (live and dead), ordered by address. */
   private readonly regions: Region[] = [];
+  /** Called after each successful free (e.g. to catch buffers freed while DMA may still use them). */
+  readonly freeWatchers: ((region: Region) => void)[] = [];
 
   constructor(
     private readonly world: World,
@@ -87,6 +89,7 @@ export class Memory {
     region.freeStep = this.world.step;
     this.buf.fill(POISON_FREE, addr - Memory.BASE, addr - Memory.BASE + region.size);
     this.world.emit('memory', 'free', { addr, label: region.label });
+    for (const w of this.freeWatchers) w(region);
   }
 
   /** Whether [addr, addr+len) lies inside one live region; reports the violation if not. */

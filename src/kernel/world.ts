@@ -45,6 +45,8 @@ export class World {
   readonly memory: Memory;
   readonly violations: Violation[] = [];
   readonly stopOnViolation: boolean;
+  /** Run when the scheduler stops, before the result is built: quiescence and liveness checks. */
+  readonly endHooks: ((outcome: Outcome) => void)[] = [];
   private nextObjectId = 1;
 
   constructor(options: WorldOptions = {}) {
@@ -128,6 +130,7 @@ export class World {
 
   run(): RunResult {
     const outcome = this.scheduler.run();
+    for (const hook of this.endHooks) hook(outcome);
     this.emit('world', 'END', { outcome: outcome.kind, steps: this.scheduler.step });
     return {
       outcome,

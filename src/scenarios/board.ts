@@ -1,3 +1,5 @@
+import { catalogue } from '../../invariants/catalogue.js';
+import { attachInvariants, type Invariant, type InvariantStats } from '../../invariants/invariant.js';
 import type { Device } from '../dmaengine/device.js';
 import { dma_async_device_register } from '../dmaengine/registry.js';
 import { FifoDevice } from '../hw/fifo-device.js';
@@ -15,15 +17,21 @@ export interface Board {
   readonly tx: FifoDevice;
   readonly rx: FifoDevice;
   readonly client: Device;
+  /** Per-invariant check and violation counts for this world. */
+  readonly stats: Map<string, InvariantStats>;
 }
 
 export interface BoardOptions extends Omit<RefDmaOptions, 'devices' | 'slaveMap'> {
+  /** Invariants to check in this world (default: the whole catalogue; false for none). */
+  readonly invariants?: readonly Invariant[] | false;
   readonly fifoWidth?: 1 | 2 | 4 | 8;
   readonly fifoDepth?: number;
   readonly rxLimit?: number;
 }
 
 export function createBoard(world: World, options: BoardOptions = {}): Board {
+  const invariants = options.invariants === undefined ? catalogue : options.invariants || [];
+  const stats = attachInvariants(world, invariants);
   const width = options.fifoWidth ?? 4;
   const depth = options.fifoDepth ?? 16;
   const tx = new FifoDevice(world, { name: 'uart.tx', direction: 'tx', width, depth, watermark: depth / 2 });
@@ -51,5 +59,5 @@ export function createBoard(world: World, options: BoardOptions = {}): Board {
   );
   const ret = dma_async_device_register(dma.device);
   if (ret !== 0) throw new Error(`board: dma_async_device_register failed with ${ret}`);
-  return { world, dma, tx, rx, client };
+  return { world, dma, tx, rx, client, stats };
 }

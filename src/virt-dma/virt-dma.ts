@@ -4,6 +4,7 @@ import type { DmaChan } from '../dmaengine/channel.js';
 import { dma_cookie_assign, dma_cookie_complete, dma_cookie_init } from '../dmaengine/cookie.js';
 import { DmaAsyncTxDescriptor, dma_async_tx_descriptor_init } from '../dmaengine/descriptor.js';
 import type { DmaDevice } from '../dmaengine/device.js';
+import { dmaBus } from '../dmaengine/events.js';
 import { dma_chan_create } from '../dmaengine/registry.js';
 import { VirtDmaRules } from '../dmaengine/rules.js';
 import { noteFinished } from '../dmaengine/tracking.js';
@@ -253,6 +254,8 @@ export function* vchan_vdesc_fini(vd: VirtDmaDesc): Body<void> {
     list_add(vc, vd, 'desc_allocated', true);
     vd.tx.observe({ type: 'RECYCLE' });
     vc.observe('RECYCLE');
+    const bus = dmaBus(vc.world);
+    if (bus.active) bus.emit({ type: 'recycle', tx: vd.tx });
     spin_unlock_irqrestore(vc.lock, flags);
   } else {
     freeDesc(vc, vd);
@@ -261,6 +264,8 @@ export function* vchan_vdesc_fini(vd: VirtDmaDesc): Body<void> {
 
 function freeDesc(vc: VirtDmaChan, vd: VirtDmaDesc): void {
   vd.tx.observe({ type: 'FREE' });
+  const bus = dmaBus(vc.world);
+  if (bus.active) bus.emit({ type: 'free', tx: vd.tx });
   vc.chan.fw.live.delete(vd.tx);
   vc.world.emit(vd.tx.name, 'free');
   vc.desc_free(vd);

@@ -1,0 +1,73 @@
+import { type DmaBus, type DmaEvent, dmaBus } from '../src/dmaengine/events.js';
+import type { Rule } from '../src/kernel/rule.js';
+import type { Outcome } from '../src/kernel/scheduler.js';
+import type { World } from '../src/kernel/world.js';
+
+/** How an invariant checker talks to its world. */
+export interface InvariantContext {
+  readonly world: World;
+  readonly bus: DmaBus;
+  /** Count one evaluation of the rule (the fuzzer reports how often each invariant was checked). */
+  checked(): void;
+  /** Report a violation of this invariant's rule. */
+  fail(detail: string, actor?: string): void;
+  /** Subscribe to the framework's events. */
+  on(listener: (event: DmaEvent) => void): void;
+  /** Run at the end of the run (quiescence, deadlock or cut): for quiescence and liveness rules. */
+  atEnd(check: (outcome: Outcome) => void): void;
+}
+
+/**
+ * One rule of the catalogue: its id, the rule in one sentence, its source, the side it binds
+ * and its kind (in `rule`), and either a checker (`attach`) or where else it is enforced (a
+ * statechart's rejection or a framework check, named in `enforcedBy`).
+ */
+export interface Invariant {
+  readonly rule: Rule;
+  readonly enforcedBy?: string;
+  readonly attach?: (ctx: InvariantContext) => void;
+}
+
+export function defineInvariant(invariant: Invariant): Invariant {
+  if (!invariant.attach === !invariant.enforcedBy) {
+    throw new Error(`invariant ${invariant.rule.id}: give exactly one of attach and enforcedBy`);
+  }
+  return Object.freeze(invariant);
+}
+
+export interface InvariantStats {
+  checks: number;
+  violations: number;
+}
+
+/** Install `invariants` in `world`; returns live per-rule counters. */
+export function attachInvariants(
+  world: World,
+  invariants: readonly Invariant[],
+): Map<string, InvariantStats> {
+  const stats = new Map<string, InvariantStats>();
+  const bus = dmaBus(world);
+  for (const inv of invariants) {
+    const s: InvariantStats = { checks: 0, violations: 0 };
+    stats.set(inv.rule.id, s);
+    if (!inv.attach) continue;
+    inv.attach({
+      world,
+      bus,
+      checked: () => {
+        s.checks++;
+      },
+      fail: (detail, actor) => {
+        s.violations++;
+        world.report(inv.rule, detail, actor);
+      },
+      on: (listener) => {
+        bus.listeners.push(listener);
+      },
+      atEnd: (check) => {
+        world.endHooks.push(check);
+      },
+    });
+  }
+  return stats;
+}
