@@ -550,7 +550,7 @@ const engineMetadataInvalid = defineRule({
   kind: 'safety',
 });
 
-const clientAfterSubmit = defineRule({
+export const clientAfterSubmit = defineRule({
   id: 'descriptor.client-use-after-submit',
   rule: 'After dmaengine_submit the descriptor belongs to the DMA engine; the client must consider its pointer invalid.',
   source: 'client.rst "Submit the transaction" note',

@@ -1,4 +1,4 @@
-import { type DescriptorEvent, descriptorSpec } from '../../machines/descriptor.js';
+import { clientAfterSubmit, type DescriptorEvent, descriptorSpec } from '../../machines/descriptor.js';
 import { Monitor } from '../kernel/monitor.js';
 import type { DmaChan } from './channel.js';
 import type {
@@ -61,15 +61,45 @@ export class DmaAsyncTxDescriptor {
   chan: DmaChan;
   tx_submit: ((tx: DmaAsyncTxDescriptor) => Body<dma_cookie_t>) | null = null;
   desc_free: ((tx: DmaAsyncTxDescriptor) => Body<number>) | null = null;
-  callback: dma_async_tx_callback | null = null;
-  callback_result: dma_async_tx_callback_result | null = null;
-  callback_param: unknown = null;
+  private cb: dma_async_tx_callback | null = null;
+  private cbResult: dma_async_tx_callback_result | null = null;
+  private cbParam: unknown = null;
   desc_metadata_mode: DmaDescMetadataMode = 'DESC_METADATA_NONE';
   metadata_ops: DmaDescriptorMetadataOps | null = null;
   model: TxModel | null = null;
 
   constructor(chan: DmaChan) {
     this.chan = chan;
+  }
+
+  // The callback fields are the client's to set between prep and submit; after submit the
+  // descriptor belongs to the engine (client.rst "Submit the transaction" note).
+  get callback(): dma_async_tx_callback | null {
+    return this.cb;
+  }
+  set callback(fn: dma_async_tx_callback | null) {
+    this.clientWrites('callback');
+    this.cb = fn;
+  }
+  get callback_result(): dma_async_tx_callback_result | null {
+    return this.cbResult;
+  }
+  set callback_result(fn: dma_async_tx_callback_result | null) {
+    this.clientWrites('callback_result');
+    this.cbResult = fn;
+  }
+  get callback_param(): unknown {
+    return this.cbParam;
+  }
+  set callback_param(param: unknown) {
+    this.clientWrites('callback_param');
+    this.cbParam = param;
+  }
+
+  private clientWrites(field: string): void {
+    const m = this.model?.monitor;
+    if (m === undefined || m.matches({ live: { life: 'prepared' } })) return;
+    this.chan.world.report(clientAfterSubmit, `the client sets ${field} of ${this.name}, which is ${m.state}`, this.name);
   }
 
   /** Feed the descriptor's monitor; silently nothing for a descriptor the framework never saw prepared. */
