@@ -99,7 +99,11 @@ export class DmaAsyncTxDescriptor {
   private clientWrites(field: string): void {
     const m = this.model?.monitor;
     if (m === undefined || m.matches({ live: { life: 'prepared' } })) return;
-    this.chan.world.report(clientAfterSubmit, `the client sets ${field} of ${this.name}, which is ${m.state}`, this.name);
+    this.chan.world.report(
+      clientAfterSubmit,
+      `the client sets ${field} of ${this.name}, which is ${m.state}`,
+      this.name,
+    );
   }
 
   /** Feed the descriptor's monitor; silently nothing for a descriptor the framework never saw prepared. */

@@ -1,3 +1,4 @@
+import { type Mutex, mutex_init, mutex_lock, mutex_unlock } from '../kernel/mutex.js';
 import { might_sleep } from '../kernel/preempt.js';
 import type { World } from '../kernel/world.js';
 import { DmaChan } from './channel.js';
@@ -12,6 +13,8 @@ import { type Body, type DmaCap, type dma_cap_mask_t, EIO, ENODEV, EPROBE_DEFER 
 export interface DmaEngineCore {
   readonly devices: DmaDevice[];
   nextDevId: number;
+  /** dma_list_mutex: serializes channel requests and releases (reference §3.1). */
+  readonly dma_list_mutex: Mutex;
 }
 
 const cores = new WeakMap<World, DmaEngineCore>();
@@ -19,7 +22,7 @@ const cores = new WeakMap<World, DmaEngineCore>();
 export function dmaCore(world: World): DmaEngineCore {
   let core = cores.get(world);
   if (core === undefined) {
-    core = { devices: [], nextDevId: 0 };
+    core = { devices: [], nextDevId: 0, dma_list_mutex: mutex_init(world, 'dma_list_mutex') };
     cores.set(world, core);
   }
   return core;
@@ -167,7 +170,16 @@ function* find_candidate(
  * (the board-file fallback; there is no device tree here). -EPROBE_DEFER when none is free.
  */
 export function* dma_request_chan(dev: Device, name: string): Body<DmaChan | ErrPtr> {
-  might_sleep(dev.world, 'dma_request_chan');
+  const core = dmaCore(dev.world);
+  yield* mutex_lock(core.dma_list_mutex);
+  try {
+    return yield* request_chan_locked(dev, name);
+  } finally {
+    mutex_unlock(core.dma_list_mutex);
+  }
+}
+
+function* request_chan_locked(dev: Device, name: string): Body<DmaChan | ErrPtr> {
   let last: ErrPtr | null = null;
   for (const device of dmaCore(dev.world).devices) {
     if (!device.filter) continue;
@@ -193,21 +205,27 @@ export function* dma_request_channel(
   fn: DmaFilterFn | null,
   param: unknown,
 ): Body<DmaChan | null> {
-  might_sleep(world, 'dma_request_channel');
-  for (const device of dmaCore(world).devices) {
-    const found = yield* find_candidate(device, mask, fn, param);
-    if (found instanceof DmaChan) {
-      world.emit(found.fw.monitor.name, 'dma_request_channel');
-      return found;
+  const core = dmaCore(world);
+  yield* mutex_lock(core.dma_list_mutex);
+  try {
+    for (const device of core.devices) {
+      const found = yield* find_candidate(device, mask, fn, param);
+      if (found instanceof DmaChan) {
+        world.emit(found.fw.monitor.name, 'dma_request_channel');
+        return found;
+      }
     }
+    return null;
+  } finally {
+    mutex_unlock(core.dma_list_mutex);
   }
-  return null;
 }
 
 /** dma_release_channel: synchronize, free the channel's resources, make the device public again. */
 export function* dma_release_channel(chan: DmaChan): Body<void> {
   const world = chan.world;
-  might_sleep(world, 'dma_release_channel');
+  const core = dmaCore(world);
+  yield* mutex_lock(core.dma_list_mutex);
   if (chan.client_count !== 1) world.emit(chan.fw.monitor.name, 'WARN', { client_count: chan.client_count });
   yield* dma_chan_put(chan);
   chan.observe({ type: 'RELEASE' });
@@ -215,4 +233,5 @@ export function* dma_release_channel(chan: DmaChan): Body<void> {
   if (--device.privatecnt === 0) device.cap_mask.delete('DMA_PRIVATE');
   chan.slave = null;
   world.emit(chan.fw.monitor.name, 'dma_release_channel');
+  mutex_unlock(core.dma_list_mutex);
 }

@@ -5,6 +5,7 @@ export * from './irq.js';
 export * from './kernel-rules.js';
 export * from './memory.js';
 export * from './monitor.js';
+export * from './mutex.js';
 export * from './preempt.js';
 export * from './prng.js';
 export * from './rule.js';

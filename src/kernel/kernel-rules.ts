@@ -150,3 +150,22 @@ export const PeripheralRules = {
     kind: 'safety',
   }),
 } as const;
+
+export const MutexRules = {
+  unlockNotOwner: defineRule({
+    id: 'mutex.unlock-not-owner',
+    rule: 'A mutex is released only by the task that holds it.',
+    source:
+      'Documentation/locking/mutex-design.rst "Semantics" ("only one task can hold the mutex at a time; only the owner can unlock")',
+    side: 'kernel',
+    kind: 'safety',
+  }),
+  recursion: defineRule({
+    id: 'mutex.recursion',
+    rule: 'A mutex is not recursive: its holder must not take it again.',
+    source:
+      'Documentation/locking/mutex-design.rst "Semantics" ("recursive locking/unlocking is not permitted")',
+    side: 'kernel',
+    kind: 'safety',
+  }),
+} as const;

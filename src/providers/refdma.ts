@@ -197,6 +197,12 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
   const phys: (RefChan | null)[] = Array.from({ length: controller.channels }, () => null);
   const pending: RefChan[] = [];
   const channels: RefChan[] = [];
+  /**
+   * Bumped whenever a physical channel is (re)programmed or aborted. The handler reads the
+   * status before it can take the owner's lock; if the channel was reprogrammed meanwhile, the
+   * status belongs to a transfer that is gone and must not touch the new one.
+   */
+  const programmed: number[] = Array.from({ length: controller.channels }, () => 0);
 
   /** Start the next issued descriptor on c's physical channel (c's lock held). */
   function start_next(c: RefChan): boolean {
@@ -207,7 +213,10 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
     }
     list_del(vd);
     c.active = vd;
+    programmed[c.phy]!++;
     controller.start(c.phy, vd.llis[0]!, { repeat: vd.repeat });
+    // A LOAD_EOT successor issued while this one waited for a channel replaces it at its end.
+    queue_load_eot(c);
     return true;
   }
 
@@ -306,10 +315,11 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
       controller.clearInt(ch);
       const c = phys[ch];
       if (!c) continue;
+      const gen = programmed[ch];
       yield* spin_lock(c.lock);
       let idle = false;
       const vd = c.active;
-      if (vd && c.phy === ch) {
+      if (vd && c.phy === ch && programmed[ch] === gen) {
         if (status.err !== null) {
           vd.tx_result = {
             result: status.err === 'read' ? 'DMA_TRANS_READ_FAILED' : 'DMA_TRANS_WRITE_FAILED',
@@ -548,7 +558,12 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
       const i = pending.indexOf(c);
       if (i >= 0) pending.splice(i, 1);
       spin_unlock(lock);
-      if (c.phy !== null) controller.abort(c.phy);
+      if (c.phy !== null) {
+        programmed[c.phy]!++;
+        controller.abort(c.phy);
+        // abort keeps the interrupt status; a stale "done" must not reach the channel's next owner.
+        controller.clearInt(c.phy);
+      }
       const freed = yield* release(c);
       // The safe order (reference §1.6): gather the lists first, then park the active descriptor.
       vchan_get_all_descriptors(c, head);

@@ -1,19 +1,29 @@
 import { catalogue } from '../../invariants/catalogue.js';
 import { attachInvariants, type Invariant, type InvariantStats } from '../../invariants/invariant.js';
-import type { Device } from '../dmaengine/device.js';
+import type { Device, DmaSlaveMap } from '../dmaengine/device.js';
 import { dma_async_device_register } from '../dmaengine/registry.js';
 import { FifoDevice } from '../hw/fifo-device.js';
 import type { World } from '../kernel/world.js';
 import { createRefDma, type RefDma, type RefDmaOptions } from '../providers/refdma.js';
 
 /**
- * A board: one reference DMA controller with a UART-like pair of FIFO peripherals wired to
- * it, registered with the dmaengine core, and a client device whose channels "tx" and "rx"
- * map to them (the board-file dma_slave_map of client.rst step 1).
+ * A board: one reference DMA controller with UART-like peripherals wired to it (each a
+ * transmit and a receive FIFO), registered with the dmaengine core, and client devices
+ * `uart<i>` whose channels "tx" and "rx" map to them (the board-file dma_slave_map of
+ * client.rst step 1). Virtual channels 2i and 2i+1 serve uart<i>; the ones after them are
+ * free for memcpy.
  */
+export interface Uart {
+  readonly client: Device;
+  readonly tx: FifoDevice;
+  readonly rx: FifoDevice;
+}
+
 export interface Board {
   readonly world: World;
   readonly dma: RefDma;
+  readonly uarts: readonly Uart[];
+  /** uart0's transmit and receive FIFOs and client device. */
   readonly tx: FifoDevice;
   readonly rx: FifoDevice;
   readonly client: Device;
@@ -24,6 +34,8 @@ export interface Board {
 export interface BoardOptions extends Omit<RefDmaOptions, 'devices' | 'slaveMap'> {
   /** Invariants to check in this world (default: the whole catalogue; false for none). */
   readonly invariants?: readonly Invariant[] | false;
+  /** UARTs on the board (default 1). */
+  readonly uarts?: number;
   readonly fifoWidth?: 1 | 2 | 4 | 8;
   readonly fifoDepth?: number;
   readonly rxLimit?: number;
@@ -34,30 +46,43 @@ export function createBoard(world: World, options: BoardOptions = {}): Board {
   const stats = attachInvariants(world, invariants);
   const width = options.fifoWidth ?? 4;
   const depth = options.fifoDepth ?? 16;
-  const tx = new FifoDevice(world, { name: 'uart.tx', direction: 'tx', width, depth, watermark: depth / 2 });
-  const rx = new FifoDevice(world, {
-    name: 'uart.rx',
-    direction: 'rx',
-    width,
-    depth,
-    watermark: depth / 2,
-    salt: 7,
-    ...(options.rxLimit === undefined ? {} : { limit: options.rxLimit }),
-  });
-  const client: Device = { name: 'uart0', world };
+  const uarts: Uart[] = [];
+  const slaveMap: DmaSlaveMap[] = [];
+  for (let i = 0; i < (options.uarts ?? 1); i++) {
+    const tx = new FifoDevice(world, {
+      name: `uart${i}.tx`,
+      direction: 'tx',
+      width,
+      depth,
+      watermark: depth / 2,
+    });
+    const rx = new FifoDevice(world, {
+      name: `uart${i}.rx`,
+      direction: 'rx',
+      width,
+      depth,
+      watermark: depth / 2,
+      salt: 7 + i,
+      ...(options.rxLimit === undefined ? {} : { limit: options.rxLimit }),
+    });
+    uarts.push({ client: { name: `uart${i}`, world }, tx, rx });
+    slaveMap.push(
+      { devname: `uart${i}`, slave: 'tx', param: { chan: 2 * i } },
+      { devname: `uart${i}`, slave: 'rx', param: { chan: 2 * i + 1 } },
+    );
+  }
   const dma = createRefDma(
     world,
     { name: 'dmac0', world },
     {
       ...options,
-      devices: [tx, rx],
-      slaveMap: [
-        { devname: 'uart0', slave: 'tx', param: { chan: 0 } },
-        { devname: 'uart0', slave: 'rx', param: { chan: 1 } },
-      ],
+      virtualChannels: options.virtualChannels ?? Math.max(4, 2 * uarts.length + 2),
+      devices: uarts.flatMap((u) => [u.tx, u.rx]),
+      slaveMap,
     },
   );
   const ret = dma_async_device_register(dma.device);
   if (ret !== 0) throw new Error(`board: dma_async_device_register failed with ${ret}`);
-  return { world, dma, tx, rx, client, stats };
+  const first = uarts[0]!;
+  return { world, dma, uarts, tx: first.tx, rx: first.rx, client: first.client, stats };
 }

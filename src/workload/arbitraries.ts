@@ -1,0 +1,130 @@
+import fc from 'fast-check';
+import type { CallbackAction, ChannelRole, Op, ThreadProgram, Workload } from './workload.js';
+
+/** What kinds of workload to generate. */
+export interface WorkloadShape {
+  readonly maxThreads: number;
+  readonly maxChannelsPerThread: number;
+  readonly maxOps: number;
+  readonly uarts: number;
+  readonly physicalChannels: number;
+  /** Operation kinds to draw from. */
+  readonly ops: readonly Op['op'][];
+  /** Callback behaviours to draw from. */
+  readonly callbacks: readonly CallbackAction[];
+}
+
+export const DEFAULT_SHAPE: WorkloadShape = {
+  maxThreads: 3,
+  maxChannelsPerThread: 2,
+  maxOps: 8,
+  uarts: 2,
+  physicalChannels: 2,
+  ops: [
+    'slave',
+    'memcpy',
+    'memset',
+    'cyclic',
+    'repeat',
+    'issue',
+    'pause',
+    'status',
+    'terminate',
+    'wait',
+    'sleep',
+  ],
+  callbacks: ['none', 'read-residue', 'submit-more', 'terminate-async'],
+};
+
+/** Valid by construction: no uart channel held twice, no more memcpy channels than the board has. */
+function assignChannels(
+  threads: { kinds: ('tx' | 'rx' | 'mem')[]; ops: Op[] }[],
+  uarts: number,
+): ThreadProgram[] {
+  let tx = 0;
+  let rx = 0;
+  let mem = 0;
+  const memChannels = 2; // the board's virtual channels after the uarts' (see createBoard)
+  return threads
+    .map((t) => {
+      const channels: ChannelRole[] = [];
+      for (const kind of t.kinds) {
+        if (kind === 'tx' && tx < uarts) channels.push({ kind: 'tx', uart: tx++ });
+        else if (kind === 'rx' && rx < uarts) channels.push({ kind: 'rx', uart: rx++ });
+        else if (mem < memChannels) {
+          channels.push({ kind: 'mem' });
+          mem++;
+        }
+      }
+      return { channels, ops: t.ops };
+    })
+    .filter((t) => t.channels.length > 0);
+}
+
+function opArb(shape: WorkloadShape): fc.Arbitrary<Op> {
+  const on = fc.nat({ max: shape.maxChannelsPerThread - 1 });
+  const callback = fc.constantFrom(...shape.callbacks);
+  const all: Record<Op['op'], fc.Arbitrary<Op>> = {
+    slave: fc.record({
+      op: fc.constant('slave' as const),
+      on,
+      lens: fc.array(
+        fc.integer({ min: 1, max: 64 }).map((n) => n * 4),
+        { minLength: 1, maxLength: 3 },
+      ),
+      callback,
+      reuse: fc.boolean(),
+    }),
+    memcpy: fc.record({
+      op: fc.constant('memcpy' as const),
+      on,
+      len: fc.integer({ min: 1, max: 2048 }),
+      callback,
+    }),
+    memset: fc.record({
+      op: fc.constant('memset' as const),
+      on,
+      len: fc.integer({ min: 1, max: 512 }),
+      value: fc.integer({ min: 0, max: 255 }),
+    }),
+    cyclic: fc.record({
+      op: fc.constant('cyclic' as const),
+      on,
+      periods: fc.integer({ min: 2, max: 4 }),
+      periodLen: fc.integer({ min: 2, max: 16 }).map((n) => n * 4),
+      stopAfter: fc.integer({ min: 1, max: 6 }),
+    }),
+    repeat: fc.record({
+      op: fc.constant('repeat' as const),
+      on,
+      frame: fc.integer({ min: 1, max: 16 }).map((n) => n * 4),
+      loadEot: fc.constant(true),
+    }),
+    issue: fc.record({ op: fc.constant('issue' as const), on }),
+    pause: fc.record({ op: fc.constant('pause' as const), on, steps: fc.integer({ min: 0, max: 8 }) }),
+    status: fc.record({ op: fc.constant('status' as const), on }),
+    terminate: fc.record({
+      op: fc.constant('terminate' as const),
+      on,
+      how: fc.constantFrom('sync' as const, 'async-then-sync' as const, 'all-then-sync' as const),
+    }),
+    wait: fc.record({ op: fc.constant('wait' as const), on }),
+    sleep: fc.record({ op: fc.constant('sleep' as const), us: fc.integer({ min: 1, max: 20 }) }),
+  };
+  return fc.oneof(...shape.ops.map((k) => all[k]));
+}
+
+/** Random client programs on a random board, valid by construction, shrinking toward fewer and simpler operations. */
+export function workloadArb(shape: WorkloadShape = DEFAULT_SHAPE): fc.Arbitrary<Workload> {
+  const thread = fc.record({
+    kinds: fc.array(fc.constantFrom<'tx' | 'rx' | 'mem'>('tx', 'rx', 'mem'), {
+      minLength: 1,
+      maxLength: shape.maxChannelsPerThread,
+    }),
+    ops: fc.array(opArb(shape), { maxLength: shape.maxOps }),
+  });
+  return fc.array(thread, { minLength: 1, maxLength: shape.maxThreads }).map((threads) => ({
+    board: { uarts: shape.uarts, physicalChannels: shape.physicalChannels, fifoDepth: 8 },
+    threads: assignChannels(threads, shape.uarts),
+  }));
+}

@@ -1,0 +1,378 @@
+import type { DmaChan } from '../dmaengine/channel.js';
+import {
+  dma_async_issue_pending,
+  dmaengine_desc_clear_reuse,
+  dmaengine_desc_set_reuse,
+  dmaengine_prep_dma_cyclic,
+  dmaengine_prep_dma_memcpy,
+  dmaengine_prep_dma_memset,
+  dmaengine_prep_interleaved_dma,
+  dmaengine_prep_slave_sg,
+  dmaengine_slave_config,
+  dmaengine_submit,
+  dmaengine_tx_status,
+} from '../dmaengine/client.js';
+import type { DmaAsyncTxDescriptor } from '../dmaengine/descriptor.js';
+import { IS_ERR } from '../dmaengine/errptr.js';
+import { dma_release_channel, dma_request_chan, dma_request_channel } from '../dmaengine/registry.js';
+import {
+  dmaengine_pause,
+  dmaengine_resume,
+  dmaengine_synchronize,
+  dmaengine_terminate_all,
+  dmaengine_terminate_async,
+  dmaengine_terminate_sync,
+} from '../dmaengine/terminate.js';
+import {
+  type Body,
+  DMA_CTRL_ACK,
+  DMA_DEV_TO_MEM,
+  DMA_MEM_TO_DEV,
+  DMA_PREP_INTERRUPT,
+  DMA_PREP_LOAD_EOT,
+  DMA_PREP_REPEAT,
+  type DmaTxState,
+} from '../dmaengine/types.js';
+import { type Completion, complete, init_completion, wait_for_completion } from '../kernel/completion.js';
+import { usleep } from '../kernel/sleep.js';
+import type { TaskBody } from '../kernel/task.js';
+import type { World } from '../kernel/world.js';
+import { type Board, type BoardOptions, createBoard } from '../scenarios/board.js';
+import type { CallbackAction, ChannelRole, Op, ThreadProgram, Workload } from './workload.js';
+
+/** One transfer a thread waits for. */
+interface Pending {
+  readonly done: Completion;
+  completed: boolean;
+}
+
+interface Held {
+  readonly chan: DmaChan;
+  readonly role: ChannelRole;
+  outstanding: Pending[];
+  lastCookie: number;
+}
+
+/** Build `workload` in `world`: the board, and one process-context thread per program. */
+export function buildWorkload(
+  world: World,
+  workload: Workload,
+  board: Omit<BoardOptions, 'uarts'> = {},
+): Board {
+  const b = createBoard(world, {
+    uarts: workload.board.uarts,
+    physicalChannels: workload.board.physicalChannels,
+    fifoDepth: workload.board.fifoDepth,
+    ...board,
+  });
+  workload.threads.forEach((t, i) => {
+    world.spawn(`client${i}`, () => runThread(b, t, i));
+  });
+  return b;
+}
+
+function* request(b: Board, role: ChannelRole, thread: number): Body<DmaChan> {
+  const world = b.world;
+  if (role.kind === 'mem') {
+    // Memcpy channels come after the UARTs' slave channels.
+    const first = 2 * b.uarts.length;
+    const chan = yield* dma_request_channel(
+      world,
+      new Set(['DMA_MEMCPY']),
+      (c: DmaChan) => c.chan_id >= first,
+      null,
+    );
+    if (!chan) throw new Error(`client${thread}: no free memcpy channel`);
+    return chan;
+  }
+  const uart = b.uarts[role.uart % b.uarts.length]!;
+  const chan = yield* dma_request_chan(uart.client, role.kind);
+  if (IS_ERR(chan))
+    throw new Error(`client${thread}: ${uart.client.name}/${role.kind} not available (${chan.errno})`);
+  const toDev = role.kind === 'tx';
+  const ret = yield* dmaengine_slave_config(chan, {
+    direction: toDev ? DMA_MEM_TO_DEV : DMA_DEV_TO_MEM,
+    src_addr: toDev ? 0 : uart.rx.register,
+    dst_addr: toDev ? uart.tx.register : 0,
+    src_addr_width: 4,
+    dst_addr_width: 4,
+    src_maxburst: 4,
+    dst_maxburst: 4,
+  });
+  if (ret !== 0) throw new Error(`client${thread}: slave_config failed (${ret})`);
+  return chan;
+}
+
+function fill(world: World, addr: number, len: number, seed: number): void {
+  const v = world.memory.view(addr, len);
+  for (let i = 0; i < len; i++) v[i] = (seed * 29 + i * 13 + (i >> 7)) & 0xff;
+}
+
+function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
+  const world = b.world;
+  const held: Held[] = [];
+  for (const role of program.channels) {
+    held.push({ chan: yield* request(b, role, index), role, outstanding: [], lastCookie: 0 });
+  }
+  const buffers: number[] = [];
+  const alloc = (len: number, label: string): number => {
+    const addr = world.memory.alloc(len, { label });
+    buffers.push(addr);
+    return addr;
+  };
+  let serial = 0;
+
+  /** Set the callback of `desc` and submit it; returns what to wait for. */
+  function* submit(h: Held, desc: DmaAsyncTxDescriptor, action: CallbackAction): Body<Pending> {
+    const pending: Pending = { done: init_completion(world, `${desc.name}.done`), completed: false };
+    const stopped = init_completion(world, `${desc.name}.stopped`);
+    desc.callback = function* () {
+      pending.completed = true;
+      if (action === 'read-residue') {
+        const st: DmaTxState = { last: 0, used: 0, residue: 0, in_flight_bytes: 0 };
+        yield* dmaengine_tx_status(h.chan, h.lastCookie, st);
+      } else if (action === 'submit-more') {
+        yield* prepAndSubmit(h, 16, 'none');
+        yield* dma_async_issue_pending(h.chan);
+      } else if (action === 'terminate-async') {
+        yield* dmaengine_terminate_async(h.chan);
+        complete(stopped);
+      }
+      complete(pending.done);
+    };
+    h.lastCookie = yield* dmaengine_submit(desc);
+    h.outstanding.push(pending);
+    if (action === 'terminate-async') {
+      // The callback stops the channel: wait for it, then synchronize before anything else.
+      yield* dma_async_issue_pending(h.chan);
+      yield* wait_for_completion(stopped);
+      yield* dmaengine_synchronize(h.chan);
+      abandon(h);
+    }
+    return pending;
+  }
+
+  /** A transfer on `h` of about `len` bytes, of the kind its channel does. */
+  function* prepAndSubmit(h: Held, len: number, action: CallbackAction): Body<void> {
+    const n = serial++;
+    let desc: DmaAsyncTxDescriptor | null;
+    if (h.role.kind === 'mem') {
+      const src = alloc(len, `c${index}.src${n}`);
+      fill(world, src, len, n);
+      desc = yield* dmaengine_prep_dma_memcpy(
+        h.chan,
+        alloc(len, `c${index}.dst${n}`),
+        src,
+        len,
+        DMA_PREP_INTERRUPT,
+      );
+    } else {
+      const l = Math.max(4, len - (len % 4));
+      const buf = alloc(l, `c${index}.buf${n}`);
+      if (h.role.kind === 'tx') fill(world, buf, l, n);
+      desc = yield* dmaengine_prep_slave_sg(
+        h.chan,
+        [{ dma_address: buf, length: l }],
+        h.role.kind === 'tx' ? DMA_MEM_TO_DEV : DMA_DEV_TO_MEM,
+        DMA_PREP_INTERRUPT,
+      );
+    }
+    if (!desc) throw new Error(`client${index}: prep returned NULL`);
+    yield* submit(h, desc, action);
+  }
+
+  /** After a terminate and synchronize, nothing outstanding will call back. */
+  function abandon(h: Held): void {
+    h.outstanding = [];
+  }
+
+  function* waitAll(h: Held): Body<void> {
+    yield* dma_async_issue_pending(h.chan);
+    // Callbacks may submit more: keep waiting until nothing is outstanding.
+    while (h.outstanding.length > 0) yield* wait_for_completion(h.outstanding.shift()!.done);
+  }
+
+  for (const op of program.ops) {
+    if (op.op === 'sleep') {
+      yield* usleep(world, op.us);
+      continue;
+    }
+    const h = held[op.on % held.length]!;
+    const slave = h.role.kind !== 'mem';
+    switch (op.op) {
+      case 'slave':
+      case 'memcpy': {
+        if ((op.op === 'slave') !== slave) break; // op not for this channel kind: skip
+        const lens = op.op === 'slave' ? op.lens : [op.len];
+        if (op.op === 'slave' && op.reuse) {
+          yield* reused(h, lens);
+          break;
+        }
+        if (lens.length === 1 || !slave) {
+          yield* prepAndSubmit(h, lens[0]!, op.callback);
+        } else {
+          const sgl = lens.map((l) => {
+            const len = Math.max(4, l - (l % 4));
+            const addr = alloc(len, `c${index}.seg${serial++}`);
+            if (h.role.kind === 'tx') fill(world, addr, len, serial);
+            return { dma_address: addr, length: len };
+          });
+          const desc = yield* dmaengine_prep_slave_sg(
+            h.chan,
+            sgl,
+            h.role.kind === 'tx' ? DMA_MEM_TO_DEV : DMA_DEV_TO_MEM,
+            DMA_PREP_INTERRUPT,
+          );
+          if (!desc) throw new Error(`client${index}: prep_slave_sg returned NULL`);
+          yield* submit(h, desc, op.callback);
+        }
+        break;
+      }
+      case 'memset': {
+        if (slave) break;
+        const dst = alloc(op.len, `c${index}.set${serial++}`);
+        const desc = yield* dmaengine_prep_dma_memset(h.chan, dst, op.value, op.len, DMA_PREP_INTERRUPT);
+        if (!desc) throw new Error(`client${index}: prep_dma_memset returned NULL`);
+        yield* submit(h, desc, 'none');
+        break;
+      }
+      case 'cyclic': {
+        if (!slave) break;
+        yield* waitAll(h);
+        const len = op.periods * op.periodLen;
+        const buf = alloc(len, `c${index}.ring${serial++}`);
+        if (h.role.kind === 'tx') fill(world, buf, len, serial);
+        const desc = yield* dmaengine_prep_dma_cyclic(
+          h.chan,
+          buf,
+          len,
+          op.periodLen,
+          h.role.kind === 'tx' ? DMA_MEM_TO_DEV : DMA_DEV_TO_MEM,
+          DMA_PREP_INTERRUPT,
+        );
+        if (!desc) throw new Error(`client${index}: prep_dma_cyclic returned NULL`);
+        const stopped = init_completion(world, `${desc.name}.stopped`);
+        let periods = 0;
+        desc.callback = function* () {
+          if (++periods === op.stopAfter) {
+            yield* dmaengine_terminate_async(h.chan);
+            complete(stopped);
+          }
+        };
+        yield* dmaengine_submit(desc);
+        yield* dma_async_issue_pending(h.chan);
+        yield* wait_for_completion(stopped);
+        yield* dmaengine_synchronize(h.chan);
+        abandon(h);
+        break;
+      }
+      case 'repeat': {
+        if (h.role.kind !== 'tx') break;
+        yield* waitAll(h);
+        const frame = Math.max(4, op.frame - (op.frame % 4));
+        const bufs = [0, 1].map((k) => {
+          const a = alloc(frame, `c${index}.frame${serial++}`);
+          fill(world, a, frame, serial + k);
+          return a;
+        });
+        const uart = b.uarts[(h.role as { uart: number }).uart % b.uarts.length]!;
+        const xt = (start: number) => ({
+          src_start: start,
+          dst_start: uart.tx.register,
+          dir: DMA_MEM_TO_DEV as typeof DMA_MEM_TO_DEV,
+          src_inc: true,
+          dst_inc: false,
+          src_sgl: false,
+          dst_sgl: false,
+          numf: 1,
+          frame_size: 1,
+          sgl: [{ size: frame, icg: 0 }],
+        });
+        const first = yield* dmaengine_prep_interleaved_dma(
+          h.chan,
+          xt(bufs[0]!),
+          DMA_PREP_REPEAT | DMA_PREP_INTERRUPT,
+        );
+        if (!first) throw new Error(`client${index}: repeat prep returned NULL`);
+        const p1 = yield* submit(h, first, 'none');
+        yield* dma_async_issue_pending(h.chan);
+        yield* usleep(world, 5);
+        const flags = (op.loadEot ? DMA_PREP_LOAD_EOT : 0) | DMA_PREP_INTERRUPT;
+        const second = yield* dmaengine_prep_interleaved_dma(h.chan, xt(bufs[1]!), flags);
+        if (!second) throw new Error(`client${index}: load-eot prep returned NULL`);
+        const p2 = yield* submit(h, second, 'none');
+        yield* dma_async_issue_pending(h.chan);
+        if (op.loadEot) {
+          yield* wait_for_completion(p1.done);
+          yield* wait_for_completion(p2.done);
+          h.outstanding = h.outstanding.filter((p) => p !== p1 && p !== p2);
+        } else {
+          // Without LOAD_EOT the first frame repeats forever: stop it.
+          yield* usleep(world, 20);
+          yield* dmaengine_terminate_sync(h.chan);
+          abandon(h);
+        }
+        break;
+      }
+      case 'issue':
+        yield* dma_async_issue_pending(h.chan);
+        break;
+      case 'pause':
+        yield* dmaengine_pause(h.chan);
+        for (let i = 0; i < op.steps; i++) yield { kind: 'preempt', label: 'paused' };
+        yield* dmaengine_resume(h.chan);
+        break;
+      case 'status':
+        if (h.lastCookie > 0) yield* dmaengine_tx_status(h.chan, h.lastCookie, null);
+        break;
+      case 'terminate':
+        if (op.how === 'sync') yield* dmaengine_terminate_sync(h.chan);
+        else {
+          if (op.how === 'async-then-sync') yield* dmaengine_terminate_async(h.chan);
+          else yield* dmaengine_terminate_all(h.chan);
+          yield { kind: 'preempt', label: 'between-terminate-and-sync' };
+          yield* dmaengine_synchronize(h.chan);
+        }
+        abandon(h);
+        break;
+      case 'wait':
+        yield* waitAll(h);
+        break;
+    }
+  }
+
+  /** A reusable descriptor submitted twice, then freed by clearing reuse and submitting once more. */
+  function* reused(h: Held, lens: readonly number[]): Body<void> {
+    yield* waitAll(h);
+    const len = Math.max(4, lens[0]! - (lens[0]! % 4));
+    const buf = alloc(len, `c${index}.reuse${serial++}`);
+    if (h.role.kind === 'tx') fill(world, buf, len, serial);
+    const desc = yield* dmaengine_prep_slave_sg(
+      h.chan,
+      [{ dma_address: buf, length: len }],
+      h.role.kind === 'tx' ? DMA_MEM_TO_DEV : DMA_DEV_TO_MEM,
+      DMA_PREP_INTERRUPT | DMA_CTRL_ACK,
+    );
+    if (!desc) throw new Error(`client${index}: prep returned NULL`);
+    if (dmaengine_desc_set_reuse(desc) !== 0) throw new Error('set_reuse refused');
+    for (let round = 0; round < 2; round++) {
+      if (round === 1) dmaengine_desc_clear_reuse(desc); // the last submission frees it
+      const p = yield* submit(h, desc, 'none');
+      yield* dma_async_issue_pending(h.chan);
+      yield* wait_for_completion(p.done);
+      h.outstanding = h.outstanding.filter((x) => x !== p);
+      // The callback signalled before virt-dma recycled the descriptor: resubmit (or clear
+      // reuse) only once it is back on desc_allocated, as a client doing so "later" would.
+      while (!desc.model?.monitor.matches({ live: { life: 'prepared' } }) && round === 0) {
+        yield { kind: 'preempt', label: 'await-recycle' };
+      }
+    }
+  }
+
+  for (const h of held) {
+    yield* waitAll(h);
+    yield* dmaengine_terminate_sync(h.chan);
+    yield* dma_release_channel(h.chan);
+  }
+  for (const addr of buffers) world.memory.free(addr);
+}
