@@ -50,10 +50,18 @@ function scopeFor(machine: AnyStateMachine): Scope {
  */
 const MEMO_CAP = 4096;
 
+/** One computed transition: where it leads (null: rejected) and which transitions fired, for coverage. */
+interface Step {
+  readonly next: AnyMachineSnapshot | null;
+  readonly taken: readonly string[];
+}
+
 interface MachineMemo {
   readonly initial: AnyMachineSnapshot;
   readonly canonical: Map<string, AnyMachineSnapshot>;
-  readonly rows: Map<AnyMachineSnapshot, Map<string, AnyMachineSnapshot | null>>;
+  readonly rows: Map<AnyMachineSnapshot, Map<string, Step>>;
+  /** A small integer per canonical snapshot, for state fingerprints. */
+  readonly ids: Map<AnyMachineSnapshot, number>;
 }
 
 const memos = new WeakMap<AnyStateMachine, MachineMemo>();
@@ -62,7 +70,7 @@ function memoFor(machine: AnyStateMachine): MachineMemo {
   let memo = memos.get(machine);
   if (memo === undefined) {
     const fresh = machine.getInitialSnapshot(scopeFor(machine)) as AnyMachineSnapshot;
-    memo = { initial: fresh, canonical: new Map(), rows: new Map() };
+    memo = { initial: fresh, canonical: new Map(), rows: new Map(), ids: new Map() };
     intern(memo, fresh); // the first snapshot interned is its own canonical form
     memos.set(machine, memo);
   }
@@ -76,6 +84,7 @@ function intern(memo: MachineMemo, snapshot: AnyMachineSnapshot): AnyMachineSnap
   if (memo.canonical.size >= MEMO_CAP) return snapshot;
   memo.canonical.set(key, snapshot);
   memo.rows.set(snapshot, new Map());
+  memo.ids.set(snapshot, memo.ids.size + 1);
   return snapshot;
 }
 
@@ -84,14 +93,38 @@ function typeOnly(event: { type: string }): boolean {
   return true;
 }
 
+/** A stable name for a transition: machine, source state, event, and its index among the source's transitions for that event. */
+const transitionKeys = new WeakMap<object, string>();
+
+export function transitionKey(t: {
+  source: { id: string; transitions: ReadonlyMap<string, readonly object[]> };
+  eventType: string;
+}): string {
+  let key = transitionKeys.get(t);
+  if (key === undefined) {
+    const list = t.source.transitions.get(t.eventType) ?? [];
+    key = `${t.source.id}#${t.eventType}#${Math.max(0, list.indexOf(t))}`;
+    transitionKeys.set(t, key);
+  }
+  return key;
+}
+
 /** The next snapshot computed by xstate itself, or null if no transition is enabled. */
 export function xstateStep(
   machine: AnyStateMachine,
   snapshot: AnyMachineSnapshot,
   event: { type: string },
 ): AnyMachineSnapshot | null {
-  if (machine.getTransitionData(snapshot, event).length === 0) return null;
-  return machine.transition(snapshot, event, scopeFor(machine)) as AnyMachineSnapshot;
+  return computeStep(machine, snapshot, event).next;
+}
+
+function computeStep(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: { type: string }): Step {
+  const transitions = machine.getTransitionData(snapshot, event);
+  if (transitions.length === 0) return { next: null, taken: [] };
+  return {
+    next: machine.transition(snapshot, event, scopeFor(machine)) as AnyMachineSnapshot,
+    taken: transitions.map((t) => transitionKey(t as never)),
+  };
 }
 
 const unnamedRejection = (spec: MachineSpec, type: string): Rule =>
@@ -129,18 +162,28 @@ export class Monitor<TMachine extends AnyStateMachine> {
   ) {
     this.memo = memoFor(spec.machine);
     this.snapshot = this.memo.initial as SnapshotFrom<TMachine>;
+    world.monitors.push(this as unknown as Monitor<AnyStateMachine>);
+  }
+
+  /** A small integer naming the current state (0 when it is past the memo's cap). */
+  get stateId(): number {
+    return this.memo.ids.get(this.snapshot as AnyMachineSnapshot) ?? 0;
   }
 
   /** Feed one observation; false (after reporting) if the current state rejects it. */
   observe(event: EventFromLogic<TMachine>, detail?: string): boolean {
     const snapshot = this.snapshot as AnyMachineSnapshot;
     const row = this.memo.rows.get(snapshot);
-    let next = row !== undefined && typeOnly(event) ? row.get(event.type) : undefined;
-    if (next === undefined) {
-      const computed = xstateStep(this.spec.machine, snapshot, event);
-      next = computed === null ? null : intern(this.memo, computed);
-      if (row !== undefined && typeOnly(event)) row.set(event.type, next);
+    const simple = typeOnly(event);
+    let step = row !== undefined && simple ? row.get(event.type) : undefined;
+    if (step === undefined) {
+      const computed = computeStep(this.spec.machine, snapshot, event);
+      step = computed.next === null ? computed : { next: intern(this.memo, computed.next), taken: computed.taken };
+      if (row !== undefined && simple) row.set(event.type, step);
     }
+    const next = step.next;
+    const coverage = this.world.coverage;
+    if (coverage !== null) for (const key of step.taken) coverage.set(key, (coverage.get(key) ?? 0) + 1);
     if (next === null) {
       const rule = rejectionRule(this.spec, snapshot, event.type);
       const where = stateString(snapshot.value);

@@ -1,4 +1,6 @@
+import type { AnyStateMachine } from 'xstate';
 import { Memory } from './memory.js';
+import type { Monitor } from './monitor.js';
 import { Prng } from './prng.js';
 import type { Rule } from './rule.js';
 import { type Outcome, Scheduler } from './scheduler.js';
@@ -45,6 +47,10 @@ export class World {
   readonly memory: Memory;
   readonly violations: Violation[] = [];
   readonly stopOnViolation: boolean;
+  /** Every statechart monitor of this world, in creation order (state fingerprints read them). */
+  readonly monitors: Monitor<AnyStateMachine>[] = [];
+  /** Transition counts by transitionKey, when the run tracks coverage (null: not tracked). */
+  coverage: Map<string, number> | null = null;
   /** Run when the scheduler stops, before the result is built: quiescence and liveness checks. */
   readonly endHooks: ((outcome: Outcome) => void)[] = [];
   private nextObjectId = 1;
