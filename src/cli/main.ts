@@ -2,19 +2,37 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { scenarios } from '../../examples/client-flows.js';
+import { defaultWorkers, strategyNames } from '../explore/campaign.js';
+import { check } from './check.js';
 import { runDemo } from './demo.js';
 import { runExamples } from './examples-report.js';
+import { replay } from './replay.js';
 import { UsageError } from './usage-error.js';
 
-const HELP = `usage: dmactor [examples|kernel-demo] [--seed N] [--schedules N] [--trace SCENARIO]
+const HELP = `usage: dmactor <command> [options]
 
-  examples      run the client.rst scenarios on the reference provider (default)
-  kernel-demo   a driver-shaped workload on the bare simulated kernel, and a planted lock bug
-  --seed N      first seed (default 1)
-  --schedules N random schedules per scenario (default 20 for examples, 200 for kernel-demo)
-  --trace NAME  print the full trace of scenario NAME's first schedule
-  --version     print the version
-  --help        print this help`;
+commands:
+  check             explore the reference provider: random workloads under the strategy
+                    portfolio, every invariant checked; exit 1 when a rule breaks
+  replay FILE       replay a counterexample file and print its trace, the violating step marked
+  examples          run the client.rst scenarios of examples/ under random schedules
+  kernel-demo       the bare simulated kernel finding and replaying a planted lock bug
+
+check options:
+  --seed N          campaign seed (default 1); the same seed gives the same campaign
+  --schedules N     schedules to run (default 1000)
+  --time S          stop after S seconds even if schedules remain
+  --step-bound N    steps after which a schedule is cut (default 20000)
+  --workers N       worker threads (default: cores, at most 8)
+  --shard I/N       run only schedules with index = I mod N (spread a campaign over machines)
+  --strategy NAME   ${strategyNames().join(' | ')} (default portfolio)
+  --shrink-ms N     shrink budget per distinct violation (default 10000; 0: no shrinking)
+  --out DIR         where counterexamples go (default dmactor-counterexamples)
+  --json FILE       write the full report as JSON
+  --no-progress     no progress bar (it is off anyway when stderr is not a terminal)
+
+examples / kernel-demo options: --seed N, --schedules N, --trace SCENARIO
+  --version, --help`;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
@@ -23,61 +41,109 @@ function version(): string {
   return pkg.version;
 }
 
-function intOption(name: string, value: string | undefined, fallback: number): number {
+function int(name: string, value: string | undefined, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0)
-    throw new UsageError(`--${name} expects a non-negative integer, got "${value}"`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`--${name} expects an integer >= ${min}, got "${value}"`);
   return n;
 }
 
-export function main(argv: readonly string[]): number {
+function shard(value: string | undefined): { index: number; count: number } | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) {
+    throw new UsageError(`--shard expects I/N with 0 <= I < N, got "${value}"`);
+  }
+  return { index: Number(m[1]), count: Number(m[2]) };
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
     options: {
       seed: { type: 'string' },
       schedules: { type: 'string' },
+      time: { type: 'string' },
+      'step-bound': { type: 'string' },
+      workers: { type: 'string' },
+      shard: { type: 'string' },
+      strategy: { type: 'string' },
+      'shrink-ms': { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'string' },
+      'no-progress': { type: 'boolean' },
       trace: { type: 'string' },
       version: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
+  const out = (line: string) => console.log(line);
   if (values.help) {
-    console.log(HELP);
+    out(HELP);
     return 0;
   }
   if (values.version) {
-    console.log(version());
+    out(version());
     return 0;
   }
-  const command = positionals[0] ?? 'examples';
-  const seed = intOption('seed', values.seed, 1);
-  const out = (line: string) => console.log(line);
-  if (command === 'kernel-demo') {
-    return runDemo({ seed, schedules: Math.max(1, intOption('schedules', values.schedules, 200)), out });
-  }
-  if (command === 'examples') {
-    if (values.trace !== undefined && !scenarios.some((s) => s.name === values.trace)) {
-      throw new UsageError(
-        `unknown scenario "${values.trace}" (one of: ${scenarios.map((s) => s.name).join(', ')})`,
-      );
+  const command = positionals[0] ?? 'check';
+  const seed = int('seed', values.seed, 1);
+  switch (command) {
+    case 'check': {
+      const strategy = values.strategy ?? 'portfolio';
+      if (!strategyNames().includes(strategy)) {
+        throw new UsageError(`unknown strategy "${strategy}" (one of: ${strategyNames().join(', ')})`);
+      }
+      const time = values.time === undefined ? undefined : int('time', values.time, 0, 1) * 1000;
+      const sh = shard(values.shard);
+      return check({
+        seed,
+        schedules: int('schedules', values.schedules, 1000, 1),
+        ...(time === undefined ? {} : { timeMs: time }),
+        stepBound: int('step-bound', values['step-bound'], 20_000, 1),
+        workers: int('workers', values.workers, defaultWorkers(), 1),
+        ...(sh ? { shard: sh } : {}),
+        strategy,
+        shrinkMs: int('shrink-ms', values['shrink-ms'], 10_000, 0),
+        json: values.json ?? null,
+        out: values.out ?? 'dmactor-counterexamples',
+        progress: !values['no-progress'] && process.stderr.isTTY === true,
+        toolVersion: version(),
+        out_: out,
+      });
     }
-    return runExamples({
-      seed,
-      runs: Math.max(1, intOption('schedules', values.schedules, 20)),
-      trace: values.trace ?? null,
-      out,
-    });
+    case 'replay': {
+      const file = positionals[1];
+      if (!file) throw new UsageError('replay needs a counterexample FILE');
+      return replay(file, out);
+    }
+    case 'kernel-demo':
+      return runDemo({ seed, schedules: int('schedules', values.schedules, 200, 1), out });
+    case 'examples': {
+      if (values.trace !== undefined && !scenarios.some((s) => s.name === values.trace)) {
+        throw new UsageError(
+          `unknown scenario "${values.trace}" (one of: ${scenarios.map((s) => s.name).join(', ')})`,
+        );
+      }
+      return runExamples({
+        seed,
+        runs: int('schedules', values.schedules, 20, 1),
+        trace: values.trace ?? null,
+        out,
+      });
+    }
+    default:
+      throw new UsageError(`unknown command "${command}" (try --help)`);
   }
-  throw new UsageError(`unknown command "${command}" (try --help)`);
 }
 
 try {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
   // parseArgs reports unknown or malformed flags with ERR_PARSE_ARGS_* codes.
-  const code = (error as { code?: string }).code ?? '';
+  const code = String((error as { code?: unknown }).code ?? '');
   if (error instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) {
     console.error(`dmactor: ${(error as Error).message}`);
     process.exitCode = 2;

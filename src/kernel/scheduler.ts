@@ -29,6 +29,8 @@ export class Scheduler implements ScheduleView {
   readonly tasks: Task[] = [];
   readonly choices: ChoiceRecord = { picks: [], arities: [], kinds: [] };
   stopRequested = false;
+  /** Called after every step (state fingerprints for the explorer); null on the fast path. */
+  afterStep: (() => void) | null = null;
   private timers: Timer[] = [];
   private timerSeq = 0;
   private readonly enabled: Task[] = [];
@@ -125,6 +127,7 @@ export class Scheduler implements ScheduleView {
       }
       this.runStep(enabled[index]!);
       this.step++;
+      if (this.afterStep !== null) this.afterStep();
       this.time += this.quantumNs;
       if (this.timers.length > 0) this.fireDueTimers();
     }

@@ -363,8 +363,9 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
       h.outstanding = h.outstanding.filter((x) => x !== p);
       // The callback signalled before virt-dma recycled the descriptor: resubmit (or clear
       // reuse) only once it is back on desc_allocated, as a client doing so "later" would.
+      // Sleep, not spin: a spinning client starves the tasklet under unfair strategies (PCT).
       while (!desc.model?.monitor.matches({ live: { life: 'prepared' } }) && round === 0) {
-        yield { kind: 'preempt', label: 'await-recycle' };
+        yield* usleep(world, 1);
       }
     }
   }

@@ -1,0 +1,31 @@
+import { loadCounterexample } from '../explore/counterexample.js';
+import { replaySchedule } from '../explore/run-schedule.js';
+import { renderEvent } from '../kernel/trace.js';
+
+/**
+ * `dmactor replay FILE`: rebuild the counterexample's run from its workload, seed and choices,
+ * print its trace with the violating step marked and the rule quoted, and check that the trace
+ * hash is the one recorded. Exit 1 when the violation reproduces (it is a finding), 0 when it
+ * does not (for example, the provider was fixed).
+ */
+export function replay(path: string, out: (line: string) => void): number {
+  const cx = loadCounterexample(path);
+  const run = replaySchedule(cx.workload, cx.seed, cx.choices, cx.stepBound, 'full');
+  const v = run.result.violations[0];
+  for (const e of run.world.trace.events) {
+    const mark = e.event === 'VIOLATION' ? '>> ' : '   ';
+    out(`${mark}${renderEvent(e)}`);
+  }
+  out('');
+  out(
+    `trace hash ${run.result.traceHash} (recorded ${cx.traceHash}): ${run.result.traceHash === cx.traceHash ? 'identical' : 'DIFFERENT'}`,
+  );
+  if (!v) {
+    out(`the recorded violation ${cx.violation.id} did not reproduce`);
+    return 0;
+  }
+  out(`[${v.rule.side}] ${v.rule.id} at step ${v.step} (${v.task}): ${v.detail}`);
+  out(`  rule: "${v.rule.rule}"`);
+  out(`  source: ${v.rule.source}`);
+  return 1;
+}

@@ -1,0 +1,21 @@
+import fc from 'fast-check';
+import { DEFAULT_SHAPE, type WorkloadShape, workloadArb } from '../workload/arbitraries.js';
+import type { Workload } from '../workload/workload.js';
+
+/**
+ * The workload of one schedule: the first value fast-check generates from `seed`. Shrinking
+ * later runs fast-check again from the same seed with the bug as its property, so fast-check
+ * regenerates this very value and shrinks it with its own shrinker.
+ */
+export function generateWorkload(seed: number, shape: WorkloadShape = DEFAULT_SHAPE): Workload {
+  let out: Workload | null = null;
+  fc.check(
+    fc.property(workloadArb(shape), (w) => {
+      out = w;
+      return true;
+    }),
+    { seed, numRuns: 1 },
+  );
+  if (out === null) throw new Error('fast-check generated no workload');
+  return out;
+}
