@@ -47,11 +47,12 @@ function saveFound(o: CheckCliOptions, report: CampaignReport): string[] {
   mkdirSync(o.out, { recursive: true });
   return report.found.map((f) => {
     const best = f.shrunk ?? f;
-    const run = replaySchedule(best.workload, best.seed, best.choices, o.stepBound, 'hash');
+    const provider = o.provider ?? 'refdma';
+    const run = replaySchedule(best.workload, best.seed, best.choices, o.stepBound, 'hash', provider);
     const v = run.result.violations[0];
     const cx = makeCounterexample({
       toolVersion: o.toolVersion,
-      provider: 'refdma',
+      provider,
       seed: best.seed,
       stepBound: o.stepBound,
       strategy: f.strategy,

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { scenarios } from '../../examples/client-flows.js';
 import { defaultWorkers, strategyNames } from '../explore/campaign.js';
+import { providers } from '../providers/planted.js';
 import { check } from './check.js';
 import { runDemo } from './demo.js';
 import { runExamples } from './examples-report.js';
@@ -26,6 +27,7 @@ check options:
   --workers N       worker threads (default: cores, at most 8)
   --shard I/N       run only schedules with index = I mod N (spread a campaign over machines)
   --strategy NAME   ${strategyNames().join(' | ')} (default portfolio)
+  --provider NAME   ${Object.keys(providers).join(' | ')} (default refdma)
   --shrink-ms N     shrink budget per distinct violation (default 10000; 0: no shrinking)
   --out DIR         where counterexamples go (default dmactor-counterexamples)
   --json FILE       write the full report as JSON
@@ -70,6 +72,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       workers: { type: 'string' },
       shard: { type: 'string' },
       strategy: { type: 'string' },
+      provider: { type: 'string' },
       'shrink-ms': { type: 'string' },
       out: { type: 'string' },
       json: { type: 'string' },
@@ -96,6 +99,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (!strategyNames().includes(strategy)) {
         throw new UsageError(`unknown strategy "${strategy}" (one of: ${strategyNames().join(', ')})`);
       }
+      const provider = values.provider ?? 'refdma';
+      if (!(provider in providers)) {
+        throw new UsageError(`unknown provider "${provider}" (one of: ${Object.keys(providers).join(', ')})`);
+      }
       const time = values.time === undefined ? undefined : int('time', values.time, 0, 1) * 1000;
       const sh = shard(values.shard);
       return check({
@@ -106,6 +113,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         workers: int('workers', values.workers, defaultWorkers(), 1),
         ...(sh ? { shard: sh } : {}),
         strategy,
+        provider,
         shrinkMs: int('shrink-ms', values['shrink-ms'], 10_000, 0),
         json: values.json ?? null,
         out: values.out ?? 'dmactor-counterexamples',

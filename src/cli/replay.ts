@@ -1,6 +1,8 @@
 import { loadCounterexample } from '../explore/counterexample.js';
 import { replaySchedule } from '../explore/run-schedule.js';
 import { renderEvent } from '../kernel/trace.js';
+import { providers } from '../providers/planted.js';
+import { UsageError } from './usage-error.js';
 
 /**
  * `dmactor replay FILE`: rebuild the counterexample's run from its workload, seed and choices,
@@ -10,7 +12,10 @@ import { renderEvent } from '../kernel/trace.js';
  */
 export function replay(path: string, out: (line: string) => void): number {
   const cx = loadCounterexample(path);
-  const run = replaySchedule(cx.workload, cx.seed, cx.choices, cx.stepBound, 'full');
+  if (!(cx.provider in providers)) {
+    throw new UsageError(`${path} names provider "${cx.provider}", which this dmactor does not have`);
+  }
+  const run = replaySchedule(cx.workload, cx.seed, cx.choices, cx.stepBound, 'full', cx.provider);
   const v = run.result.violations[0];
   for (const e of run.world.trace.events) {
     const mark = e.event === 'VIOLATION' ? '>> ' : '   ';

@@ -29,6 +29,8 @@ export interface CampaignOptions {
   /** Shrink budget per distinct violation, ms (0: no shrinking). */
   readonly shrinkMs: number;
   readonly shape?: WorkloadShape;
+  /** Provider by name (src/providers/planted.ts); default the reference provider. */
+  readonly provider?: string;
 }
 
 export interface ScheduleSummary {
@@ -116,7 +118,15 @@ export function runBatch(
     if (Date.now() > deadline) break;
     const { entry, strategy, seed } = pick(index);
     const workload = generateWorkload(workloadSeed(options.seed, index), options.shape ?? DEFAULT_SHAPE);
-    const run = runSchedule({ workload, seed, strategy, stepBound: options.stepBound, coverage, states });
+    const run = runSchedule({
+      workload,
+      seed,
+      strategy,
+      stepBound: options.stepBound,
+      coverage,
+      states,
+      ...(options.provider ? { provider: options.provider } : {}),
+    });
     const v = run.result.violations[0];
     if (v) violations++;
     for (const [id, s] of run.board.stats) {
@@ -201,6 +211,7 @@ function plain(o: CampaignOptions): CampaignOptions {
     strategy: o.strategy,
     shrinkMs: o.shrinkMs,
     ...(o.shape ? { shape: o.shape } : {}),
+    ...(o.provider ? { provider: o.provider } : {}),
   };
 }
 
@@ -274,6 +285,7 @@ function merge(options: CampaignOptions, batches: readonly BatchResult[], second
             budgetMs: options.shrinkMs,
             workloadSeed: workloadSeed(options.seed, s.index),
             ...(options.shape ? { shape: options.shape } : {}),
+            ...(options.provider ? { provider: options.provider } : {}),
           })
         : null;
     return { violation: s.violation!, index: s.index, strategy: s.strategy, ...failing, hits, shrunk };

@@ -5,6 +5,7 @@ import type { Strategy } from '../kernel/strategy.js';
 import type { TraceMode } from '../kernel/trace.js';
 import type { Violation } from '../kernel/violation.js';
 import { type RunResult, World } from '../kernel/world.js';
+import { providerFactory } from '../providers/planted.js';
 import type { Board } from '../scenarios/board.js';
 import { buildWorkload } from '../workload/interpreter.js';
 import type { Workload } from '../workload/workload.js';
@@ -47,6 +48,8 @@ export interface ScheduleOptions {
   readonly coverage?: Map<string, number>;
   /** Add the fingerprint of every state the run passes through to this set (distinct states). */
   readonly states?: Set<number>;
+  /** The provider by name (src/providers/planted.ts); default the reference provider. */
+  readonly provider?: string;
 }
 
 export interface ScheduleRun {
@@ -64,7 +67,11 @@ export function runSchedule(options: ScheduleOptions): ScheduleRun {
     trace: options.trace ?? 'off',
   });
   if (options.coverage) world.coverage = options.coverage;
-  const board = buildWorkload(world, options.workload);
+  const board = buildWorkload(
+    world,
+    options.workload,
+    options.provider ? { provider: providerFactory(options.provider) } : {},
+  );
   if (options.states) trackStates(world, options.states);
   const result = world.run();
   return { world, board, result };
@@ -77,8 +84,9 @@ export function replaySchedule(
   choices: readonly number[],
   stepBound: number,
   trace: TraceMode = 'off',
+  provider = 'refdma',
 ): ScheduleRun {
-  return runSchedule({ workload, seed, strategy: replayStrategy(choices), stepBound, trace });
+  return runSchedule({ workload, seed, strategy: replayStrategy(choices), stepBound, trace, provider });
 }
 
 const TASK_STATE = { ready: 1, blocked: 2, idle: 3, done: 4 } as const;

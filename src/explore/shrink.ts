@@ -20,6 +20,7 @@ export interface ShrinkOptions {
   readonly budgetMs: number;
   /** Extra random schedules tried per shrunk workload when the current choices no longer fail. */
   readonly retries?: number;
+  readonly provider?: string;
 }
 
 export interface ShrinkResult extends Failing {
@@ -56,7 +57,7 @@ class Shrinker {
   /** Replay `choices`; the failing run it gives, normalised, or null. */
   replay(workload: Workload, seed: number, choices: readonly number[]): Failing | null {
     this.runs++;
-    const run = replaySchedule(workload, seed, choices, this.o.stepBound);
+    const run = replaySchedule(workload, seed, choices, this.o.stepBound, 'off', this.o.provider);
     if (!this.fails(run)) return null;
     return { workload, seed, choices: trim(run.result.choices.picks), steps: run.result.steps };
   }
@@ -69,7 +70,13 @@ class Shrinker {
       const seed = (current.seed + 0x9e37 * (k + 1)) >>> 0;
       this.runs++;
       const strategy: Strategy = randomStrategy();
-      const run = runSchedule({ workload, seed, strategy, stepBound: this.o.stepBound });
+      const run = runSchedule({
+        workload,
+        seed,
+        strategy,
+        stepBound: this.o.stepBound,
+        ...(this.o.provider ? { provider: this.o.provider } : {}),
+      });
       if (this.fails(run))
         return { workload, seed, choices: trim(run.result.choices.picks), steps: run.result.steps };
     }

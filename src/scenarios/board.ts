@@ -39,6 +39,8 @@ export interface BoardOptions extends Omit<RefDmaOptions, 'devices' | 'slaveMap'
   readonly fifoWidth?: 1 | 2 | 4 | 8;
   readonly fifoDepth?: number;
   readonly rxLimit?: number;
+  /** The provider to build (default: the reference provider). */
+  readonly provider?: (world: World, dev: Device, options: RefDmaOptions) => RefDma;
 }
 
 export function createBoard(world: World, options: BoardOptions = {}): Board {
@@ -71,7 +73,7 @@ export function createBoard(world: World, options: BoardOptions = {}): Board {
       { devname: `uart${i}`, slave: 'rx', param: { chan: 2 * i + 1 } },
     );
   }
-  const dma = createRefDma(
+  const dma = (options.provider ?? createRefDma)(
     world,
     { name: 'dmac0', world },
     {
