@@ -23,7 +23,7 @@ check options:
   --seed N          campaign seed (default 1); the same seed gives the same campaign
   --schedules N     schedules to run (default 1000)
   --time S          stop after S seconds even if schedules remain
-  --step-bound N    steps after which a schedule is cut (default 20000)
+  --step-bound N    steps after which a schedule is cut (default 5000)
   --workers N       worker threads (default: cores, at most 8)
   --shard I/N       run only schedules with index = I mod N (spread a campaign over machines)
   --strategy NAME   ${strategyNames().join(' | ')} (default portfolio)
@@ -109,7 +109,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         seed,
         schedules: int('schedules', values.schedules, 1000, 1),
         ...(time === undefined ? {} : { timeMs: time }),
-        stepBound: int('step-bound', values['step-bound'], 20_000, 1),
+        stepBound: int('step-bound', values['step-bound'], 5000, 1),
         workers: int('workers', values.workers, defaultWorkers(), 1),
         ...(sh ? { shard: sh } : {}),
         strategy,

@@ -6,6 +6,7 @@ import type { Workload } from '../workload/workload.js';
 import { coverageReport, type MachineCoverage } from './coverage.js';
 import { generateWorkload } from './generate.js';
 import { defaultPortfolio, portfolio, scheduleSeed } from './portfolio.js';
+import { randomStrategy } from '../kernel/strategies/random.js';
 import { runSchedule, type ViolationRecord, violationRecord } from './run-schedule.js';
 import { type ShrinkResult, shrink } from './shrink.js';
 
@@ -89,9 +90,10 @@ export function workloadSeed(seed: number, index: number): number {
   return scheduleSeed(seed ^ 0x5bd1e995, index);
 }
 
-function entriesFor(strategy: string) {
-  const all = defaultPortfolio({ fair: true });
-  if (strategy === 'portfolio') return defaultPortfolio();
+function entriesFor(strategy: string, expectedSteps?: number) {
+  const k = expectedSteps === undefined ? {} : { expectedSteps };
+  const all = defaultPortfolio({ fair: true, ...k });
+  if (strategy === 'portfolio') return defaultPortfolio(k);
   const one = all.filter((e) => e.name === strategy);
   if (one.length === 0) throw new Error(`unknown strategy ${strategy}`);
   return one;
@@ -108,7 +110,7 @@ export function runBatch(
   onProgress?: (done: number, violations: number) => void,
   deadline = Number.POSITIVE_INFINITY,
 ): BatchResult {
-  const pick = portfolio(options.seed, entriesFor(options.strategy));
+  const pick = portfolio(options.seed, entriesFor(options.strategy, expectedSteps(options)));
   const coverage = new Map<string, number>();
   const states = new Set<number>();
   const invariants = new Map<string, InvariantStats>();
@@ -147,6 +149,23 @@ export function runBatch(
     if (onProgress && summaries.length % 25 === 0) onProgress(summaries.length, violations);
   }
   return { summaries, coverage: [...coverage], states: [...states], invariants: [...invariants] };
+}
+
+/**
+ * PCT draws its change points from [1, k], with k the expected run length: a probe schedule
+ * (schedule 0's workload under a random walk) measures it. Every worker computes the same
+ * probe, so the campaign stays a function of its seed.
+ */
+function expectedSteps(options: CampaignOptions): number {
+  const workload = generateWorkload(workloadSeed(options.seed, 0), options.shape ?? DEFAULT_SHAPE);
+  const run = runSchedule({
+    workload,
+    seed: scheduleSeed(options.seed, 0),
+    strategy: randomStrategy(),
+    stepBound: options.stepBound,
+    ...(options.provider ? { provider: options.provider } : {}),
+  });
+  return Math.max(50, run.result.steps);
 }
 
 /** The indices of this shard, in order. */
