@@ -60,7 +60,7 @@ interface MachineMemo {
   readonly initial: AnyMachineSnapshot;
   readonly canonical: Map<string, AnyMachineSnapshot>;
   readonly rows: Map<AnyMachineSnapshot, Map<string, Step>>;
-  /** A small integer per canonical snapshot, for state fingerprints. */
+  /** A 32-bit id per canonical snapshot (a hash of its value and context), for state fingerprints. */
   readonly ids: Map<AnyMachineSnapshot, number>;
 }
 
@@ -84,8 +84,15 @@ function intern(memo: MachineMemo, snapshot: AnyMachineSnapshot): AnyMachineSnap
   if (memo.canonical.size >= MEMO_CAP) return snapshot;
   memo.canonical.set(key, snapshot);
   memo.rows.set(snapshot, new Map());
-  memo.ids.set(snapshot, memo.ids.size + 1);
+  // A hash of the canonical key, not the interning order: ids must agree across processes.
+  memo.ids.set(snapshot, fnv32(key));
   return snapshot;
+}
+
+function fnv32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0 || 1;
 }
 
 function typeOnly(event: { type: string }): boolean {
@@ -165,7 +172,7 @@ export class Monitor<TMachine extends AnyStateMachine> {
     world.monitors.push(this as unknown as Monitor<AnyStateMachine>);
   }
 
-  /** A small integer naming the current state (0 when it is past the memo's cap). */
+  /** A 32-bit id of the current state, the same in every process (0 when past the memo's cap). */
   get stateId(): number {
     return this.memo.ids.get(this.snapshot as AnyMachineSnapshot) ?? 0;
   }
