@@ -83,6 +83,34 @@ class Shrinker {
     return null;
   }
 
+  /**
+   * With the workload as small as it gets, other schedules of it may be much shorter than the
+   * one that was found: try `count` fresh random ones and keep the shortest that still fails.
+   */
+  shortestSchedule(start: Failing, count: number): Failing {
+    let best = start;
+    for (let k = 1; k <= count && !this.expired; k++) {
+      const seed = (start.seed + Math.imul(k, 0x2545f491)) >>> 0;
+      this.runs++;
+      const run = runSchedule({
+        workload: best.workload,
+        seed,
+        strategy: randomStrategy(),
+        stepBound: Math.min(this.o.stepBound, best.steps),
+        ...(this.o.provider ? { provider: this.o.provider } : {}),
+      });
+      if (this.fails(run) && run.result.steps < best.steps) {
+        best = {
+          workload: best.workload,
+          seed,
+          choices: trim(run.result.choices.picks),
+          steps: run.result.steps,
+        };
+      }
+    }
+    return best;
+  }
+
   /** Shrink the choice list with the workload fixed: truncate, delete chunks, lower values. */
   choices(start: Failing): Failing {
     let best = start;
@@ -137,7 +165,12 @@ class Shrinker {
  */
 export function shrink(
   failing: Failing,
-  options: ShrinkOptions & { readonly workloadSeed?: number; readonly shape?: WorkloadShape },
+  options: ShrinkOptions & {
+    readonly workloadSeed?: number;
+    readonly shape?: WorkloadShape;
+    /** Random schedules of the shrunk workload to try for a shorter one (default 200). */
+    readonly schedules?: number;
+  },
 ): ShrinkResult {
   const t0 = Date.now();
   const s = new Shrinker(options);
@@ -155,6 +188,7 @@ export function shrink(
     );
     void result;
   }
+  best = s.shortestSchedule(best, options.schedules ?? 200);
   best = s.choices(best);
   return {
     ...best,

@@ -26,7 +26,17 @@ describe('the dmactor command', () => {
 
   it('check: exit 1 with a shrunk, replayable counterexample when a rule breaks', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dmactor-'));
-    const r = dmactor('check', '--provider', 'planted:terminate-leaks', '--schedules', '40', '--workers', '1', '--out', dir);
+    const r = dmactor(
+      'check',
+      '--provider',
+      'planted:terminate-leaks',
+      '--schedules',
+      '40',
+      '--workers',
+      '1',
+      '--out',
+      dir,
+    );
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('inv.nothing-leaked-after-sync');
     const files = readdirSync(dir);

@@ -45,7 +45,14 @@ describe('campaigns', () => {
     const r = await runCampaign({ ...base, schedules: 40, workers: 1, provider: 'planted:terminate-leaks' });
     const f = r.found[0]!;
     const here = await import(new URL('../../dist/src/explore/run-schedule.js', import.meta.url).href);
-    const local = here.replaySchedule(f.workload, f.seed, f.choices, base.stepBound, 'hash', 'planted:terminate-leaks');
+    const local = here.replaySchedule(
+      f.workload,
+      f.seed,
+      f.choices,
+      base.stepBound,
+      'hash',
+      'planted:terminate-leaks',
+    );
     const worker = new Worker(
       `const { parentPort, workerData } = require('node:worker_threads');
        import(workerData.url).then((m) => {
@@ -54,7 +61,10 @@ describe('campaigns', () => {
        });`,
       {
         eval: true,
-        workerData: { url: new URL('../../dist/src/explore/run-schedule.js', import.meta.url).href, f: { workload: f.workload, seed: f.seed, choices: f.choices } },
+        workerData: {
+          url: new URL('../../dist/src/explore/run-schedule.js', import.meta.url).href,
+          f: { workload: f.workload, seed: f.seed, choices: f.choices },
+        },
       },
     );
     const hash = await new Promise<string>((resolve, reject) => {
