@@ -70,7 +70,8 @@ export function* dmaengine_desc_callback_invoke(
   tx.observe({ type: 'CALLBACK_BEGIN' });
   const bus = dmaBus(world);
   if (bus.active) bus.emit({ type: 'callback', tx, phase: 'begin', result });
-  world.emit(tx.name, 'callback', result ? { result: result.result, residue: result.residue } : undefined);
+  if (world.trace.enabled)
+    world.emit(tx.name, 'callback', result ? { result: result.result, residue: result.residue } : undefined);
   if (task !== null) callbackDepth.set(task, (callbackDepth.get(task) ?? 0) + 1);
   try {
     let body: TaskBody | undefined;

@@ -297,7 +297,7 @@ export function* dma_async_is_tx_complete(
 export function* dmaengine_slave_config(chan: DmaChan, config: DmaSlaveConfig): Body<number> {
   const d = chan.device;
   const bad = (why: string) => {
-    chan.world.emit(chan.fw.monitor.name, 'slave_config-rejected', { why });
+    if (chan.world.trace.enabled) chan.world.emit(chan.fw.monitor.name, 'slave_config-rejected', { why });
     return -EINVAL;
   };
   if (

@@ -25,7 +25,7 @@ export function dma_cookie_assign(tx: DmaAsyncTxDescriptor): dma_cookie_t {
   tx.cookie = cookie;
   chan.cookie = cookie;
   tx.observe({ type: 'SUBMIT' }, `cookie ${cookie}`);
-  chan.world.emit(tx.name, 'submit', { cookie });
+  if (chan.world.trace.enabled) chan.world.emit(tx.name, 'submit', { cookie });
   const bus = dmaBus(chan.world);
   if (bus.active) bus.emit({ type: 'submit', tx, cookie });
   return cookie;
@@ -42,7 +42,7 @@ export function dma_cookie_complete(tx: DmaAsyncTxDescriptor): void {
     );
     return;
   }
-  chan.world.emit(tx.name, 'complete', { cookie: tx.cookie });
+  if (chan.world.trace.enabled) chan.world.emit(tx.name, 'complete', { cookie: tx.cookie });
   const bus = dmaBus(chan.world);
   if (bus.active) bus.emit({ type: 'complete', tx, cookie: tx.cookie });
   chan.completed_cookie = tx.cookie;

@@ -137,7 +137,7 @@ export function trackPrepared(
   tx.model = model;
   chan.fw.live.add(tx);
   monitor.observe({ type: kind === 'cyclic' ? 'PREP_CYCLIC' : kind === 'repeat' ? 'PREP_REPEAT' : 'PREP' });
-  chan.world.emit(id, 'prep', { op, length, flags: tx.flags });
+  if (chan.world.trace.enabled) chan.world.emit(id, 'prep', { op, length, flags: tx.flags });
   return model;
 }
 

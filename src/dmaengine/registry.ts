@@ -78,7 +78,8 @@ export function registerDevice(device: DmaDevice | null): RegisterResult {
   device.registered = true;
   core.devices.push(device);
   if (device.hw) observeHardware(device.hw);
-  world.emit(device.dev.name, 'dma_async_device_register', { channels: device.chancnt });
+  if (world.trace.enabled)
+    world.emit(device.dev.name, 'dma_async_device_register', { channels: device.chancnt });
   return { ret: 0 };
 }
 
@@ -189,7 +190,8 @@ function* request_chan_locked(dev: Device, name: string): Body<DmaChan | ErrPtr>
       if (found instanceof DmaChan) {
         found.name = `dma:${name}`;
         found.slave = dev.name;
-        dev.world.emit(found.fw.monitor.name, 'dma_request_chan', { client: dev.name, name });
+        if (dev.world.trace.enabled)
+          dev.world.emit(found.fw.monitor.name, 'dma_request_chan', { client: dev.name, name });
         return found;
       }
       last = found;

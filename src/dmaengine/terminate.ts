@@ -45,7 +45,7 @@ function* terminate(chan: DmaChan, missing: number, variant: 'async' | 'all'): B
   chan.observe({ type: 'TERMINATE' });
   abortRemaining(chan);
   noteFinished(chan);
-  chan.world.emit(chan.fw.monitor.name, 'terminated', { ret });
+  if (chan.world.trace.enabled) chan.world.emit(chan.fw.monitor.name, 'terminated', { ret });
   if (bus.active) bus.emit({ type: 'terminate', chan, phase: 'end', variant });
   return ret;
 }

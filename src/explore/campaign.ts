@@ -1,12 +1,12 @@
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { InvariantStats } from '../../invariants/invariant.js';
+import { randomStrategy } from '../kernel/strategies/random.js';
 import { DEFAULT_SHAPE, type WorkloadShape } from '../workload/arbitraries.js';
 import type { Workload } from '../workload/workload.js';
 import { coverageReport, type MachineCoverage } from './coverage.js';
 import { generateWorkload } from './generate.js';
 import { defaultPortfolio, portfolio, scheduleSeed } from './portfolio.js';
-import { randomStrategy } from '../kernel/strategies/random.js';
 import { runSchedule, type ViolationRecord, violationRecord } from './run-schedule.js';
 import { type ShrinkResult, shrink } from './shrink.js';
 

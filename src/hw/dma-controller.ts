@@ -220,7 +220,7 @@ export class DmaController {
     c.item = null;
     c.offset = 0;
     c.gen++;
-    this.world.emit(c.name, 'load', { repeat: c.repeat });
+    if (this.world.trace.enabled) this.world.emit(c.name, 'load', { repeat: c.repeat });
   }
 
   /**
@@ -232,7 +232,8 @@ export class DmaController {
     const c = this.chan(ch);
     c.queued = head;
     c.queuedRepeat = head !== null && (opts.repeat ?? false);
-    this.world.emit(c.name, 'queue-next', { queued: head !== null, repeat: c.queuedRepeat });
+    if (this.world.trace.enabled)
+      this.world.emit(c.name, 'queue-next', { queued: head !== null, repeat: c.queuedRepeat });
   }
 
   /** Stop between two bursts, right away; nothing is lost. */
@@ -412,7 +413,7 @@ export class DmaController {
     c.monitor.observe(EV.BUS_ERROR);
     c.state = 'error';
     c.err = kind;
-    this.world.emit(c.name, 'error', { kind, residue: item.len - c.offset });
+    if (this.world.trace.enabled) this.world.emit(c.name, 'error', { kind, residue: item.len - c.offset });
     this.raise(c);
     this.observer?.error?.(c.index, item.tag, kind);
   }

@@ -201,7 +201,7 @@ export class FifoDevice {
       }
       this.out.set(data, this.consumed);
       this.consumed += n;
-      this.world.emit(this.name, 'drain', { bytes: n, level: this.level });
+      if (this.world.trace.enabled) this.world.emit(this.name, 'drain', { bytes: n, level: this.level });
     } else {
       const n = Math.min(entries * this.width, this.space, this.limit - this.produced);
       for (let i = 0; i < n; i++) {
@@ -209,7 +209,7 @@ export class FifoDevice {
       }
       this.level += n;
       this.produced += n;
-      this.world.emit(this.name, 'fill', { bytes: n, level: this.level });
+      if (this.world.trace.enabled) this.world.emit(this.name, 'fill', { bytes: n, level: this.level });
     }
   }
 }

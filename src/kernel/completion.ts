@@ -30,7 +30,8 @@ export function reinit_completion(c: Completion): void {
 /** Signal one waiter; callable from any context (complete()). */
 export function complete(c: Completion): void {
   if (c.done !== ALL) c.done++;
-  c.wq.world.emit(c.name, 'complete', { done: c.done === ALL ? 'all' : c.done });
+  if (c.wq.world.trace.enabled)
+    c.wq.world.emit(c.name, 'complete', { done: c.done === ALL ? 'all' : c.done });
   wake_up_all(c.wq);
 }
 

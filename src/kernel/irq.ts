@@ -42,7 +42,7 @@ export class IrqLine {
         const ret = yield* handler();
         if (ret === 'IRQ_HANDLED') line.handled++;
         else line.unhandled++;
-        world.emit(line.name, 'handler-return', { ret });
+        if (world.trace.enabled) world.emit(line.name, 'handler-return', { ret });
       },
       onRunEnd: () => {
         this.running = false;
@@ -71,7 +71,7 @@ export function* synchronize_irq(line: IrqLine): Generator<YieldPoint, void, voi
 
 export function disable_irq_nosync(line: IrqLine): void {
   line.depth++;
-  line.world.emit(line.name, 'disable', { depth: line.depth });
+  if (line.world.trace.enabled) line.world.emit(line.name, 'disable', { depth: line.depth });
 }
 
 export function* disable_irq(line: IrqLine): Generator<YieldPoint, void, void> {
@@ -89,5 +89,5 @@ export function enable_irq(line: IrqLine): void {
     return;
   }
   line.depth--;
-  line.world.emit(line.name, 'enable', { depth: line.depth });
+  if (line.world.trace.enabled) line.world.emit(line.name, 'enable', { depth: line.depth });
 }

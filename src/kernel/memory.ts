@@ -64,7 +64,7 @@ export class Memory {
       freeStep: -1,
     };
     this.insert(region);
-    this.world.emit('memory', 'alloc', { addr, size, label: region.label });
+    if (this.world.trace.enabled) this.world.emit('memory', 'alloc', { addr, size, label: region.label });
     return addr;
   }
 
@@ -88,7 +88,7 @@ export class Memory {
     region.live = false;
     region.freeStep = this.world.step;
     this.buf.fill(POISON_FREE, addr - Memory.BASE, addr - Memory.BASE + region.size);
-    this.world.emit('memory', 'free', { addr, label: region.label });
+    if (this.world.trace.enabled) this.world.emit('memory', 'free', { addr, label: region.label });
     for (const w of this.freeWatchers) w(region);
   }
 

@@ -185,7 +185,8 @@ export class Monitor<TMachine extends AnyStateMachine> {
     let step = row !== undefined && simple ? row.get(event.type) : undefined;
     if (step === undefined) {
       const computed = computeStep(this.spec.machine, snapshot, event);
-      step = computed.next === null ? computed : { next: intern(this.memo, computed.next), taken: computed.taken };
+      step =
+        computed.next === null ? computed : { next: intern(this.memo, computed.next), taken: computed.taken };
       if (row !== undefined && simple) row.set(event.type, step);
     }
     const next = step.next;
@@ -211,12 +212,49 @@ export class Monitor<TMachine extends AnyStateMachine> {
     return true;
   }
 
+  /**
+   * Whether the current state matches `value`. Snapshots are interned and immutable, so the
+   * answer for a single-path query (`'live.life.issued'` or `{ live: { life: 'issued' } }`) is
+   * cached per snapshot: the framework asks these on every step.
+   */
   matches(value: StateValue): boolean {
-    return (this.snapshot as AnyMachineSnapshot).matches(value);
+    const snapshot = this.snapshot as AnyMachineSnapshot;
+    const path = singlePath(value);
+    if (path === null) return snapshot.matches(value);
+    let row = matchCache.get(snapshot);
+    if (row === undefined) {
+      row = new Map();
+      matchCache.set(snapshot, row);
+    }
+    let answer = row.get(path);
+    if (answer === undefined) {
+      answer = snapshot.matches(path);
+      row.set(path, answer);
+    }
+    return answer;
   }
 
   get state(): string {
     return stateString((this.snapshot as AnyMachineSnapshot).value);
+  }
+}
+
+const matchCache = new WeakMap<AnyMachineSnapshot, Map<string, boolean>>();
+
+/** 'a.b.c' for `'a.b.c'` or `{ a: { b: 'c' } }`; null for a query with more than one branch. */
+function singlePath(value: StateValue): string | null {
+  if (typeof value === 'string') return value;
+  let path = '';
+  let v: StateValue = value;
+  for (;;) {
+    const keys: string[] = Object.keys(v);
+    if (keys.length !== 1) return null;
+    const k: string = keys[0]!;
+    path = path ? `${path}.${k}` : k;
+    const sub: StateValue | undefined = (v as Record<string, StateValue | undefined>)[k];
+    if (sub === undefined) return null;
+    if (typeof sub === 'string') return `${path}.${sub}`;
+    v = sub;
   }
 }
 

@@ -74,7 +74,7 @@ function* acquire(lock: Spinlock, variant: string): Generator<YieldPoint, Task, 
   yield* sleepUntil(lock.waiters, () => lock.owner === null, Number.POSITIVE_INFINITY, true);
   lock.owner = t;
   t.locksHeld.push(lock);
-  world.emit(lock.name, 'lock', { via: variant });
+  if (world.trace.enabled) world.emit(lock.name, 'lock', { via: variant });
   return t;
 }
 
@@ -110,7 +110,7 @@ export function spin_trylock(lock: Spinlock): boolean {
   lock.owner = t;
   t.locksHeld.push(lock);
   lock.noteAcquire(t);
-  lock.world.emit(lock.name, 'lock', { via: 'spin_trylock' });
+  if (lock.world.trace.enabled) lock.world.emit(lock.name, 'lock', { via: 'spin_trylock' });
   return true;
 }
 
@@ -136,7 +136,7 @@ function release(lock: Spinlock, variant: string): Task | null {
   const i = t.locksHeld.lastIndexOf(lock);
   t.locksHeld.splice(i, 1);
   lock.owner = null;
-  world.emit(lock.name, 'unlock', { via: variant });
+  if (world.trace.enabled) world.emit(lock.name, 'unlock', { via: variant });
   wake_up_all(lock.waiters);
   return t;
 }
