@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { benchDmaScenarios } from './dma.js';
+import { benchExplorer } from './explorer.js';
 import { benchKernel } from './kernel.js';
 
 /** `npm run bench`: runs every benchmark in one process and writes bench/results/*.json and *.md. */
@@ -10,12 +11,13 @@ mkdirSync(outDir, { recursive: true });
 const machine = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length };
 const kernel = benchKernel();
 const dma = benchDmaScenarios();
-const json = { date: new Date().toISOString(), machine, kernel, dma };
-writeFileSync(new URL('kernel.json', outDir), `${JSON.stringify(json, null, 2)}\n`);
+const explorer = await benchExplorer();
+const json = { date: new Date().toISOString(), machine, kernel, dma, explorer };
+writeFileSync(new URL('bench.json', outDir), `${JSON.stringify(json, null, 2)}\n`);
 
 const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
 const lines = [
-  `# Kernel benchmark (${json.date})`,
+  `# dmactor benchmarks (${json.date})`,
   '',
   `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}. Median of 7 rounds each, all measured in the same run.`,
   '',
@@ -37,6 +39,30 @@ const lines = [
     (d) => `| ${d.scenario} | ${d.stepsPerSchedule} | ${fmt(d.schedule.opsPerSec)} | ${fmt(d.stepsPerSec)} |`,
   ),
   '',
+  '## Explorer',
+  '',
+  'Standard workloads (random walk, every invariant attached):',
+  '',
+  '| workload | steps/schedule | schedules/s | steps/s | time inside xstate | xstate calls |',
+  '|---|---:|---:|---:|---:|---:|',
+  ...explorer.workloads.map(
+    (w) =>
+      `| ${w.workload} | ${fmt(w.stepsPerSchedule)} | ${fmt(w.schedulesPerSec)} | ${fmt(w.stepsPerSec)} | ${(100 * w.xstateShare).toFixed(1)}% | ${w.xstateCalls} |`,
+  ),
+  '',
+  'Schedules and seconds to the first violation, median of 10 campaign seeds (at most 200 schedules each):',
+  '',
+  '| planted bug | strategy | schedules | seconds | seeds that found it |',
+  '|---|---|---:|---:|---:|',
+  ...explorer.firstBug.map(
+    (f) =>
+      `| ${f.provider} | ${f.strategy} | ${f.medianSchedules ?? '-'} | ${f.medianSeconds === null ? '-' : f.medianSeconds.toFixed(3)} | ${f.found}/10 |`,
+  ),
+  '',
+  `Exhaustive search (${explorer.exhaustive.workload}): brute force ${explorer.exhaustive.bruteForceSchedules} schedules, sleep sets ${explorer.exhaustive.sleepSetSchedules}: reduction x${explorer.exhaustive.reduction.toFixed(1)}; ${fmt(explorer.exhaustive.distinctStatesPerSec)} distinct states/s.`,
+  '',
+  `Campaign of ${explorer.campaign.schedules} schedules (portfolio): ${fmt(explorer.campaign.distinctStatesPerSec)} distinct states/s; 1 worker ${explorer.campaign.oneWorkerSec.toFixed(2)} s, 2 workers ${explorer.campaign.twoWorkersSec.toFixed(2)} s: speed-up x${explorer.campaign.speedup.toFixed(2)}.`,
+  '',
 ];
-writeFileSync(new URL('kernel.md', outDir), lines.join('\n'));
+writeFileSync(new URL('bench.md', outDir), lines.join('\n'));
 console.log(lines.join('\n'));

@@ -1,6 +1,40 @@
+import { bufferFreedBeforeSync } from './buffer-freed-before-sync.js';
+import { dataIntegrity } from './data-integrity.js';
+import { enforcedElsewhere } from './enforced-elsewhere.js';
+import { freeResourcesAfterSync } from './free-resources-after-sync.js';
 import { inOrderCompletion } from './in-order-completion.js';
 import type { Invariant } from './invariant.js';
+import { issuedCompletes } from './issued-completes.js';
+import { issuedStarts } from './issued-starts.js';
 import { noCallbackAfterSynchronize } from './no-callback-after-synchronize.js';
+import { nothingLeakedAfterSync } from './nothing-leaked-after-sync.js';
+import { pauseMovesNoByte } from './pause-moves-no-byte.js';
+import { recycleAfterAck } from './recycle-after-ack.js';
+import { repeatAppearsStuck } from './repeat-appears-stuck.js';
+import { residueBounds } from './residue-bounds.js';
+import { startInIssueOrder } from './start-in-issue-order.js';
+import { txStatusConsistent } from './tx-status-consistent.js';
 
-/** Every invariant dmactor checks, in the order of the catalogue (docs/invariants.md). */
-export const catalogue: readonly Invariant[] = [noCallbackAfterSynchronize, inOrderCompletion];
+/**
+ * Every invariant dmactor checks. Checkers first, safety before the end-of-run rules, whose
+ * hooks run in this order: the most specific cause is reported first (a transfer that never
+ * started before one that never finished, a repeat without LOAD_EOT before either).
+ * Then the rules the statecharts and the framework enforce themselves.
+ */
+export const catalogue: readonly Invariant[] = [
+  noCallbackAfterSynchronize,
+  inOrderCompletion,
+  startInIssueOrder,
+  txStatusConsistent,
+  residueBounds,
+  pauseMovesNoByte,
+  dataIntegrity,
+  recycleAfterAck,
+  nothingLeakedAfterSync,
+  freeResourcesAfterSync,
+  bufferFreedBeforeSync,
+  repeatAppearsStuck,
+  issuedStarts,
+  issuedCompletes,
+  ...enforcedElsewhere,
+];

@@ -329,7 +329,7 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
           controller.clearError(ch);
           vchan_cookie_complete(vd);
           c.active = null;
-          idle = !c.paused && !start_next(c);
+          idle = c.paused ? c.desc_issued.length === 0 : !start_next(c);
         } else if (vd.cyclic) {
           vchan_cyclic_callback(vd);
         } else if (vd.repeat) {
@@ -346,7 +346,7 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
               nxt.tx_result = { result: 'DMA_TRANS_NOERROR', residue: 0 };
               vchan_cookie_complete(nxt);
               c.active = null;
-              idle = !c.paused && !start_next(c);
+              idle = c.paused ? c.desc_issued.length === 0 : !start_next(c);
             } else {
               queue_load_eot(c);
             }
@@ -356,7 +356,7 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
           deliverMetadata(vd);
           vchan_cookie_complete(vd);
           c.active = null;
-          idle = !c.paused && !start_next(c);
+          idle = c.paused ? c.desc_issued.length === 0 : !start_next(c);
         }
       }
       if (idle) yield* release(c);
@@ -401,7 +401,14 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
     },
 
     *device_free_chan_resources(chan) {
-      yield* vchan_free_chan_resources(toRef(chan));
+      const c = toRef(chan);
+      yield* vchan_free_chan_resources(c);
+      // A channel released while it still held a physical channel (paused at its end) gives it back.
+      const flags = yield* spin_lock_irqsave(c.lock);
+      c.paused = false;
+      const released = c.active === null ? yield* release(c) : null;
+      spin_unlock_irqrestore(c.lock, flags);
+      if (released !== null) yield* grant(released);
     },
 
     *device_config(chan, config) {
@@ -537,16 +544,20 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
     *device_resume(chan) {
       const c = toRef(chan);
       const flags = yield* spin_lock_irqsave(c.lock);
+      let released: number | null = null;
       if (c.paused) {
         c.paused = false;
         if (c.phy !== null && c.active) {
           if (controller.state(c.phy) === 'paused') controller.resume(c.phy);
+        } else if (c.phy !== null) {
+          // Kept its channel while paused: start what was issued meanwhile, or give it back.
+          if (!start_next(c)) released = yield* release(c);
         } else if (c.desc_issued.length > 0) {
-          if (c.phy === null) yield* claim(c);
-          else start_next(c);
+          yield* claim(c);
         }
       }
       spin_unlock_irqrestore(c.lock, flags);
+      if (released !== null) yield* grant(released);
       return 0;
     },
 

@@ -1,0 +1,182 @@
+import { machineSpecs } from '../machines/index.js';
+import { type CampaignOptions, runBatch, runCampaign } from '../src/explore/campaign.js';
+import { explore } from '../src/explore/exhaustive.js';
+import { runSchedule } from '../src/explore/run-schedule.js';
+import { randomStrategy } from '../src/kernel/strategies/random.js';
+import { standardWorkloads } from '../src/workload/standard.js';
+import { bruteForce, type Program, tinyProgram } from '../test/explore/tiny.js';
+
+export interface WorkloadBench {
+  readonly workload: string;
+  readonly schedules: number;
+  readonly stepsPerSchedule: number;
+  readonly schedulesPerSec: number;
+  readonly stepsPerSec: number;
+  /** Share of the run's time inside xstate's transition functions (memo misses). */
+  readonly xstateShare: number;
+  readonly xstateCalls: number;
+}
+
+/**
+ * Time spent inside xstate: wrap every model machine's transition functions with a timer for
+ * the duration of `fn`. Interned snapshots mean most observations never reach xstate; this
+ * measures what still does.
+ */
+function timeInXstate<T>(fn: () => T): { value: T; ms: number; calls: number } {
+  let ms = 0;
+  let calls = 0;
+  const restore: (() => void)[] = [];
+  for (const spec of machineSpecs) {
+    const m = spec.machine as unknown as Record<string, (...a: unknown[]) => unknown>;
+    for (const name of ['transition', 'getTransitionData', 'getInitialSnapshot'] as const) {
+      const original = m[name]!;
+      m[name] = function (this: unknown, ...args: unknown[]) {
+        const t0 = performance.now();
+        try {
+          return original.apply(this, args);
+        } finally {
+          ms += performance.now() - t0;
+          calls++;
+        }
+      };
+      restore.push(() => {
+        m[name] = original;
+      });
+    }
+  }
+  try {
+    return { value: fn(), ms, calls };
+  } finally {
+    for (const r of restore) r();
+  }
+}
+
+function benchWorkload(name: keyof typeof standardWorkloads, schedules: number): WorkloadBench {
+  const workload = standardWorkloads[name];
+  const run = (seed: number) => runSchedule({ workload, seed, strategy: randomStrategy(), stepBound: 200_000 }).result.steps;
+  for (let s = 1; s <= 5; s++) run(s); // warm up
+  const t0 = performance.now();
+  let steps = 0;
+  for (let s = 1; s <= schedules; s++) steps += run(s);
+  const ms = performance.now() - t0;
+  // Same schedules again under the xstate timer, in the same run, for the share.
+  const timed = timeInXstate(() => {
+    const t1 = performance.now();
+    for (let s = 1; s <= schedules; s++) run(s + 1000);
+    return performance.now() - t1;
+  });
+  return {
+    workload: name,
+    schedules,
+    stepsPerSchedule: steps / schedules,
+    schedulesPerSec: (1000 * schedules) / ms,
+    stepsPerSec: (1000 * steps) / ms,
+    xstateShare: timed.ms / timed.value,
+    xstateCalls: timed.calls,
+  };
+}
+
+export interface FirstBug {
+  readonly provider: string;
+  readonly strategy: string;
+  /** Medians over 10 campaign seeds; null when more than half the seeds found nothing. */
+  readonly medianSchedules: number | null;
+  readonly medianSeconds: number | null;
+  readonly found: number;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+};
+
+function firstBug(provider: string, strategy: string, maxSchedules: number): FirstBug {
+  const counts: number[] = [];
+  const seconds: number[] = [];
+  for (let seed = 1; seed <= 10; seed++) {
+    const options: CampaignOptions = { seed, schedules: maxSchedules, stepBound: 5000, workers: 1, strategy, shrinkMs: 0, provider };
+    const t0 = performance.now();
+    for (let i = 0; i < maxSchedules; i++) {
+      const b = runBatch(options, [i]);
+      if (b.summaries[0]?.violation) {
+        counts.push(i + 1);
+        seconds.push((performance.now() - t0) / 1000);
+        break;
+      }
+    }
+  }
+  const ok = counts.length * 2 > 10;
+  return {
+    provider,
+    strategy,
+    medianSchedules: ok ? median(counts) : null,
+    medianSeconds: ok ? median(seconds) : null,
+    found: counts.length,
+  };
+}
+
+export interface ExhaustiveBench {
+  readonly workload: string;
+  readonly bruteForceSchedules: number;
+  readonly sleepSetSchedules: number;
+  readonly reduction: number;
+  readonly distinctStates: number;
+  readonly distinctStatesPerSec: number;
+}
+
+function benchExhaustive(): ExhaustiveBench {
+  const program: Program = [
+    [
+      { op: 'inc', v: 'x' },
+      { op: 'inc', v: 'x' },
+    ],
+    [
+      { op: 'inc', v: 'y' },
+      { op: 'inc', v: 'y' },
+    ],
+    [{ op: 'locked', v: 'p' }],
+  ];
+  const build = tinyProgram(program);
+  const brute = bruteForce(build, { seed: 1 });
+  const t0 = performance.now();
+  const reduced = explore({ build, world: { seed: 1 }, bounds: { maxSchedules: 1_000_000 }, independence: 'traced' });
+  const ms = performance.now() - t0;
+  return {
+    workload: 'tiny: two threads of two independent increments and one locked increment',
+    bruteForceSchedules: brute.runs,
+    sleepSetSchedules: reduced.schedules,
+    reduction: brute.runs / reduced.schedules,
+    distinctStates: reduced.distinctStates,
+    distinctStatesPerSec: (1000 * reduced.distinctStates) / ms,
+  };
+}
+
+export interface ExplorerBench {
+  readonly workloads: WorkloadBench[];
+  readonly firstBug: FirstBug[];
+  readonly exhaustive: ExhaustiveBench;
+  readonly campaign: { readonly schedules: number; readonly distinctStatesPerSec: number; readonly oneWorkerSec: number; readonly twoWorkersSec: number; readonly speedup: number };
+}
+
+export async function benchExplorer(): Promise<ExplorerBench> {
+  const workloads = [benchWorkload('W1', 200), benchWorkload('W2', 30)];
+  const strategies = ['random', 'pct(d=1)', 'pct(d=2)', 'pct(d=3)', 'pos', 'fair-pct(d=3)'];
+  const providers = ['planted:no-synchronize', 'planted:complete-on-terminate', 'planted:terminate-leaks'];
+  const first = providers.flatMap((p) => strategies.map((s) => firstBug(p, s, 200)));
+  const exhaustive = benchExhaustive();
+  const options: CampaignOptions = { seed: 5, schedules: 1000, stepBound: 5000, workers: 1, strategy: 'portfolio', shrinkMs: 0 };
+  const one = await runCampaign(options);
+  const two = await runCampaign({ ...options, workers: 2 });
+  return {
+    workloads,
+    firstBug: first,
+    exhaustive,
+    campaign: {
+      schedules: options.schedules,
+      distinctStatesPerSec: one.distinctStates / one.seconds,
+      oneWorkerSec: one.seconds,
+      twoWorkersSec: two.seconds,
+      speedup: one.seconds / two.seconds,
+    },
+  };
+}

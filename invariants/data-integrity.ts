@@ -1,0 +1,211 @@
+import type { DmaAsyncTxDescriptor, Seg } from '../src/dmaengine/descriptor.js';
+import { type FifoDevice, fifoDevices, patternBytes } from '../src/hw/fifo-device.js';
+import type { Memory } from '../src/kernel/memory.js';
+import { defineRule } from '../src/kernel/rule.js';
+import { defineInvariant } from './invariant.js';
+import { hex, lifeIn, SubmitOrder } from './observe.js';
+
+/**
+ * Every completed transfer moved exactly what the client asked for (tx.model.layout):
+ * - copy: each destination byte equals its source byte (the smaller total is copied);
+ * - fill: every destination byte is the value;
+ * - to-device: the FIFO received exactly the source bytes from the descriptor's hw-start on;
+ * - from-device: memory holds exactly the peripheral's stream from the descriptor's hw-start
+ *   on (the rx pattern is a function of the stream position), and no more was taken from it;
+ * - opaque (cyclic, repeated, slave interleaved): not checked.
+ *
+ * When. The data is compared at 'complete' (dma_cookie_complete): that is when the provider
+ * declares the transfer done and tx_status starts answering DMA_COMPLETE, so every byte must
+ * be in place then; comparing later (at the callback) would let a provider that completes
+ * before its last burst get away with it, and would blame it for a client or another
+ * transfer touching the buffer after completion. The verdict is reported at the completion
+ * callback's begin, and only when its result is DMA_TRANS_NOERROR (or none): only there does
+ * the framework learn whether the provider reported a bus error, after which the data is
+ * not expected to be right. A descriptor terminated after completion, before its callback,
+ * gets no callback and so no verdict.
+ *
+ * Not judged: memory freed meanwhile (inv.buffer-freed-before-sync and the memory checks
+ * report that), copies whose destination overlaps itself or its source (the result is not
+ * defined), and device transfers that shared their FIFO with another running transfer (the
+ * byte stream is then interleaved).
+ */
+export const dataIntegrity = defineInvariant({
+  rule: defineRule({
+    id: 'inv.data-integrity',
+    rule: "A transfer completed without error moved exactly the bytes the client asked for: copies equal their source, fills hold the value, a peripheral received (or delivered) exactly the transfer's bytes.",
+    source:
+      'client.rst "DMA usage: 5" (on completion the operation is done); provider.rst "Supported transaction types", "Device operations: device_prep_dma_*"; kernel-dmaengine-rules.md §6.2 (dmatest verifies every byte)',
+    side: 'provider',
+    kind: 'safety',
+  }),
+  attach(ctx) {
+    const memory = ctx.world.memory;
+    const order = new SubmitOrder();
+    const starts = new WeakMap<DmaAsyncTxDescriptor, Start>();
+    // Per FIFO register: device transfers that started and may still be running.
+    const running = new Map<number, Set<DmaAsyncTxDescriptor>>();
+    // At completion: null (right), a detail (wrong); absent when not judged.
+    const verdicts = new WeakMap<DmaAsyncTxDescriptor, string | null>();
+
+    ctx.on((e) => {
+      switch (e.type) {
+        case 'submit':
+          order.submitted(e.tx);
+          verdicts.delete(e.tx);
+          break;
+        case 'hw-start': {
+          const layout = e.tx.model?.layout;
+          const n = order.of(e.tx);
+          if (layout?.kind !== 'to-device' && layout?.kind !== 'from-device') break;
+          if (n === undefined || starts.get(e.tx)?.n === n) break;
+          const dev = fifoDevices(ctx.world).get(layout.register);
+          if (dev === undefined) break;
+          let set = running.get(layout.register);
+          if (set === undefined) {
+            set = new Set();
+            running.set(layout.register, set);
+          }
+          for (const other of set) if (other === e.tx || !lifeIn(other, 'active')) set.delete(other);
+          const shared = set.size > 0;
+          for (const other of set) starts.get(other)!.shared = true;
+          set.add(e.tx);
+          const at = layout.kind === 'to-device' ? dev.pushedCount : dev.poppedCount;
+          starts.set(e.tx, { n, dev, at, shared });
+          break;
+        }
+        case 'complete': {
+          const verdict = judge(e.tx);
+          if (verdict !== undefined) verdicts.set(e.tx, verdict);
+          const layout = e.tx.model?.layout;
+          if (layout?.kind === 'to-device' || layout?.kind === 'from-device') {
+            running.get(layout.register)?.delete(e.tx);
+          }
+          break;
+        }
+        case 'callback': {
+          if (e.phase !== 'begin' || !verdicts.has(e.tx)) break;
+          const verdict = verdicts.get(e.tx)!;
+          verdicts.delete(e.tx);
+          if (e.result !== null && e.result.result !== 'DMA_TRANS_NOERROR') break;
+          ctx.checked();
+          if (verdict !== null) ctx.fail(verdict, e.tx.name);
+          break;
+        }
+      }
+    });
+
+    /** The verdict on a descriptor that just completed, or undefined when it cannot be judged. */
+    function judge(tx: DmaAsyncTxDescriptor): string | null | undefined {
+      const layout = tx.model?.layout;
+      if (layout === undefined || layout.kind === 'opaque') return undefined;
+      if (!allLive(memory, layout.mem)) return undefined;
+      const mem = gather(memory, layout.mem);
+      switch (layout.kind) {
+        case 'copy': {
+          if (!allLive(memory, layout.src) || anyOverlap(layout.mem) || crossOverlap(layout.mem, layout.src))
+            return undefined;
+          const src = gather(memory, layout.src);
+          const n = Math.min(src.length, mem.length);
+          const i = firstDiff(mem.subarray(0, n), src.subarray(0, n));
+          return i < 0
+            ? null
+            : `${tx.name} copied ${n} bytes but destination byte ${i} is ${hex(mem[i]!)} where the source has ${hex(src[i]!)}`;
+        }
+        case 'fill': {
+          const i = mem.findIndex((b) => b !== layout.value);
+          return i < 0
+            ? null
+            : `${tx.name} filled ${mem.length} bytes with ${hex(layout.value)} but byte ${i} is ${hex(mem[i]!)}`;
+        }
+        case 'to-device': {
+          const s = started(tx);
+          if (s === undefined) return undefined;
+          const got = s.dev.pushed(s.at, s.dev.pushedCount - s.at);
+          if (got.length !== mem.length)
+            return `${s.dev.name} received ${got.length} bytes from ${tx.name}, which sends ${mem.length}`;
+          const i = firstDiff(got, mem);
+          return i < 0
+            ? null
+            : `${s.dev.name} received ${hex(got[i]!)} as byte ${i} of ${tx.name}, which sends ${hex(mem[i]!)}`;
+        }
+        case 'from-device': {
+          const s = started(tx);
+          if (s === undefined) return undefined;
+          const taken = s.dev.poppedCount - s.at;
+          if (taken !== mem.length)
+            return `${tx.name} took ${taken} bytes from ${s.dev.name} for a ${mem.length}-byte transfer`;
+          const want = patternBytes(s.dev.salt, s.at, mem.length);
+          const i = firstDiff(mem, want);
+          return i < 0
+            ? null
+            : `${tx.name} wrote ${hex(mem[i]!)} as byte ${i} where ${s.dev.name} sent ${hex(want[i]!)}`;
+        }
+      }
+    }
+
+    function started(tx: DmaAsyncTxDescriptor): Start | undefined {
+      const s = starts.get(tx);
+      return s !== undefined && s.n === order.of(tx) && !s.shared ? s : undefined;
+    }
+  },
+});
+
+interface Start {
+  /** The submit (life) it belongs to. */
+  readonly n: number;
+  readonly dev: FifoDevice;
+  /** The FIFO's push (tx) or pop (rx) count when the descriptor started. */
+  readonly at: number;
+  shared: boolean;
+}
+
+function allLive(memory: Memory, segs: readonly Seg[]): boolean {
+  return segs.every((s) => {
+    const r = memory.regionAt(s.addr);
+    return r?.live === true && s.addr + s.len <= r.addr + r.size;
+  });
+}
+
+function gather(memory: Memory, segs: readonly Seg[]): Uint8Array {
+  const out = new Uint8Array(segs.reduce((n, s) => n + s.len, 0));
+  let at = 0;
+  for (const s of segs) {
+    out.set(memory.view(s.addr, s.len), at);
+    at += s.len;
+  }
+  return out;
+}
+
+function firstDiff(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
+/** Whether any two segments share a byte (sorted sweep). */
+function anyOverlap(segs: readonly Seg[]): boolean {
+  const sorted = segs.filter((s) => s.len > 0).sort((a, b) => a.addr - b.addr);
+  for (let i = 1; i < sorted.length; i++) {
+    const prev = sorted[i - 1]!;
+    if (sorted[i]!.addr < prev.addr + prev.len) return true;
+  }
+  return false;
+}
+
+function crossOverlap(a: readonly Seg[], b: readonly Seg[]): boolean {
+  return anyOverlap([...mergeRuns(a), ...mergeRuns(b)]);
+}
+
+/** Adjacent or overlapping segments merged, so that only overlaps across the two lists remain. */
+function mergeRuns(segs: readonly Seg[]): Seg[] {
+  const sorted = segs.filter((s) => s.len > 0).sort((x, y) => x.addr - y.addr);
+  const out: Seg[] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last !== undefined && s.addr <= last.addr + last.len) {
+      out[out.length - 1] = { addr: last.addr, len: Math.max(last.len, s.addr + s.len - last.addr) };
+    } else {
+      out.push(s);
+    }
+  }
+  return out;
+}

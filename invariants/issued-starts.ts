@@ -1,0 +1,44 @@
+import type { DmaChan } from '../src/dmaengine/channel.js';
+import { defineRule } from '../src/kernel/rule.js';
+import { defineInvariant } from './invariant.js';
+import { chanName, channelPaused, lifeIn } from './observe.js';
+
+/**
+ * At quiescence nothing can run any more, so an issued descriptor that never reached the
+ * hardware (and was not aborted) never will: the provider did not start it on issue_pending
+ * or did not move on to it when the previous one finished. A paused channel is exempt (it
+ * may hold issued work until resume), and so is a channel held by a running DMA_PREP_REPEAT
+ * transfer (inv.repeat-appears-stuck reports that, against the client).
+ */
+export const issuedStarts = defineInvariant({
+  rule: defineRule({
+    id: 'inv.issued-starts',
+    rule: 'When a run ends quiescent, every descriptor issued on a channel that is not paused has been started on the hardware or aborted.',
+    source:
+      'client.rst "DMA usage: 5. Issue pending DMA requests" ("If channel is idle then the first transaction in queue is started"); provider.rst "Device operations: device_issue_pending" ("Whenever that transfer is done, it should move to the next")',
+    side: 'provider',
+    kind: 'quiescence',
+  }),
+  attach(ctx) {
+    const channels = new Set<DmaChan>();
+    ctx.on((e) => {
+      if (e.type === 'submit') channels.add(e.tx.chan);
+    });
+    ctx.atEnd((outcome) => {
+      if (outcome.kind !== 'quiescent') return;
+      for (const chan of channels) {
+        if (channelPaused(chan)) continue;
+        const live = [...chan.fw.live];
+        if (live.some((tx) => tx.model?.kind === 'repeat' && lifeIn(tx, 'active'))) continue;
+        ctx.checked();
+        const waiting = live.filter((tx) => lifeIn(tx, 'issued'));
+        if (waiting.length > 0) {
+          ctx.fail(
+            `${waiting.map((tx) => tx.name).join(', ')} issued on ${chanName(chan)} and never started`,
+            waiting[0]!.name,
+          );
+        }
+      }
+    });
+  },
+});

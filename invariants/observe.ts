@@ -1,0 +1,125 @@
+import type { DmaChan } from '../src/dmaengine/channel.js';
+import type { DmaAsyncTxDescriptor, Seg, TxLayout } from '../src/dmaengine/descriptor.js';
+
+/**
+ * What the invariants read of the framework's own record (tx.model, chan.fw), never of the
+ * provider's word. Shared so that every checker means the same thing by "in flight".
+ */
+
+export type Life =
+  | 'prepared'
+  | 'submitted'
+  | 'issued'
+  | 'active'
+  | 'completed'
+  | 'callbackPending'
+  | 'callback'
+  | 'done'
+  | 'aborted';
+
+/** Whether the descriptor's chart is in one of `states` of its `life` region (false once freed). */
+export function lifeIn(tx: DmaAsyncTxDescriptor, ...states: readonly Life[]): boolean {
+  const m = tx.model?.monitor;
+  if (m === undefined) return false;
+  for (const s of states) if (m.matches({ live: { life: s } })) return true;
+  return false;
+}
+
+const LIVES: readonly Life[] = [
+  'prepared',
+  'submitted',
+  'issued',
+  'active',
+  'completed',
+  'callbackPending',
+  'callback',
+  'done',
+  'aborted',
+];
+
+/** Where the descriptor is, for messages: its life state, or freed. */
+export function lifeOf(tx: DmaAsyncTxDescriptor): Life | 'freed' | 'untracked' {
+  const m = tx.model?.monitor;
+  if (m === undefined) return 'untracked';
+  return LIVES.find((s) => m.matches({ live: { life: s } })) ?? 'freed';
+}
+
+/** Owned by the engine and not finished: the hardware may still read or write its memory. */
+export const IN_FLIGHT: readonly Life[] = ['submitted', 'issued', 'active'];
+
+/** provider.rst DMA_COMPLETION_NO_ORDER: "All cookie tracking and checking API should be treated as invalid". */
+export const noOrder = (chan: DmaChan): boolean => chan.device.cap_mask.has('DMA_COMPLETION_NO_ORDER');
+
+export const chanName = (chan: DmaChan): string => chan.fw.monitor.name;
+
+export const channelPaused = (chan: DmaChan): boolean =>
+  chan.fw.monitor.matches({ allocated: { activity: 'paused' } });
+
+/** Every memory segment the transfer touches: its memory side, and the source of a copy. */
+export function layoutSegs(layout: TxLayout): readonly Seg[] {
+  return layout.kind === 'copy' ? [...layout.mem, ...layout.src] : layout.mem;
+}
+
+export function overlaps(a: Seg, addr: number, len: number): boolean {
+  return a.addr < addr + len && addr < a.addr + a.len;
+}
+
+export const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/**
+ * Submit order per channel and per descriptor life: a reusable descriptor submitted again is a
+ * new life with a new number. One instance per invariant, fed from its 'submit' events.
+ */
+export class SubmitOrder {
+  private n = 0;
+  private readonly seq = new WeakMap<DmaAsyncTxDescriptor, number>();
+
+  submitted(tx: DmaAsyncTxDescriptor): number {
+    this.seq.set(tx, ++this.n);
+    return this.n;
+  }
+
+  /** The number of the descriptor's latest submit, or undefined if never seen submitted. */
+  of(tx: DmaAsyncTxDescriptor): number | undefined {
+    return this.seq.get(tx);
+  }
+
+  /** The number of the last submit so far (a fence: everything at or below it came before). */
+  get last(): number {
+    return this.n;
+  }
+}
+
+/**
+ * Which descriptor a cookie names, per channel, from the 'submit' events: the latest submit
+ * of a value wins (after a wrap the value names its new owner), and an entry goes when its
+ * descriptor completes, is freed, or is submitted again under another cookie.
+ */
+export class CookieOwners {
+  private readonly byChan = new WeakMap<DmaChan, Map<number, DmaAsyncTxDescriptor>>();
+  private readonly cookieOf = new WeakMap<DmaAsyncTxDescriptor, number>();
+
+  submitted(tx: DmaAsyncTxDescriptor, cookie: number): void {
+    this.forget(tx);
+    let map = this.byChan.get(tx.chan);
+    if (map === undefined) {
+      map = new Map();
+      this.byChan.set(tx.chan, map);
+    }
+    map.set(cookie, tx);
+    this.cookieOf.set(tx, cookie);
+  }
+
+  /** The descriptor's cookie no longer names an outstanding transfer (completed or freed). */
+  forget(tx: DmaAsyncTxDescriptor): void {
+    const cookie = this.cookieOf.get(tx);
+    if (cookie === undefined) return;
+    this.cookieOf.delete(tx);
+    const map = this.byChan.get(tx.chan);
+    if (map?.get(cookie) === tx) map.delete(cookie);
+  }
+
+  owner(chan: DmaChan, cookie: number): DmaAsyncTxDescriptor | null {
+    return this.byChan.get(chan)?.get(cookie) ?? null;
+  }
+}

@@ -1,0 +1,68 @@
+import type { DmaAsyncTxDescriptor, TxModel } from '../src/dmaengine/descriptor.js';
+import { DMA_CTRL_ACK } from '../src/dmaengine/types.js';
+import { defineRule } from '../src/kernel/rule.js';
+import { defineInvariant } from './invariant.js';
+
+/**
+ * A provider may hand a descriptor object out again (a prep returning it: 'recycle-prep')
+ * only if the client had acknowledged its previous life with DMA_CTRL_ACK.
+ *
+ * How the ack of the previous life is known. Its chart is `freed` by the time of the
+ * recycle, and the ack region is gone with it, so it is recorded at the 'free' event: acked
+ * if the chart was ever seen in `live.ack.acked` at an event of that descriptor (the region
+ * only goes unacked to acked), or if DMA_CTRL_ACK is in tx.flags when it is freed. The flag
+ * covers an async_tx_ack after the last event seen: async_tx_ack sets the flag and the chart
+ * together, and prep sets both from the prep flags.
+ */
+export const recycleAfterAck = defineInvariant({
+  rule: defineRule({
+    id: 'inv.recycle-after-ack',
+    rule: 'A provider reuses a descriptor for another transfer only after the client acknowledged it with DMA_CTRL_ACK.',
+    source:
+      'provider.rst "Misc notes: DMA_CTRL_ACK" ("If clear, the descriptor cannot be reused by provider until the client acknowledges receipt"); kernel-dmaengine-rules.md §5.7, §9 ACK-BEFORE-RECYCLE',
+    side: 'provider',
+    kind: 'safety',
+  }),
+  attach(ctx) {
+    const seenAcked = new WeakSet<TxModel>();
+    const ackedWhenFreed = new WeakMap<TxModel, boolean>();
+    const look = (tx: DmaAsyncTxDescriptor) => {
+      const m = tx.model;
+      if (m?.monitor.matches({ live: { ack: 'acked' } })) seenAcked.add(m);
+    };
+    ctx.on((e) => {
+      switch (e.type) {
+        case 'free': {
+          const m = e.tx.model;
+          if (m) ackedWhenFreed.set(m, seenAcked.has(m) || (e.tx.flags & DMA_CTRL_ACK) !== 0);
+          break;
+        }
+        case 'recycle-prep': {
+          const acked = ackedWhenFreed.get(e.previous);
+          if (acked === undefined) break;
+          ctx.checked();
+          if (!acked) {
+            ctx.fail(
+              `a prep on ${e.tx.chan.fw.monitor.name} returned the descriptor of ${e.previous.id}, which the client never acknowledged (DMA_CTRL_ACK)`,
+              e.previous.id,
+            );
+          }
+          break;
+        }
+        case 'terminate':
+          for (const tx of e.chan.fw.live) look(tx);
+          break;
+        case 'hw-moved':
+        case 'issue-pending':
+        case 'synchronize':
+        case 'pause':
+        case 'resume':
+        case 'tx-status':
+        case 'chan-resources':
+          break;
+        default:
+          look(e.tx);
+      }
+    });
+  },
+});

@@ -1,0 +1,49 @@
+import type { DmaAsyncTxDescriptor } from '../src/dmaengine/descriptor.js';
+import { defineRule } from '../src/kernel/rule.js';
+import { defineInvariant } from './invariant.js';
+import { chanName, lifeIn, noOrder, SubmitOrder } from './observe.js';
+
+/**
+ * issue_pending starts "the first transaction in queue" and each completion "the next in
+ * queue": a channel's descriptors reach the hardware in the order they were issued, which is
+ * their submit order (issue moves the whole pending queue at once). When a descriptor starts,
+ * no descriptor of its channel submitted before it may still be waiting in `issued`.
+ */
+export const startInIssueOrder = defineInvariant({
+  rule: defineRule({
+    id: 'inv.start-in-issue-order',
+    rule: 'Unless the device has DMA_COMPLETION_NO_ORDER, the descriptors of a channel start on the hardware in issue order: the first issued first, the next when the previous is done.',
+    source:
+      'client.rst "DMA usage: 5. Issue pending DMA requests" ("the first transaction in queue is started ... the next in queue is started"); provider.rst "Device operations: device_issue_pending"',
+    side: 'provider',
+    kind: 'safety',
+  }),
+  attach(ctx) {
+    const order = new SubmitOrder();
+    // The submit number under which each descriptor was last seen starting (restarts of a
+    // repeated list and further items of the same list are not new starts).
+    const startedAs = new WeakMap<DmaAsyncTxDescriptor, number>();
+    ctx.on((e) => {
+      if (e.type === 'submit') {
+        order.submitted(e.tx);
+        return;
+      }
+      if (e.type !== 'hw-start') return;
+      const n = order.of(e.tx);
+      if (n === undefined || startedAs.get(e.tx) === n) return;
+      startedAs.set(e.tx, n);
+      const chan = e.tx.chan;
+      if (noOrder(chan)) return;
+      ctx.checked();
+      for (const other of chan.fw.live) {
+        const m = order.of(other);
+        if (other === e.tx || m === undefined || m >= n || !lifeIn(other, 'issued')) continue;
+        ctx.fail(
+          `${e.tx.name} starts on ${chanName(chan)} while ${other.name}, issued before it, has not started`,
+          e.tx.name,
+        );
+        return;
+      }
+    });
+  },
+});
