@@ -46,8 +46,8 @@ export const enforcedElsewhere: readonly Invariant[] = [
   enforced(DmaRules.terminateSleeps, RULES),
   enforced(rejection(channelSpec, 'ISSUE', 'channel.issue-before-sync'), CHANNEL),
   enforced(DmaRules.syncInCallback, RULES),
-  // terminate_sync from atomic context: might_sleep() in dmaengine_terminate_sync reports it.
-  enforced(KernelRules.sleepInAtomic, 'src/kernel/kernel-rules.ts'),
+  // terminate_sync or synchronize from atomic context: checked before might_sleep, blamed on the client.
+  enforced(DmaRules.syncInAtomic, RULES),
   enforced(rejection(channelSpec, 'RESUME', 'channel.resume-not-paused'), CHANNEL),
   enforced(HardwareChannelRules.pauseMovesNoByte, 'machines/hardware-channel.ts'),
   // Client use of descriptors and channels.

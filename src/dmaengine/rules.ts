@@ -40,6 +40,14 @@ export const DmaRules = {
     side: 'client',
     kind: 'safety',
   }),
+  syncInAtomic: defineRule({
+    id: 'client.terminate-sync-in-atomic',
+    rule: 'dmaengine_terminate_sync and dmaengine_synchronize may sleep: they are not called from atomic context (use dmaengine_terminate_async there).',
+    source:
+      'client.rst "Further APIs: Terminate APIs" ("the function must not be called from atomic context")',
+    side: 'client',
+    kind: 'safety',
+  }),
   prepReturnedLive: defineRule({
     id: 'dmaengine.prep-returned-live-descriptor',
     rule: 'A prep call returns a unique descriptor, not one still in use.',

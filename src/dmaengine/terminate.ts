@@ -1,4 +1,4 @@
-import { might_sleep } from '../kernel/preempt.js';
+import { describeAtomic, might_sleep } from '../kernel/preempt.js';
 import { inCallback } from './callback.js';
 import type { DmaChan } from './channel.js';
 import { dmaBus } from './events.js';
@@ -61,15 +61,28 @@ export function* dmaengine_terminate_all(chan: DmaChan): Body<number> {
 }
 
 /** dmaengine_synchronize: wait until the hardware and every callback have finished. */
-export function* dmaengine_synchronize(chan: DmaChan): Body<void> {
+/** The client rules of terminate_sync and synchronize: not from a callback, not from atomic context. */
+function checkSleepable(chan: DmaChan, what: string): void {
   const world = chan.world;
-  might_sleep(world, 'dmaengine_synchronize');
   if (inCallback(world.current)) {
+    world.report(DmaRules.syncInCallback, `${what}(${chan.fw.monitor.name}) from a complete callback`);
+  } else if (world.current?.atomic) {
     world.report(
-      DmaRules.syncInCallback,
-      `dmaengine_synchronize(${chan.fw.monitor.name}) from a complete callback`,
+      DmaRules.syncInAtomic,
+      `${what}(${chan.fw.monitor.name}) from ${describeAtomic(world.current)}`,
     );
+  } else {
+    might_sleep(world, what);
   }
+}
+
+export function* dmaengine_synchronize(chan: DmaChan): Body<void> {
+  checkSleepable(chan, 'dmaengine_synchronize');
+  yield* synchronize(chan);
+}
+
+function* synchronize(chan: DmaChan): Body<void> {
+  const world = chan.world;
   const bus = dmaBus(world);
   if (bus.active) bus.emit({ type: 'synchronize', chan, phase: 'begin' });
   if (chan.device.device_synchronize) yield* chan.device.device_synchronize(chan);
@@ -80,17 +93,10 @@ export function* dmaengine_synchronize(chan: DmaChan): Body<void> {
 
 /** dmaengine_terminate_sync: terminate_async then synchronize; not from atomic context or a callback. */
 export function* dmaengine_terminate_sync(chan: DmaChan): Body<number> {
-  const world = chan.world;
-  might_sleep(world, 'dmaengine_terminate_sync');
-  if (inCallback(world.current)) {
-    world.report(
-      DmaRules.syncInCallback,
-      `dmaengine_terminate_sync(${chan.fw.monitor.name}) from a complete callback`,
-    );
-  }
+  checkSleepable(chan, 'dmaengine_terminate_sync');
   const ret = yield* dmaengine_terminate_async(chan);
   if (ret) return ret;
-  yield* dmaengine_synchronize(chan);
+  yield* synchronize(chan);
   return 0;
 }
 

@@ -263,9 +263,10 @@ export function* vchan_vdesc_fini(vd: VirtDmaDesc): Body<void> {
 }
 
 function freeDesc(vc: VirtDmaChan, vd: VirtDmaDesc): void {
-  vd.tx.observe({ type: 'FREE' });
+  // Published before the chart moves to `freed`, so listeners still see its ack and reuse state.
   const bus = dmaBus(vc.world);
   if (bus.active) bus.emit({ type: 'free', tx: vd.tx });
+  vd.tx.observe({ type: 'FREE' });
   vc.chan.fw.live.delete(vd.tx);
   vc.world.emit(vd.tx.name, 'free');
   vc.desc_free(vd);

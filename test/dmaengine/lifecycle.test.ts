@@ -25,6 +25,7 @@ import {
 } from '../../src/dmaengine/types.js';
 import { complete, init_completion, wait_for_completion } from '../../src/kernel/completion.js';
 import { msleep } from '../../src/kernel/sleep.js';
+import { spin_lock, spin_lock_init, spin_unlock } from '../../src/kernel/spinlock.js';
 import type { TaskBody } from '../../src/kernel/task.js';
 import type { Board } from '../../src/scenarios/board.js';
 import { pattern, runBoard, slaveChannel, violationIds } from '../fixtures/dma.js';
@@ -287,6 +288,22 @@ describe('client misuse seen by the charts', () => {
     });
     // The first violation is the client's; what follows in the same step is its consequence.
     expect(violationIds(result)[0]).toBe('descriptor.submit-twice');
+    expect(result.violations[0]!.rule.side).toBe('client');
+  });
+});
+
+describe('terminate_sync from atomic context', () => {
+  it('is a client violation, named as such', () => {
+    const { result } = runBoard(function* (b: Board): TaskBody {
+      const { chan, desc } = yield* txDesc(b, 64);
+      yield* dmaengine_submit(desc);
+      yield* dma_async_issue_pending(chan);
+      const lock = spin_lock_init(b.world, 'client.lock');
+      yield* spin_lock(lock);
+      yield* dmaengine_terminate_sync(chan);
+      spin_unlock(lock);
+    });
+    expect(violationIds(result)[0]).toBe('client.terminate-sync-in-atomic');
     expect(result.violations[0]!.rule.side).toBe('client');
   });
 });

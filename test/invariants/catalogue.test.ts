@@ -68,7 +68,7 @@ describe('the invariant catalogue', () => {
       'dmaengine.terminate-all-sleeps',
       'channel.issue-before-sync',
       'client.terminate-sync-in-callback',
-      'kernel.sleep-in-atomic',
+      'client.terminate-sync-in-atomic',
       'channel.resume-not-paused',
       'descriptor.client-use-after-submit',
       'descriptor.submit-twice',
