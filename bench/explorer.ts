@@ -253,7 +253,7 @@ export async function benchExplorer(): Promise<ExplorerBench> {
     strategy: 'portfolio',
     shrinkMs: 0,
   };
-  const runs = [];
+  const runs: Awaited<ReturnType<typeof runCampaign>>[] = [];
   for (const workers of [1, 2, 1, 2]) runs.push(await runCampaign({ ...options, workers }));
   const best = (w: number) =>
     runs.filter((_, i) => (i % 2 === 0 ? 1 : 2) === w).sort((a, b) => a.seconds - b.seconds)[0]!;
