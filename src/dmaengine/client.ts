@@ -276,7 +276,12 @@ export function* dmaengine_tx_status(
   cookie: dma_cookie_t,
   state: DmaTxState | null,
 ): Body<DmaStatus> {
-  return yield* chan.device.device_tx_status!(chan, cookie, state);
+  const bus = dmaBus(chan.world);
+  // Invariants read the residue, so give the provider a state even when the caller passed none.
+  const st = state ?? (bus.active ? { last: 0, used: 0, residue: 0, in_flight_bytes: 0 } : null);
+  const status = yield* chan.device.device_tx_status!(chan, cookie, st);
+  if (bus.active) bus.emit({ type: 'tx-status', chan, cookie, status, state: st });
+  return status;
 }
 
 /** dma_async_is_tx_complete: status plus the last completed and last used cookies. */

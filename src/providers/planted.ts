@@ -56,11 +56,21 @@ const terminateLeaks: ProviderFactory = (world, dev, options) => {
   return dma;
 };
 
+/**
+ * Not planted by us: mainline virt-dma, whose terminate frees descriptors that are prepared
+ * but not yet submitted, so a callback (or another thread) that prepared one and submits it
+ * after a concurrent terminate uses freed memory (reference §1.8, "dmaengine: virt-dma: Fix
+ * multi-user with vchan", 2024; merge status unverified).
+ */
+const virtDmaMainline: ProviderFactory = (world, dev, options) =>
+  createRefDma(world, dev, { ...options, virtDmaMainline: true });
+
 export const providers: Readonly<Record<string, ProviderFactory>> = {
   refdma: createRefDma,
   'planted:no-synchronize': noSynchronize,
   'planted:complete-on-terminate': completeOnTerminate,
   'planted:terminate-leaks': terminateLeaks,
+  'virt-dma-mainline': virtDmaMainline,
 };
 
 export function providerFactory(name: string): ProviderFactory {

@@ -136,6 +136,11 @@ export interface RefDmaOptions {
   /** Bulk path threshold for memory-to-memory items (see the controller). */
   readonly bulkThreshold?: number;
   readonly faults?: { busError?: boolean };
+  /**
+   * Use mainline virt-dma's terminate, which also frees prepared-but-unsubmitted descriptors
+   * (reference §1.8): a known race. Off by default: refdma uses the proposed fix.
+   */
+  readonly virtDmaMainline?: boolean;
 }
 
 export interface RefDma {
@@ -681,6 +686,7 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
   for (let i = 0; i < (options.virtualChannels ?? 4); i++) {
     const c = new RefChan(world, () => {});
     vchan_init(c, device);
+    c.getAllTakesAllocated = options.virtDmaMainline === true;
     channels.push(c);
   }
   return { device, controller, channels, lock };

@@ -78,7 +78,9 @@ export class VirtDmaChan {
   cyclic: VirtDmaDesc | null = null;
   /**
    * Whether vchan_get_all_descriptors also takes desc_allocated: true in mainline; false
-   * models the proposed "allocated descriptors survive terminate" patch (reference §1.8).
+   * models the proposed "allocated descriptors survive terminate" patch (reference §1.8),
+   * which closes the race dmactor finds with mainline's: a callback prepares a descriptor,
+   * a concurrent terminate frees it from desc_allocated, the callback submits freed memory.
    */
   getAllTakesAllocated = true;
 
@@ -245,6 +247,14 @@ export function vchan_get_all_descriptors(vc: VirtDmaChan, head: VirtDmaDesc[]):
   noteFinished(vc.chan);
 }
 
+/** vchan_get_all_allocated_descs (lock held; the §1.8 patch): take desc_allocated alone. */
+export function vchan_get_all_allocated_descs(vc: VirtDmaChan, head: VirtDmaDesc[]): void {
+  lockdep_assert_held(vc.lock, 'vchan_get_all_allocated_descs');
+  const start = head.length;
+  splice(vc, 'desc_allocated', head);
+  for (const vd of head.slice(start)) abort(vd);
+}
+
 /** vchan_vdesc_fini: back to desc_allocated if reusable (takes the lock), else the driver's desc_free. */
 export function* vchan_vdesc_fini(vd: VirtDmaDesc): Body<void> {
   const vc = to_virt_chan(vd.tx.chan);
@@ -315,6 +325,8 @@ export function* vchan_free_chan_resources(vc: VirtDmaChan): Body<void> {
   const head: VirtDmaDesc[] = [];
   const flags = yield* spin_lock_irqsave(vc.lock);
   vchan_get_all_descriptors(vc, head);
+  // With the §1.8 patch, terminate leaves desc_allocated alone: free it here (vchan_get_all_allocated_descs).
+  if (!vc.getAllTakesAllocated) vchan_get_all_allocated_descs(vc, head);
   for (const vd of head) {
     if (vd.tx.flags & DMA_CTRL_REUSE) {
       vd.tx.flags &= ~DMA_CTRL_REUSE;

@@ -35,6 +35,12 @@ import {
 } from '../dmaengine/types.js';
 import { type Completion, complete, init_completion, wait_for_completion } from '../kernel/completion.js';
 import { usleep } from '../kernel/sleep.js';
+import {
+  type Spinlock,
+  spin_lock_init,
+  spin_lock_irqsave,
+  spin_unlock_irqrestore,
+} from '../kernel/spinlock.js';
 import type { TaskBody } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
 import { type Board, type BoardOptions, createBoard } from '../scenarios/board.js';
@@ -51,6 +57,13 @@ interface Held {
   readonly role: ChannelRole;
   outstanding: Pending[];
   lastCookie: number;
+  /**
+   * The client's own lock and stop flag, as a real driver keeps them: a callback that submits
+   * more work checks the flag under the lock, and the thread sets it under the lock before it
+   * terminates, so no callback issues between terminate_async and synchronize.
+   */
+  readonly lock: Spinlock;
+  stopping: boolean;
 }
 
 /** Build `workload` in `world`: the board, and one process-context thread per program. */
@@ -112,7 +125,15 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
   const world = b.world;
   const held: Held[] = [];
   for (const role of program.channels) {
-    held.push({ chan: yield* request(b, role, index), role, outstanding: [], lastCookie: 0 });
+    const chan = yield* request(b, role, index);
+    held.push({
+      chan,
+      role,
+      outstanding: [],
+      lastCookie: 0,
+      lock: spin_lock_init(world, `client${index}.${chan.fw.monitor.name}.lock`),
+      stopping: false,
+    });
   }
   const buffers: number[] = [];
   const alloc = (len: number, label: string): number => {
@@ -132,8 +153,12 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
         const st: DmaTxState = { last: 0, used: 0, residue: 0, in_flight_bytes: 0 };
         yield* dmaengine_tx_status(h.chan, h.lastCookie, st);
       } else if (action === 'submit-more') {
-        yield* prepAndSubmit(h, 16, 'none');
-        yield* dma_async_issue_pending(h.chan);
+        const flags = yield* spin_lock_irqsave(h.lock);
+        if (!h.stopping) {
+          yield* prepAndSubmit(h, 16, 'none');
+          yield* dma_async_issue_pending(h.chan);
+        }
+        spin_unlock_irqrestore(h.lock, flags);
       } else if (action === 'terminate-async') {
         yield* dmaengine_terminate_async(h.chan);
         complete(stopped);
@@ -184,6 +209,14 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
   /** After a terminate and synchronize, nothing outstanding will call back. */
   function abandon(h: Held): void {
     h.outstanding = [];
+    h.stopping = false;
+  }
+
+  /** Tell this channel's callbacks to submit nothing more (before the thread terminates it). */
+  function* stop(h: Held): Body<void> {
+    const flags = yield* spin_lock_irqsave(h.lock);
+    h.stopping = true;
+    spin_unlock_irqrestore(h.lock, flags);
   }
 
   function* waitAll(h: Held): Body<void> {
@@ -309,6 +342,7 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
         } else {
           // Without LOAD_EOT the first frame repeats forever: stop it.
           yield* usleep(world, 20);
+          yield* stop(h);
           yield* dmaengine_terminate_sync(h.chan);
           abandon(h);
         }
@@ -326,6 +360,7 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
         if (h.lastCookie > 0) yield* dmaengine_tx_status(h.chan, h.lastCookie, null);
         break;
       case 'terminate':
+        yield* stop(h);
         if (op.how === 'sync') yield* dmaengine_terminate_sync(h.chan);
         else {
           if (op.how === 'async-then-sync') yield* dmaengine_terminate_async(h.chan);
@@ -372,6 +407,7 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
 
   for (const h of held) {
     yield* waitAll(h);
+    yield* stop(h);
     yield* dmaengine_terminate_sync(h.chan);
     yield* dma_release_channel(h.chan);
   }
