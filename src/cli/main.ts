@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { scenarios } from '../../examples/client-flows.js';
 import { defaultWorkers, strategyNames } from '../explore/campaign.js';
 import { providers } from '../providers/planted.js';
+import { loadProvider } from '../providers/registry.js';
 import { check } from './check.js';
 import { runDemo } from './demo.js';
 import { runExamples } from './examples-report.js';
@@ -27,7 +28,7 @@ check options:
   --workers N       worker threads (default: cores, at most 8)
   --shard I/N       run only schedules with index = I mod N (spread a campaign over machines)
   --strategy NAME   ${strategyNames().join(' | ')} (default portfolio)
-  --provider NAME   ${Object.keys(providers).join(' | ')} (default refdma)
+  --provider NAME   ${Object.keys(providers).join(' | ')} or a provider module path (default refdma)
   --shrink-ms N     shrink budget per distinct violation (default 10000; 0: no shrinking)
   --out DIR         where counterexamples go (default dmactor-counterexamples)
   --json FILE       write the full report as JSON
@@ -100,9 +101,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         throw new UsageError(`unknown strategy "${strategy}" (one of: ${strategyNames().join(', ')})`);
       }
       const provider = values.provider ?? 'refdma';
-      if (!(provider in providers)) {
-        throw new UsageError(`unknown provider "${provider}" (one of: ${Object.keys(providers).join(', ')})`);
-      }
+      await loadProvider(provider);
       const time = values.time === undefined ? undefined : int('time', values.time, 0, 1) * 1000;
       const sh = shard(values.shard);
       return check({
@@ -125,7 +124,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'replay': {
       const file = positionals[1];
       if (!file) throw new UsageError('replay needs a counterexample FILE');
-      return replay(file, out);
+      return await replay(file, out);
     }
     case 'kernel-demo':
       return runDemo({ seed, schedules: int('schedules', values.schedules, 200, 1), out });

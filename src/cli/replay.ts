@@ -1,8 +1,7 @@
 import { loadCounterexample } from '../explore/counterexample.js';
 import { replaySchedule } from '../explore/run-schedule.js';
 import { renderEvent } from '../kernel/trace.js';
-import { providers } from '../providers/planted.js';
-import { UsageError } from './usage-error.js';
+import { loadProvider } from '../providers/registry.js';
 
 /**
  * `dmactor replay FILE`: rebuild the counterexample's run from its workload, seed and choices,
@@ -10,11 +9,9 @@ import { UsageError } from './usage-error.js';
  * hash is the one recorded. Exit 1 when the violation reproduces (it is a finding), 0 when it
  * does not (for example, the provider was fixed).
  */
-export function replay(path: string, out: (line: string) => void): number {
+export async function replay(path: string, out: (line: string) => void): Promise<number> {
   const cx = loadCounterexample(path);
-  if (!(cx.provider in providers)) {
-    throw new UsageError(`${path} names provider "${cx.provider}", which this dmactor does not have`);
-  }
+  await loadProvider(cx.provider);
   const run = replaySchedule(cx.workload, cx.seed, cx.choices, cx.stepBound, 'full', cx.provider);
   const v = run.result.violations[0];
   for (const e of run.world.trace.events) {

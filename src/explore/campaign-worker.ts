@@ -1,5 +1,6 @@
 // A campaign worker: runs its share of schedule indices and posts the batch back.
 import { parentPort, workerData } from 'node:worker_threads';
+import { loadProvider } from '../providers/registry.js';
 import { type CampaignOptions, runBatch } from './campaign.js';
 
 const { options, indices, deadline } = workerData as {

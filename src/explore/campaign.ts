@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { InvariantStats } from '../../invariants/invariant.js';
 import { randomStrategy } from '../kernel/strategies/random.js';
+import { loadProvider } from '../providers/registry.js';
 import { DEFAULT_SHAPE, type WorkloadShape } from '../workload/arbitraries.js';
 import type { Workload } from '../workload/workload.js';
 import { coverageReport, type MachineCoverage } from './coverage.js';
@@ -239,6 +240,8 @@ export async function runCampaign(
   onProgress: (p: Progress) => void = () => {},
 ): Promise<CampaignReport> {
   const options = plain(given);
+  // A provider module is loaded here and again in each worker (same path, same module).
+  if (options.provider) await loadProvider(options.provider);
   const t0 = Date.now();
   const deadline = options.timeMs === undefined ? Number.POSITIVE_INFINITY : t0 + options.timeMs;
   const indices = shardIndices(options);

@@ -5,7 +5,7 @@ import type { Strategy } from '../kernel/strategy.js';
 import type { TraceMode } from '../kernel/trace.js';
 import type { Violation } from '../kernel/violation.js';
 import { type RunResult, World } from '../kernel/world.js';
-import { providerFactory } from '../providers/planted.js';
+import { providerByName } from '../providers/registry.js';
 import type { Board } from '../scenarios/board.js';
 import { buildWorkload } from '../workload/interpreter.js';
 import type { Workload } from '../workload/workload.js';
@@ -70,7 +70,7 @@ export function runSchedule(options: ScheduleOptions): ScheduleRun {
   const board = buildWorkload(
     world,
     options.workload,
-    options.provider ? { provider: providerFactory(options.provider) } : {},
+    options.provider ? { provider: providerByName(options.provider) } : {},
   );
   if (options.states) trackStates(world, options.states);
   const result = world.run();

@@ -136,6 +136,8 @@ export interface RefDmaOptions {
   /** Bulk path threshold for memory-to-memory items (see the controller). */
   readonly bulkThreshold?: number;
   readonly faults?: { busError?: boolean };
+  /** Drive this controller instead of creating one (the provider contract's probe passes it). */
+  readonly controller?: DmaController;
   /**
    * Use mainline virt-dma's terminate, which also frees prepared-but-unsubmitted descriptors
    * (reference §1.8): a known race. Off by default: refdma uses the proposed fix.
@@ -191,13 +193,15 @@ function link(items: Lli[], cyclic = false): Lli[] {
 
 export function createRefDma(world: World, dev: Device, options: RefDmaOptions = {}): RefDma {
   const name = options.name ?? 'refdma';
-  const controller = new DmaController(world, {
-    name,
-    channels: options.physicalChannels ?? 2,
-    devices: options.devices ?? [],
-    ...(options.bulkThreshold === undefined ? {} : { bulkThreshold: options.bulkThreshold }),
-    ...(options.faults === undefined ? {} : { faults: options.faults }),
-  });
+  const controller =
+    options.controller ??
+    new DmaController(world, {
+      name,
+      channels: options.physicalChannels ?? 2,
+      devices: options.devices ?? [],
+      ...(options.bulkThreshold === undefined ? {} : { bulkThreshold: options.bulkThreshold }),
+      ...(options.faults === undefined ? {} : { faults: options.faults }),
+    });
   const lock = spin_lock_init(world, `${name}.lock`);
   const phys: (RefChan | null)[] = Array.from({ length: controller.channels }, () => null);
   const pending: RefChan[] = [];

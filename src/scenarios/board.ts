@@ -4,7 +4,8 @@ import type { Device, DmaSlaveMap } from '../dmaengine/device.js';
 import { dma_async_device_register } from '../dmaengine/registry.js';
 import { FifoDevice } from '../hw/fifo-device.js';
 import type { World } from '../kernel/world.js';
-import { createRefDma, type RefDma, type RefDmaOptions } from '../providers/refdma.js';
+import { instantiate, type ProviderDefinition, type ProviderInstance } from '../providers/contract.js';
+import defaultProvider from '../providers/refdma-provider.js';
 
 /**
  * A board: one reference DMA controller with UART-like peripherals wired to it (each a
@@ -21,7 +22,8 @@ export interface Uart {
 
 export interface Board {
   readonly world: World;
-  readonly dma: RefDma;
+  /** The provider's dma_device and the controller it drives. */
+  readonly dma: ProviderInstance;
   readonly uarts: readonly Uart[];
   /** uart0's transmit and receive FIFOs and client device. */
   readonly tx: FifoDevice;
@@ -31,7 +33,11 @@ export interface Board {
   readonly stats: Map<string, InvariantStats>;
 }
 
-export interface BoardOptions extends Omit<RefDmaOptions, 'devices' | 'slaveMap'> {
+export interface BoardOptions {
+  readonly physicalChannels?: number;
+  readonly virtualChannels?: number;
+  readonly bulkThreshold?: number;
+  readonly faults?: { busError?: boolean };
   /** Invariants to check in this world (default: the whole catalogue; false for none). */
   readonly invariants?: readonly Invariant[] | false;
   /** UARTs on the board (default 1). */
@@ -39,8 +45,8 @@ export interface BoardOptions extends Omit<RefDmaOptions, 'devices' | 'slaveMap'
   readonly fifoWidth?: 1 | 2 | 4 | 8;
   readonly fifoDepth?: number;
   readonly rxLimit?: number;
-  /** The provider to build (default: the reference provider). */
-  readonly provider?: (world: World, dev: Device, options: RefDmaOptions) => RefDma;
+  /** The provider to probe (default: the reference provider). */
+  readonly provider?: ProviderDefinition;
 }
 
 export function createBoard(world: World, options: BoardOptions = {}): Board {
@@ -73,14 +79,17 @@ export function createBoard(world: World, options: BoardOptions = {}): Board {
       { devname: `uart${i}`, slave: 'rx', param: { chan: 2 * i + 1 } },
     );
   }
-  const dma = (options.provider ?? createRefDma)(
+  const dma = instantiate(
+    options.provider ?? defaultProvider,
     world,
     { name: 'dmac0', world },
     {
-      ...options,
-      virtualChannels: options.virtualChannels ?? Math.max(4, 2 * uarts.length + 2),
       devices: uarts.flatMap((u) => [u.tx, u.rx]),
       slaveMap,
+      virtualChannels: options.virtualChannels ?? Math.max(4, 2 * uarts.length + 2),
+      ...(options.physicalChannels === undefined ? {} : { physicalChannels: options.physicalChannels }),
+      ...(options.bulkThreshold === undefined ? {} : { bulkThreshold: options.bulkThreshold }),
+      ...(options.faults === undefined ? {} : { faults: options.faults }),
     },
   );
   const ret = dma_async_device_register(dma.device);

@@ -45,7 +45,7 @@ describe('per-descriptor metadata', () => {
     const client = new Uint8Array(8);
     let atCallback = -1;
     const { result } = runBoard(function* (b: Board): TaskBody {
-      expect(dmaengine_is_metadata_mode_supported(b.dma.channels[0]!.chan, 'DESC_METADATA_CLIENT')).toBe(
+      expect(dmaengine_is_metadata_mode_supported(b.dma.device.channels[0]!, 'DESC_METADATA_CLIENT')).toBe(
         true,
       );
       const { desc } = yield* prep(b, 'rx', 96);

@@ -18,7 +18,7 @@ import { firstId } from './helpers.js';
 function framework(events: (chan: DmaChan) => DmaEvent[]) {
   const world = new World();
   const board = createBoard(world);
-  const chan = board.dma.channels[0]!.chan;
+  const chan = board.dma.device.channels[0]!;
   const bus = dmaBus(world);
   for (const e of events(chan)) bus.emit(e);
   return world.run();

@@ -1,0 +1,24 @@
+import { defineProvider, type ProbeContext } from './contract.js';
+import { createRefDma, type RefDmaOptions } from './refdma.js';
+
+/** refdma under the provider contract, with options for the variants built on it. */
+export function refdmaProvider(name = 'refdma', options: Omit<RefDmaOptions, 'controller'> = {}) {
+  return defineProvider({
+    name,
+    controller: { channels: 2 },
+    probe: (ctx: ProbeContext) => probeRefdma(ctx, options),
+  });
+}
+
+export function probeRefdma(ctx: ProbeContext, options: Omit<RefDmaOptions, 'controller'> = {}) {
+  return createRefDma(ctx.world, ctx.dev, {
+    ...options,
+    name: ctx.controller.name,
+    controller: ctx.controller,
+    devices: ctx.devices,
+    slaveMap: ctx.slaveMap,
+    virtualChannels: ctx.virtualChannels,
+  }).device;
+}
+
+export default refdmaProvider();

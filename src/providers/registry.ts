@@ -1,0 +1,58 @@
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { UsageError } from '../cli/usage-error.js';
+import { contractProblem, type ProviderDefinition } from './contract.js';
+import { providers } from './planted.js';
+
+/**
+ * Providers by name: the ones dmactor ships, and user modules loaded by path (a `.ts` module
+ * is loaded directly through tsx). A module is loaded once per thread; workers load it again
+ * from the same path, so a campaign over worker threads runs the same provider.
+ */
+const loaded = new Map<string, ProviderDefinition>();
+
+export function isModulePath(name: string): boolean {
+  return /[\\/]/.test(name) || /\.(m|c)?[jt]s$/.test(name);
+}
+
+/** Load a provider module (by path) or check a built-in name; a user error (exit 2) when it does not fit. */
+export async function loadProvider(name: string): Promise<ProviderDefinition> {
+  if (!isModulePath(name)) return providerByName(name);
+  const path = isAbsolute(name) ? name : resolve(name);
+  const known = loaded.get(path);
+  if (known) return known;
+  let mod: { default?: unknown };
+  try {
+    if (/\.(m|c)?ts$/.test(path)) {
+      const { tsImport } = await import('tsx/esm/api');
+      mod = (await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown };
+    } else {
+      mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+    }
+  } catch (error) {
+    const code = String((error as { code?: unknown }).code ?? '');
+    if (code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(path)) {
+      throw new UsageError(`cannot load provider module ${name}: no such file`);
+    }
+    throw new UsageError(`cannot load provider module ${name}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  // A module compiled to CommonJS may nest the default export once more.
+  const candidate = (mod.default as { default?: unknown } | undefined)?.default ?? mod.default;
+  const problem = contractProblem(candidate);
+  if (problem) throw new UsageError(`${name} is not a dmactor provider: ${problem}`);
+  const def = candidate as ProviderDefinition;
+  loaded.set(path, def);
+  loaded.set(name, def);
+  return def;
+}
+
+/** A provider already available in this thread: built in, or loaded before by `loadProvider`. */
+export function providerByName(name: string): ProviderDefinition {
+  const def = providers[name] ?? loaded.get(name) ?? loaded.get(isModulePath(name) ? resolve(name) : name);
+  if (!def) {
+    throw new UsageError(
+      `unknown provider "${name}" (one of: ${Object.keys(providers).join(', ')}, or a path to a provider module)`,
+    );
+  }
+  return def;
+}
