@@ -42,10 +42,15 @@ export async function check(o: CheckCliOptions): Promise<number> {
   return report.found.length > 0 ? 1 : 0;
 }
 
-function saveFound(o: CheckCliOptions, report: CampaignReport): string[] {
+export function saveFound(
+  o: Pick<CheckCliOptions, 'out' | 'provider' | 'stepBound' | 'toolVersion'>,
+  report: CampaignReport,
+): string[] {
   if (report.found.length === 0) return [];
   mkdirSync(o.out, { recursive: true });
   return report.found.map((f) => {
+    // A crash or hang has no schedule to replay (replaying a hang would hang): no file.
+    if (f.violation.id === 'provider.hang' || f.violation.id === 'provider.threw') return '';
     const best = f.shrunk ?? f;
     const provider = o.provider ?? 'refdma';
     const run = replaySchedule(best.workload, best.seed, best.choices, o.stepBound, 'hash', provider);

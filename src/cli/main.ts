@@ -8,6 +8,7 @@ import { loadProvider } from '../providers/registry.js';
 import { check } from './check.js';
 import { runDemo } from './demo.js';
 import { runExamples } from './examples-report.js';
+import { fuzzCommand } from './fuzz.js';
 import { replay } from './replay.js';
 import { UsageError } from './usage-error.js';
 
@@ -16,6 +17,8 @@ const HELP = `usage: dmactor <command> [options]
 commands:
   check             explore the reference provider: random workloads under the strategy
                     portfolio, every invariant checked; exit 1 when a rule breaks
+  fuzz PROVIDER     check a provider module (defineProvider; .ts or .js) or a built-in one:
+                    conformance, a dmatest phase and generated lifecycle workloads
   replay FILE       replay a counterexample file and print its trace, the violating step marked
   examples          run the client.rst scenarios of examples/ under random schedules
   kernel-demo       the bare simulated kernel finding and replaying a planted lock bug
@@ -32,6 +35,7 @@ check options:
   --shrink-ms N     shrink budget per distinct violation (default 10000; 0: no shrinking)
   --out DIR         where counterexamples go (default dmactor-counterexamples)
   --json FILE       write the full report as JSON
+  --junit FILE      (fuzz) write JUnit XML for CI
   --no-progress     no progress bar (it is off anyway when stderr is not a terminal)
 
 examples / kernel-demo options: --seed N, --schedules N, --trace SCENARIO
@@ -77,6 +81,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       'shrink-ms': { type: 'string' },
       out: { type: 'string' },
       json: { type: 'string' },
+      junit: { type: 'string' },
       'no-progress': { type: 'boolean' },
       trace: { type: 'string' },
       version: { type: 'boolean' },
@@ -125,6 +130,33 @@ export async function main(argv: readonly string[]): Promise<number> {
       const file = positionals[1];
       if (!file) throw new UsageError('replay needs a counterexample FILE');
       return await replay(file, out);
+    }
+    case 'fuzz': {
+      const provider = positionals[1];
+      if (!provider) throw new UsageError('fuzz needs a PROVIDER module path or name');
+      await loadProvider(provider);
+      const time = values.time === undefined ? undefined : int('time', values.time, 0, 1) * 1000;
+      const sh = shard(values.shard);
+      const strategy = values.strategy ?? 'portfolio';
+      if (!strategyNames().includes(strategy)) {
+        throw new UsageError(`unknown strategy "${strategy}" (one of: ${strategyNames().join(', ')})`);
+      }
+      return fuzzCommand({
+        provider,
+        seed,
+        schedules: int('schedules', values.schedules, 1000, 1),
+        ...(time === undefined ? {} : { timeMs: time }),
+        stepBound: int('step-bound', values['step-bound'], 5000, 1),
+        workers: int('workers', values.workers, defaultWorkers(), 1),
+        ...(sh ? { shard: sh } : {}),
+        strategy,
+        shrinkMs: int('shrink-ms', values['shrink-ms'], 10_000, 0),
+        json: values.json ?? null,
+        junit: values.junit ?? null,
+        out: values.out ?? 'dmactor-counterexamples',
+        toolVersion: version(),
+        out_: out,
+      });
     }
     case 'kernel-demo':
       return runDemo({ seed, schedules: int('schedules', values.schedules, 200, 1), out });

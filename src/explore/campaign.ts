@@ -1,6 +1,7 @@
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { InvariantStats } from '../../invariants/invariant.js';
+import { defineRule } from '../kernel/rule.js';
 import { randomStrategy } from '../kernel/strategies/random.js';
 import { loadProvider } from '../providers/registry.js';
 import { DEFAULT_SHAPE, type WorkloadShape } from '../workload/arbitraries.js';
@@ -33,7 +34,32 @@ export interface CampaignOptions {
   readonly shape?: WorkloadShape;
   /** Provider by name (src/providers/planted.ts); default the reference provider. */
   readonly provider?: string;
+  /**
+   * Run even a one-worker campaign in a worker thread, watched: a schedule that makes no
+   * progress for `hangMs` is a finding (the provider never returns), not a hung tool.
+   */
+  readonly isolate?: boolean;
+  readonly hangMs?: number;
 }
+
+/** Found when building a world or running a step throws outside any task (e.g. in probe). */
+export const ProviderThrew = defineRule({
+  id: 'provider.threw',
+  rule: "The provider's probe and operations return normally: an exception outside any task is a crash of the driver.",
+  source: 'docs/providers.md (the provider contract)',
+  side: 'provider',
+  kind: 'safety',
+});
+
+/** Found when one schedule makes no progress for the watchdog's time. */
+export const ProviderHang = defineRule({
+  id: 'provider.hang',
+  rule: 'Every provider operation returns: a schedule that does not finish within the watchdog time means a provider call never returned (an infinite loop without a yield).',
+  source:
+    'docs/providers.md (the provider contract); provider.rst "Device operations" (none of them blocks forever)',
+  side: 'provider',
+  kind: 'liveness',
+});
 
 export interface ScheduleSummary {
   readonly index: number;
@@ -110,6 +136,7 @@ export function runBatch(
   indices: readonly number[],
   onProgress?: (done: number, violations: number) => void,
   deadline = Number.POSITIVE_INFINITY,
+  onSchedule?: (summary: ScheduleSummary) => void,
 ): BatchResult {
   const pick = portfolio(options.seed, entriesFor(options.strategy, expectedSteps(options)));
   const coverage = new Map<string, number>();
@@ -121,15 +148,35 @@ export function runBatch(
     if (Date.now() > deadline) break;
     const { entry, strategy, seed } = pick(index);
     const workload = generateWorkload(workloadSeed(options.seed, index), options.shape ?? DEFAULT_SHAPE);
-    const run = runSchedule({
-      workload,
-      seed,
-      strategy,
-      stepBound: options.stepBound,
-      coverage,
-      states,
-      ...(options.provider ? { provider: options.provider } : {}),
-    });
+    let run: ReturnType<typeof runSchedule>;
+    try {
+      run = runSchedule({
+        workload,
+        seed,
+        strategy,
+        stepBound: options.stepBound,
+        coverage,
+        states,
+        ...(options.provider ? { provider: options.provider } : {}),
+      });
+    } catch (error) {
+      const summary: ScheduleSummary = {
+        index,
+        strategy: entry.name,
+        steps: 0,
+        outcome: 'crash',
+        violation: syntheticViolation(
+          ProviderThrew,
+          `building or running the world threw: ${String((error as Error)?.message ?? error)}`,
+        ),
+        choices: [],
+        seed,
+      };
+      summaries.push(summary);
+      onSchedule?.(summary);
+      violations++;
+      continue;
+    }
     const v = run.result.violations[0];
     if (v) violations++;
     for (const [id, s] of run.board.stats) {
@@ -138,7 +185,7 @@ export function runBatch(
       acc.violations += s.violations;
       invariants.set(id, acc);
     }
-    summaries.push({
+    const summary: ScheduleSummary = {
       index,
       strategy: entry.name,
       steps: run.result.steps,
@@ -146,7 +193,9 @@ export function runBatch(
       violation: v ? violationRecord(v) : null,
       choices: v ? run.result.choices.picks : null,
       seed,
-    });
+    };
+    summaries.push(summary);
+    onSchedule?.(summary);
     if (onProgress && summaries.length % 25 === 0) onProgress(summaries.length, violations);
   }
   return { summaries, coverage: [...coverage], states: [...states], invariants: [...invariants] };
@@ -191,32 +240,77 @@ async function runWorkers(
       total: indices.length,
       violations: progress.reduce((a, p) => a + p.violations, 0),
     });
+  const hangMs = options.hangMs ?? 30_000;
   return Promise.all(
     Array.from({ length: n }, (_, w) => {
       const mine = indices.filter((_, k) => k % n === w);
       const worker = new Worker(new URL('./campaign-worker.js', import.meta.url), {
         workerData: { options, indices: mine, deadline },
       });
+      const got: ScheduleSummary[] = [];
       return new Promise<BatchResult>((resolve, reject) => {
-        worker.on(
-          'message',
-          (m: { progress?: { done: number; violations: number }; result?: BatchResult }) => {
-            if (m.progress) {
-              progress[w] = m.progress;
-              report();
+        let timer: NodeJS.Timeout;
+        const arm = () => {
+          clearTimeout(timer);
+          timer = setTimeout(() => {
+            // The schedule after the last one reported never finished: the provider hangs.
+            const index = mine[got.length];
+            void worker.terminate();
+            if (index !== undefined) {
+              got.push({
+                index,
+                strategy: 'watchdog',
+                steps: 0,
+                outcome: 'hang',
+                violation: syntheticViolation(
+                  ProviderHang,
+                  `schedule ${index} made no progress for ${hangMs / 1000} s`,
+                ),
+                choices: [],
+                seed: scheduleSeed(options.seed, index),
+              });
             }
-            if (m.result) {
-              progress[w] = { done: m.result.summaries.length, violations: progress[w]!.violations };
-              report();
-              resolve(m.result);
-              void worker.terminate();
-            }
-          },
-        );
-        worker.on('error', reject);
+            resolve({ summaries: got, coverage: [], states: [], invariants: [] });
+          }, hangMs);
+        };
+        arm();
+        worker.on('message', (m: { summary?: ScheduleSummary; result?: BatchResult }) => {
+          arm();
+          if (m.summary) {
+            got.push(m.summary);
+            progress[w] = {
+              done: got.length,
+              violations: progress[w]!.violations + (m.summary.violation ? 1 : 0),
+            };
+            report();
+          }
+          if (m.result) {
+            clearTimeout(timer);
+            resolve({ ...m.result, summaries: got });
+            void worker.terminate();
+          }
+        });
+        worker.on('error', (e) => {
+          clearTimeout(timer);
+          reject(e);
+        });
       });
     }),
   );
+}
+
+function syntheticViolation(rule: typeof ProviderHang, detail: string): ViolationRecord {
+  return {
+    id: rule.id,
+    side: rule.side,
+    kind: rule.kind,
+    rule: rule.rule,
+    source: rule.source,
+    detail,
+    step: 0,
+    task: '-',
+    actor: '-',
+  };
 }
 
 /** Only the campaign's own fields: what crosses to worker threads. */
@@ -232,6 +326,8 @@ function plain(o: CampaignOptions): CampaignOptions {
     shrinkMs: o.shrinkMs,
     ...(o.shape ? { shape: o.shape } : {}),
     ...(o.provider ? { provider: o.provider } : {}),
+    ...(o.isolate ? { isolate: true } : {}),
+    ...(o.hangMs === undefined ? {} : { hangMs: o.hangMs }),
   };
 }
 
@@ -246,7 +342,7 @@ export async function runCampaign(
   const deadline = options.timeMs === undefined ? Number.POSITIVE_INFINITY : t0 + options.timeMs;
   const indices = shardIndices(options);
   const batches =
-    options.workers <= 1
+    options.workers <= 1 && !options.isolate
       ? [
           runBatch(
             options,
@@ -299,8 +395,9 @@ function merge(options: CampaignOptions, batches: readonly BatchResult[], second
   const found: Found[] = [...firstByRule.values()].map(({ s, hits }) => {
     const workload = generateWorkload(workloadSeed(options.seed, s.index), options.shape ?? DEFAULT_SHAPE);
     const failing = { workload, seed: s.seed, choices: s.choices ?? [], steps: s.steps };
+    const synthetic = s.violation!.id === ProviderHang.id || s.violation!.id === ProviderThrew.id;
     const shrunk =
-      options.shrinkMs > 0
+      options.shrinkMs > 0 && !synthetic
         ? shrink(failing, {
             ruleId: s.violation!.id,
             stepBound: options.stepBound,

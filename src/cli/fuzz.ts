@@ -1,0 +1,65 @@
+import { writeFileSync } from 'node:fs';
+import type { CampaignReport } from '../explore/campaign.js';
+import { type FuzzOptions, fuzz, fuzzFindings } from '../fuzz/fuzz.js';
+import { saveFound, summarize } from './check.js';
+import { fuzzJunit } from './junit.js';
+
+export interface FuzzCliOptions extends FuzzOptions {
+  readonly json: string | null;
+  readonly junit: string | null;
+  readonly out: string;
+  readonly toolVersion: string;
+  readonly out_: (line: string) => void;
+}
+
+/** `dmactor fuzz PROVIDER`: exit 1 when the provider breaks any rule, 0 when it comes out clean. */
+export async function fuzzCommand(o: FuzzCliOptions): Promise<number> {
+  const say = o.out_;
+  say(`dmactor fuzz ${o.provider}`);
+  const r = await fuzz(o);
+  say('');
+  say(
+    `1. conformance: ${r.conformance.length === 0 ? 'the dma_device passes every check' : `${r.conformance.length} finding(s)`}`,
+  );
+  for (const f of r.conformance) {
+    say(`  [provider] ${f.rule.id}: ${f.detail}`);
+    say(`      rule: ${f.rule.rule}`);
+    say(`      source: ${f.rule.source}`);
+  }
+  const phase = (n: number, name: string, c: CampaignReport | null, what: string) => {
+    say('');
+    if (!c) {
+      say(`${n}. ${name}: skipped (${what})`);
+      return;
+    }
+    say(`${n}. ${name}:`);
+    const files = saveFound({ ...o, provider: o.provider }, c);
+    for (const line of summarize(c, files)) say(`  ${line}`);
+    say('  invariants (times checked / broken):');
+    const rows = Object.entries(c.invariants)
+      .filter(([id]) => id.startsWith('inv.'))
+      .sort(([a], [b]) => a.localeCompare(b));
+    for (const [id, s] of rows)
+      say(
+        `    ${id.padEnd(36)} ${String(s.checks).padStart(8)} ${s.violations > 0 ? `BROKEN ${s.violations}` : ''}`,
+      );
+  };
+  phase(
+    2,
+    'dmatest (memcpy/memset, random lengths and offsets, data checked)',
+    r.dmatest,
+    'no DMA_MEMCPY or DMA_MEMSET, or the device did not register',
+  );
+  phase(
+    3,
+    'lifecycle (generated client workloads, every invariant)',
+    r.lifecycle,
+    'the device did not register',
+  );
+  if (o.json) writeFileSync(o.json, `${JSON.stringify(r, null, 2)}\n`);
+  if (o.junit) writeFileSync(o.junit, fuzzJunit(r));
+  const n = fuzzFindings(r);
+  say('');
+  say(n === 0 ? `${r.provider}: no rule broken` : `${r.provider}: ${n} finding(s)`);
+  return n === 0 ? 0 : 1;
+}

@@ -1,0 +1,95 @@
+import type { DmaDevice } from '../dmaengine/device.js';
+import { type CampaignOptions, type CampaignReport, runCampaign } from '../explore/campaign.js';
+import { World } from '../kernel/world.js';
+import { loadProvider } from '../providers/registry.js';
+import { createBoard } from '../scenarios/board.js';
+import { DEFAULT_SHAPE, type WorkloadShape } from '../workload/arbitraries.js';
+import type { Op } from '../workload/workload.js';
+import { type ConformanceFinding, checkConformance } from './conformance.js';
+
+/**
+ * `dmactor fuzz`: a user's provider through three phases. Conformance checks the dma_device
+ * before anything runs. The dmatest phase (modelled on drivers/dma/dmatest.c) runs memcpy and
+ * memset threads with random lengths and offsets, every copy checked by the data-integrity
+ * invariant and a hung transfer reported by the liveness invariants. The lifecycle phase runs
+ * generated client workloads (slave, cyclic, repeat, pause, terminate in every form, reuse,
+ * callbacks that submit more or terminate) under the strategy portfolio, every invariant on.
+ * Workloads use only what the provider's capabilities claim.
+ */
+export interface FuzzOptions extends Omit<CampaignOptions, 'provider' | 'shape' | 'schedules'> {
+  readonly provider: string;
+  /** Schedules of the lifecycle phase; the dmatest phase runs a quarter as many. */
+  readonly schedules: number;
+}
+
+export interface FuzzReport {
+  readonly provider: string;
+  readonly conformance: readonly ConformanceFinding[];
+  readonly dmatest: CampaignReport | null;
+  readonly lifecycle: CampaignReport | null;
+}
+
+/** The operations and channel kinds a device's capabilities allow. */
+export function shapeFor(device: DmaDevice, base: WorkloadShape = DEFAULT_SHAPE): WorkloadShape {
+  const caps = device.cap_mask;
+  const allowed = (op: Op['op']): boolean => {
+    switch (op) {
+      case 'slave':
+        return caps.has('DMA_SLAVE');
+      case 'cyclic':
+        return caps.has('DMA_CYCLIC') && caps.has('DMA_SLAVE');
+      case 'repeat':
+        return (
+          caps.has('DMA_REPEAT') &&
+          caps.has('DMA_LOAD_EOT') &&
+          caps.has('DMA_INTERLEAVE') &&
+          caps.has('DMA_SLAVE')
+        );
+      case 'memcpy':
+        return caps.has('DMA_MEMCPY');
+      case 'memset':
+        return caps.has('DMA_MEMSET');
+      case 'pause':
+        return device.device_pause !== undefined && device.device_resume !== undefined;
+      default:
+        return true;
+    }
+  };
+  return { ...base, ops: base.ops.filter(allowed) };
+}
+
+export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
+  const def = await loadProvider(o.provider);
+  const conformance = checkConformance(def);
+  // A device the core refuses cannot run transfers: report conformance alone.
+  if (conformance.some((f) => f.rule.id === 'conformance.register')) {
+    return { provider: def.name, conformance, dmatest: null, lifecycle: null };
+  }
+  const probe = createBoard(new World({ seed: 1 }), { provider: def, invariants: false });
+  const device = probe.dma.device;
+  const lifecycleShape = shapeFor(device);
+  const base: CampaignOptions = { ...o, provider: o.provider, isolate: true };
+  let dmatest: CampaignReport | null = null;
+  if (device.cap_mask.has('DMA_MEMCPY') || device.cap_mask.has('DMA_MEMSET')) {
+    const ops = (['memcpy', 'memset', 'wait'] as const).filter((op) => lifecycleShape.ops.includes(op));
+    dmatest = await runCampaign({
+      ...base,
+      schedules: Math.max(1, Math.ceil(o.schedules / 4)),
+      seed: o.seed ^ 0xd3a7e57,
+      shape: {
+        ...lifecycleShape,
+        ops,
+        callbacks: ['none'],
+        maxThreads: 2,
+        maxChannelsPerThread: 1,
+        maxOps: 12,
+      },
+    });
+  }
+  const lifecycle = await runCampaign({ ...base, schedules: o.schedules, shape: lifecycleShape });
+  return { provider: def.name, conformance, dmatest, lifecycle };
+}
+
+export function fuzzFindings(r: FuzzReport): number {
+  return r.conformance.length + (r.dmatest?.found.length ?? 0) + (r.lifecycle?.found.length ?? 0);
+}
