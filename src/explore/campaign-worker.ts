@@ -8,6 +8,8 @@ const { options, indices, deadline } = workerData as {
   indices: number[];
   deadline: number;
 };
+// A provider module is loaded in every thread (same path, same module).
+if (options.provider) await loadProvider(options.provider);
 // Each schedule's summary goes out as soon as it is done, so a watchdog knows where a hang is.
 const result = runBatch(options, indices, undefined, deadline ?? Number.POSITIVE_INFINITY, (summary) =>
   parentPort?.postMessage({ summary }),

@@ -10,6 +10,14 @@ import { providers } from './planted.js';
  * from the same path, so a campaign over worker threads runs the same provider.
  */
 const loaded = new Map<string, ProviderDefinition>();
+let tsxRegistered: Promise<void> | null = null;
+
+function registerTsx(): Promise<void> {
+  tsxRegistered ??= import('tsx/esm/api').then(({ register }) => {
+    register();
+  });
+  return tsxRegistered;
+}
 
 export function isModulePath(name: string): boolean {
   return /[\\/]/.test(name) || /\.(m|c)?[jt]s$/.test(name);
@@ -23,12 +31,10 @@ export async function loadProvider(name: string): Promise<ProviderDefinition> {
   if (known) return known;
   let mod: { default?: unknown };
   try {
-    if (/\.(m|c)?ts$/.test(path)) {
-      const { tsImport } = await import('tsx/esm/api');
-      mod = (await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown };
-    } else {
-      mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
-    }
+    // tsx's hooks are registered for the whole thread (not tsImport's private namespace),
+    // so the module's `import ... from 'dmactor'` gets this very framework, not a second copy.
+    if (/\.(m|c)?ts$/.test(path)) await registerTsx();
+    mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
   } catch (error) {
     const code = String((error as { code?: unknown }).code ?? '');
     if (code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(path)) {

@@ -1,0 +1,25 @@
+/**
+ * dmactor's public API: what a provider module, or a test suite that checks one, imports
+ * from 'dmactor'. Provider modules must import from here (not from dmactor's source files),
+ * so they share the framework's module instances when `dmactor fuzz` loads them.
+ */
+export * from './dmaengine/callback.js';
+export * from './dmaengine/channel.js';
+export * from './dmaengine/client.js';
+export * from './dmaengine/cookie.js';
+export * from './dmaengine/descriptor.js';
+export * from './dmaengine/device.js';
+export * from './dmaengine/errptr.js';
+export * from './dmaengine/registry.js';
+export * from './dmaengine/terminate.js';
+export * from './dmaengine/types.js';
+export { type CheckProviderOptions, checkProvider } from './fuzz/check-provider.js';
+export * from './hw/dma-controller.js';
+export * from './hw/fifo-device.js';
+export * from './kernel/index.js';
+export * from './providers/contract.js';
+export { createRefDma, type RefChan, RefDesc, type RefDmaOptions } from './providers/refdma.js';
+export { probeRefdma, refdmaProvider } from './providers/refdma-provider.js';
+export * from './virt-dma/virt-dma.js';
+export * from './workload/arbitraries.js';
+export * from './workload/workload.js';

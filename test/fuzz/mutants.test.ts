@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type * as Api from '../../src/index.js';
+
+// The mutants import from 'dmactor' (the built package), as a user's provider does, so the
+// fuzzer is driven through the built package too.
+const { checkProvider } = (await import('dmactor')) as typeof Api;
+
+const mutant = (file: string) => new URL(`../mutants/${file}`, import.meta.url).pathname;
+
+/** Each mutant, and the invariants that name its bug class (a finding must be one of them). */
+const zoo: [string, string[]][] = [
+  ['no-synchronize.ts', ['inv.no-callback-after-synchronize', 'inv.nothing-leaked-after-sync']],
+  ['terminate-leaks-active.ts', ['inv.nothing-leaked-after-sync']],
+  ['submit-starts-hardware.ts', ['descriptor.start-unissued']],
+  ['issue-pending-never-starts.ts', ['inv.issued-starts', 'inv.issued-completes', 'kernel.deadlock']],
+  ['list-without-lock.ts', ['lockdep.assert-held']],
+  ['out-of-order.ts', ['inv.start-in-issue-order', 'inv.in-order-completion']],
+  ['pause-loses-bytes.ts', ['inv.data-integrity']],
+];
+
+describe('the mutant zoo', () => {
+  it.each(zoo)(
+    '%s is found with the invariant that names its bug class, within 20 s',
+    async (file, expected) => {
+      const t0 = Date.now();
+      const r = await checkProvider(mutant(file), { seed: 1, schedules: 300, shrinkMs: 5000 });
+      const seconds = (Date.now() - t0) / 1000;
+      expect(r.ok).toBe(false);
+      const found = [...(r.report.dmatest?.found ?? []), ...(r.report.lifecycle?.found ?? [])];
+      const ids = found.map((f) => f.violation.id);
+      expect(
+        ids.some((id) => expected.includes(id)),
+        `found: ${ids.join(', ')}`,
+      ).toBe(true);
+      expect(seconds).toBeLessThan(20);
+      const f = found.find((x) => expected.includes(x.violation.id))!;
+      const ops = f.shrunk?.workload.threads.reduce((n, t) => n + t.ops.length, 0);
+      console.log(
+        `${file}: ${f.violation.id}, shrunk to ${f.shrunk?.steps ?? f.steps} steps, ${ops ?? '?'} operations, ${seconds.toFixed(1)} s`,
+      );
+    },
+    60_000,
+  );
+
+  it('the reference provider comes out clean', async () => {
+    const r = await checkProvider('refdma', { seed: 2, schedules: 400 });
+    expect(r.summary).toEqual([]);
+  }, 60_000);
+});

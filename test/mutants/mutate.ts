@@ -1,0 +1,17 @@
+import { type DmaDevice, defineProvider, type ProbeContext, probeRefdma } from 'dmactor';
+
+/**
+ * A mutant: the reference provider with one change. Each file in this folder reproduces one
+ * bug class from the reference notes (kernel-dmaengine-rules.md §8) and names it.
+ */
+export function mutant(name: string, change: (device: DmaDevice, ctx: ProbeContext) => void) {
+  return defineProvider({
+    name: `mutant:${name}`,
+    controller: { channels: 2 },
+    probe: (ctx) => {
+      const device = probeRefdma(ctx);
+      change(device, ctx);
+      return device;
+    },
+  });
+}
