@@ -36,6 +36,7 @@ check options:
   --out DIR         where counterexamples go (default dmactor-counterexamples)
   --json FILE       write the full report as JSON
   --junit FILE      (fuzz) write JUnit XML for CI
+  --hang-ms N       (fuzz) a schedule silent this long means the provider never returns (default 30000)
   --no-progress     no progress bar (it is off anyway when stderr is not a terminal)
 
 examples / kernel-demo options: --seed N, --schedules N, --trace SCENARIO
@@ -82,6 +83,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       out: { type: 'string' },
       json: { type: 'string' },
       junit: { type: 'string' },
+      'hang-ms': { type: 'string' },
       'no-progress': { type: 'boolean' },
       trace: { type: 'string' },
       version: { type: 'boolean' },
@@ -151,6 +153,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         ...(sh ? { shard: sh } : {}),
         strategy,
         shrinkMs: int('shrink-ms', values['shrink-ms'], 10_000, 0),
+        hangMs: int('hang-ms', values['hang-ms'], 30_000, 100),
         json: values.json ?? null,
         junit: values.junit ?? null,
         out: values.out ?? 'dmactor-counterexamples',

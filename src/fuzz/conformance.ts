@@ -2,6 +2,7 @@ import { dma_get_slave_caps, emptyCaps } from '../dmaengine/client.js';
 import type { DmaDevice } from '../dmaengine/device.js';
 import { registerDevice } from '../dmaengine/registry.js';
 import { BIT, DMA_DEV_TO_MEM, DMA_MEM_TO_DEV } from '../dmaengine/types.js';
+import { ProviderThrew } from '../explore/campaign.js';
 import { defineRule, type Rule } from '../kernel/rule.js';
 import { World } from '../kernel/world.js';
 import { instantiate, type ProviderDefinition } from '../providers/contract.js';
@@ -68,7 +69,12 @@ export const ConformanceRules = {
 export function checkConformance(def: ProviderDefinition): ConformanceFinding[] {
   const out: ConformanceFinding[] = [];
   const world = new World({ seed: 1 });
-  const board = createBoard(world, { provider: def, invariants: false, register: false });
+  let board: ReturnType<typeof createBoard>;
+  try {
+    board = createBoard(world, { provider: def, invariants: false, register: false });
+  } catch (error) {
+    return [{ rule: ProviderThrew, detail: `probe threw: ${String((error as Error)?.message ?? error)}` }];
+  }
   const d: DmaDevice = board.dma.device;
   const fail = (r: Rule, detail: string) => out.push({ rule: r, detail });
   const caps = d.cap_mask;
