@@ -13,6 +13,8 @@ export interface ChannelModel {
   /** The last configuration accepted by dmaengine_slave_config. */
   config: DmaSlaveConfig | null;
   nextDesc: number;
+  /** Calls of dma_async_issue_pending on this channel in progress (virt-dma issues only inside one). */
+  issuing: number;
 }
 
 /**
@@ -40,6 +42,7 @@ export class DmaChan {
       live: new Set(),
       config: null,
       nextDesc: 1,
+      issuing: 0,
     };
   }
 

@@ -7,7 +7,7 @@ import {
   type TxModel,
   trackPrepared,
 } from './descriptor.js';
-import type { PrepResult } from './device.js';
+import type { Device, PrepResult } from './device.js';
 import { dmaBus } from './events.js';
 import { DmaRules } from './rules.js';
 import {
@@ -66,6 +66,17 @@ function* prepared(
   if (tx.flags & DMA_CTRL_ACK) tx.observe({ type: 'ACK' });
   if (bus.active) bus.emit({ type: 'prep', tx });
   return tx;
+}
+
+/**
+ * dmaengine_get_dma_device: the struct device to map buffers with for this channel (client.rst
+ * "DMA usage: 3": the DMA controller's device, not the client's). The model has no per-channel
+ * DMA devices (chan_dma_dev), so it is always the dma_device's dev.
+ */
+export function dmaengine_get_dma_device(chan: DmaChan): Device {
+  const dev = chan.device.dev;
+  if (dev === null) throw new Error(`${chan.name}: its dma_device has no struct device`);
+  return dev;
 }
 
 const segs = (sgl: readonly ScatterEntry[]): Seg[] =>
@@ -266,7 +277,12 @@ export function* dma_async_issue_pending(chan: DmaChan): Body<void> {
   }
   chan.observe({ type: 'ISSUE' });
   chan.world.emit(chan.fw.monitor.name, 'issue_pending');
-  yield* chan.device.device_issue_pending!(chan);
+  chan.fw.issuing++;
+  try {
+    yield* chan.device.device_issue_pending!(chan);
+  } finally {
+    chan.fw.issuing--;
+  }
   if (bus.active) bus.emit({ type: 'issue-pending', chan, phase: 'end' });
 }
 

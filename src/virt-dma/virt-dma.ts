@@ -181,8 +181,11 @@ export function* vchan_tx_submit(tx: DmaAsyncTxDescriptor): Body<dma_cookie_t> {
 /** vchan_issue_pending (lock held): move every submitted descriptor to desc_issued. */
 export function vchan_issue_pending(vc: VirtDmaChan): boolean {
   lockdep_assert_held(vc.lock, 'vchan_issue_pending');
+  // Only dma_async_issue_pending issues: a provider that splices from elsewhere (say, its
+  // tx_submit) leaves the descriptors submitted, and the hardware starting them is reported.
+  const byClient = vc.chan.fw.issuing > 0;
   for (const vd of vc.desc_submitted) {
-    if (vd.tx.model?.monitor.matches({ live: { life: 'submitted' } })) vd.tx.observe({ type: 'ISSUE' });
+    if (byClient && vd.tx.model?.monitor.matches({ live: { life: 'submitted' } })) vd.tx.observe({ type: 'ISSUE' });
     vd.node = 'desc_issued';
     vc.desc_issued.push(vd);
   }
