@@ -1,6 +1,7 @@
 import { clientAfterSubmit, type DescriptorEvent, descriptorSpec } from '../../machines/descriptor.js';
 import { Monitor } from '../kernel/monitor.js';
 import type { DmaChan } from './channel.js';
+import { dmaBus as dmaBusOf } from './events.js';
 import type {
   Body,
   DmaDescMetadataMode,
@@ -143,4 +144,24 @@ export function trackPrepared(
 
 export function descriptorState(tx: DmaAsyncTxDescriptor): string {
   return tx.model?.monitor.state ?? 'untracked';
+}
+
+/**
+ * dma_descriptor_free: a provider without virt-dma calls this where it frees a descriptor (in
+ * the kernel, its kfree or dma_pool_free), so the model knows the descriptor is gone; virt-dma's
+ * vchan_vdesc_fini does it for virt-dma drivers. A descriptor still in flight (or completed
+ * without its callback) freed while its channel is being terminated was aborted by it.
+ */
+export function dma_descriptor_free(tx: DmaAsyncTxDescriptor): void {
+  const m = tx.model?.monitor;
+  const terminating = tx.chan.fw.monitor.matches({ allocated: { activity: 'terminating' } });
+  const abortable = ['submitted', 'issued', 'active', 'completed'].some((life) =>
+    m?.matches({ live: { life } }),
+  );
+  if (m && terminating && abortable) tx.observe({ type: 'TERMINATE' }, 'freed by a terminate');
+  const bus = dmaBusOf(tx.chan.world);
+  if (bus.active) bus.emit({ type: 'free', tx });
+  tx.observe({ type: 'FREE' });
+  tx.chan.fw.live.delete(tx);
+  if (tx.chan.world.trace.enabled) tx.chan.world.emit(tx.name, 'free');
 }

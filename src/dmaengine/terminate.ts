@@ -36,13 +36,14 @@ function* terminate(chan: DmaChan, missing: number, variant: 'async' | 'all'): B
   const saved = task?.noSleep ?? null;
   if (task)
     task.noSleep = { rule: DmaRules.terminateSleeps, what: `device_terminate_all(${chan.fw.monitor.name})` };
+  // The channel is terminating from the call on: what the provider frees meanwhile was aborted.
+  chan.observe({ type: 'TERMINATE' });
   let ret: number;
   try {
     ret = yield* op.call(chan.device, chan);
   } finally {
     if (task) task.noSleep = saved;
   }
-  chan.observe({ type: 'TERMINATE' });
   abortRemaining(chan);
   noteFinished(chan);
   if (chan.world.trace.enabled) chan.world.emit(chan.fw.monitor.name, 'terminated', { ret });

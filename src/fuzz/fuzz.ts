@@ -55,7 +55,7 @@ export function shapeFor(device: DmaDevice, base: WorkloadShape = DEFAULT_SHAPE)
         return true;
     }
   };
-  return { ...base, ops: base.ops.filter(allowed) };
+  return { ...base, ops: base.ops.filter(allowed), reuse: device.descriptor_reuse };
 }
 
 export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {

@@ -35,7 +35,12 @@ export interface ProviderDefinition {
   /** Shown in reports and stored in counterexamples. */
   readonly name: string;
   /** The simulated controller this driver drives. */
-  readonly controller: { readonly channels: number; readonly busWidth?: number };
+  readonly controller: {
+    readonly channels: number;
+    readonly busWidth?: number;
+    /** The driver needs exactly this many physical channels (no arbitration): boards may not change it. */
+    readonly fixed?: boolean;
+  };
   /** Build the dma_device; called once per world. */
   readonly probe: (ctx: ProbeContext) => DmaDevice;
 }
@@ -88,7 +93,9 @@ export function instantiate(
 ): ProviderInstance {
   const controller = new DmaController(world, {
     name: def.name,
-    channels: o.physicalChannels ?? def.controller.channels,
+    channels: def.controller.fixed
+      ? def.controller.channels
+      : (o.physicalChannels ?? def.controller.channels),
     devices: o.devices,
     ...(def.controller.busWidth === undefined ? {} : { busWidth: def.controller.busWidth }),
     ...(o.bulkThreshold === undefined ? {} : { bulkThreshold: o.bulkThreshold }),

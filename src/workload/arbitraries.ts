@@ -12,6 +12,8 @@ export interface WorkloadShape {
   readonly ops: readonly Op['op'][];
   /** Callback behaviours to draw from. */
   readonly callbacks: readonly CallbackAction[];
+  /** Whether slave transfers may use DMA_CTRL_REUSE (only if the device has descriptor_reuse). */
+  readonly reuse?: boolean;
 }
 
 export const DEFAULT_SHAPE: WorkloadShape = {
@@ -73,7 +75,7 @@ function opArb(shape: WorkloadShape): fc.Arbitrary<Op> {
         { minLength: 1, maxLength: 3 },
       ),
       callback,
-      reuse: fc.boolean(),
+      reuse: shape.reuse === false ? fc.constant(false) : fc.boolean(),
     }),
     memcpy: fc.record({
       op: fc.constant('memcpy' as const),

@@ -42,8 +42,20 @@ describe('the mutant zoo', () => {
     60_000,
   );
 
-  it('the reference provider comes out clean', async () => {
-    const r = await checkProvider('refdma', { seed: 2, schedules: 400 });
-    expect(r.summary).toEqual([]);
-  }, 60_000);
+  it.each([
+    ['refdma (virt-dma)', 'refdma'],
+    [
+      'classic-dma (no virt-dma)',
+      new URL('../../examples/providers/classic-dma.ts', import.meta.url).pathname,
+    ],
+  ])(
+    'the reference provider %s comes out clean',
+    async (_name, provider) => {
+      const r = await checkProvider(provider, { seed: 2, schedules: 400 });
+      expect(r.summary).toEqual([]);
+      expect(r.report.conformance).toEqual([]);
+      expect(r.report.lifecycle?.schedules).toBe(400);
+    },
+    60_000,
+  );
 });
