@@ -83,6 +83,11 @@ export class VirtDmaChan {
    * a concurrent terminate frees it from desc_allocated, the callback submits freed memory.
    */
   getAllTakesAllocated = true;
+  /**
+   * virt-dma before commit 24461d9792c2 (Jan 2020) freed a descriptor and then invoked its
+   * callback with `&vd->tx_result` (reference §1.3, §1.6 step 4): a history mutant.
+   */
+  finiBeforeInvoke = false;
 
   constructor(
     readonly world: World,
@@ -185,7 +190,8 @@ export function vchan_issue_pending(vc: VirtDmaChan): boolean {
   // tx_submit) leaves the descriptors submitted, and the hardware starting them is reported.
   const byClient = vc.chan.fw.issuing > 0;
   for (const vd of vc.desc_submitted) {
-    if (byClient && vd.tx.model?.monitor.matches({ live: { life: 'submitted' } })) vd.tx.observe({ type: 'ISSUE' });
+    if (byClient && vd.tx.model?.monitor.matches({ live: { life: 'submitted' } }))
+      vd.tx.observe({ type: 'ISSUE' });
     vd.node = 'desc_issued';
     vc.desc_issued.push(vd);
   }
@@ -363,6 +369,11 @@ export function* vchan_complete(vc: VirtDmaChan): TaskBody {
     yield { kind: 'preempt', label: 'vchan_complete: next descriptor', obj: vc.lock.name };
     const cb = dmaengine_desc_get_callback(vd.tx);
     vd.node = null;
+    if (vc.finiBeforeInvoke) {
+      yield* vchan_vdesc_fini(vd);
+      yield* dmaengine_desc_callback_invoke(cb, vd.tx_result);
+      continue;
+    }
     yield* dmaengine_desc_callback_invoke(cb, vd.tx_result);
     yield* vchan_vdesc_fini(vd);
   }

@@ -16,6 +16,11 @@ const zoo: [string, string[]][] = [
   ['list-without-lock.ts', ['lockdep.assert-held']],
   ['out-of-order.ts', ['inv.start-in-issue-order', 'inv.in-order-completion']],
   ['pause-loses-bytes.ts', ['inv.data-integrity']],
+  ['free-before-callback.ts', ['descriptor.free-in-flight', 'descriptor.use-after-free']],
+  [
+    'callback-for-aborted.ts',
+    ['descriptor.complete-after-terminate', 'descriptor.callback-for-aborted', 'inv.data-integrity'],
+  ],
 ];
 
 describe('the mutant zoo', () => {
