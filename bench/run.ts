@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { benchDmaScenarios } from './dma.js';
 import { benchExplorer } from './explorer.js';
+import { benchMutants } from './fuzz.js';
 import { benchKernel } from './kernel.js';
 
 /** `npm run bench`: runs every benchmark in one process and writes bench/results/*.json and *.md. */
@@ -12,7 +13,8 @@ const machine = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cor
 const kernel = benchKernel();
 const dma = benchDmaScenarios();
 const explorer = await benchExplorer();
-const json = { date: new Date().toISOString(), machine, kernel, dma, explorer };
+const mutants = await benchMutants();
+const json = { date: new Date().toISOString(), machine, kernel, dma, explorer, mutants };
 writeFileSync(new URL('bench.json', outDir), `${JSON.stringify(json, null, 2)}\n`);
 
 const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
@@ -62,6 +64,17 @@ const lines = [
   `Exhaustive search (${explorer.exhaustive.workload}): brute force ${explorer.exhaustive.bruteForceSchedules} schedules, sleep sets ${explorer.exhaustive.sleepSetSchedules}: reduction x${explorer.exhaustive.reduction.toFixed(1)}; ${fmt(explorer.exhaustive.distinctStatesPerSec)} distinct states/s.`,
   '',
   `Campaign of ${explorer.campaign.schedules} schedules (portfolio): ${fmt(explorer.campaign.distinctStatesPerSec)} distinct states/s; 1 worker ${explorer.campaign.oneWorkerSec.toFixed(2)} s, 2 workers ${explorer.campaign.twoWorkersSec.toFixed(2)} s: speed-up x${explorer.campaign.speedup.toFixed(2)} (best of two each, alternated; one worker already keeps the second core busy with V8's GC and compiler threads).`,
+  '',
+  '## Fuzzing: the mutant zoo',
+  '',
+  "Schedules and seconds to the first finding of `dmactor fuzz`'s lifecycle phase, median of 10 seeds (at most 300 schedules):",
+  '',
+  '| mutant | strategy | schedules | seconds | seeds that found it | rules found |',
+  '|---|---|---:|---:|---:|---|',
+  ...mutants.map(
+    (m) =>
+      `| ${m.mutant} | ${m.strategy} | ${m.medianSchedules ?? '-'} | ${m.medianSeconds === null ? '-' : m.medianSeconds.toFixed(3)} | ${m.found}/10 | ${m.rules.join(', ')} |`,
+  ),
   '',
 ];
 writeFileSync(new URL('bench.md', outDir), lines.join('\n'));
