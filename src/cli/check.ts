@@ -1,12 +1,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
+import { writeCoverage } from '../diagrams/coverage-files.js';
 import { type CampaignOptions, type CampaignReport, runCampaign } from '../explore/campaign.js';
 import { makeCounterexample, saveCounterexample } from '../explore/counterexample.js';
 import { replaySchedule } from '../explore/run-schedule.js';
+import type { Faults } from '../scenarios/board.js';
 
 export interface CheckCliOptions extends CampaignOptions {
   readonly json: string | null;
+  /** Where to write the statecharts coloured by transition coverage (none: null or absent). */
+  readonly coverage?: string | null;
   readonly out: string;
   readonly progress: boolean;
   readonly toolVersion: string;
@@ -38,6 +42,7 @@ export async function check(o: CheckCliOptions): Promise<number> {
   bar?.stop();
   const files = saveFound(o, report);
   for (const line of summarize(report, files)) o.out_(line);
+  if (o.coverage) for (const line of await writeCoverage(o.coverage, report.coverage)) o.out_(line);
   if (o.json) writeFileSync(o.json, `${JSON.stringify({ ...report, counterexamples: files }, null, 2)}\n`);
   return report.found.length > 0 ? 1 : 0;
 }
@@ -45,6 +50,7 @@ export async function check(o: CheckCliOptions): Promise<number> {
 export function saveFound(
   o: Pick<CheckCliOptions, 'out' | 'provider' | 'stepBound' | 'toolVersion'>,
   report: CampaignReport,
+  faults?: Faults,
 ): string[] {
   if (report.found.length === 0) return [];
   mkdirSync(o.out, { recursive: true });
@@ -53,7 +59,7 @@ export function saveFound(
     if (f.violation.id === 'provider.hang' || f.violation.id === 'provider.threw') return '';
     const best = f.shrunk ?? f;
     const provider = o.provider ?? 'refdma';
-    const run = replaySchedule(best.workload, best.seed, best.choices, o.stepBound, 'hash', provider);
+    const run = replaySchedule(best.workload, best.seed, best.choices, o.stepBound, 'hash', provider, faults);
     const v = run.result.violations[0];
     const cx = makeCounterexample({
       toolVersion: o.toolVersion,
@@ -78,8 +84,9 @@ export function saveFound(
         : f.violation,
       traceHash: run.result.traceHash ?? '',
       steps: run.result.steps,
+      ...(faults ? { faults: { ...faults } } : {}),
     });
-    const path = join(o.out, `${f.violation.id}.json`);
+    const path = join(o.out, `${faults ? 'faults.' : ''}${f.violation.id}.json`);
     saveCounterexample(path, cx);
     return path;
   });

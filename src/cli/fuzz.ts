@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { CampaignReport } from '../explore/campaign.js';
-import { type FuzzOptions, fuzz, fuzzFindings } from '../fuzz/fuzz.js';
+import { FUZZ_FAULTS, type FuzzOptions, fuzz, fuzzFindings } from '../fuzz/fuzz.js';
+import type { Faults } from '../scenarios/board.js';
 import { saveFound, summarize } from './check.js';
 import { fuzzJunit } from './junit.js';
 
@@ -26,14 +27,14 @@ export async function fuzzCommand(o: FuzzCliOptions): Promise<number> {
     say(`      rule: ${f.rule.rule}`);
     say(`      source: ${f.rule.source}`);
   }
-  const phase = (n: number, name: string, c: CampaignReport | null, what: string) => {
+  const phase = (n: number, name: string, c: CampaignReport | null, what: string, faults?: Faults) => {
     say('');
     if (!c) {
       say(`${n}. ${name}: skipped (${what})`);
       return;
     }
     say(`${n}. ${name}:`);
-    const files = saveFound({ ...o, provider: o.provider }, c);
+    const files = saveFound({ ...o, provider: o.provider }, c, faults);
     for (const line of summarize(c, files)) say(`  ${line}`);
     say('  invariants (times checked / broken):');
     const rows = Object.entries(c.invariants)
@@ -55,6 +56,13 @@ export async function fuzzCommand(o: FuzzCliOptions): Promise<number> {
     'lifecycle (generated client workloads, every invariant)',
     r.lifecycle,
     'the device did not register',
+  );
+  phase(
+    4,
+    'faults (the same workloads with bus errors, spurious and late interrupts injected)',
+    r.faults,
+    'the device did not register',
+    FUZZ_FAULTS,
   );
   if (o.json) writeFileSync(o.json, `${JSON.stringify(r, null, 2)}\n`);
   if (o.junit) writeFileSync(o.junit, fuzzJunit(r));

@@ -23,6 +23,7 @@ export function fuzzJunit(r: FuzzReport): string {
   for (const [name, c] of [
     ['dmatest', r.dmatest],
     ['lifecycle', r.lifecycle],
+    ['faults', r.faults],
   ] as const) {
     if (c) suites.push(...campaignSuite(name, c));
   }

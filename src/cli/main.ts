@@ -7,6 +7,8 @@ import { providers } from '../providers/planted.js';
 import { loadProvider } from '../providers/registry.js';
 import { check } from './check.js';
 import { runDemo } from './demo.js';
+import { diagram, diagramFormats } from './diagram.js';
+import { docs } from './docs.js';
 import { runExamples } from './examples-report.js';
 import { fuzzCommand } from './fuzz.js';
 import { replay } from './replay.js';
@@ -20,6 +22,12 @@ commands:
   fuzz PROVIDER     check a provider module (defineProvider; .ts or .js) or a built-in one:
                     conformance, a dmatest phase and generated lifecycle workloads
   replay FILE       replay a counterexample file and print its trace, the violating step marked
+                    (--mermaid: a Markdown sequence diagram and state timeline instead; --out FILE)
+  diagram [MACHINE] print a statechart (all when none is named) --format ${diagramFormats.join(' | ')}
+                    (default mermaid; rv: one Linux RV automaton per region, MACHINE may name one);
+                    --out FILE writes it there
+  docs              write docs/machines/*.md and .svg, docs/rv/*.dot, docs/invariants.md
+                    (--out DIR, default docs) and the diagrams section of the README.md beside it
   examples          run the client.rst scenarios of examples/ under random schedules
   kernel-demo       the bare simulated kernel finding and replaying a planted lock bug
 
@@ -35,6 +43,8 @@ check options:
   --shrink-ms N     shrink budget per distinct violation (default 10000; 0: no shrinking)
   --out DIR         where counterexamples go (default dmactor-counterexamples)
   --json FILE       write the full report as JSON
+  --coverage DIR    write each statechart coloured by how often its transitions were taken, and
+                    list the transitions never taken
   --junit FILE      (fuzz) write JUnit XML for CI
   --hang-ms N       (fuzz) a schedule silent this long means the provider never returns (default 30000)
   --no-progress     no progress bar (it is off anyway when stderr is not a terminal)
@@ -85,6 +95,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       junit: { type: 'string' },
       'hang-ms': { type: 'string' },
       'no-progress': { type: 'boolean' },
+      coverage: { type: 'string' },
+      mermaid: { type: 'boolean' },
+      format: { type: 'string' },
       trace: { type: 'string' },
       version: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -122,6 +135,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         provider,
         shrinkMs: int('shrink-ms', values['shrink-ms'], 10_000, 0),
         json: values.json ?? null,
+        coverage: values.coverage ?? null,
         out: values.out ?? 'dmactor-counterexamples',
         progress: !values['no-progress'] && process.stderr.isTTY === true,
         toolVersion: version(),
@@ -131,8 +145,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'replay': {
       const file = positionals[1];
       if (!file) throw new UsageError('replay needs a counterexample FILE');
-      return await replay(file, out);
+      return await replay(file, out, { mermaid: values.mermaid === true, file: values.out ?? null });
     }
+    case 'diagram':
+      return diagram({
+        machine: positionals[1],
+        format: values.format ?? 'mermaid',
+        out: values.out ?? null,
+        write: (text) => process.stdout.write(text),
+      });
+    case 'docs':
+      return docs({ out: values.out ?? 'docs', out_: out });
     case 'fuzz': {
       const provider = positionals[1];
       if (!provider) throw new UsageError('fuzz needs a PROVIDER module path or name');

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { counterexampleMarkdown } from '../diagrams/counterexample-doc.js';
 import { loadCounterexample } from '../explore/counterexample.js';
 import { replaySchedule } from '../explore/run-schedule.js';
 import { renderEvent } from '../kernel/trace.js';
@@ -7,13 +9,34 @@ import { loadProvider } from '../providers/registry.js';
  * `dmactor replay FILE`: rebuild the counterexample's run from its workload, seed and choices,
  * print its trace with the violating step marked and the rule quoted, and check that the trace
  * hash is the one recorded. Exit 1 when the violation reproduces (it is a finding), 0 when it
- * does not (for example, the provider was fixed).
+ * does not (for example, the provider was fixed). With `mermaid`, the same run as Markdown
+ * instead: a sequence diagram with the violating step marked and a state timeline per actor,
+ * on stdout or into `file`.
  */
-export async function replay(path: string, out: (line: string) => void): Promise<number> {
+export interface ReplayOptions {
+  readonly mermaid?: boolean;
+  readonly file?: string | null;
+}
+
+export async function replay(
+  path: string,
+  out: (line: string) => void,
+  options: ReplayOptions = {},
+): Promise<number> {
   const cx = loadCounterexample(path);
   await loadProvider(cx.provider);
-  const run = replaySchedule(cx.workload, cx.seed, cx.choices, cx.stepBound, 'full', cx.provider);
+  const run = replaySchedule(cx.workload, cx.seed, cx.choices, cx.stepBound, 'full', cx.provider, cx.faults);
   const v = run.result.violations[0];
+  if (options.mermaid) {
+    const md = counterexampleMarkdown(cx, {
+      events: run.world.trace.events,
+      traceHash: run.result.traceHash ?? '',
+      reproduced: v ? { id: v.rule.id, step: v.step, task: v.task } : null,
+    });
+    if (options.file) writeFileSync(options.file, md);
+    else out(md.trimEnd());
+    return v ? 1 : 0;
+  }
   for (const e of run.world.trace.events) {
     const mark = e.event === 'VIOLATION' ? '>> ' : '   ';
     out(`${mark}${renderEvent(e)}`);

@@ -4,6 +4,7 @@ import type { InvariantStats } from '../../invariants/invariant.js';
 import { defineRule } from '../kernel/rule.js';
 import { randomStrategy } from '../kernel/strategies/random.js';
 import { loadProvider } from '../providers/registry.js';
+import type { Faults } from '../scenarios/board.js';
 import { DEFAULT_SHAPE, type WorkloadShape } from '../workload/arbitraries.js';
 import type { Workload } from '../workload/workload.js';
 import { coverageReport, type MachineCoverage } from './coverage.js';
@@ -40,6 +41,8 @@ export interface CampaignOptions {
    */
   readonly isolate?: boolean;
   readonly hangMs?: number;
+  /** Fault injection for every schedule (bus errors, spurious and late interrupts). */
+  readonly faults?: Faults;
 }
 
 /** Found when building a world or running a step throws outside any task (e.g. in probe). */
@@ -158,6 +161,7 @@ export function runBatch(
         coverage,
         states,
         ...(options.provider ? { provider: options.provider } : {}),
+        ...(options.faults ? { faults: options.faults } : {}),
       });
     } catch (error) {
       const summary: ScheduleSummary = {
@@ -328,6 +332,7 @@ function plain(o: CampaignOptions): CampaignOptions {
     ...(o.provider ? { provider: o.provider } : {}),
     ...(o.isolate ? { isolate: true } : {}),
     ...(o.hangMs === undefined ? {} : { hangMs: o.hangMs }),
+    ...(o.faults ? { faults: o.faults } : {}),
   };
 }
 
@@ -405,6 +410,7 @@ function merge(options: CampaignOptions, batches: readonly BatchResult[], second
             workloadSeed: workloadSeed(options.seed, s.index),
             ...(options.shape ? { shape: options.shape } : {}),
             ...(options.provider ? { provider: options.provider } : {}),
+            ...(options.faults ? { faults: options.faults } : {}),
           })
         : null;
     return { violation: s.violation!, index: s.index, strategy: s.strategy, ...failing, hits, shrunk };

@@ -86,6 +86,14 @@ export const counterexampleSchema = z.object({
   violation: violationSchema,
   traceHash: z.string(),
   steps: nat,
+  /** Fault injection the run used (absent: none). */
+  faults: z
+    .object({
+      busError: z.boolean().optional(),
+      spuriousIrq: nat.optional(),
+      lateIrq: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 export type Counterexample = z.infer<typeof counterexampleSchema>;

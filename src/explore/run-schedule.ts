@@ -6,7 +6,7 @@ import type { TraceMode } from '../kernel/trace.js';
 import type { Violation } from '../kernel/violation.js';
 import { type RunResult, World } from '../kernel/world.js';
 import { providerByName } from '../providers/registry.js';
-import type { Board } from '../scenarios/board.js';
+import type { Board, Faults } from '../scenarios/board.js';
 import { buildWorkload } from '../workload/interpreter.js';
 import type { Workload } from '../workload/workload.js';
 
@@ -50,6 +50,7 @@ export interface ScheduleOptions {
   readonly states?: Set<number>;
   /** The provider by name (src/providers/planted.ts); default the reference provider. */
   readonly provider?: string;
+  readonly faults?: Faults;
 }
 
 export interface ScheduleRun {
@@ -67,11 +68,10 @@ export function runSchedule(options: ScheduleOptions): ScheduleRun {
     trace: options.trace ?? 'off',
   });
   if (options.coverage) world.coverage = options.coverage;
-  const board = buildWorkload(
-    world,
-    options.workload,
-    options.provider ? { provider: providerByName(options.provider) } : {},
-  );
+  const board = buildWorkload(world, options.workload, {
+    ...(options.provider ? { provider: providerByName(options.provider) } : {}),
+    ...(options.faults ? { faults: options.faults } : {}),
+  });
   if (options.states) trackStates(world, options.states);
   const result = world.run();
   return { world, board, result };
@@ -85,8 +85,17 @@ export function replaySchedule(
   stepBound: number,
   trace: TraceMode = 'off',
   provider = 'refdma',
+  faults?: Faults,
 ): ScheduleRun {
-  return runSchedule({ workload, seed, strategy: replayStrategy(choices), stepBound, trace, provider });
+  return runSchedule({
+    workload,
+    seed,
+    strategy: replayStrategy(choices),
+    stepBound,
+    trace,
+    provider,
+    ...(faults ? { faults } : {}),
+  });
 }
 
 const TASK_STATE = { ready: 1, blocked: 2, idle: 3, done: 4 } as const;

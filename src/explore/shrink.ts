@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { randomStrategy } from '../kernel/strategies/random.js';
 import type { Strategy } from '../kernel/strategy.js';
+import type { Faults } from '../scenarios/board.js';
 import { DEFAULT_SHAPE, type WorkloadShape, workloadArb } from '../workload/arbitraries.js';
 import type { Workload } from '../workload/workload.js';
 import { replaySchedule, runSchedule, type ScheduleRun } from './run-schedule.js';
@@ -21,6 +22,7 @@ export interface ShrinkOptions {
   /** Extra random schedules tried per shrunk workload when the current choices no longer fail. */
   readonly retries?: number;
   readonly provider?: string;
+  readonly faults?: Faults;
 }
 
 export interface ShrinkResult extends Failing {
@@ -57,7 +59,15 @@ class Shrinker {
   /** Replay `choices`; the failing run it gives, normalised, or null. */
   replay(workload: Workload, seed: number, choices: readonly number[]): Failing | null {
     this.runs++;
-    const run = replaySchedule(workload, seed, choices, this.o.stepBound, 'off', this.o.provider);
+    const run = replaySchedule(
+      workload,
+      seed,
+      choices,
+      this.o.stepBound,
+      'off',
+      this.o.provider,
+      this.o.faults,
+    );
     if (!this.fails(run)) return null;
     return { workload, seed, choices: trim(run.result.choices.picks), steps: run.result.steps };
   }
@@ -76,6 +86,7 @@ class Shrinker {
         strategy,
         stepBound: this.o.stepBound,
         ...(this.o.provider ? { provider: this.o.provider } : {}),
+        ...(this.o.faults ? { faults: this.o.faults } : {}),
       });
       if (this.fails(run))
         return { workload, seed, choices: trim(run.result.choices.picks), steps: run.result.steps };
@@ -98,6 +109,7 @@ class Shrinker {
         strategy: randomStrategy(),
         stepBound: Math.min(this.o.stepBound, best.steps),
         ...(this.o.provider ? { provider: this.o.provider } : {}),
+        ...(this.o.faults ? { faults: this.o.faults } : {}),
       });
       if (this.fails(run) && run.result.steps < best.steps) {
         best = {

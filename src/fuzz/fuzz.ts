@@ -27,7 +27,12 @@ export interface FuzzReport {
   readonly conformance: readonly ConformanceFinding[];
   readonly dmatest: CampaignReport | null;
   readonly lifecycle: CampaignReport | null;
+  /** The lifecycle workloads again with faults injected: bus errors, spurious and late interrupts. */
+  readonly faults: CampaignReport | null;
 }
+
+/** The faults phase's injection: a correct provider reports bus errors through callback_result. */
+export const FUZZ_FAULTS = { busError: true, spuriousIrq: 3, lateIrq: true } as const;
 
 /** The operations and channel kinds a device's capabilities allow. */
 export function shapeFor(device: DmaDevice, base: WorkloadShape = DEFAULT_SHAPE): WorkloadShape {
@@ -63,7 +68,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   const conformance = checkConformance(def);
   // A device the core refuses cannot run transfers: report conformance alone.
   if (conformance.some((f) => f.rule.id === 'conformance.register' || f.rule.id === 'provider.threw')) {
-    return { provider: def.name, conformance, dmatest: null, lifecycle: null };
+    return { provider: def.name, conformance, dmatest: null, lifecycle: null, faults: null };
   }
   const probe = createBoard(new World({ seed: 1 }), { provider: def, invariants: false });
   const device = probe.dma.device;
@@ -87,9 +92,18 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
     });
   }
   const lifecycle = await runCampaign({ ...base, schedules: o.schedules, shape: lifecycleShape });
-  return { provider: def.name, conformance, dmatest, lifecycle };
+  const faults = await runCampaign({
+    ...base,
+    schedules: Math.max(1, Math.ceil(o.schedules / 4)),
+    seed: o.seed ^ 0xfa17,
+    shape: lifecycleShape,
+    faults: FUZZ_FAULTS,
+  });
+  return { provider: def.name, conformance, dmatest, lifecycle, faults };
 }
 
 export function fuzzFindings(r: FuzzReport): number {
-  return r.conformance.length + (r.dmatest?.found.length ?? 0) + (r.lifecycle?.found.length ?? 0);
+  return (
+    r.conformance.length + [r.dmatest, r.lifecycle, r.faults].reduce((n, c) => n + (c?.found.length ?? 0), 0)
+  );
 }

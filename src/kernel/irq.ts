@@ -21,6 +21,11 @@ export class IrqLine {
   raised = 0;
   handled = 0;
   unhandled = 0;
+  /**
+   * Fault injection: when set, each raise is delivered after a delay the strategy chooses
+   * (0 to `lateMaxNs`), so a handler can see its interrupt after the world moved on.
+   */
+  lateMaxNs = 0;
   readonly task: Task;
   readonly wq: WaitQueue;
 
@@ -54,13 +59,38 @@ export class IrqLine {
   /** The device asserts the line. Raising a line already pending coalesces. */
   raise(): void {
     this.raised++;
+    if (this.lateMaxNs > 0) {
+      const steps = this.world.choose(`irq-late:${this.name}`, 4);
+      if (steps > 0) {
+        const at = this.world.now + (steps * this.lateMaxNs) / 3;
+        if (this.world.trace.enabled) this.world.emit(this.name, 'raise-late', { at });
+        this.world.scheduler.addTimer(at, () => {
+          this.pending = true;
+        });
+        return;
+      }
+    }
     this.pending = true;
     this.world.emit(this.name, 'raise');
   }
 }
 
 export function request_irq(world: World, name: string, handler: IrqHandler): IrqLine {
-  return new IrqLine(world, name, handler);
+  const line = new IrqLine(world, name, handler);
+  irqLines(world).push(line);
+  return line;
+}
+
+const lines = new WeakMap<World, IrqLine[]>();
+
+/** Every interrupt line requested in a world (fault injection reaches them here). */
+export function irqLines(world: World): IrqLine[] {
+  let l = lines.get(world);
+  if (l === undefined) {
+    l = [];
+    lines.set(world, l);
+  }
+  return l;
 }
 
 /** Wait for a running handler to return (synchronize_irq; may sleep). */

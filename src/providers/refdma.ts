@@ -336,9 +336,28 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
           };
           // error -> idle; the in-flight burst was not moved.
           controller.clearError(ch);
-          vchan_cookie_complete(vd);
-          c.active = null;
-          idle = c.paused ? c.desc_issued.length === 0 : !start_next(c);
+          if (vd.cyclic) {
+            // A cyclic transfer never completes: report the error through its period
+            // callback and leave it stopped until the client terminates it.
+            vchan_cyclic_callback(vd);
+          } else {
+            // One-shot or repeated: it ends here, with its error; a queued LOAD_EOT successor
+            // is started like any next descriptor (the hardware will not reach its EOT).
+            vchan_cookie_complete(vd);
+            c.active = null;
+            const successor = c.next;
+            c.next = null;
+            if (successor && !c.paused) {
+              // Already taken off desc_issued when it was queued: start it as it is.
+              c.active = successor;
+              programmed[ch]!++;
+              controller.start(ch, successor.llis[0]!, { repeat: successor.repeat });
+              queue_load_eot(c);
+            } else {
+              if (successor) c.active = successor; // paused: resume starts it
+              idle = c.paused ? c.desc_issued.length === 0 && !successor : !start_next(c);
+            }
+          }
         } else if (vd.cyclic) {
           vchan_cyclic_callback(vd);
         } else if (vd.repeat) {
@@ -557,7 +576,18 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
       if (c.paused) {
         c.paused = false;
         if (c.phy !== null && c.active) {
-          if (controller.state(c.phy) === 'paused') controller.resume(c.phy);
+          const hw = controller.state(c.phy);
+          if (hw === 'paused') controller.resume(c.phy);
+          else if (
+            hw === 'idle' &&
+            c.active.llis[0] &&
+            controller.currentItem(c.phy) === null &&
+            c.active.tx.model?.monitor.matches({ live: { life: 'issued' } })
+          ) {
+            // A LOAD_EOT successor promoted while paused (see the error path): start it now.
+            programmed[c.phy]!++;
+            controller.start(c.phy, c.active.llis[0], { repeat: c.active.repeat });
+          }
         } else if (c.phy !== null) {
           // Kept its channel while paused: start what was issued meanwhile, or give it back.
           if (!start_next(c)) released = yield* release(c);

@@ -3,6 +3,7 @@ import { attachInvariants, type Invariant, type InvariantStats } from '../../inv
 import type { Device, DmaSlaveMap } from '../dmaengine/device.js';
 import { dma_async_device_register } from '../dmaengine/registry.js';
 import { FifoDevice } from '../hw/fifo-device.js';
+import { irqLines } from '../kernel/irq.js';
 import type { World } from '../kernel/world.js';
 import { instantiate, type ProviderDefinition, type ProviderInstance } from '../providers/contract.js';
 import defaultProvider from '../providers/refdma-provider.js';
@@ -33,11 +34,22 @@ export interface Board {
   readonly stats: Map<string, InvariantStats>;
 }
 
+/**
+ * Fault injection, every fault a scheduler choice: bus errors on read or write (the
+ * controller), spurious interrupts (the line raised with nothing to report, up to `spuriousIrq`
+ * times), late interrupts (delivery delayed after the raise).
+ */
+export interface Faults {
+  readonly busError?: boolean;
+  readonly spuriousIrq?: number;
+  readonly lateIrq?: boolean;
+}
+
 export interface BoardOptions {
   readonly physicalChannels?: number;
   readonly virtualChannels?: number;
   readonly bulkThreshold?: number;
-  readonly faults?: { busError?: boolean };
+  readonly faults?: Faults;
   /** Invariants to check in this world (default: the whole catalogue; false for none). */
   readonly invariants?: readonly Invariant[] | false;
   /** UARTs on the board (default 1). */
@@ -94,6 +106,23 @@ export function createBoard(world: World, options: BoardOptions = {}): Board {
       ...(options.faults === undefined ? {} : { faults: options.faults }),
     },
   );
+  const faults = options.faults;
+  if (faults?.lateIrq) for (const line of irqLines(world)) line.lateMaxNs = 3000;
+  if (faults?.spuriousIrq) {
+    let left = faults.spuriousIrq;
+    world.spawnDaemon({
+      name: 'fault:spurious-irq',
+      context: 'hardware',
+      pending: () => left > 0,
+      *run() {
+        left--;
+        // Raise some line for no reason, or not: the strategy decides.
+        const all = irqLines(world);
+        const pick = world.choose('spurious-irq', all.length + 1);
+        if (pick > 0) all[pick - 1]!.raise();
+      },
+    });
+  }
   if (options.register !== false) {
     const ret = dma_async_device_register(dma.device);
     if (ret !== 0) throw new Error(`board: dma_async_device_register failed with ${ret}`);
