@@ -4,7 +4,7 @@ import cliProgress from 'cli-progress';
 import { writeCoverage } from '../diagrams/coverage-files.js';
 import { type CampaignOptions, type CampaignReport, runCampaign } from '../explore/campaign.js';
 import { makeCounterexample, saveCounterexample } from '../explore/counterexample.js';
-import { replaySchedule } from '../explore/run-schedule.js';
+import { replaySchedule, violationRecord } from '../explore/run-schedule.js';
 import type { Faults } from '../scenarios/board.js';
 
 export interface CheckCliOptions extends CampaignOptions {
@@ -69,19 +69,7 @@ export function saveFound(
       strategy: f.strategy,
       workload: best.workload as never,
       choices: [...best.choices],
-      violation: v
-        ? {
-            id: v.rule.id,
-            side: v.rule.side,
-            kind: v.rule.kind,
-            rule: v.rule.rule,
-            source: v.rule.source,
-            detail: v.detail,
-            step: v.step,
-            task: v.task,
-            actor: v.actor,
-          }
-        : f.violation,
+      violation: v ? violationRecord(v) : f.violation,
       traceHash: run.result.traceHash ?? '',
       steps: run.result.steps,
       ...(faults ? { faults: { ...faults } } : {}),
