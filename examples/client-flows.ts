@@ -1,11 +1,14 @@
 /**
  * The client.rst flows on the reference provider, as a client driver writes them:
- * request, configure, map, prepare, submit, issue, and wait for the callback. Each scenario
- * sets up a world and returns the checks to run after it; `npm start` runs them all.
+ * request, configure, map (with the DMA device, dmaengine_get_dma_device), prepare, submit,
+ * issue, wait for the callback, unmap. Each scenario sets up a world and returns the checks to
+ * run after it; `npm start` runs them all. The platform is the world's (direct unless a
+ * caller set up another with dma_mapping_setup first), so the same flows run on all three.
  */
 import {
   async_tx_ack,
   dma_async_issue_pending,
+  dmaengine_get_dma_device,
   dmaengine_prep_dma_cyclic,
   dmaengine_prep_dma_memcpy,
   dmaengine_prep_interleaved_dma,
@@ -13,6 +16,7 @@ import {
   dmaengine_slave_config,
   dmaengine_submit,
 } from '../src/dmaengine/client.js';
+import type { Device } from '../src/dmaengine/device.js';
 import { IS_ERR } from '../src/dmaengine/errptr.js';
 import { dma_release_channel, dma_request_chan, dma_request_channel } from '../src/dmaengine/registry.js';
 import {
@@ -34,6 +38,24 @@ import { complete, init_completion, wait_for_completion } from '../src/kernel/co
 import { msleep } from '../src/kernel/sleep.js';
 import type { TaskBody } from '../src/kernel/task.js';
 import type { World } from '../src/kernel/world.js';
+import { dma_alloc_coherent, dma_free_coherent } from '../src/mapping/coherent.js';
+import { cpu_read, cpu_write } from '../src/mapping/cpu.js';
+import {
+  dma_map_sg,
+  dma_map_single,
+  dma_mapping_error,
+  dma_unmap_sg,
+  dma_unmap_single,
+} from '../src/mapping/streaming.js';
+import {
+  ARCH_DMA_MINALIGN,
+  DMA_FROM_DEVICE,
+  DMA_TO_DEVICE,
+  type DmaDataDirection,
+  sg_dma_entries,
+  sg_init_table,
+  sg_set_buf,
+} from '../src/mapping/types.js';
 import { createBoard } from '../src/scenarios/board.js';
 
 export interface Scenario {
@@ -43,11 +65,24 @@ export interface Scenario {
   setup(world: World): () => string[];
 }
 
-/** Fill a buffer with a recognisable pattern and return its bytes. */
+/** The CPU fills a buffer it owns with a recognisable pattern; returns the bytes. */
 function fill(world: World, addr: number, len: number, seed: number): Uint8Array {
-  const v = world.memory.view(addr, len);
+  const v = new Uint8Array(len);
   for (let i = 0; i < len; i++) v[i] = (seed * 37 + i * 11) & 0xff;
-  return v.slice();
+  cpu_write(world, addr, v);
+  return v;
+}
+
+/** kmalloc for a DMA buffer: on its own cachelines (ARCH_DMA_MINALIGN). */
+function kmalloc(world: World, len: number, label: string): number {
+  return world.memory.alloc(len, { label, align: ARCH_DMA_MINALIGN });
+}
+
+/** dma_map_single with the error check every driver makes. */
+function mapSingle(dev: Device, addr: number, len: number, dir: DmaDataDirection): number {
+  const dma = dma_map_single(dev, addr, len, dir);
+  if (dma_mapping_error(dev, dma)) throw new Error(`dma_map_single of ${len} bytes failed`);
+  return dma;
 }
 
 function same(a: Uint8Array, b: Uint8Array): boolean {
@@ -74,19 +109,24 @@ export const memToDev: Scenario = {
         src_maxburst: 4,
         dst_maxburst: 4,
       });
-      const sgl = sizes.map((n, i) => {
-        const addr = world.memory.alloc(n, { label: `tx-seg${i}` });
+      const sgl = sg_init_table(sizes.length);
+      sizes.forEach((n, i) => {
+        const addr = kmalloc(world, n, `tx-seg${i}`);
         const bytes = fill(world, addr, n, i + 1);
         const all = new Uint8Array(sent.length + n);
         all.set(sent);
         all.set(bytes, sent.length);
         sent = all;
-        return { dma_address: addr, length: n };
+        sg_set_buf(sgl[i]!, addr, n);
       });
+      // client.rst "DMA usage: 3": map the scatterlist with the DMA controller's device.
+      const dev = dmaengine_get_dma_device(chan);
+      const count = dma_map_sg(dev, sgl, sizes.length, DMA_TO_DEVICE);
+      if (count === 0) throw new Error('dma_map_sg failed');
       const done = init_completion(world, 'tx-done');
       const desc = yield* dmaengine_prep_slave_sg(
         chan,
-        sgl,
+        sg_dma_entries(sgl, count),
         DMA_MEM_TO_DEV,
         DMA_PREP_INTERRUPT | DMA_CTRL_ACK,
       );
@@ -99,6 +139,8 @@ export const memToDev: Scenario = {
       yield* dmaengine_submit(desc);
       yield* dma_async_issue_pending(chan);
       yield* wait_for_completion(done);
+      // dma_unmap_sg takes the entries passed to dma_map_sg, not the count it returned.
+      dma_unmap_sg(dev, sgl, sizes.length, DMA_TO_DEVICE);
       yield* dma_release_channel(chan);
     });
     return () => {
@@ -118,7 +160,7 @@ export const devToMem: Scenario = {
   setup(world) {
     const board = createBoard(world);
     const len = 256;
-    let buf = 0;
+    let received: Uint8Array = new Uint8Array(0);
     let called = 0;
     world.spawn('uart-driver', function* (): TaskBody {
       const chan = yield* dma_request_chan(board.client, 'rx');
@@ -132,11 +174,13 @@ export const devToMem: Scenario = {
         src_maxburst: 8,
         dst_maxburst: 8,
       });
-      buf = world.memory.alloc(len, { label: 'rx-buf' });
+      const buf = kmalloc(world, len, 'rx-buf');
+      const dev = dmaengine_get_dma_device(chan);
+      const dma = mapSingle(dev, buf, len, DMA_FROM_DEVICE);
       const done = init_completion(world, 'rx-done');
       const desc = yield* dmaengine_prep_slave_sg(
         chan,
-        [{ dma_address: buf, length: len }],
+        [{ dma_address: dma, length: len }],
         DMA_DEV_TO_MEM,
         DMA_PREP_INTERRUPT,
       );
@@ -149,12 +193,16 @@ export const devToMem: Scenario = {
       yield* dmaengine_submit(desc);
       yield* dma_async_issue_pending(chan);
       yield* wait_for_completion(done);
+      // The buffer is the CPU's again only after the unmap (which copies a bounce buffer back).
+      dma_unmap_single(dev, dma, len, DMA_FROM_DEVICE);
+      received = cpu_read(world, buf, len) ?? new Uint8Array(0);
+      world.memory.free(buf);
       yield* dma_release_channel(chan);
     });
     return () => {
       const problems: string[] = [];
       if (called !== 1) problems.push(`callback ran ${called} times`);
-      if (!same(world.memory.view(buf, len), patternBytes(7, 0, len)))
+      if (!same(received, patternBytes(7, 0, len)))
         problems.push('received data differs from the device pattern');
       return problems;
     };
@@ -185,12 +233,15 @@ export const cyclicRing: Scenario = {
         src_maxburst: 4,
         dst_maxburst: 4,
       });
-      const buf = world.memory.alloc(period * periods, { label: 'ring' });
-      ring = fill(world, buf, period * periods, 9);
+      // A ring the CPU and the device share while it plays: coherent memory.
+      const dev = dmaengine_get_dma_device(chan);
+      const buf = dma_alloc_coherent(dev, period * periods);
+      if (buf.cpu_addr === 0) throw new Error('dma_alloc_coherent failed');
+      ring = fill(world, buf.cpu_addr, period * periods, 9);
       const stopped = init_completion(world, 'stopped');
       const desc = yield* dmaengine_prep_dma_cyclic(
         chan,
-        buf,
+        buf.dma_handle,
         period * periods,
         period,
         DMA_MEM_TO_DEV,
@@ -211,7 +262,7 @@ export const cyclicRing: Scenario = {
       yield* dmaengine_synchronize(chan);
       synced = true;
       yield* msleep(world, 1);
-      world.memory.free(buf);
+      dma_free_coherent(dev, period * periods, buf.cpu_addr, buf.dma_handle);
       yield* dma_release_channel(chan);
     });
     return () => {
@@ -243,15 +294,19 @@ export const memcpy: Scenario = {
     world.spawn('memcpy-client', function* (): TaskBody {
       const chan = yield* dma_request_channel(world, new Set(['DMA_MEMCPY']), null, null);
       if (!chan) throw new Error('no memcpy channel');
-      src = world.memory.alloc(len, { label: 'src' });
-      dst = world.memory.alloc(len + 64, { label: 'dst' });
+      src = kmalloc(world, len, 'src');
+      dst = kmalloc(world, len + 64, 'dst');
       srcBytes = fill(world, src, len, 3);
-      world.memory.view(dst, len + 64).fill(0xa5);
+      cpu_write(world, dst, new Uint8Array(len + 64).fill(0xa5));
+      // dmatest maps sources DMA_TO_DEVICE and destinations for the device to write.
+      const dev = dmaengine_get_dma_device(chan);
+      const srcDma = mapSingle(dev, src, len, DMA_TO_DEVICE);
+      const dstDma = mapSingle(dev, dst + 32, len, DMA_FROM_DEVICE);
       const done = init_completion(world, 'copied');
       const desc = yield* dmaengine_prep_dma_memcpy(
         chan,
-        dst + 32,
-        src,
+        dstDma,
+        srcDma,
         len,
         DMA_PREP_INTERRUPT | DMA_CTRL_ACK,
       );
@@ -263,6 +318,8 @@ export const memcpy: Scenario = {
       yield* dmaengine_submit(desc);
       yield* dma_async_issue_pending(chan);
       yield* wait_for_completion(done);
+      dma_unmap_single(dev, srcDma, len, DMA_TO_DEVICE);
+      dma_unmap_single(dev, dstDma, len, DMA_FROM_DEVICE);
       yield* dma_release_channel(chan);
     });
     return () => {
@@ -300,10 +357,13 @@ export const repeatLoadEot: Scenario = {
         src_maxburst: 2,
         dst_maxburst: 2,
       });
-      const bufA = world.memory.alloc(frame, { label: 'frame-a' });
-      const bufB = world.memory.alloc(frame, { label: 'frame-b' });
-      a = fill(world, bufA, frame, 1);
-      b = fill(world, bufB, frame, 2);
+      const frameA = kmalloc(world, frame, 'frame-a');
+      const frameB = kmalloc(world, frame, 'frame-b');
+      a = fill(world, frameA, frame, 1);
+      b = fill(world, frameB, frame, 2);
+      const dev = dmaengine_get_dma_device(chan);
+      const bufA = mapSingle(dev, frameA, frame, DMA_TO_DEVICE);
+      const bufB = mapSingle(dev, frameB, frame, DMA_TO_DEVICE);
       const xt = (start: number) => ({
         src_start: start,
         dst_start: board.tx.register,
@@ -346,6 +406,8 @@ export const repeatLoadEot: Scenario = {
       yield* dma_async_issue_pending(chan);
       yield* wait_for_completion(doneB);
       yield* dmaengine_terminate_sync(chan);
+      dma_unmap_single(dev, bufA, frame, DMA_TO_DEVICE);
+      dma_unmap_single(dev, bufB, frame, DMA_TO_DEVICE);
       yield* dma_release_channel(chan);
     });
     return () => {

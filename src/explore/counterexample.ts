@@ -57,6 +57,7 @@ export const workloadSchema = z.object({
     uarts: z.number().int().min(1),
     physicalChannels: z.number().int().min(1),
     fifoDepth: z.number().int().min(2),
+    platform: z.enum(['direct', 'bounce', 'iommu']).optional(),
   }),
   threads: z.array(z.object({ channels: z.array(roleSchema).min(1), ops: z.array(opSchema) })),
 });

@@ -15,6 +15,42 @@ export { type Lli, type LliInit, linkLlis } from './lli.js';
 export type HwChannelState = 'idle' | 'loading' | 'transferring' | 'paused' | 'error';
 export type BusErrorKind = 'read' | 'write';
 
+/** Where a bus address lands in RAM: filled in by a `BusTranslator`. */
+export interface BusSpan {
+  /** The physical address behind the bus address. */
+  phys: number;
+  /** Bytes from there on that stay physically contiguous (at least 1). */
+  len: number;
+}
+
+/**
+ * The path from a controller's bus to RAM: an IOMMU, or the DMA mapping layer standing in
+ * for one (src/mapping/). Installed per world with `setBusTranslator`; without one a bus
+ * address is a physical address and reaches any RAM, as the controller did before mappings
+ * existed. `translate` fills `out` and returns true, or reports the fault itself (a rule
+ * violation naming what the device touched) and returns false: the burst then fails as a bus
+ * error, as a real IOMMU fault aborts the transaction. `tag` is the current item's `Lli.tag`
+ * (the descriptor), so a fault can say whose transfer it was.
+ */
+export interface BusTranslator {
+  translate(
+    ctl: DmaController,
+    bus: number,
+    len: number,
+    access: BusErrorKind,
+    out: BusSpan,
+    tag: unknown,
+  ): boolean;
+}
+
+const translators = new WeakMap<World, BusTranslator>();
+
+/** Route every controller of `world` through `translator` (null: bus addresses are physical again). */
+export function setBusTranslator(world: World, translator: BusTranslator | null): void {
+  if (translator === null) translators.delete(world);
+  else translators.set(world, translator);
+}
+
 /**
  * The framework's trusted view of hardware progress. Calls come at the end of the step
  * that made the progress, after the channel's registers show it, so an observer may call
@@ -141,6 +177,10 @@ export class DmaController {
   private readonly bulkThreshold: number;
   private readonly busErrors: boolean;
   private line: IrqLine | null = null;
+  /** Scratch for moveTranslated (phys, len pairs per side), reused so a burst allocates nothing. */
+  private readonly srcSpans: number[] = [];
+  private readonly dstSpans: number[] = [];
+  private readonly span: BusSpan = { phys: 0, len: 0 };
 
   constructor(
     readonly world: World,
@@ -346,6 +386,11 @@ export class DmaController {
         }
       }
       moved = this.moveBurst(c, item);
+      if (moved < 0) {
+        // The bus refused an address (a translation fault): nothing of the burst moved.
+        this.fail(c, item, moved === READ_FAULT ? 'read' : 'write');
+        return;
+      }
       if (moved === 0) return;
       c.offset += moved;
       c.monitor.observe(EV.BURST);
@@ -432,7 +477,10 @@ export class DmaController {
     }
   }
 
-  /** Move one burst of the current item (see the class comment); returns the bytes it accounts for. */
+  /**
+   * Move one burst of the current item (see the class comment); returns the bytes it accounts
+   * for, or READ_FAULT / WRITE_FAULT when a bus translator refused one of its addresses.
+   */
   private moveBurst(c: Channel, item: Lli): number {
     const left = item.len - c.offset;
     const srcAddr = item.srcInc ? item.src + c.offset : item.src;
@@ -460,6 +508,8 @@ export class DmaController {
     }
     // Nothing to move (a FIFO holding less than one beat): the step is spent waiting.
     if (n <= 0) return 0;
+    const bus = translators.get(this.world);
+    if (bus !== undefined) return this.moveTranslated(c, item, bus, n, srcAddr, dstAddr, srcFifo, dstFifo);
     const mem = this.world.memory;
     const who = c.name;
     if (fill === undefined && srcFifo === null && dstFifo === null && item.srcInc && item.dstInc) {
@@ -482,6 +532,102 @@ export class DmaController {
     return n;
   }
 
+  /**
+   * moveBurst through a bus translator. Both sides are translated before anything moves, so a
+   * fault on either side leaves RAM and the FIFOs untouched. A burst may cross from one mapped
+   * piece to the next (an IOMMU maps contiguous bus addresses to scattered pages): a side is
+   * then a list of physical spans; the common case, one span, allocates nothing.
+   */
+  private moveTranslated(
+    c: Channel,
+    item: Lli,
+    bus: BusTranslator,
+    n: number,
+    srcAddr: number,
+    dstAddr: number,
+    srcFifo: FifoDevice | null,
+    dstFifo: FifoDevice | null,
+  ): number {
+    const fill = item.fill;
+    const srcRam = fill === undefined && srcFifo === null;
+    // A fixed source reads one beat; a fixed destination keeps only the last (class comment).
+    const srcLen = item.srcInc ? n : Math.min(this.memWidth(item.srcWidth), n);
+    const dstBeat = this.memWidth(item.dstWidth);
+    const dstSkip = item.dstInc ? 0 : Math.floor((n - 1) / dstBeat) * dstBeat;
+    const src = this.srcSpans;
+    const dst = this.dstSpans;
+    if (srcRam && !this.translate(bus, item.tag, srcAddr, srcLen, 'read', src)) return READ_FAULT;
+    if (dstFifo === null && !this.translate(bus, item.tag, dstAddr, n - dstSkip, 'write', dst))
+      return WRITE_FAULT;
+    const mem = this.world.memory;
+    const who = c.name;
+    if (srcRam && dstFifo === null && src.length === 2 && dst.length === 2 && item.srcInc && item.dstInc) {
+      mem.copy(dst[0]!, src[0]!, n, who);
+      return n;
+    }
+    let data: Uint8Array | null;
+    if (fill !== undefined) data = new Uint8Array(n).fill(fill & 0xff);
+    else if (srcFifo !== null) data = srcFifo.pop(n, who);
+    else data = this.gather(src, who);
+    // A bad access is reported where it happened; the hardware goes on regardless.
+    if (data === null) return n;
+    if (srcRam && !item.srcInc) data = repeatBeat(data, n);
+    if (dstFifo !== null) dstFifo.push(data, who);
+    else this.scatter(dst, dstSkip === 0 ? data : data.subarray(dstSkip), who);
+    return n;
+  }
+
+  /** Translate [addr, addr+len) into physical spans: `out` becomes phys, len pairs. */
+  private translate(
+    bus: BusTranslator,
+    tag: unknown,
+    addr: number,
+    len: number,
+    access: BusErrorKind,
+    out: number[],
+  ): boolean {
+    const span = this.span;
+    out.length = 0;
+    while (len > 0) {
+      if (!bus.translate(this, addr, len, access, span, tag)) return false;
+      const take = span.len < len ? span.len : len;
+      out.push(span.phys, take);
+      addr += take;
+      len -= take;
+    }
+    return true;
+  }
+
+  private gather(spans: readonly number[], who: string): Uint8Array | null {
+    const mem = this.world.memory;
+    if (spans.length === 2) return mem.read(spans[0]!, spans[1]!, who);
+    let total = 0;
+    for (let i = 1; i < spans.length; i += 2) total += spans[i]!;
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (let i = 0; i < spans.length; i += 2) {
+      const piece = mem.read(spans[i]!, spans[i + 1]!, who);
+      if (piece === null) return null;
+      out.set(piece, at);
+      at += piece.length;
+    }
+    return out;
+  }
+
+  private scatter(spans: readonly number[], data: Uint8Array, who: string): void {
+    const mem = this.world.memory;
+    if (spans.length === 2) {
+      mem.write(spans[0]!, data, who);
+      return;
+    }
+    let at = 0;
+    for (let i = 0; i < spans.length; i += 2) {
+      const len = spans[i + 1]!;
+      mem.write(spans[i]!, data.subarray(at, at + len), who);
+      at += len;
+    }
+  }
+
   /** Every beat reads the same `width` bytes. */
   private readFixed(addr: number, n: number, width: number, who: string): Uint8Array | null {
     const beat = this.world.memory.read(addr, Math.min(width, n), who);
@@ -494,6 +640,17 @@ export class DmaController {
   private memWidth(width: number): number {
     return Math.min(width, this.busWidth);
   }
+}
+
+/** moveBurst's answers when a bus translator refuses the read side or the write side. */
+const READ_FAULT = -1;
+const WRITE_FAULT = -2;
+
+/** `n` bytes of a fixed source: its one beat, again and again. */
+function repeatBeat(beat: Uint8Array, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = beat[i % beat.length]!;
+  return out;
 }
 
 function floorTo(n: number, unit: number): number {

@@ -125,8 +125,12 @@ export function workloadArb(shape: WorkloadShape = DEFAULT_SHAPE): fc.Arbitrary<
     }),
     ops: fc.array(opArb(shape), { maxLength: shape.maxOps }),
   });
-  return fc.array(thread, { minLength: 1, maxLength: shape.maxThreads }).map((threads) => ({
-    board: { uarts: shape.uarts, physicalChannels: shape.physicalChannels, fifoDepth: 8 },
-    threads: assignChannels(threads, shape.uarts),
-  }));
+  // The mapping platform is drawn too: direct, bounce buffers, or an IOMMU (src/mapping/).
+  const platform = fc.constantFrom<'direct' | 'bounce' | 'iommu'>('direct', 'bounce', 'iommu');
+  return fc
+    .tuple(fc.array(thread, { minLength: 1, maxLength: shape.maxThreads }), platform)
+    .map(([threads, p]) => ({
+      board: { uarts: shape.uarts, physicalChannels: shape.physicalChannels, fifoDepth: 8, platform: p },
+      threads: assignChannels(threads, shape.uarts),
+    }));
 }

@@ -3,6 +3,7 @@ import {
   dma_async_issue_pending,
   dmaengine_desc_clear_reuse,
   dmaengine_desc_set_reuse,
+  dmaengine_get_dma_device,
   dmaengine_prep_dma_cyclic,
   dmaengine_prep_dma_memcpy,
   dmaengine_prep_dma_memset,
@@ -13,6 +14,7 @@ import {
   dmaengine_tx_status,
 } from '../dmaengine/client.js';
 import type { DmaAsyncTxDescriptor } from '../dmaengine/descriptor.js';
+import type { Device } from '../dmaengine/device.js';
 import { IS_ERR } from '../dmaengine/errptr.js';
 import { dma_release_channel, dma_request_chan, dma_request_channel } from '../dmaengine/registry.js';
 import {
@@ -32,6 +34,7 @@ import {
   DMA_PREP_LOAD_EOT,
   DMA_PREP_REPEAT,
   type DmaTxState,
+  type ScatterEntry,
 } from '../dmaengine/types.js';
 import { type Completion, complete, init_completion, wait_for_completion } from '../kernel/completion.js';
 import { usleep } from '../kernel/sleep.js';
@@ -43,8 +46,27 @@ import {
 } from '../kernel/spinlock.js';
 import type { TaskBody } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
+import { dma_alloc_coherent, dma_free_coherent } from '../mapping/coherent.js';
+import { cpu_write } from '../mapping/cpu.js';
+import { dma_mapping_setup, existingDmaMapping } from '../mapping/layer.js';
+import {
+  dma_map_sg,
+  dma_map_single,
+  dma_mapping_error,
+  dma_unmap_sg,
+  dma_unmap_single,
+} from '../mapping/streaming.js';
+import {
+  ARCH_DMA_MINALIGN,
+  DMA_FROM_DEVICE,
+  DMA_TO_DEVICE,
+  type DmaDataDirection,
+  sg_dma_entries,
+  sg_init_table,
+  sg_set_buf,
+} from '../mapping/types.js';
 import { type Board, type BoardOptions, createBoard } from '../scenarios/board.js';
-import type { CallbackAction, ChannelRole, Op, ThreadProgram, Workload } from './workload.js';
+import type { CallbackAction, ChannelRole, ThreadProgram, Workload } from './workload.js';
 
 /** One transfer a thread waits for. */
 interface Pending {
@@ -64,14 +86,27 @@ interface Held {
    */
   readonly lock: Spinlock;
   stopping: boolean;
+  /** The struct device buffers are mapped with: the controller's (dmaengine_get_dma_device). */
+  readonly dev: Device;
+  /**
+   * How to unmap what was mapped for this channel's transfers. Unmapped all at once when
+   * nothing can still be running: after waiting for every outstanding transfer, or after
+   * terminate and synchronize (client.rst "DMA usage: 3": keep it mapped until the transfer
+   * completed).
+   */
+  unmaps: (() => void)[];
 }
 
-/** Build `workload` in `world`: the board, and one process-context thread per program. */
+/**
+ * Build `workload` in `world`: the DMA mapping platform (the workload's, default direct,
+ * unless the world already has a layer), the board, and one process-context thread per program.
+ */
 export function buildWorkload(
   world: World,
   workload: Workload,
   board: Omit<BoardOptions, 'uarts'> = {},
 ): Board {
+  if (existingDmaMapping(world) === undefined) dma_mapping_setup(world, workload.board.platform ?? 'direct');
   const b = createBoard(world, {
     uarts: workload.board.uarts,
     physicalChannels: workload.board.physicalChannels,
@@ -116,9 +151,11 @@ function* request(b: Board, role: ChannelRole, thread: number): Body<DmaChan> {
   return chan;
 }
 
+/** The CPU fills a buffer it owns (before mapping it, or coherent memory). */
 function fill(world: World, addr: number, len: number, seed: number): void {
-  const v = world.memory.view(addr, len);
+  const v = new Uint8Array(len);
   for (let i = 0; i < len; i++) v[i] = (seed * 29 + i * 13 + (i >> 7)) & 0xff;
+  cpu_write(world, addr, v);
 }
 
 function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
@@ -133,15 +170,47 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
       lastCookie: 0,
       lock: spin_lock_init(world, `client${index}.${chan.fw.monitor.name}.lock`),
       stopping: false,
+      dev: dmaengine_get_dma_device(chan),
+      unmaps: [],
     });
   }
   const buffers: number[] = [];
+  // kmalloc'd DMA buffers start on their own cacheline (ARCH_DMA_MINALIGN).
   const alloc = (len: number, label: string): number => {
-    const addr = world.memory.alloc(len, { label });
+    const addr = world.memory.alloc(len, { label, align: ARCH_DMA_MINALIGN });
     buffers.push(addr);
     return addr;
   };
   let serial = 0;
+
+  /** dma_map_single and its error check; null when mapping failed (the transfer is skipped). */
+  function mapSingle(h: Held, addr: number, len: number, dir: DmaDataDirection): number | null {
+    const handle = dma_map_single(h.dev, addr, len, dir);
+    if (dma_mapping_error(h.dev, handle)) return null;
+    h.unmaps.push(() => dma_unmap_single(h.dev, handle, len, dir));
+    return handle;
+  }
+
+  /** dma_map_sg of buffers; the mapped segments to prepare with, or null when mapping failed. */
+  function mapSg(h: Held, bufs: readonly ScatterEntry[], dir: DmaDataDirection): ScatterEntry[] | null {
+    const sgl = sg_init_table(bufs.length);
+    bufs.forEach((b, i) => {
+      sg_set_buf(sgl[i]!, b.dma_address, b.length);
+    });
+    const count = dma_map_sg(h.dev, sgl, bufs.length, dir);
+    if (count === 0) return null;
+    h.unmaps.push(() => dma_unmap_sg(h.dev, sgl, bufs.length, dir));
+    return sg_dma_entries(sgl, count);
+  }
+
+  /** Unmap everything mapped for h's transfers: none of them can still touch it. */
+  function unmapAll(h: Held): void {
+    const unmaps = h.unmaps;
+    h.unmaps = [];
+    for (const unmap of unmaps) unmap();
+  }
+
+  const memDir = (h: Held): DmaDataDirection => (h.role.kind === 'tx' ? DMA_TO_DEVICE : DMA_FROM_DEVICE);
 
   /** Set the callback of `desc` and submit it; returns what to wait for. */
   function* submit(h: Held, desc: DmaAsyncTxDescriptor, action: CallbackAction): Body<Pending> {
@@ -184,20 +253,20 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
     if (h.role.kind === 'mem') {
       const src = alloc(len, `c${index}.src${n}`);
       fill(world, src, len, n);
-      desc = yield* dmaengine_prep_dma_memcpy(
-        h.chan,
-        alloc(len, `c${index}.dst${n}`),
-        src,
-        len,
-        DMA_PREP_INTERRUPT,
-      );
+      const dst = alloc(len, `c${index}.dst${n}`);
+      const srcDma = mapSingle(h, src, len, DMA_TO_DEVICE);
+      const dstDma = srcDma === null ? null : mapSingle(h, dst, len, DMA_FROM_DEVICE);
+      if (srcDma === null || dstDma === null) return;
+      desc = yield* dmaengine_prep_dma_memcpy(h.chan, dstDma, srcDma, len, DMA_PREP_INTERRUPT);
     } else {
       const l = Math.max(4, len - (len % 4));
       const buf = alloc(l, `c${index}.buf${n}`);
       if (h.role.kind === 'tx') fill(world, buf, l, n);
+      const dma = mapSingle(h, buf, l, memDir(h));
+      if (dma === null) return;
       desc = yield* dmaengine_prep_slave_sg(
         h.chan,
-        [{ dma_address: buf, length: l }],
+        [{ dma_address: dma, length: l }],
         h.role.kind === 'tx' ? DMA_MEM_TO_DEV : DMA_DEV_TO_MEM,
         DMA_PREP_INTERRUPT,
       );
@@ -206,10 +275,11 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
     yield* submit(h, desc, action);
   }
 
-  /** After a terminate and synchronize, nothing outstanding will call back. */
+  /** After a terminate and synchronize, nothing outstanding will call back or move a byte. */
   function abandon(h: Held): void {
     h.outstanding = [];
     h.stopping = false;
+    unmapAll(h);
   }
 
   /** Tell this channel's callbacks to submit nothing more (before the thread terminates it). */
@@ -223,6 +293,7 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
     yield* dma_async_issue_pending(h.chan);
     // Callbacks may submit more: keep waiting until nothing is outstanding.
     while (h.outstanding.length > 0) yield* wait_for_completion(h.outstanding.shift()!.done);
+    unmapAll(h);
   }
 
   for (const op of program.ops) {
@@ -244,12 +315,14 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
         if (lens.length === 1 || !slave) {
           yield* prepAndSubmit(h, lens[0]!, op.callback);
         } else {
-          const sgl = lens.map((l) => {
+          const bufs = lens.map((l) => {
             const len = Math.max(4, l - (l % 4));
             const addr = alloc(len, `c${index}.seg${serial++}`);
             if (h.role.kind === 'tx') fill(world, addr, len, serial);
             return { dma_address: addr, length: len };
           });
+          const sgl = mapSg(h, bufs, memDir(h));
+          if (sgl === null) break;
           const desc = yield* dmaengine_prep_slave_sg(
             h.chan,
             sgl,
@@ -263,7 +336,8 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
       }
       case 'memset': {
         if (slave) break;
-        const dst = alloc(op.len, `c${index}.set${serial++}`);
+        const dst = mapSingle(h, alloc(op.len, `c${index}.set${serial++}`), op.len, DMA_FROM_DEVICE);
+        if (dst === null) break;
         const desc = yield* dmaengine_prep_dma_memset(h.chan, dst, op.value, op.len, DMA_PREP_INTERRUPT);
         if (!desc) throw new Error(`client${index}: prep_dma_memset returned NULL`);
         yield* submit(h, desc, 'none');
@@ -272,12 +346,15 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
       case 'cyclic': {
         if (!slave) break;
         yield* waitAll(h);
+        // A ring the CPU and the device share while it runs: coherent memory, as audio drivers use.
         const len = op.periods * op.periodLen;
-        const buf = alloc(len, `c${index}.ring${serial++}`);
-        if (h.role.kind === 'tx') fill(world, buf, len, serial);
+        const ring = dma_alloc_coherent(h.dev, len);
+        if (ring.cpu_addr === 0) break;
+        serial++;
+        if (h.role.kind === 'tx') fill(world, ring.cpu_addr, len, serial);
         const desc = yield* dmaengine_prep_dma_cyclic(
           h.chan,
-          buf,
+          ring.dma_handle,
           len,
           op.periodLen,
           h.role.kind === 'tx' ? DMA_MEM_TO_DEV : DMA_DEV_TO_MEM,
@@ -286,8 +363,12 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
         if (!desc) throw new Error(`client${index}: prep_dma_cyclic returned NULL`);
         const stopped = init_completion(world, `${desc.name}.stopped`);
         let periods = 0;
-        desc.callback = function* () {
-          if (++periods === op.stopAfter) {
+        let stopping = false;
+        // A ring that reports an error stops; the client stops it too (callback_result).
+        desc.callback_result = function* (_param, result) {
+          if (stopping) return;
+          if (++periods === op.stopAfter || result.result !== 'DMA_TRANS_NOERROR') {
+            stopping = true;
             yield* dmaengine_terminate_async(h.chan);
             complete(stopped);
           }
@@ -297,17 +378,20 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
         yield* wait_for_completion(stopped);
         yield* dmaengine_synchronize(h.chan);
         abandon(h);
+        dma_free_coherent(h.dev, len, ring.cpu_addr, ring.dma_handle);
         break;
       }
       case 'repeat': {
         if (h.role.kind !== 'tx') break;
         yield* waitAll(h);
         const frame = Math.max(4, op.frame - (op.frame % 4));
-        const bufs = [0, 1].map((k) => {
+        const frames = [0, 1].map((k) => {
           const a = alloc(frame, `c${index}.frame${serial++}`);
           fill(world, a, frame, serial + k);
           return a;
         });
+        const bufs = frames.map((a) => mapSingle(h, a, frame, DMA_TO_DEVICE));
+        if (bufs[0] === null || bufs[1] === null) break;
         const uart = b.uarts[(h.role as { uart: number }).uart % b.uarts.length]!;
         const xt = (start: number) => ({
           src_start: start,
@@ -339,6 +423,7 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
           yield* wait_for_completion(p1.done);
           yield* wait_for_completion(p2.done);
           h.outstanding = h.outstanding.filter((p) => p !== p1 && p !== p2);
+          unmapAll(h);
         } else {
           // Without LOAD_EOT the first frame repeats forever: stop it.
           yield* usleep(world, 20);
@@ -352,8 +437,11 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
         yield* dma_async_issue_pending(h.chan);
         break;
       case 'pause':
+        // Pause what is running (issue first, let it run `steps` yields), hold, resume.
+        yield* dma_async_issue_pending(h.chan);
+        for (let i = 0; i < op.steps; i++) yield { kind: 'preempt', label: 'running' };
         yield* dmaengine_pause(h.chan);
-        for (let i = 0; i < op.steps; i++) yield { kind: 'preempt', label: 'paused' };
+        for (let i = 0; i < 3; i++) yield { kind: 'preempt', label: 'paused' };
         yield* dmaengine_resume(h.chan);
         break;
       case 'status':
@@ -382,9 +470,11 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
     const len = Math.max(4, lens[0]! - (lens[0]! % 4));
     const buf = alloc(len, `c${index}.reuse${serial++}`);
     if (h.role.kind === 'tx') fill(world, buf, len, serial);
+    const dma = mapSingle(h, buf, len, memDir(h));
+    if (dma === null) return;
     const desc = yield* dmaengine_prep_slave_sg(
       h.chan,
-      [{ dma_address: buf, length: len }],
+      [{ dma_address: dma, length: len }],
       h.role.kind === 'tx' ? DMA_MEM_TO_DEV : DMA_DEV_TO_MEM,
       DMA_PREP_INTERRUPT | DMA_CTRL_ACK,
     );
@@ -403,6 +493,7 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
         yield* usleep(world, 1);
       }
     }
+    unmapAll(h);
   }
 
   for (const h of held) {

@@ -67,6 +67,8 @@ export interface BoardSpec {
   readonly uarts: number;
   readonly physicalChannels: number;
   readonly fifoDepth: number;
+  /** The DMA mapping platform (src/mapping/platform.ts); direct when absent. */
+  readonly platform?: 'direct' | 'bounce' | 'iommu';
 }
 
 export interface Workload {
