@@ -1,36 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { AnyStateMachine, AnyTransitionDefinition } from 'xstate';
+import type { AnyTransitionDefinition } from 'xstate';
 import { type ChannelEvent, channelSpec } from '../../machines/channel.js';
-import { Monitor } from '../../src/kernel/monitor.js';
-import { World } from '../../src/kernel/world.js';
 import { missingAnnotations } from '../fixtures/annotations.js';
+import { allTransitions, driveMonitor } from '../fixtures/charts.js';
 
 type E = ChannelEvent['type'];
 
-/** Every transition of the chart, named `state-id EVENT#index` for failure messages. */
-function allTransitions(machine: AnyStateMachine): Map<AnyTransitionDefinition, string> {
-  const all = new Map<AnyTransitionDefinition, string>();
-  const visit = (node: AnyStateMachine['root']) => {
-    for (const [event, ts] of node.transitions) {
-      for (const [i, t] of ts.entries()) all.set(t, `${node.id} ${event}#${i}`);
-    }
-    for (const child of Object.values(node.states)) visit(child);
-  };
-  visit(machine.root);
-  return all;
-}
-
-/** Feed `events`; the transitions xstate fired for accepted events go into `taken`. */
-function drive(events: readonly E[], taken?: Set<AnyTransitionDefinition>) {
-  const world = new World({ stopOnViolation: false });
-  const m = new Monitor(world, channelSpec, 'chan');
-  for (const type of events) {
-    const event = { type } as ChannelEvent;
-    const fired = channelSpec.machine.getTransitionData(m.snapshot, event);
-    if (m.observe(event)) for (const t of fired) taken?.add(t);
-  }
-  return { world, m };
-}
+const drive = (events: readonly E[], taken?: Set<AnyTransitionDefinition>) =>
+  driveMonitor(channelSpec, 'chan', events, taken);
 
 const held = (activity: string, config: 'unconfigured' | 'configured' = 'unconfigured') =>
   `allocated.config.${config}|activity.${activity}`;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AnyStateMachine, AnyTransitionDefinition } from 'xstate';
+import type { AnyTransitionDefinition } from 'xstate';
 import {
   type VirtualChannelCounts,
   type VirtualChannelEvent,
@@ -9,33 +9,12 @@ import {
 import { Monitor } from '../../src/kernel/monitor.js';
 import { World } from '../../src/kernel/world.js';
 import { missingAnnotations } from '../fixtures/annotations.js';
+import { allTransitions, driveMonitor } from '../fixtures/charts.js';
 
 type E = VirtualChannelEvent['type'];
 
-/** Every transition of the chart, named `state-id EVENT#index` for failure messages. */
-function allTransitions(machine: AnyStateMachine): Map<AnyTransitionDefinition, string> {
-  const all = new Map<AnyTransitionDefinition, string>();
-  const visit = (node: AnyStateMachine['root']) => {
-    for (const [event, ts] of node.transitions) {
-      for (const [i, t] of ts.entries()) all.set(t, `${node.id} ${event}#${i}`);
-    }
-    for (const child of Object.values(node.states)) visit(child);
-  };
-  visit(machine.root);
-  return all;
-}
-
-/** Feed `events`; the transitions xstate fired for accepted events go into `taken`. */
-function drive(events: readonly E[], taken?: Set<AnyTransitionDefinition>) {
-  const world = new World({ stopOnViolation: false });
-  const m = new Monitor(world, virtualChannelSpec, 'vc');
-  for (const type of events) {
-    const event = { type } as VirtualChannelEvent;
-    const fired = virtualChannelSpec.machine.getTransitionData(m.snapshot, event);
-    if (m.observe(event)) for (const t of fired) taken?.add(t);
-  }
-  return { world, m };
-}
+const drive = (events: readonly E[], taken?: Set<AnyTransitionDefinition>) =>
+  driveMonitor(virtualChannelSpec, 'vc', events, taken);
 
 const LISTS = ['allocated', 'submitted', 'issued', 'completed', 'terminated'] as const;
 type Counts = VirtualChannelCounts;
