@@ -7,6 +7,7 @@ import { posStrategy } from '../src/explore/strategies/pos.js';
 import { randomStrategy } from '../src/kernel/strategies/random.js';
 import type { Strategy } from '../src/kernel/strategy.js';
 import type { World } from '../src/kernel/world.js';
+import type { WorkloadShape } from '../src/workload/arbitraries.js';
 import { standardWorkloads } from '../src/workload/standard.js';
 import {
   AtomicityRule,
@@ -102,9 +103,19 @@ const median = (xs: number[]) => {
   return s[s.length >> 1]!;
 };
 
-function firstBug(provider: string, strategy: string, maxSchedules: number): FirstBug {
+/**
+ * Schedules (and seconds) until the first campaign schedule that breaks a rule, for seeds
+ * 1..10, with the medians when more than half found something. `rules` collects what was found.
+ */
+export function firstBug(
+  provider: string,
+  strategy: string,
+  maxSchedules: number,
+  shape?: WorkloadShape,
+): FirstBug & { readonly rules: string[] } {
   const counts: number[] = [];
   const seconds: number[] = [];
+  const rules = new Set<string>();
   for (let seed = 1; seed <= 10; seed++) {
     const options: CampaignOptions = {
       seed,
@@ -114,13 +125,15 @@ function firstBug(provider: string, strategy: string, maxSchedules: number): Fir
       strategy,
       shrinkMs: 0,
       provider,
+      ...(shape ? { shape } : {}),
     };
     const t0 = performance.now();
     for (let i = 0; i < maxSchedules; i++) {
-      const b = runBatch(options, [i]);
-      if (b.summaries[0]?.violation) {
+      const v = runBatch(options, [i]).summaries[0]?.violation;
+      if (v) {
         counts.push(i + 1);
         seconds.push((performance.now() - t0) / 1000);
+        rules.add(v.id);
         break;
       }
     }
@@ -132,6 +145,7 @@ function firstBug(provider: string, strategy: string, maxSchedules: number): Fir
     medianSchedules: ok ? median(counts) : null,
     medianSeconds: ok ? median(seconds) : null,
     found: counts.length,
+    rules: [...rules],
   };
 }
 
