@@ -59,9 +59,14 @@ export const recycleAfterAck = defineInvariant({
         case 'resume':
         case 'tx-status':
         case 'chan-resources':
+        case 'async-sync':
+          break;
+        case 'txd-chain':
+          look(e.parent);
+          look(e.child);
           break;
         default:
-          look(e.tx);
+          if (e.tx !== null) look(e.tx);
       }
     });
   },

@@ -1,6 +1,7 @@
 import type { Task, TaskBody } from '../kernel/task.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
 import { dmaBus } from './events.js';
+import { noteDmaProgress } from './progress.js';
 import { DmaRules } from './rules.js';
 import type { DmaengineResult, dma_async_tx_callback, dma_async_tx_callback_result } from './types.js';
 
@@ -82,6 +83,7 @@ export function* dmaengine_desc_callback_invoke(
     if (task !== null) callbackDepth.set(task, (callbackDepth.get(task) ?? 1) - 1);
   }
   tx.observe({ type: 'CALLBACK_END' });
+  noteDmaProgress(world);
   if (bus.active) bus.emit({ type: 'callback', tx, phase: 'end', result });
 }
 

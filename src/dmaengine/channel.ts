@@ -25,6 +25,8 @@ export class DmaChan {
   cookie: dma_cookie_t = 0;
   completed_cookie: dma_cookie_t = 0;
   client_count = 0;
+  /** How many (capability, CPU) slots of the public channel table point here (dma_channel_rebalance). */
+  table_count = 0;
   /** dma_request_chan's name ("dma:<name>") and client. */
   name: string;
   slave: string | null = null;

@@ -18,6 +18,8 @@ import {
   DMA_DEV_TO_MEM,
   DMA_MEM_TO_DEV,
   DMA_MEM_TO_MEM,
+  DMA_PREP_PQ_DISABLE_P,
+  DMA_PREP_PQ_DISABLE_Q,
   DMA_PREP_REPEAT,
   type DmaDescMetadataMode,
   type DmaInterleavedTemplate,
@@ -258,6 +260,146 @@ export function* dmaengine_prep_dma_memset(
   );
 }
 
+// The offload operations of async_tx. The kernel's async_tx calls device->device_prep_dma_*
+// directly; in the model every prep goes through a wrapper, so the framework sees it.
+
+const memSeg = (addr: number, len: number): Seg => ({ addr, len });
+
+/** device_prep_dma_xor, observed: dest = xor of `src` over `len` bytes. */
+export function* dmaengine_prep_dma_xor(
+  chan: DmaChan,
+  dest: number,
+  src: readonly number[],
+  len: number,
+  flags: number,
+): Body<DmaAsyncTxDescriptor | null> {
+  const op = chan.device.device_prep_dma_xor;
+  if (!op) return null;
+  chan.observe({ type: 'PREP_MEM' });
+  const srcs = [...src];
+  return yield* prepared(
+    chan,
+    op.call(chan.device, chan, dest, srcs, len, flags),
+    'oneshot',
+    'xor',
+    DMA_MEM_TO_MEM,
+    len,
+    {
+      kind: 'xor',
+      dst: dest,
+      srcs,
+      len,
+      mem: [memSeg(dest, len)],
+    },
+  );
+}
+
+/** device_prep_dma_xor_val, observed: `result` gets SUM_CHECK_P_RESULT unless the xor of `src` is zero. */
+export function* dmaengine_prep_dma_xor_val(
+  chan: DmaChan,
+  src: readonly number[],
+  len: number,
+  result: { value: number },
+  flags: number,
+): Body<DmaAsyncTxDescriptor | null> {
+  const op = chan.device.device_prep_dma_xor_val;
+  if (!op) return null;
+  chan.observe({ type: 'PREP_MEM' });
+  const srcs = [...src];
+  return yield* prepared(
+    chan,
+    op.call(chan.device, chan, srcs, len, result, flags),
+    'oneshot',
+    'xor_val',
+    DMA_MEM_TO_MEM,
+    len,
+    { kind: 'xor-val', srcs, len, result, mem: [] },
+  );
+}
+
+/** The P and Q destinations a PQ operation writes, by its DMA_PREP_PQ_DISABLE_* flags. */
+function pqSegs(pq: readonly [number, number], len: number, flags: number): Seg[] {
+  const out: Seg[] = [];
+  if (!(flags & DMA_PREP_PQ_DISABLE_P)) out.push(memSeg(pq[0], len));
+  if (!(flags & DMA_PREP_PQ_DISABLE_Q)) out.push(memSeg(pq[1], len));
+  return out;
+}
+
+/** device_prep_dma_pq, observed: P and Q of `src` with coefficients `scf` (DMA_PQ). */
+export function* dmaengine_prep_dma_pq(
+  chan: DmaChan,
+  dst: readonly [number, number],
+  src: readonly number[],
+  scf: readonly number[],
+  len: number,
+  flags: number,
+): Body<DmaAsyncTxDescriptor | null> {
+  const op = chan.device.device_prep_dma_pq;
+  if (!op) return null;
+  chan.observe({ type: 'PREP_MEM' });
+  const d: [number, number] = [dst[0], dst[1]];
+  const srcs = [...src];
+  const coefs = [...scf];
+  return yield* prepared(
+    chan,
+    op.call(chan.device, chan, d, srcs, coefs, len, flags),
+    'oneshot',
+    'pq',
+    DMA_MEM_TO_MEM,
+    len,
+    {
+      kind: 'pq',
+      dst: d,
+      srcs,
+      scf: coefs,
+      len,
+      flags,
+      mem: pqSegs(d, len, flags),
+    },
+  );
+}
+
+/** device_prep_dma_pq_val, observed: SUM_CHECK_P/Q_RESULT in `result` where P or Q does not match. */
+export function* dmaengine_prep_dma_pq_val(
+  chan: DmaChan,
+  pq: readonly [number, number],
+  src: readonly number[],
+  scf: readonly number[],
+  len: number,
+  result: { value: number },
+  flags: number,
+): Body<DmaAsyncTxDescriptor | null> {
+  const op = chan.device.device_prep_dma_pq_val;
+  if (!op) return null;
+  chan.observe({ type: 'PREP_MEM' });
+  const p: [number, number] = [pq[0], pq[1]];
+  const srcs = [...src];
+  const coefs = [...scf];
+  return yield* prepared(
+    chan,
+    op.call(chan.device, chan, p, srcs, coefs, len, result, flags),
+    'oneshot',
+    'pq_val',
+    DMA_MEM_TO_MEM,
+    len,
+    { kind: 'pq-val', pq: p, srcs, scf: coefs, len, flags, result, mem: [] },
+  );
+}
+
+/** device_prep_dma_interrupt, observed: a descriptor that moves nothing and completes in order (DMA_INTERRUPT). */
+export function* dmaengine_prep_dma_interrupt(
+  chan: DmaChan,
+  flags: number,
+): Body<DmaAsyncTxDescriptor | null> {
+  const op = chan.device.device_prep_dma_interrupt;
+  if (!op) return null;
+  chan.observe({ type: 'PREP_MEM' });
+  return yield* prepared(chan, op.call(chan.device, chan, flags), 'oneshot', 'interrupt', DMA_MEM_TO_MEM, 0, {
+    kind: 'opaque',
+    mem: [],
+  });
+}
+
 /** dmaengine_submit: hand the descriptor to the engine; the cookie helper records it as submitted. */
 export function* dmaengine_submit(desc: DmaAsyncTxDescriptor): Body<dma_cookie_t> {
   if (!desc.tx_submit) return -EINVAL;
@@ -414,6 +556,11 @@ export function* dmaengine_desc_free(desc: DmaAsyncTxDescriptor): Body<number> {
 export function async_tx_ack(tx: DmaAsyncTxDescriptor): void {
   tx.flags |= DMA_CTRL_ACK;
   tx.observe({ type: 'ACK' });
+}
+
+/** async_tx_clear_ack: clear DMA_CTRL_ACK (a provider re-arming a descriptor it hands out again). */
+export function async_tx_clear_ack(tx: DmaAsyncTxDescriptor): void {
+  tx.flags &= ~DMA_CTRL_ACK;
 }
 
 export function async_tx_test_ack(tx: DmaAsyncTxDescriptor): boolean {

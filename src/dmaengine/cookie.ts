@@ -1,6 +1,7 @@
 import type { DmaChan } from './channel.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
 import { dmaBus } from './events.js';
+import { noteDmaProgress } from './progress.js';
 import { DmaRules } from './rules.js';
 import { noteFinished } from './tracking.js';
 import { type DmaStatus, type DmaTxState, type dma_cookie_t, INT_MAX } from './types.js';
@@ -28,6 +29,7 @@ export function dma_cookie_assign(tx: DmaAsyncTxDescriptor): dma_cookie_t {
   if (chan.world.trace.enabled) chan.world.emit(tx.name, 'submit', { cookie });
   const bus = dmaBus(chan.world);
   if (bus.active) bus.emit({ type: 'submit', tx, cookie });
+  noteDmaProgress(chan.world);
   return cookie;
 }
 
@@ -49,6 +51,7 @@ export function dma_cookie_complete(tx: DmaAsyncTxDescriptor): void {
   tx.cookie = 0;
   tx.observe({ type: 'COMPLETE' });
   noteFinished(chan);
+  noteDmaProgress(chan.world);
 }
 
 /** dma_async_is_complete: COMPLETE or IN_PROGRESS from the completed and last used cookies, with wrap. */

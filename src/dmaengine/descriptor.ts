@@ -10,6 +10,7 @@ import type {
   dma_async_tx_callback_result,
   dma_cookie_t,
 } from './types.js';
+import type { DmaengineUnmapData } from './unmap.js';
 
 /** The kinds of transfer the framework tells apart (the descriptor chart's PREP events). */
 export type TxKind = 'oneshot' | 'cyclic' | 'repeat';
@@ -30,14 +31,64 @@ export type TxLayout =
   | { readonly kind: 'fill'; readonly value: number; readonly mem: readonly Seg[] }
   | { readonly kind: 'to-device'; readonly register: number; readonly mem: readonly Seg[] }
   | { readonly kind: 'from-device'; readonly register: number; readonly mem: readonly Seg[] }
-  | { readonly kind: 'opaque'; readonly mem: readonly Seg[] };
+  | { readonly kind: 'opaque'; readonly mem: readonly Seg[] }
+  /** DMA_XOR: dst = src[0] ^ src[1] ^ ... over `len` bytes (dst may be one of the sources). */
+  | {
+      readonly kind: 'xor';
+      readonly dst: number;
+      readonly srcs: readonly number[];
+      readonly len: number;
+      readonly mem: readonly Seg[];
+    }
+  /**
+   * DMA_PQ: P = xor of the sources, Q = sum of scf[i]·src[i] over GF(2^8), each unless disabled
+   * by DMA_PREP_PQ_DISABLE_P/Q; with DMA_PREP_CONTINUE the old P and Q are sources too.
+   */
+  | {
+      readonly kind: 'pq';
+      readonly dst: readonly [number, number];
+      readonly srcs: readonly number[];
+      readonly scf: readonly number[];
+      readonly len: number;
+      readonly flags: number;
+      readonly mem: readonly Seg[];
+    }
+  /** DMA_XOR_VAL: sets SUM_CHECK_P_RESULT in result unless the xor of the sources is zero; writes nothing. */
+  | {
+      readonly kind: 'xor-val';
+      readonly srcs: readonly number[];
+      readonly len: number;
+      readonly result: { value: number };
+      readonly mem: readonly Seg[];
+    }
+  /** DMA_PQ_VAL: checks P and Q (unless disabled) against the sources; writes only the result flags. */
+  | {
+      readonly kind: 'pq-val';
+      readonly pq: readonly [number, number];
+      readonly srcs: readonly number[];
+      readonly scf: readonly number[];
+      readonly len: number;
+      readonly flags: number;
+      readonly result: { value: number };
+      readonly mem: readonly Seg[];
+    };
 
 /** What the framework recorded about a descriptor at prep time; trusted, never written by providers. */
 export interface TxModel {
   readonly id: string;
   readonly monitor: Monitor<typeof descriptorSpec.machine>;
   readonly kind: TxKind;
-  readonly op: 'slave_sg' | 'cyclic' | 'interleaved' | 'memcpy' | 'memset' | 'interrupt';
+  readonly op:
+    | 'slave_sg'
+    | 'cyclic'
+    | 'interleaved'
+    | 'memcpy'
+    | 'memset'
+    | 'interrupt'
+    | 'xor'
+    | 'xor_val'
+    | 'pq'
+    | 'pq_val';
   readonly direction: DmaTransferDirection;
   /** Bytes the transfer moves (per period loop for cyclic: the buffer length). */
   readonly length: number;
@@ -67,6 +118,15 @@ export class DmaAsyncTxDescriptor {
   private cbParam: unknown = null;
   desc_metadata_mode: DmaDescMetadataMode = 'DESC_METADATA_NONE';
   metadata_ops: DmaDescriptorMetadataOps | null = null;
+  /**
+   * CONFIG_ASYNC_TX_ENABLE_CHANNEL_SWITCH: the dependency chain (txd_next, txd_parent), under
+   * the descriptor's txd lock (src/dmaengine/txd.ts). `parent` set means "waiting in a chain,
+   * not submitted yet"; `next` is the one operation to submit when this one completes.
+   */
+  next: DmaAsyncTxDescriptor | null = null;
+  parent: DmaAsyncTxDescriptor | null = null;
+  /** dma_set_unmap: the mappings to undo when the descriptor completes (dma_descriptor_unmap). */
+  unmap: DmaengineUnmapData | null = null;
   model: TxModel | null = null;
 
   constructor(chan: DmaChan) {

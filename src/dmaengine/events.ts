@@ -1,3 +1,4 @@
+import type { AsyncTxEvent } from '../async_tx/events.js';
 import type { World } from '../kernel/world.js';
 import type { DmaChan } from './channel.js';
 import type { DmaAsyncTxDescriptor, TxModel } from './descriptor.js';
@@ -51,7 +52,16 @@ export type DmaEvent =
     }
   | { readonly type: 'free'; readonly tx: DmaAsyncTxDescriptor }
   | { readonly type: 'recycle'; readonly tx: DmaAsyncTxDescriptor }
-  | { readonly type: 'chan-resources'; readonly chan: DmaChan; readonly phase: 'alloc' | 'free' };
+  | { readonly type: 'chan-resources'; readonly chan: DmaChan; readonly phase: 'alloc' | 'free' }
+  /** txd_chain: `child` is submitted when `parent` completes (async_tx dependency chains). */
+  | {
+      readonly type: 'txd-chain';
+      readonly parent: DmaAsyncTxDescriptor;
+      readonly child: DmaAsyncTxDescriptor;
+    }
+  /** A provider's clean-up called dma_run_dependencies on `tx`, which had a dependant. */
+  | { readonly type: 'run-dependencies'; readonly tx: DmaAsyncTxDescriptor }
+  | AsyncTxEvent;
 
 export type DmaListener = (event: DmaEvent) => void;
 

@@ -107,7 +107,8 @@ export function dma_chan_create(world: World, device: DmaDevice, index: number):
   return chan;
 }
 
-function* dma_chan_get(chan: DmaChan): Body<number> {
+/** dma_chan_get: take a reference; the first one allocates the channel's resources. */
+export function* dma_chan_get(chan: DmaChan): Body<number> {
   if (chan.client_count > 0) {
     chan.client_count++;
     return 0;
@@ -122,7 +123,8 @@ function* dma_chan_get(chan: DmaChan): Body<number> {
   return 0;
 }
 
-function* dma_chan_put(chan: DmaChan): Body<void> {
+/** dma_chan_put: drop a reference; the last one synchronizes and frees the resources. */
+export function* dma_chan_put(chan: DmaChan): Body<void> {
   if (chan.client_count === 0) return;
   chan.client_count--;
   if (chan.client_count === 0 && chan.device.device_free_chan_resources) {

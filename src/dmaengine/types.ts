@@ -88,6 +88,10 @@ export const DMA_PREP_CMD = 1 << 7;
 export const DMA_PREP_REPEAT = 1 << 8;
 export const DMA_PREP_LOAD_EOT = 1 << 9;
 
+/** enum sum_check_flags: what a validate operation (xor_val, pq_val) found wrong. */
+export const SUM_CHECK_P_RESULT = 1 << 0;
+export const SUM_CHECK_Q_RESULT = 1 << 1;
+
 /** enum dma_desc_metadata_mode. */
 export type DmaDescMetadataMode = 'DESC_METADATA_NONE' | 'DESC_METADATA_CLIENT' | 'DESC_METADATA_ENGINE';
 
