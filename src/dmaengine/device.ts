@@ -15,6 +15,7 @@ import type {
   dma_cookie_t,
   ScatterEntry,
 } from './types.js';
+import { DMA_PREP_CONTINUE, DMA_PREP_PQ_DISABLE_P } from './types.js';
 
 /** struct device, as far as the model needs one: a name and the world it lives in. */
 export interface Device {
@@ -124,8 +125,16 @@ export interface DmaDevice extends DmaDeviceOps {
   descriptor_reuse: boolean;
   /** Supported metadata modes (dmaengine_is_metadata_mode_supported). */
   desc_metadata_modes: ReadonlySet<'DESC_METADATA_CLIENT' | 'DESC_METADATA_ENGINE'>;
-  /** log2 of the required memcpy alignment (copy_align). */
+  /** log2 of the required alignment of memcpy, xor, pq and memset operations (enum dmaengine_alignment). */
   copy_align: number;
+  xor_align: number;
+  pq_align: number;
+  fill_align: number;
+  /** Most sources of one xor operation; 0 without DMA_XOR. */
+  max_xor: number;
+  /** Most sources of one pq operation (dma_set_maxpq; DMA_HAS_PQ_CONTINUE as `pq_continue`). */
+  max_pq: number;
+  pq_continue: boolean;
   channels: DmaChan[];
   /** The slave map and filter of dma_request_chan's board-file fallback. */
   filter: { map: readonly DmaSlaveMap[]; fn: DmaFilterFn } | null;
@@ -151,6 +160,12 @@ export function dma_device_defaults(): Omit<DmaDevice, 'dev' | 'cap_mask'> {
     descriptor_reuse: false,
     desc_metadata_modes: new Set(),
     copy_align: 0,
+    xor_align: 0,
+    pq_align: 0,
+    fill_align: 0,
+    max_xor: 0,
+    max_pq: 0,
+    pq_continue: false,
     channels: [],
     filter: null,
     hw: null,
@@ -159,4 +174,26 @@ export function dma_device_defaults(): Omit<DmaDevice, 'dev' | 'cap_mask'> {
     chancnt: 0,
     registered: false,
   };
+}
+
+/** dma_set_maxpq: the most pq sources, and whether the device continues a pq with DMA_PREP_CONTINUE. */
+export function dma_set_maxpq(dma: DmaDevice, maxpq: number, has_pq_continue: boolean): void {
+  dma.max_pq = maxpq;
+  dma.pq_continue = has_pq_continue;
+}
+
+/** dma_dev_has_pq_continue. */
+export function dma_dev_has_pq_continue(dma: DmaDevice): boolean {
+  return dma.pq_continue;
+}
+
+/**
+ * dma_maxpq: the sources one pq operation may have. A continuation without native support
+ * re-reads P and Q as sources (three slots: P, and Q twice with coefficients 1 and 0), or one
+ * slot (Q) when P is disabled.
+ */
+export function dma_maxpq(dma: DmaDevice, flags: number): number {
+  if (dma.pq_continue || !(flags & DMA_PREP_CONTINUE)) return dma.max_pq;
+  if (flags & DMA_PREP_PQ_DISABLE_P) return dma.max_pq - 1;
+  return dma.max_pq - 3;
 }
