@@ -1,3 +1,5 @@
+import { asyncDependencyOrder } from './async-dependency-order.js';
+import { asyncDependencyRuns } from './async-dependency-runs.js';
 import { bufferFreedBeforeSync } from './buffer-freed-before-sync.js';
 import { dataIntegrity } from './data-integrity.js';
 import { enforcedElsewhere } from './enforced-elsewhere.js';
@@ -29,11 +31,13 @@ export const catalogue: readonly Invariant[] = [
   residueBounds,
   pauseMovesNoByte,
   dataIntegrity,
+  asyncDependencyOrder,
   recycleAfterAck,
   nothingLeakedAfterSync,
   freeResourcesAfterSync,
   bufferFreedBeforeSync,
   repeatAppearsStuck,
+  asyncDependencyRuns,
   issuedStarts,
   issuedCompletes,
   ...enforcedElsewhere,

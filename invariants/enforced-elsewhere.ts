@@ -2,6 +2,7 @@ import { channelSpec } from '../machines/channel.js';
 import { clientAfterSubmit, descriptorSpec } from '../machines/descriptor.js';
 import { HardwareChannelRules } from '../machines/hardware-channel.js';
 import type { MachineSpec, RejectionCase } from '../machines/spec.js';
+import { AsyncTxRules } from '../src/async_tx/rules.js';
 import { DmaRules } from '../src/dmaengine/rules.js';
 import { KernelRules } from '../src/kernel/kernel-rules.js';
 import type { Rule } from '../src/kernel/rule.js';
@@ -29,6 +30,7 @@ const enforced = (rule: Rule, file: string): Invariant =>
 const DESCRIPTOR = 'machines/descriptor.ts';
 const CHANNEL = 'machines/channel.ts';
 const RULES = 'src/dmaengine/rules.ts';
+const ASYNC_TX = 'src/async_tx/rules.ts';
 
 export const enforcedElsewhere: readonly Invariant[] = [
   // Callbacks.
@@ -56,4 +58,10 @@ export const enforcedElsewhere: readonly Invariant[] = [
   enforced(rejection(descriptorSpec, 'METADATA_ENGINE', 'descriptor.metadata-engine-invalid'), DESCRIPTOR),
   enforced(rejection(descriptorSpec, 'METADATA_CLIENT', 'descriptor.metadata-mixed'), DESCRIPTOR),
   enforced(rejection(channelSpec, 'PREP_SLAVE', 'channel.prep-slave-unconfigured'), CHANNEL),
+  // async_tx: the layer's own checks, where the kernel BUG()s, panics or states a constraint.
+  enforced(AsyncTxRules.dependAcked, ASYNC_TX),
+  enforced(AsyncTxRules.oneChild, ASYNC_TX),
+  enforced(AsyncTxRules.callbackSubmits, ASYNC_TX),
+  enforced(AsyncTxRules.irqContext, ASYNC_TX),
+  enforced(AsyncTxRules.waitFailed, ASYNC_TX),
 ];

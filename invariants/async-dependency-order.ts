@@ -1,0 +1,61 @@
+import type { TxModel } from '../src/dmaengine/descriptor.js';
+import { defineRule } from '../src/kernel/rule.js';
+import { defineInvariant } from './invariant.js';
+
+/**
+ * An async_tx operation runs only after the operation it depends on completed, on any
+ * channel: the hardware starts it (its first item fetched, 'hw-start') or the CPU runs it
+ * (the synchronous path's 'async-sync' begin) only once its dependency's cookie completed.
+ *
+ * The dependency is the one the caller gave (submit->depend_tx, seen at async_tx_submit),
+ * whatever the layer did with it: chained on the same channel, submitted directly behind it
+ * (then the channel's in-order execution must keep the order), or behind an interrupt
+ * descriptor after a channel switch.
+ */
+export const asyncDependencyOrder = defineInvariant({
+  rule: defineRule({
+    id: 'inv.async-dependency-order',
+    rule: 'A dependent async_tx operation never starts before the operation it depends on has completed, whichever channels (or the CPU) run them.',
+    source:
+      'async-tx-api.rst §1 "Introduction" (inter-transactional dependencies), §2 "Genealogy" 2 (cross channel dependency chains), §3.7 "Example"; kernel-dmaengine-rules.md §5.3-§5.5',
+    side: 'provider',
+    kind: 'safety',
+  }),
+  attach(ctx) {
+    const parentOf = new WeakMap<TxModel, TxModel>();
+    const completed = new WeakSet<TxModel>();
+    ctx.on((e) => {
+      switch (e.type) {
+        case 'async-submit':
+          if (e.depend?.model && e.tx.model) parentOf.set(e.tx.model, e.depend.model);
+          break;
+        case 'complete':
+          if (e.tx.model) completed.add(e.tx.model);
+          break;
+        case 'hw-start': {
+          const m = e.tx.model;
+          const parent = m === null ? undefined : parentOf.get(m);
+          if (parent === undefined) break;
+          ctx.checked();
+          if (!completed.has(parent)) {
+            ctx.fail(
+              `${e.tx.name} started on ${e.tx.chan.fw.monitor.name} before ${parent.id}, which it depends on, completed (${parent.monitor.state})`,
+              e.tx.name,
+            );
+          }
+          break;
+        }
+        case 'async-sync':
+          if (e.phase !== 'begin' || e.depend === null) break;
+          ctx.checked();
+          if (!completed.has(e.depend)) {
+            ctx.fail(
+              `the CPU ran ${e.compute.op} before ${e.depend.id}, which it depends on, completed (${e.depend.monitor.state})`,
+              e.depend.id,
+            );
+          }
+          break;
+      }
+    });
+  },
+});

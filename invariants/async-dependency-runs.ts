@@ -1,0 +1,56 @@
+import type { DmaAsyncTxDescriptor, TxModel } from '../src/dmaengine/descriptor.js';
+import { defineRule } from '../src/kernel/rule.js';
+import { defineInvariant } from './invariant.js';
+
+/**
+ * Liveness of dependency chains: an operation chained behind another (txd_chain: same-channel
+ * chaining, or behind a channel switch's interrupt descriptor) is submitted once its parent
+ * completed, because the provider's clean-up path runs dma_run_dependencies. Judged when
+ * nothing can run any more (quiescence or deadlock): a dependant still waiting behind a
+ * completed parent then never runs, and whoever waits for it waits forever.
+ */
+export const asyncDependencyRuns = defineInvariant({
+  rule: defineRule({
+    id: 'inv.async-dependency-runs',
+    rule: 'When an operation completes, the operation chained behind it is submitted: the provider runs dma_run_dependencies from its descriptor clean-up path.',
+    source:
+      'async-tx-api.rst §4.1 "Conformance points" 3 ("Use async_tx_run_dependencies() in the descriptor clean up path"); kernel-dmaengine-rules.md §5.5',
+    side: 'provider',
+    kind: 'liveness',
+  }),
+  attach(ctx) {
+    // Chained dependants by parent life: the parent's model is its life, the object its identity.
+    const chained = new Map<
+      TxModel,
+      { parent: DmaAsyncTxDescriptor; child: DmaAsyncTxDescriptor; life: TxModel | null }
+    >();
+    const completed = new WeakSet<TxModel>();
+    ctx.on((e) => {
+      switch (e.type) {
+        case 'txd-chain':
+          if (e.parent.model)
+            chained.set(e.parent.model, { parent: e.parent, child: e.child, life: e.child.model });
+          break;
+        case 'complete':
+          if (e.tx.model) completed.add(e.tx.model);
+          break;
+      }
+    });
+    ctx.atEnd((outcome) => {
+      if (outcome.kind !== 'quiescent' && outcome.kind !== 'deadlock') return;
+      for (const [parentLife, { child, life }] of chained) {
+        if (!completed.has(parentLife)) continue;
+        ctx.checked();
+        // Still the same life, still unsubmitted: cookie -EBUSY or never past prepared.
+        const waiting =
+          life !== null && child.model === life && life.monitor.matches({ live: { life: 'prepared' } });
+        if (waiting) {
+          ctx.fail(
+            `${parentLife.id} completed but ${child.name}, chained behind it, was never submitted (run ended ${outcome.kind})`,
+            child.name,
+          );
+        }
+      }
+    });
+  },
+});

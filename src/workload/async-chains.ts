@@ -1,0 +1,192 @@
+import fc from 'fast-check';
+import type { DmaCap } from '../dmaengine/types.js';
+import type { PlatformKind } from '../mapping/platform.js';
+import { pqOf, raid6Coefs, xorOf } from '../raid6/reference.js';
+
+/**
+ * An async_tx workload as data: offload engines with some of the capabilities, and client
+ * threads, each running one dependency chain of operations on its own buffers (every
+ * operation depends on the previous one, the way md's raid5 chains xor → copy → xor). The
+ * operations name buffers by index; `chainReference` computes what the buffers must hold at
+ * the end, on plain arrays.
+ */
+export type ChainOp =
+  | { readonly op: 'memcpy'; readonly dst: number; readonly src: number }
+  | { readonly op: 'memset'; readonly dst: number; readonly value: number }
+  /** dst ^= srcs (ASYNC_TX_XOR_DROP_DST: dst is also the first source) or dst = xor of srcs (ZERO_DST). */
+  | { readonly op: 'xor'; readonly dst: number; readonly srcs: readonly number[]; readonly drop: boolean }
+  /** Is the xor of the buffers zero? The answer lands in the thread's result slot `slot`. */
+  | { readonly op: 'xor-val'; readonly srcs: readonly number[]; readonly slot: number }
+  /** RAID6 P and Q of the data buffers (async_gen_syndrome). */
+  | { readonly op: 'pq'; readonly p: number; readonly q: number; readonly data: readonly number[] }
+  /** async_trigger_callback in the middle of the chain (an interrupt descriptor or the CPU). */
+  | { readonly op: 'callback' }
+  /** async_tx_quiesce: wait for the chain so far, ack it, go on without a dependency. */
+  | { readonly op: 'quiesce' };
+
+export interface ChainThread {
+  /** Buffers the thread owns (all `len` bytes), filled with a pattern seeded by the index. */
+  readonly buffers: number;
+  readonly ops: readonly ChainOp[];
+  /** ASYNC_TX_FENCE on every operation but the last. */
+  readonly fence: boolean;
+}
+
+export interface EngineSpec {
+  readonly caps: readonly DmaCap[];
+  readonly channels: number;
+}
+
+export interface ChainWorkload {
+  readonly engines: readonly EngineSpec[];
+  readonly threads: readonly ChainThread[];
+  readonly len: number;
+  readonly platform: PlatformKind;
+}
+
+/** The bytes buffer `b` of thread `t` starts with. */
+export function initialBuffer(t: number, b: number, len: number): Uint8Array {
+  const out = new Uint8Array(len);
+  let x = (t * 0x9e3779b1 + b * 0x85ebca6b + 1) >>> 0;
+  for (let i = 0; i < len; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+export interface ChainResult {
+  readonly buffers: Uint8Array[];
+  /** Per xor-val slot: true when the xor was zero. */
+  readonly zero: Map<number, boolean>;
+}
+
+/** What thread `t`'s buffers hold after its chain, computed on the CPU from the definition. */
+export function chainReference(t: number, thread: ChainThread, len: number): ChainResult {
+  const buf = Array.from({ length: thread.buffers }, (_, b) => initialBuffer(t, b, len));
+  const zero = new Map<number, boolean>();
+  for (const op of thread.ops) {
+    switch (op.op) {
+      case 'memcpy':
+        buf[op.dst] = buf[op.src]!.slice();
+        break;
+      case 'memset':
+        buf[op.dst] = new Uint8Array(len).fill(op.value);
+        break;
+      case 'xor': {
+        const srcs = op.srcs.map((s) => buf[s]!);
+        buf[op.dst] = xorOf(op.drop ? [buf[op.dst]!, ...srcs] : srcs, len);
+        break;
+      }
+      case 'xor-val':
+        zero.set(
+          op.slot,
+          xorOf(
+            op.srcs.map((s) => buf[s]!),
+            len,
+          ).every((b) => b === 0),
+        );
+        break;
+      case 'pq': {
+        const { p, q } = pqOf(
+          op.data.map((d) => buf[d]!),
+          raid6Coefs(op.data.length),
+          len,
+        );
+        buf[op.p] = p;
+        buf[op.q] = q;
+        break;
+      }
+      case 'callback':
+      case 'quiesce':
+        break;
+    }
+  }
+  return { buffers: buf, zero };
+}
+
+const ALL_CAPS: readonly DmaCap[] = [
+  'DMA_MEMCPY',
+  'DMA_MEMSET',
+  'DMA_XOR',
+  'DMA_XOR_VAL',
+  'DMA_PQ',
+  'DMA_INTERRUPT',
+];
+
+/** Distinct indices in [0, n), `k` of them, from a permutation seed. */
+function pick(n: number, k: number, perm: readonly number[]): number[] {
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => perm[a % perm.length]! - perm[b % perm.length]! || a - b,
+  );
+  return order.slice(0, k);
+}
+
+const opArb = (buffers: number): fc.Arbitrary<ChainOp> => {
+  const perm = fc.array(fc.nat(1000), { minLength: buffers, maxLength: buffers });
+  return fc.oneof(
+    fc.record({ perm }).map(({ perm }): ChainOp => {
+      const [dst, src] = pick(buffers, 2, perm);
+      return { op: 'memcpy', dst: dst!, src: src! };
+    }),
+    fc
+      .record({ dst: fc.nat(buffers - 1), value: fc.nat(255) })
+      .map(({ dst, value }): ChainOp => ({ op: 'memset', dst, value })),
+    fc
+      .record({ perm, k: fc.integer({ min: 1, max: Math.min(4, buffers - 1) }), drop: fc.boolean() })
+      .map(({ perm, k, drop }): ChainOp => {
+        const [dst, ...srcs] = pick(buffers, k + 1, perm);
+        return { op: 'xor', dst: dst!, srcs, drop };
+      }),
+    fc
+      .record({ perm, k: fc.integer({ min: 2, max: Math.min(4, buffers) }), slot: fc.nat(3) })
+      .map(({ perm, k, slot }): ChainOp => ({ op: 'xor-val', srcs: pick(buffers, k, perm), slot })),
+    fc
+      .record({ perm, k: fc.integer({ min: 2, max: Math.min(4, buffers - 2) }) })
+      .map(({ perm, k }): ChainOp => {
+        const [p, q, ...data] = pick(buffers, k + 2, perm);
+        return { op: 'pq', p: p!, q: q!, data };
+      }),
+    fc.constant<ChainOp>({ op: 'callback' }),
+    fc.constant<ChainOp>({ op: 'quiesce' }),
+  );
+};
+
+export interface ChainShape {
+  readonly maxThreads: number;
+  readonly maxOps: number;
+  readonly maxEngines: number;
+  readonly platforms: readonly PlatformKind[];
+}
+
+export const DEFAULT_CHAIN_SHAPE: ChainShape = {
+  maxThreads: 3,
+  maxOps: 6,
+  maxEngines: 3,
+  platforms: ['direct', 'iommu'],
+};
+
+/**
+ * Random chains of random operations over engines with random capability subsets (each
+ * engine has at least one), so operations land on several channels, switch channels with and
+ * without DMA_INTERRUPT, and fall back to the CPU where no engine can do them.
+ */
+export function chainWorkloadArb(shape: ChainShape = DEFAULT_CHAIN_SHAPE): fc.Arbitrary<ChainWorkload> {
+  const engine = fc.record({
+    caps: fc.subarray([...ALL_CAPS], { minLength: 1 }),
+    channels: fc.integer({ min: 1, max: 2 }),
+  });
+  const thread = fc.integer({ min: 4, max: 6 }).chain((buffers) =>
+    fc.record({
+      buffers: fc.constant(buffers),
+      ops: fc.array(opArb(buffers), { minLength: 1, maxLength: shape.maxOps }),
+      fence: fc.boolean(),
+    }),
+  );
+  return fc.record({
+    engines: fc.array(engine, { minLength: 0, maxLength: shape.maxEngines }),
+    threads: fc.array(thread, { minLength: 1, maxLength: shape.maxThreads }),
+    len: fc.constantFrom(16, 32, 64),
+    platform: fc.constantFrom(...shape.platforms),
+  });
+}
