@@ -1,7 +1,15 @@
-import type { DmaAsyncTxDescriptor, Seg } from '../src/dmaengine/descriptor.js';
+import type { DmaAsyncTxDescriptor, Seg, TxLayout, TxModel } from '../src/dmaengine/descriptor.js';
+import {
+  DMA_PREP_CONTINUE,
+  DMA_PREP_PQ_DISABLE_P,
+  DMA_PREP_PQ_DISABLE_Q,
+  SUM_CHECK_P_RESULT,
+  SUM_CHECK_Q_RESULT,
+} from '../src/dmaengine/types.js';
 import { type FifoDevice, fifoDevices, patternBytes } from '../src/hw/fifo-device.js';
 import type { Memory } from '../src/kernel/memory.js';
 import { defineRule } from '../src/kernel/rule.js';
+import { pqOf, xorOf } from '../src/raid6/reference.js';
 import { defineInvariant } from './invariant.js';
 import { hex, lifeIn, SubmitOrder } from './observe.js';
 
@@ -12,7 +20,11 @@ import { hex, lifeIn, SubmitOrder } from './observe.js';
  * - to-device: the FIFO received exactly the source bytes from the descriptor's hw-start on;
  * - from-device: memory holds exactly the peripheral's stream from the descriptor's hw-start
  *   on (the rx pattern is a function of the stream position), and no more was taken from it;
- * - opaque (cyclic, repeated, slave interleaved): not checked.
+ * - xor, pq: the destination(s) equal the xor (P) and the GF(2^8) syndrome (Q) of the sources
+ *   as they were when the hardware started it (a destination may be one of the sources); with
+ *   DMA_PREP_CONTINUE the old P and Q count as sources; disabled P or Q is not checked;
+ * - xor-val, pq-val: the SUM_CHECK flags the operation reported are the right ones;
+ * - opaque (cyclic, repeated, slave interleaved, interrupt): not checked.
  *
  * When. The data is compared at 'complete' (dma_cookie_complete): that is when the provider
  * declares the transfer done and tx_status starts answering DMA_COMPLETE, so every byte must
@@ -32,9 +44,9 @@ import { hex, lifeIn, SubmitOrder } from './observe.js';
 export const dataIntegrity = defineInvariant({
   rule: defineRule({
     id: 'inv.data-integrity',
-    rule: "A transfer completed without error moved exactly the bytes the client asked for: copies equal their source, fills hold the value, a peripheral received (or delivered) exactly the transfer's bytes.",
+    rule: "A transfer completed without error moved exactly the bytes the client asked for: copies equal their source, fills hold the value, xor and P+Q results and validations equal the software reference, a peripheral received (or delivered) exactly the transfer's bytes.",
     source:
-      'client.rst "DMA usage: 5" (on completion the operation is done); provider.rst "Supported transaction types", "Device operations: device_prep_dma_*"; kernel-dmaengine-rules.md §6.2 (dmatest verifies every byte)',
+      'client.rst "DMA usage: 5" (on completion the operation is done); provider.rst "Supported transaction types", "Device operations: device_prep_dma_*"; async-tx-api.rst §3.2 "Supported operations"; lib/raid6 (GF(2^8), polynomial 0x11d, generator {02}); kernel-dmaengine-rules.md §6.2 (dmatest verifies every byte)',
     side: 'provider',
     kind: 'safety',
   }),
@@ -44,6 +56,8 @@ export const dataIntegrity = defineInvariant({
     const starts = new WeakMap<DmaAsyncTxDescriptor, Start>();
     // Per FIFO register: device transfers that started and may still be running.
     const running = new Map<number, Set<DmaAsyncTxDescriptor>>();
+    // Offload operations: their sources (and old P/Q) as the hardware started, by life.
+    const operands = new WeakMap<TxModel, Uint8Array[]>();
     // At completion: null (right), a detail (wrong); absent when not judged.
     const verdicts = new WeakMap<DmaAsyncTxDescriptor, string | null>();
 
@@ -55,6 +69,15 @@ export const dataIntegrity = defineInvariant({
           break;
         case 'hw-start': {
           const layout = e.tx.model?.layout;
+          if (layout !== undefined && e.tx.model !== null && !operands.has(e.tx.model)) {
+            const reads = offloadReads(layout);
+            if (reads !== null && reads.every((a) => allLive(memory, [{ addr: a, len: reads.len }]))) {
+              operands.set(
+                e.tx.model,
+                reads.map((a) => memory.view(a, reads.len).slice()),
+              );
+            }
+          }
           const n = order.of(e.tx);
           if (layout?.kind !== 'to-device' && layout?.kind !== 'from-device') break;
           if (n === undefined || starts.get(e.tx)?.n === n) break;
@@ -128,6 +151,13 @@ export const dataIntegrity = defineInvariant({
             ? null
             : `${s.dev.name} received ${hex(got[i]!)} as byte ${i} of ${tx.name}, which sends ${hex(mem[i]!)}`;
         }
+        case 'xor':
+        case 'pq':
+        case 'xor-val':
+        case 'pq-val': {
+          const ops = tx.model === null ? undefined : operands.get(tx.model);
+          return ops === undefined ? undefined : judgeOffload(tx, layout, ops, mem);
+        }
         case 'from-device': {
           const s = started(tx);
           if (s === undefined) return undefined;
@@ -149,6 +179,98 @@ export const dataIntegrity = defineInvariant({
     }
   },
 });
+
+/** What an offload operation reads, in order: its sources, then old P and Q under DMA_PREP_CONTINUE. */
+function offloadReads(layout: TxLayout): (number[] & { len: number }) | null {
+  let addrs: number[];
+  switch (layout.kind) {
+    case 'xor':
+    case 'xor-val':
+      addrs = [...layout.srcs];
+      break;
+    case 'pq':
+      addrs = [...layout.srcs];
+      if (layout.flags & DMA_PREP_CONTINUE) addrs.push(layout.dst[0], layout.dst[1]);
+      break;
+    case 'pq-val':
+      addrs = [...layout.srcs, layout.pq[0], layout.pq[1]];
+      break;
+    default:
+      return null;
+  }
+  return Object.assign(addrs, { len: layout.len });
+}
+
+/** The verdict on an offload operation from its operands as read at start and its destination now. */
+function judgeOffload(
+  tx: DmaAsyncTxDescriptor,
+  layout: TxLayout,
+  ops: Uint8Array[],
+  mem: Uint8Array,
+): string | null {
+  const diff = (what: string, got: Uint8Array, want: Uint8Array): string | null => {
+    const i = firstDiff(got, want);
+    return i < 0
+      ? null
+      : `${tx.name}: byte ${i} of ${what} is ${hex(got[i]!)} where the reference has ${hex(want[i]!)}`;
+  };
+  switch (layout.kind) {
+    case 'xor':
+      return diff('the xor destination', mem, xorOf(ops, layout.len));
+    case 'pq': {
+      const n = layout.srcs.length;
+      const { p, q } = pqOf(ops.slice(0, n), layout.scf, layout.len);
+      if (layout.flags & DMA_PREP_CONTINUE) {
+        for (let i = 0; i < layout.len; i++) {
+          p[i]! ^= ops[n]![i]!;
+          q[i]! ^= ops[n + 1]![i]!;
+        }
+      }
+      let at = 0;
+      if (!(layout.flags & DMA_PREP_PQ_DISABLE_P)) {
+        const d = diff('P', mem.subarray(0, layout.len), p);
+        if (d !== null) return d;
+        at = layout.len;
+      }
+      if (!(layout.flags & DMA_PREP_PQ_DISABLE_Q)) return diff('Q', mem.subarray(at, at + layout.len), q);
+      return null;
+    }
+    case 'xor-val': {
+      const want = xorOf(ops, layout.len).some((b) => b !== 0) ? SUM_CHECK_P_RESULT : 0;
+      const got = layout.result.value & SUM_CHECK_P_RESULT;
+      return got === want
+        ? null
+        : `${tx.name} reported ${flagsName(got)} where the sources' xor says ${flagsName(want)}`;
+    }
+    case 'pq-val': {
+      const n = layout.srcs.length;
+      const { p, q } = pqOf(ops.slice(0, n), layout.scf, layout.len);
+      let want = 0;
+      let mask = 0;
+      if (!(layout.flags & DMA_PREP_PQ_DISABLE_P)) {
+        mask |= SUM_CHECK_P_RESULT;
+        if (firstDiff(p, ops[n]!) >= 0) want |= SUM_CHECK_P_RESULT;
+      }
+      if (!(layout.flags & DMA_PREP_PQ_DISABLE_Q)) {
+        mask |= SUM_CHECK_Q_RESULT;
+        if (firstDiff(q, ops[n + 1]!) >= 0) want |= SUM_CHECK_Q_RESULT;
+      }
+      const got = layout.result.value & mask;
+      return got === want
+        ? null
+        : `${tx.name} reported ${flagsName(got)} where P and Q say ${flagsName(want)}`;
+    }
+    default:
+      return null;
+  }
+}
+
+function flagsName(flags: number): string {
+  const names = [];
+  if (flags & SUM_CHECK_P_RESULT) names.push('SUM_CHECK_P_RESULT');
+  if (flags & SUM_CHECK_Q_RESULT) names.push('SUM_CHECK_Q_RESULT');
+  return names.length === 0 ? 'no mismatch' : names.join('|');
+}
 
 interface Start {
   /** The submit (life) it belongs to. */

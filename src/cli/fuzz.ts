@@ -47,7 +47,7 @@ export async function fuzzCommand(o: FuzzCliOptions): Promise<number> {
   };
   phase(
     2,
-    'dmatest (memcpy/memset, random lengths and offsets, data checked)',
+    'dmatest (memcpy/memset/xor/pq, random lengths and offsets, data checked)',
     r.dmatest,
     'no DMA_MEMCPY or DMA_MEMSET, or the device did not register',
   );

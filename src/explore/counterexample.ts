@@ -32,6 +32,12 @@ const opSchema = z.discriminatedUnion('op', [
     value: z.number().int().min(0).max(255),
   }),
   z.object({
+    op: z.enum(['xor', 'pq']),
+    on,
+    len: z.number().int().positive(),
+    sources: z.number().int().min(1),
+  }),
+  z.object({
     op: z.literal('cyclic'),
     on,
     periods: z.number().int().min(1),

@@ -9,9 +9,10 @@ import { type ConformanceFinding, checkConformance } from './conformance.js';
 
 /**
  * `dmactor fuzz`: a user's provider through three phases. Conformance checks the dma_device
- * before anything runs. The dmatest phase (modelled on drivers/dma/dmatest.c) runs memcpy and
- * memset threads with random lengths and offsets, every copy checked by the data-integrity
- * invariant and a hung transfer reported by the liveness invariants. The lifecycle phase runs
+ * before anything runs. The dmatest phase (modelled on drivers/dma/dmatest.c) runs memcpy,
+ * memset, xor and pq threads (xor and pq where the device has them) with random lengths, every
+ * result checked by the data-integrity invariant and a hung transfer reported by the liveness
+ * invariants. The lifecycle phase runs
  * generated client workloads (slave, cyclic, repeat, pause, terminate in every form, reuse,
  * callbacks that submit more or terminate) under the strategy portfolio, every invariant on.
  * Workloads use only what the provider's capabilities claim.
@@ -54,6 +55,10 @@ export function shapeFor(device: DmaDevice, base: WorkloadShape = DEFAULT_SHAPE)
         return caps.has('DMA_MEMCPY');
       case 'memset':
         return caps.has('DMA_MEMSET');
+      case 'xor':
+        return caps.has('DMA_XOR');
+      case 'pq':
+        return caps.has('DMA_PQ');
       case 'pause':
         return device.device_pause !== undefined && device.device_resume !== undefined;
       default:
@@ -76,7 +81,12 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   const base: CampaignOptions = { ...o, provider: o.provider, isolate: true };
   let dmatest: CampaignReport | null = null;
   if (device.cap_mask.has('DMA_MEMCPY') || device.cap_mask.has('DMA_MEMSET')) {
-    const ops = (['memcpy', 'memset', 'wait'] as const).filter((op) => lifecycleShape.ops.includes(op));
+    // dmatest's threads: memcpy, memset, and xor and pq wherever the device has them (§6.1).
+    const offload = shapeFor(device, { ...DEFAULT_SHAPE, ops: ['xor', 'pq'] }).ops;
+    const ops = [
+      ...(['memcpy', 'memset', 'wait'] as const).filter((op) => lifecycleShape.ops.includes(op)),
+      ...offload,
+    ];
     dmatest = await runCampaign({
       ...base,
       schedules: Math.max(1, Math.ceil(o.schedules / 4)),

@@ -89,6 +89,19 @@ function opArb(shape: WorkloadShape): fc.Arbitrary<Op> {
       len: fc.integer({ min: 1, max: 512 }),
       value: fc.integer({ min: 0, max: 255 }),
     }),
+    xor: fc.record({
+      op: fc.constant('xor' as const),
+      on,
+      len: fc.integer({ min: 1, max: 512 }),
+      // dmatest forces xor_sources and pq_sources odd (default 3).
+      sources: fc.integer({ min: 0, max: 2 }).map((n) => 2 * n + 1),
+    }),
+    pq: fc.record({
+      op: fc.constant('pq' as const),
+      on,
+      len: fc.integer({ min: 1, max: 512 }),
+      sources: fc.integer({ min: 0, max: 2 }).map((n) => 2 * n + 1),
+    }),
     cyclic: fc.record({
       op: fc.constant('cyclic' as const),
       on,

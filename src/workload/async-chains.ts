@@ -56,43 +56,64 @@ export function initialBuffer(t: number, b: number, len: number): Uint8Array {
 }
 
 export interface ChainResult {
-  readonly buffers: Uint8Array[];
-  /** Per xor-val slot: true when the xor was zero. */
+  /**
+   * What each buffer must hold at the end, or null where the two paths may differ: the
+   * synchronous async_xor_val xors the sources into its first one (the parity page) and the
+   * hardware leaves it alone, so that buffer, and whatever is computed from it, is not defined.
+   */
+  readonly buffers: (Uint8Array | null)[];
+  /** Per xor-val slot: true when the xor was zero (absent when a source was not defined). */
   readonly zero: Map<number, boolean>;
 }
 
 /** What thread `t`'s buffers hold after its chain, computed on the CPU from the definition. */
 export function chainReference(t: number, thread: ChainThread, len: number): ChainResult {
-  const buf = Array.from({ length: thread.buffers }, (_, b) => initialBuffer(t, b, len));
+  const buf: (Uint8Array | null)[] = Array.from({ length: thread.buffers }, (_, b) =>
+    initialBuffer(t, b, len),
+  );
   const zero = new Map<number, boolean>();
+  // Sources, or null when one of them is not defined.
+  const read = (idx: readonly number[]): Uint8Array[] | null => {
+    const out: Uint8Array[] = [];
+    for (const i of idx) {
+      const b = buf[i];
+      if (!b) return null;
+      out.push(b);
+    }
+    return out;
+  };
   for (const op of thread.ops) {
     switch (op.op) {
       case 'memcpy':
-        buf[op.dst] = buf[op.src]!.slice();
+        buf[op.dst] = buf[op.src]?.slice() ?? null;
         break;
       case 'memset':
         buf[op.dst] = new Uint8Array(len).fill(op.value);
         break;
       case 'xor': {
-        const srcs = op.srcs.map((s) => buf[s]!);
-        buf[op.dst] = xorOf(op.drop ? [buf[op.dst]!, ...srcs] : srcs, len);
+        const srcs = read(op.drop ? [op.dst, ...op.srcs] : op.srcs);
+        buf[op.dst] = srcs === null ? null : xorOf(srcs, len);
         break;
       }
-      case 'xor-val':
-        zero.set(
-          op.slot,
-          xorOf(
-            op.srcs.map((s) => buf[s]!),
-            len,
-          ).every((b) => b === 0),
-        );
+      case 'xor-val': {
+        const srcs = read(op.srcs);
+        zero.delete(op.slot);
+        if (srcs !== null)
+          zero.set(
+            op.slot,
+            xorOf(srcs, len).every((b) => b === 0),
+          );
+        buf[op.srcs[0]!] = null;
         break;
+      }
       case 'pq': {
-        const { p, q } = pqOf(
-          op.data.map((d) => buf[d]!),
-          raid6Coefs(op.data.length),
-          len,
-        );
+        const data = read(op.data);
+        if (data === null) {
+          buf[op.p] = null;
+          buf[op.q] = null;
+          break;
+        }
+        const { p, q } = pqOf(data, raid6Coefs(data.length), len);
         buf[op.p] = p;
         buf[op.q] = q;
         break;

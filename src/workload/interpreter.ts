@@ -7,6 +7,8 @@ import {
   dmaengine_prep_dma_cyclic,
   dmaengine_prep_dma_memcpy,
   dmaengine_prep_dma_memset,
+  dmaengine_prep_dma_pq,
+  dmaengine_prep_dma_xor,
   dmaengine_prep_interleaved_dma,
   dmaengine_prep_slave_sg,
   dmaengine_slave_config,
@@ -58,6 +60,7 @@ import {
 } from '../mapping/streaming.js';
 import {
   ARCH_DMA_MINALIGN,
+  DMA_BIDIRECTIONAL,
   DMA_FROM_DEVICE,
   DMA_TO_DEVICE,
   type DmaDataDirection,
@@ -340,6 +343,47 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
         if (dst === null) break;
         const desc = yield* dmaengine_prep_dma_memset(h.chan, dst, op.value, op.len, DMA_PREP_INTERRUPT);
         if (!desc) throw new Error(`client${index}: prep_dma_memset returned NULL`);
+        yield* submit(h, desc, 'none');
+        break;
+      }
+      case 'xor':
+      case 'pq': {
+        const cap = op.op === 'xor' ? 'DMA_XOR' : 'DMA_PQ';
+        if (slave || !h.chan.device.cap_mask.has(cap)) break;
+        // dmatest: every source holds the same pattern; sources mapped to the device, destinations bidirectional.
+        const n = serial++;
+        const srcs: number[] = [];
+        for (let i = 0; i < op.sources; i++) {
+          const src = alloc(op.len, `c${index}.${op.op}${n}.src${i}`);
+          fill(world, src, op.len, n);
+          const dma = mapSingle(h, src, op.len, DMA_TO_DEVICE);
+          if (dma === null) break;
+          srcs.push(dma);
+        }
+        const dsts: number[] = [];
+        for (let i = 0; i < (op.op === 'xor' ? 1 : 2); i++) {
+          const dma = mapSingle(
+            h,
+            alloc(op.len, `c${index}.${op.op}${n}.dst${i}`),
+            op.len,
+            DMA_BIDIRECTIONAL,
+          );
+          if (dma === null) break;
+          dsts.push(dma);
+        }
+        if (srcs.length < op.sources || dsts.length < (op.op === 'xor' ? 1 : 2)) break;
+        const desc =
+          op.op === 'xor'
+            ? yield* dmaengine_prep_dma_xor(h.chan, dsts[0]!, srcs, op.len, DMA_PREP_INTERRUPT)
+            : yield* dmaengine_prep_dma_pq(
+                h.chan,
+                [dsts[0]!, dsts[1]!],
+                srcs,
+                srcs.map(() => 1),
+                op.len,
+                DMA_PREP_INTERRUPT,
+              );
+        if (!desc) throw new Error(`client${index}: prep_dma_${op.op} returned NULL`);
         yield* submit(h, desc, 'none');
         break;
       }

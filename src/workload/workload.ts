@@ -30,6 +30,13 @@ export type Op =
   | { readonly op: 'memcpy'; readonly on: number; readonly len: number; readonly callback: CallbackAction }
   /** Prepare and submit a memset (a mem channel). */
   | { readonly op: 'memset'; readonly on: number; readonly len: number; readonly value: number }
+  /**
+   * dmatest's xor and pq threads (kernel-dmaengine-rules.md §6.2): `sources` buffers with the
+   * same pattern (an odd count, so the xor is the pattern again), xor'ed into one destination
+   * or, for pq, into P and Q with every coefficient 1 (a mem channel whose device has DMA_XOR /
+   * DMA_PQ; skipped elsewhere).
+   */
+  | { readonly op: 'xor' | 'pq'; readonly on: number; readonly len: number; readonly sources: number }
   /** A cyclic ring whose period callback stops it after `stopAfter` periods (a slave channel). */
   | {
       readonly op: 'cyclic';
@@ -82,7 +89,7 @@ export function descriptorCount(w: Workload): number {
   for (const t of w.threads) {
     for (const op of t.ops) {
       if (op.op === 'slave' || op.op === 'memcpy') n += op.callback === 'submit-more' ? 2 : 1;
-      else if (op.op === 'memset' || op.op === 'cyclic') n++;
+      else if (op.op === 'memset' || op.op === 'cyclic' || op.op === 'xor' || op.op === 'pq') n++;
       else if (op.op === 'repeat') n += 2;
     }
   }
