@@ -71,7 +71,7 @@ export const dataIntegrity = defineInvariant({
           const layout = e.tx.model?.layout;
           if (layout !== undefined && e.tx.model !== null && !operands.has(e.tx.model)) {
             const reads = offloadReads(layout);
-            if (reads !== null && reads.every((a) => allLive(memory, [{ addr: a, len: reads.len }]))) {
+            if (reads?.every((a) => allLive(memory, [{ addr: a, len: reads.len }]))) {
               operands.set(
                 e.tx.model,
                 reads.map((a) => memory.view(a, reads.len).slice()),
