@@ -1,11 +1,14 @@
 import type { TxModel } from '../src/dmaengine/descriptor.js';
 import { defineRule } from '../src/kernel/rule.js';
 import { defineInvariant } from './invariant.js';
+import { HardwareDone } from './observe.js';
 
 /**
  * An async_tx operation runs only after the operation it depends on completed, on any
  * channel: the hardware starts it (its first item fetched, 'hw-start') or the CPU runs it
- * (the synchronous path's 'async-sync' begin) only once its dependency's cookie completed.
+ * (the synchronous path's 'async-sync' begin) only once its dependency is done: all of its
+ * bytes moved (HardwareDone: a dependant submitted directly behind it on the same channel
+ * starts there, before the provider's clean-up completes the cookie) or its cookie completed.
  *
  * The dependency is the one the caller gave (submit->depend_tx, seen at async_tx_submit),
  * whatever the layer did with it: chained on the same channel, submitted directly behind it
@@ -24,7 +27,10 @@ export const asyncDependencyOrder = defineInvariant({
   attach(ctx) {
     const parentOf = new WeakMap<TxModel, TxModel>();
     const completed = new WeakSet<TxModel>();
+    const hw = new HardwareDone();
+    const done = (m: TxModel) => completed.has(m) || hw.done(m);
     ctx.on((e) => {
+      hw.note(e);
       switch (e.type) {
         case 'async-submit':
           if (e.depend?.model && e.tx.model) parentOf.set(e.tx.model, e.depend.model);
@@ -37,7 +43,7 @@ export const asyncDependencyOrder = defineInvariant({
           const parent = m === null ? undefined : parentOf.get(m);
           if (parent === undefined) break;
           ctx.checked();
-          if (!completed.has(parent)) {
+          if (!done(parent)) {
             ctx.fail(
               `${e.tx.name} started on ${e.tx.chan.fw.monitor.name} before ${parent.id}, which it depends on, completed (${parent.monitor.state})`,
               e.tx.name,
@@ -48,7 +54,7 @@ export const asyncDependencyOrder = defineInvariant({
         case 'async-sync':
           if (e.phase !== 'begin' || e.depend === null) break;
           ctx.checked();
-          if (!completed.has(e.depend)) {
+          if (!done(e.depend)) {
             ctx.fail(
               `the CPU ran ${e.compute.op} before ${e.depend.id}, which it depends on, completed (${e.depend.monitor.state})`,
               e.depend.id,

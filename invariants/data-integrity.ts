@@ -11,7 +11,7 @@ import type { Memory } from '../src/kernel/memory.js';
 import { defineRule } from '../src/kernel/rule.js';
 import { pqOf, xorOf } from '../src/raid6/reference.js';
 import { defineInvariant } from './invariant.js';
-import { hex, lifeIn, SubmitOrder } from './observe.js';
+import { HardwareDone, hex, lifeIn, SubmitOrder } from './observe.js';
 
 /**
  * Every completed transfer moved exactly what the client asked for (tx.model.layout):
@@ -26,11 +26,16 @@ import { hex, lifeIn, SubmitOrder } from './observe.js';
  * - xor-val, pq-val: the SUM_CHECK flags the operation reported are the right ones;
  * - opaque (cyclic, repeated, slave interleaved, interrupt): not checked.
  *
- * When. The data is compared at 'complete' (dma_cookie_complete): that is when the provider
- * declares the transfer done and tx_status starts answering DMA_COMPLETE, so every byte must
- * be in place then; comparing later (at the callback) would let a provider that completes
- * before its last burst get away with it, and would blame it for a client or another
- * transfer touching the buffer after completion. The verdict is reported at the completion
+ * When. Memory-to-memory results (copy, fill, xor, pq, validations) are compared when the
+ * hardware moved their last byte (HardwareDone): on a channel running its queue in order the
+ * next descriptor may start right then, before the provider's clean-up completes this one,
+ * and an async_tx chain submitted directly behind it may already overwrite its destination.
+ * Everything else, and a transfer the provider completes before the hardware finished it,
+ * is compared at 'complete' (dma_cookie_complete): that is when the provider declares the
+ * transfer done and tx_status starts answering DMA_COMPLETE, so every byte must be in place
+ * then; comparing later (at the callback) would let a provider that completes before its
+ * last burst get away with it, and would blame it for a client or another transfer touching
+ * the buffer after completion. The verdict is reported at the completion
  * callback's begin, and only when its result is DMA_TRANS_NOERROR (or none): only there does
  * the framework learn whether the provider reported a bus error, after which the data is
  * not expected to be right. A descriptor terminated after completion, before its callback,
@@ -61,7 +66,13 @@ export const dataIntegrity = defineInvariant({
     // At completion: null (right), a detail (wrong); absent when not judged.
     const verdicts = new WeakMap<DmaAsyncTxDescriptor, string | null>();
 
+    const hw = new HardwareDone();
     ctx.on((e) => {
+      const finished = hw.note(e);
+      if (finished !== null && MEMORY_KINDS.has(finished.model?.layout.kind ?? 'opaque')) {
+        const verdict = judge(finished);
+        if (verdict !== undefined) verdicts.set(finished, verdict);
+      }
       switch (e.type) {
         case 'submit':
           order.submitted(e.tx);
@@ -97,7 +108,9 @@ export const dataIntegrity = defineInvariant({
           break;
         }
         case 'complete': {
-          const verdict = judge(e.tx);
+          const judged =
+            e.tx.model !== null && hw.done(e.tx.model) && MEMORY_KINDS.has(e.tx.model.layout.kind);
+          const verdict = judged ? undefined : judge(e.tx);
           if (verdict !== undefined) verdicts.set(e.tx, verdict);
           const layout = e.tx.model?.layout;
           if (layout?.kind === 'to-device' || layout?.kind === 'from-device') {
@@ -271,6 +284,16 @@ function flagsName(flags: number): string {
   if (flags & SUM_CHECK_Q_RESULT) names.push('SUM_CHECK_Q_RESULT');
   return names.length === 0 ? 'no mismatch' : names.join('|');
 }
+
+/** Layouts judged when the hardware finished them. */
+const MEMORY_KINDS: ReadonlySet<TxLayout['kind']> = new Set([
+  'copy',
+  'fill',
+  'xor',
+  'pq',
+  'xor-val',
+  'pq-val',
+]);
 
 interface Start {
   /** The submit (life) it belongs to. */

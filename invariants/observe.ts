@@ -1,5 +1,6 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
-import type { DmaAsyncTxDescriptor, Seg, TxLayout } from '../src/dmaengine/descriptor.js';
+import type { DmaAsyncTxDescriptor, Seg, TxLayout, TxModel } from '../src/dmaengine/descriptor.js';
+import type { DmaEvent } from '../src/dmaengine/events.js';
 
 /**
  * What the invariants read of the framework's own record (tx.model, chan.fw), never of the
@@ -121,5 +122,33 @@ export class CookieOwners {
 
   owner(chan: DmaChan, cookie: number): DmaAsyncTxDescriptor | null {
     return this.byChan.get(chan)?.get(cookie) ?? null;
+  }
+}
+
+/**
+ * When the hardware has done a one-shot transfer: every byte of it moved ('hw-moved' adding up
+ * to its length; a zero-length transfer, an interrupt descriptor, at its 'hw-start'). That is
+ * when its result is in memory, and on a channel that runs its queue in order, when the next
+ * descriptor may start: earlier than the provider's completion (dma_cookie_complete in its
+ * clean-up tasklet), which the chained descriptor does not wait for.
+ */
+export class HardwareDone {
+  private readonly moved = new WeakMap<TxModel, number>();
+  private readonly finished = new WeakSet<TxModel>();
+
+  /** Feed an event; the descriptor whose transfer it finished, or null. */
+  note(e: DmaEvent): DmaAsyncTxDescriptor | null {
+    if (e.type !== 'hw-moved' && e.type !== 'hw-start') return null;
+    const m = e.tx.model;
+    if (m === null || m.kind !== 'oneshot' || this.finished.has(m)) return null;
+    const moved = (this.moved.get(m) ?? 0) + (e.type === 'hw-moved' ? e.bytes : 0);
+    this.moved.set(m, moved);
+    if (moved < m.length) return null;
+    this.finished.add(m);
+    return e.tx;
+  }
+
+  done(m: TxModel): boolean {
+    return this.finished.has(m);
   }
 }

@@ -40,10 +40,13 @@ export function* dma_run_dependencies(tx: DmaAsyncTxDescriptor): Body<void> {
   yield* dma_async_issue_pending(chan);
 }
 
-/** Sleep until a cookie or callback changed (see progress.ts) or `deadline` passed. */
-function* awaitProgress(world: World, deadline: number): Body<void> {
+/**
+ * Sleep until a cookie or callback changed since `seen` (see progress.ts) or `deadline`
+ * passed. `seen` is read before the poll it follows: the poll (a provider's tx_status) may
+ * yield, and a completion meanwhile must not be slept through.
+ */
+function* awaitProgress(world: World, seen: number, deadline: number): Body<void> {
   const p = dmaProgress(world);
-  const seen = p.gen;
   yield* sleepUntil(p.wq, () => p.gen !== seen, deadline, true);
 }
 
@@ -55,14 +58,16 @@ export function* dma_sync_wait(chan: DmaChan, cookie: dma_cookie_t): Body<DmaSta
   const world = chan.world;
   const deadline = world.now + DMA_SYNC_WAIT_TIMEOUT_NS;
   yield* dma_async_issue_pending(chan);
+  const progress = dmaProgress(world);
   for (;;) {
+    const seen = progress.gen;
     const { status } = yield* dma_async_is_tx_complete(chan, cookie);
     if (world.now >= deadline) {
       world.emit(chan.fw.monitor.name, 'dma_sync_wait: timeout!', { cookie });
       return 'DMA_ERROR';
     }
     if (status !== 'DMA_IN_PROGRESS') return status;
-    yield* awaitProgress(world, deadline);
+    yield* awaitProgress(world, seen, deadline);
   }
 }
 
@@ -76,12 +81,13 @@ export function* dma_wait_for_async_tx(tx: DmaAsyncTxDescriptor | null): Body<Dm
   if (tx === null) return 'DMA_COMPLETE';
   const world = tx.chan.world;
   const deadline = world.now + DMA_SYNC_WAIT_TIMEOUT_NS;
+  const progress = dmaProgress(world);
   while (tx.cookie === -EBUSY) {
     if (world.now >= deadline) {
       world.emit(tx.name, 'dma_wait_for_async_tx: timeout waiting for descriptor submission');
       return 'DMA_ERROR';
     }
-    yield* awaitProgress(world, deadline);
+    yield* awaitProgress(world, progress.gen, deadline);
   }
   return yield* dma_sync_wait(tx.chan, tx.cookie);
 }
