@@ -1,5 +1,6 @@
 import { asyncDependencyOrder } from './async-dependency-order.js';
 import { asyncDependencyRuns } from './async-dependency-runs.js';
+import { asyncResult } from './async-result.js';
 import { bufferFreedBeforeSync } from './buffer-freed-before-sync.js';
 import { dataIntegrity } from './data-integrity.js';
 import { enforcedElsewhere } from './enforced-elsewhere.js';
@@ -32,6 +33,7 @@ export const catalogue: readonly Invariant[] = [
   pauseMovesNoByte,
   dataIntegrity,
   asyncDependencyOrder,
+  asyncResult,
   recycleAfterAck,
   nothingLeakedAfterSync,
   freeResourcesAfterSync,

@@ -64,4 +64,6 @@ export const enforcedElsewhere: readonly Invariant[] = [
   enforced(AsyncTxRules.callbackSubmits, ASYNC_TX),
   enforced(AsyncTxRules.irqContext, ASYNC_TX),
   enforced(AsyncTxRules.waitFailed, ASYNC_TX),
+  enforced(AsyncTxRules.prepNoProgress, ASYNC_TX),
+  enforced(AsyncTxRules.badArguments, ASYNC_TX),
 ];

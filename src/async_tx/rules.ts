@@ -40,4 +40,19 @@ export const AsyncTxRules = {
     side: 'provider',
     kind: 'liveness',
   }),
+  prepNoProgress: defineRule({
+    id: 'async.prep-forward-progress',
+    rule: 'A provider whose prep returned NULL for an async_tx operation hands out a descriptor again once the dependency completed and its queue was issued: the layer spins on issue_pending and prep until it does.',
+    source: `crypto/async_tx/async_xor.c do_async_xor() ("Drivers force forward progress in case they can not provide a descriptor") and async_xor_val_offs(); crypto/async_tx/async_pq.c do_async_gen_syndrome() and async_syndrome_val(); ${REF} §5.2`,
+    side: 'provider',
+    kind: 'liveness',
+  }),
+  badArguments: defineRule({
+    id: 'async.bad-arguments',
+    rule: 'An async_tx operation gets arguments it handles: two or more xor sources, at most 255 pq disks with P or Q present, a spare page and scribble for a synchronous syndrome check, two different failed disks and enough surviving data for a RAID6 recovery.',
+    source:
+      'crypto/async_tx/async_xor.c BUG_ON(src_cnt <= 1); async_pq.c BUG_ON(disks > MAX_DISKS || !(P || Q)), BUG_ON(disks < 4), BUG_ON(!spare || !scribble); async_raid6_recov.c BUG_ON(faila == failb), BUG(), BUG_ON(good_srcs ...)',
+    side: 'client',
+    kind: 'safety',
+  }),
 } as const;
