@@ -21,6 +21,12 @@ export interface WorldOptions {
   readonly stopOnViolation?: boolean;
   /** Virtual nanoseconds per step. */
   readonly quantumNs?: number;
+  /**
+   * Rule ids this run accepts: reported into `tolerated` (and the trace) instead of
+   * `violations`, without stopping the run. For behaviour the kernel really has that a test or
+   * a campaign is not about, e.g. dma-debug's overlapping-mapping report on async_tx chains.
+   */
+  readonly tolerate?: readonly string[];
 }
 
 export interface RunResult {
@@ -46,6 +52,9 @@ export class World {
   readonly scheduler: Scheduler;
   readonly memory: Memory;
   readonly violations: Violation[] = [];
+  /** Reports of the rules `tolerate` names, in order. */
+  readonly tolerated: Violation[] = [];
+  private readonly tolerate: ReadonlySet<string>;
   readonly stopOnViolation: boolean;
   /** Every statechart monitor of this world, in creation order (state fingerprints read them). */
   readonly monitors: Monitor<AnyStateMachine>[] = [];
@@ -60,6 +69,7 @@ export class World {
     this.rng = new Prng(this.seed);
     this.trace = new Trace(options.trace ?? 'off');
     this.stopOnViolation = options.stopOnViolation ?? true;
+    this.tolerate = new Set(options.tolerate ?? []);
     const strategy = options.strategy ?? randomStrategy();
     const stepBound = options.stepBound ?? 100_000;
     this.scheduler = new Scheduler(this, strategy, stepBound, options.quantumNs ?? 100);
@@ -113,6 +123,11 @@ export class World {
       actor,
       ...(data === undefined ? {} : { data }),
     };
+    if (this.tolerate.has(rule.id)) {
+      this.tolerated.push(violation);
+      this.emit(actor, 'TOLERATED', { rule: rule.id, detail });
+      return violation;
+    }
     this.violations.push(violation);
     this.emit(actor, 'VIOLATION', { rule: rule.id, detail });
     if (this.stopOnViolation) this.scheduler.stopRequested = true;
