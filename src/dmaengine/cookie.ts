@@ -3,7 +3,7 @@ import type { DmaAsyncTxDescriptor } from './descriptor.js';
 import { dmaBus } from './events.js';
 import { noteDmaProgress } from './progress.js';
 import { DmaRules } from './rules.js';
-import { noteFinished } from './tracking.js';
+import { noteFinished, submittedDuringIssue } from './tracking.js';
 import { type DmaStatus, type DmaTxState, type dma_cookie_t, INT_MAX } from './types.js';
 
 /**
@@ -26,6 +26,7 @@ export function dma_cookie_assign(tx: DmaAsyncTxDescriptor): dma_cookie_t {
   tx.cookie = cookie;
   chan.cookie = cookie;
   tx.observe({ type: 'SUBMIT' }, `cookie ${cookie}`);
+  if (chan.fw.issuing > 0 && tx.model !== null) submittedDuringIssue.add(tx.model);
   if (chan.world.trace.enabled) chan.world.emit(tx.name, 'submit', { cookie });
   const bus = dmaBus(chan.world);
   if (bus.active) bus.emit({ type: 'submit', tx, cookie });

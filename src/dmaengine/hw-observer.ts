@@ -2,6 +2,7 @@ import type { DmaController } from '../hw/dma-controller.js';
 import { DmaAsyncTxDescriptor } from './descriptor.js';
 import { dmaBus } from './events.js';
 import { DmaRules } from './rules.js';
+import { submittedDuringIssue } from './tracking.js';
 
 /**
  * The framework's trusted view of the hardware: the controller reports which descriptor's
@@ -20,6 +21,12 @@ export function observeHardware(hw: DmaController): void {
       // A descriptor already active (a list of several items, a repeat) is not started twice;
       // any other state is checked by the chart (START is accepted only when issued).
       const tx = txOf(ch, tag);
+      // Submitted while another task's issue_pending on the channel was in progress: that
+      // call issued it (the provider saw it in its queue), as the kernel allows.
+      const m = tx?.model;
+      if (m && submittedDuringIssue.has(m) && m.monitor.matches({ live: { life: 'submitted' } })) {
+        tx!.observe({ type: 'ISSUE' }, 'by the issue_pending in progress at its submit');
+      }
       if (tx && !tx.model?.monitor.matches({ live: { life: 'active' } })) tx.observe({ type: 'START' });
       if (tx && bus.active) bus.emit({ type: 'hw-start', tx, ch });
     },

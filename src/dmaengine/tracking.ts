@@ -1,5 +1,5 @@
 import type { DmaChan } from './channel.js';
-import type { DmaAsyncTxDescriptor } from './descriptor.js';
+import type { DmaAsyncTxDescriptor, TxModel } from './descriptor.js';
 
 /** Whether the framework saw the descriptor issued and not yet finished (completed or aborted). */
 export function inFlight(tx: DmaAsyncTxDescriptor): boolean {
@@ -18,3 +18,10 @@ export function noteFinished(chan: DmaChan): void {
   for (const tx of chan.fw.live) if (inFlight(tx)) return;
   chan.observe({ type: 'DRAINED' });
 }
+
+/**
+ * Lives submitted while a dma_async_issue_pending on their channel was in progress (another
+ * task's: public channels are shared). That call may legitimately issue them, if the provider
+ * looked at its queue after the submit; the hardware starting one is then no rule broken.
+ */
+export const submittedDuringIssue = new WeakSet<TxModel>();

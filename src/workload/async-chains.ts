@@ -157,7 +157,8 @@ const opArb = (buffers: number): fc.Arbitrary<ChainOp> => {
       .record({ perm, k: fc.integer({ min: 1, max: Math.min(4, buffers - 1) }), drop: fc.boolean() })
       .map(({ perm, k, drop }): ChainOp => {
         const [dst, ...srcs] = pick(buffers, k + 1, perm);
-        return { op: 'xor', dst: dst!, srcs, drop };
+        // async_xor needs two sources (BUG_ON(src_cnt <= 1)): one more source means dropping dst in.
+        return { op: 'xor', dst: dst!, srcs, drop: drop || srcs.length < 2 };
       }),
     fc
       .record({ perm, k: fc.integer({ min: 2, max: Math.min(4, buffers) }), slot: fc.nat(3) })
