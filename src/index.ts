@@ -20,6 +20,18 @@ export * from './kernel/index.js';
 export * from './providers/contract.js';
 export { createRefDma, type RefChan, RefDesc, type RefDmaOptions } from './providers/refdma.js';
 export { probeRefdma, refdmaProvider } from './providers/refdma-provider.js';
+export {
+  createXorDma,
+  XORDMA_CAPS,
+  type XorChan,
+  type XorDesc,
+  type XorDma,
+  type XorDmaCap,
+  type XorDmaHooks,
+  type XorDmaOptions,
+  type XorSlotState,
+  xordmaProvider,
+} from './providers/xordma.js';
 export * from './virt-dma/virt-dma.js';
 export * from './workload/arbitraries.js';
 export * from './workload/workload.js';

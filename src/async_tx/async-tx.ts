@@ -10,10 +10,12 @@ import {
 import { dma_wait_for_async_tx } from '../dmaengine/dependencies.js';
 import type { DmaAsyncTxDescriptor } from '../dmaengine/descriptor.js';
 import { dmaBus } from '../dmaengine/events.js';
+import { dmaProgress } from '../dmaengine/progress.js';
 import { dma_find_channel, dma_issue_pending_all } from '../dmaengine/public.js';
 import { txd_chain, txd_clear_parent, txd_lock, txd_next, txd_parent, txd_unlock } from '../dmaengine/txd.js';
-import { type Body, DMA_PREP_FENCE, DMA_PREP_INTERRUPT, type DmaCap } from '../dmaengine/types.js';
+import { type Body, DMA_PREP_FENCE, DMA_PREP_INTERRUPT, type DmaCap, EBUSY } from '../dmaengine/types.js';
 import type { Task } from '../kernel/task.js';
+import { sleepUntil } from '../kernel/waitqueue.js';
 import type { World } from '../kernel/world.js';
 import type { AsyncCompute } from './events.js';
 import { AsyncTxRules } from './rules.js';
@@ -25,6 +27,34 @@ import { ASYNC_TX_ACK, ASYNC_TX_FENCE, type AsyncSubmitCtl } from './submit-ctl.
  * provider's tx_submit, device_issue_pending and device_prep_dma_interrupt directly; the model
  * calls them through the framework's observed wrappers.
  */
+
+/**
+ * Which async_tx_submit a world runs. 'mainline' is crypto/async_tx/async_tx.c as it is;
+ * 'document' (the default) closes a race the mainline code has against the document's
+ * promise that a dependant never runs before its parent (async-tx-api.rst §2 point 2):
+ *
+ *   dma_run_dependencies (provider tasklet)      async_tx_submit(child, depend_tx = dep)
+ *   txd_lock(dep); txd_clear_parent(dep);
+ *   txd_unlock(dep);
+ *                                                txd_lock(dep): no parent, same channel:
+ *                                                DIRECT_SUBMIT; child->tx_submit()
+ *   dep->tx_submit(dep)
+ *
+ * The child takes its cookie before its parent and runs first on the in-order channel.
+ * dmactor found it in random chains across engines (test/async_tx/chains.test.ts). The fix
+ * here: a direct submit first waits until the dependency holds a cookie (it is -EBUSY until
+ * its own tx_submit), as dma_wait_for_async_tx already does.
+ */
+export type AsyncTxMode = 'document' | 'mainline';
+const modes = new WeakMap<World, AsyncTxMode>();
+
+export function setAsyncTxMode(world: World, mode: AsyncTxMode): void {
+  modes.set(world, mode);
+}
+
+export function asyncTxMode(world: World): AsyncTxMode {
+  return modes.get(world) ?? 'document';
+}
 
 /** Tasks running a synchronous-path callback (async_tx_sync_epilog), and how deeply. */
 const epilogDepth = new WeakMap<Task, number>();
@@ -178,6 +208,7 @@ export function* async_tx_submit(
     // lock while it runs dependencies: the order would be circular).
     if (s === 'channel-switch') yield* async_tx_channel_switch(depend_tx, tx);
     else if (s === 'direct-submit') {
+      if (asyncTxMode(world) === 'document') yield* awaitSubmitted(depend_tx);
       txd_clear_parent(tx);
       yield* dmaengine_submit(tx);
     }
@@ -187,6 +218,24 @@ export function* async_tx_submit(
   }
   if (submit.flags & ASYNC_TX_ACK) async_tx_ack(tx);
   if (depend_tx !== null) async_tx_ack(depend_tx);
+}
+
+/**
+ * Until `tx` holds a cookie: a dependency whose parent dma_run_dependencies just cleared but
+ * has not submitted yet (see AsyncTxMode). Spins in the kernel; sleeps on the progress queue
+ * here (a submit wakes it).
+ */
+function* awaitSubmitted(tx: DmaAsyncTxDescriptor): Body<void> {
+  const progress = dmaProgress(tx.chan.world);
+  while (tx.cookie === -EBUSY) {
+    const seen = progress.gen;
+    yield* sleepUntil(
+      progress.wq,
+      () => progress.gen !== seen || tx.cookie !== -EBUSY,
+      Number.POSITIVE_INFINITY,
+      true,
+    );
+  }
 }
 
 /**

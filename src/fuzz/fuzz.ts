@@ -65,7 +65,18 @@ export function shapeFor(device: DmaDevice, base: WorkloadShape = DEFAULT_SHAPE)
         return true;
     }
   };
-  return { ...base, ops: base.ops.filter(allowed), reuse: device.descriptor_reuse };
+  // The interpreter asks uart channels by dma_request_chan (DMA_SLAVE) and memory channels by
+  // dma_request_channel with DMA_MEMCPY: a kind the device cannot serve is never drawn.
+  const channelKinds = [
+    ...(caps.has('DMA_SLAVE') ? (['tx', 'rx'] as const) : []),
+    ...(caps.has('DMA_MEMCPY') ? (['mem'] as const) : []),
+  ];
+  return {
+    ...base,
+    ops: base.ops.filter(allowed),
+    reuse: device.descriptor_reuse,
+    ...(channelKinds.length === 3 || channelKinds.length === 0 ? {} : { channelKinds }),
+  };
 }
 
 export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {

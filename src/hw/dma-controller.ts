@@ -3,14 +3,22 @@ import {
   type hardwareChannelMachine,
   hardwareChannelSpec,
 } from '../../machines/hardware-channel.js';
+import {
+  DMA_PREP_CONTINUE,
+  DMA_PREP_PQ_DISABLE_P,
+  DMA_PREP_PQ_DISABLE_Q,
+  SUM_CHECK_P_RESULT,
+  SUM_CHECK_Q_RESULT,
+} from '../dmaengine/types.js';
 import type { IrqLine } from '../kernel/irq.js';
 import { Monitor } from '../kernel/monitor.js';
 import type { Task } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
+import { raid6_gfmul } from '../raid6/gf.js';
 import type { FifoDevice } from './fifo-device.js';
-import { type Lli, lliProblem } from './lli.js';
+import { type Lli, type LliXform, lliProblem } from './lli.js';
 
-export { type Lli, type LliInit, linkLlis } from './lli.js';
+export { type Lli, type LliInit, type LliXform, linkLlis } from './lli.js';
 
 export type HwChannelState = 'idle' | 'loading' | 'transferring' | 'paused' | 'error';
 export type BusErrorKind = 'read' | 'write';
@@ -157,6 +165,8 @@ const EV: { readonly [K in HardwareChannelEvent['type']]: { readonly type: K } }
  *   whole beats; the channel runs only while the device's request line is asserted;
  * - memory to memory: the read side's burst × width, the width cut to `busWidth`;
  * - memset (`fill`): the write side's burst × width, the width cut to `busWidth`;
+ * - an offload item (`xform`: xor, pq and their validations): the read side's burst × width,
+ *   the width cut to `busWidth`, from every source at once (a memory-to-memory copy's burst);
  * - always at most what is left of the item; a bulk item moves whole.
  * A fixed RAM address is read or written once per beat at the same place: a fixed source
  * repeats its first beat, a fixed destination keeps the last beat.
@@ -447,8 +457,10 @@ export class DmaController {
     c.state = 'transferring';
     c.item = item;
     c.offset = 0;
-    c.srcDev = item.fill === undefined ? (this.devices.get(item.src) ?? null) : null;
-    c.dstDev = this.devices.get(item.dst) ?? null;
+    // An offload item only touches RAM; its src and dst are the provider's notes, never a FIFO.
+    const ram = item.xform !== undefined;
+    c.srcDev = item.fill === undefined && !ram ? (this.devices.get(item.src) ?? null) : null;
+    c.dstDev = ram ? null : (this.devices.get(item.dst) ?? null);
     c.bulk = item.len >= this.bulkThreshold && c.srcDev === null && c.dstDev === null && !this.busErrors;
     if (listStart || item.tag !== c.lastTag) notes.push({ call: 'started', tag: item.tag });
     c.lastTag = item.tag;
@@ -482,6 +494,8 @@ export class DmaController {
    * for, or READ_FAULT / WRITE_FAULT when a bus translator refused one of its addresses.
    */
   private moveBurst(c: Channel, item: Lli): number {
+    const xform = item.xform;
+    if (xform !== undefined) return this.transform(c, item, xform);
     const left = item.len - c.offset;
     const srcAddr = item.srcInc ? item.src + c.offset : item.src;
     const dstAddr = item.dstInc ? item.dst + c.offset : item.dst;
@@ -577,6 +591,113 @@ export class DmaController {
     return n;
   }
 
+  /**
+   * One burst of an offload item (Lli.xform): read every source at the item's offset (and the
+   * old P and Q for DMA_PREP_CONTINUE, P and Q for a validation), compute, write. As in
+   * moveTranslated, every address is translated before anything is written, so a refused one
+   * fails the burst with RAM untouched: READ_FAULT for a side the item reads, WRITE_FAULT for
+   * one it writes.
+   */
+  private transform(c: Channel, item: Lli, x: LliXform): number {
+    const left = item.len - c.offset;
+    const n = c.bulk ? left : Math.min(left, item.srcBurst * this.memWidth(item.srcWidth));
+    if (n <= 0) return 0;
+    const off = c.offset;
+    const bus = translators.get(this.world) ?? null;
+    const srcs: (Uint8Array | null)[] = [];
+    for (const src of x.srcs) {
+      const data = this.readRam(c, item, bus, src + off, n);
+      if (data === false) return READ_FAULT;
+      srcs.push(data);
+    }
+    const pq = x.op === 'pq' || x.op === 'pq-val' ? x : null;
+    const withP = pq !== null && !(pq.flags & DMA_PREP_PQ_DISABLE_P);
+    const withQ = pq !== null && !(pq.flags & DMA_PREP_PQ_DISABLE_Q);
+    // The syndromes read back: the old ones a continuation adds to, or the ones a validation checks.
+    const readPq = pq !== null && (pq.op === 'pq-val' || (pq.flags & DMA_PREP_CONTINUE) !== 0);
+    let oldP: Uint8Array | null = null;
+    let oldQ: Uint8Array | null = null;
+    if (readPq) {
+      if (withP) {
+        const data = this.readRam(c, item, bus, pq.p + off, n);
+        if (data === false) return READ_FAULT;
+        oldP = data;
+      }
+      if (withQ) {
+        const data = this.readRam(c, item, bus, pq.q + off, n);
+        if (data === false) return READ_FAULT;
+        oldQ = data;
+      }
+    }
+    // The destinations, translated before anything is written.
+    const dsts: number[] = [];
+    if (x.op === 'xor') dsts.push(x.dst);
+    if (x.op === 'pq') {
+      if (withP) dsts.push(x.p);
+      if (withQ) dsts.push(x.q);
+    }
+    const spans: number[][] = [];
+    if (bus !== null) {
+      for (const dst of dsts) {
+        const out: number[] = [];
+        if (!this.translate(bus, item.tag, dst + off, n, 'write', out)) return WRITE_FAULT;
+        spans.push(out);
+      }
+    } else {
+      for (const dst of dsts) spans.push([dst + off, n]);
+    }
+    // A bad access was reported where it happened; the hardware goes on regardless.
+    if (srcs.includes(null) || (readPq && ((withP && oldP === null) || (withQ && oldQ === null)))) return n;
+    const who = c.name;
+    switch (x.op) {
+      case 'xor':
+        this.scatter(spans[0]!, xorInto(new Uint8Array(n), srcs as Uint8Array[]), who);
+        break;
+      case 'xor-val':
+        if (xorInto(new Uint8Array(n), srcs as Uint8Array[]).some((b) => b !== 0)) {
+          x.result.value |= SUM_CHECK_P_RESULT;
+        }
+        break;
+      case 'pq': {
+        const { p, q } = syndromes(srcs as Uint8Array[], x.scf, n, withQ);
+        let at = 0;
+        if (withP) {
+          if (oldP !== null) xorInto(p, [oldP]);
+          this.scatter(spans[at++]!, p, who);
+        }
+        if (withQ) {
+          if (oldQ !== null) xorInto(q, [oldQ]);
+          this.scatter(spans[at]!, q, who);
+        }
+        break;
+      }
+      case 'pq-val': {
+        const { p, q } = syndromes(srcs as Uint8Array[], x.scf, n, withQ);
+        if (oldP !== null && !sameBytes(p, oldP)) x.result.value |= SUM_CHECK_P_RESULT;
+        if (oldQ !== null && !sameBytes(q, oldQ)) x.result.value |= SUM_CHECK_Q_RESULT;
+        break;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * `n` bytes of RAM at bus address `addr` for an offload item: the bytes, null after a bad
+   * access (reported by memory), false when the bus translator refused the address.
+   */
+  private readRam(
+    c: Channel,
+    item: Lli,
+    bus: BusTranslator | null,
+    addr: number,
+    n: number,
+  ): Uint8Array | null | false {
+    if (bus === null) return this.world.memory.read(addr, n, c.name);
+    const spans: number[] = [];
+    if (!this.translate(bus, item.tag, addr, n, 'read', spans)) return false;
+    return this.gather(spans, c.name);
+  }
+
   /** Translate [addr, addr+len) into physical spans: `out` becomes phys, len pairs. */
   private translate(
     bus: BusTranslator,
@@ -645,6 +766,36 @@ export class DmaController {
 /** moveBurst's answers when a bus translator refuses the read side or the write side. */
 const READ_FAULT = -1;
 const WRITE_FAULT = -2;
+
+/** acc ^= each of `parts`, byte by byte; returns acc. */
+function xorInto(acc: Uint8Array, parts: readonly Uint8Array[]): Uint8Array {
+  for (const part of parts) for (let i = 0; i < acc.length; i++) acc[i]! ^= part[i]!;
+  return acc;
+}
+
+/** P (the xor) and, when `withQ`, Q (sum of scf[k]·srcs[k] over GF(2^8)) of `n` bytes. */
+function syndromes(
+  srcs: readonly Uint8Array[],
+  scf: readonly number[],
+  n: number,
+  withQ: boolean,
+): { p: Uint8Array; q: Uint8Array } {
+  const p = xorInto(new Uint8Array(n), srcs);
+  const q = new Uint8Array(n);
+  if (withQ) {
+    srcs.forEach((s, k) => {
+      // raid6_gfmul's row for the coefficient: one lookup per byte.
+      const base = (scf[k]! & 0xff) * 256;
+      for (let i = 0; i < n; i++) q[i]! ^= raid6_gfmul[base + s[i]!]!;
+    });
+  }
+  return { p, q };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /** `n` bytes of a fixed source: its one beat, again and again. */
 function repeatBeat(beat: Uint8Array, n: number): Uint8Array {

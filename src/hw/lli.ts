@@ -24,9 +24,51 @@ export interface Lli {
   next: Lli | null;
   /** memset: write this byte (the low 8 bits, DMA_MEMSET's "single byte") instead of reading src. */
   fill?: number;
+  /**
+   * An offload operation instead of a copy (async_tx's DMA_XOR, DMA_PQ, DMA_XOR_VAL,
+   * DMA_PQ_VAL): the item reads and writes the addresses named here, `len` bytes from each, and
+   * ignores src, dst and their increment flags (set them to the first source and the first
+   * destination, for the provider's own bookkeeping). It works burst by burst (srcBurst x
+   * srcWidth) like a memory-to-memory copy.
+   */
+  xform?: LliXform;
   /** Opaque: which descriptor the item belongs to; reported to the observer. */
   tag?: unknown;
 }
+
+/**
+ * What an offload item computes, with the kernel's semantics (include/linux/dmaengine.h
+ * device_prep_dma_xor/_xor_val/_pq/_pq_val; crypto/async_tx/async_pq.c for P and Q). `flags`
+ * are the prep's enum dma_ctrl_flags: DMA_PREP_PQ_DISABLE_P / _Q leave that syndrome alone
+ * (neither written nor checked), DMA_PREP_CONTINUE (pq only) xors the new syndromes into the
+ * old P and Q, which are then sources too. Validations OR SUM_CHECK_P_RESULT /
+ * SUM_CHECK_Q_RESULT into `result` and write nothing; the provider clears `result` at prep
+ * (the hardware only ever sets bits, as ioat's clean-up does).
+ */
+export type LliXform =
+  /** dst = srcs[0] ^ srcs[1] ^ ... (dst may be one of the sources). */
+  | { readonly op: 'xor'; readonly dst: number; readonly srcs: readonly number[] }
+  /** P = xor of the sources, Q = sum of scf[i]·srcs[i] over GF(2^8) (lib/raid6's field). */
+  | {
+      readonly op: 'pq';
+      readonly p: number;
+      readonly q: number;
+      readonly srcs: readonly number[];
+      readonly scf: readonly number[];
+      readonly flags: number;
+    }
+  /** SUM_CHECK_P_RESULT when the xor of the sources is not zero. */
+  | { readonly op: 'xor-val'; readonly srcs: readonly number[]; readonly result: { value: number } }
+  /** SUM_CHECK_P_RESULT / SUM_CHECK_Q_RESULT where P / Q differ from the sources' syndromes. */
+  | {
+      readonly op: 'pq-val';
+      readonly p: number;
+      readonly q: number;
+      readonly srcs: readonly number[];
+      readonly scf: readonly number[];
+      readonly flags: number;
+      readonly result: { value: number };
+    };
 
 /** An item before it is linked. */
 export type LliInit = Omit<Lli, 'next'>;
@@ -53,5 +95,16 @@ export function lliProblem(item: Lli): string | null {
   }
   if (!Number.isInteger(item.srcBurst) || item.srcBurst < 1) return `source burst ${item.srcBurst}`;
   if (!Number.isInteger(item.dstBurst) || item.dstBurst < 1) return `destination burst ${item.dstBurst}`;
+  if (item.xform !== undefined) return xformProblem(item);
+  return null;
+}
+
+function xformProblem(item: Lli): string | null {
+  const x = item.xform!;
+  if (item.fill !== undefined) return `both fill and ${x.op}`;
+  if (x.srcs.length === 0) return `${x.op} without sources`;
+  if ((x.op === 'pq' || x.op === 'pq-val') && x.scf.length !== x.srcs.length) {
+    return `${x.op} with ${x.srcs.length} sources and ${x.scf.length} coefficients`;
+  }
   return null;
 }

@@ -6,6 +6,7 @@ import { to_virt_chan, vchan_cookie_complete } from '../virt-dma/virt-dma.js';
 import { type DefinedProvider, defineProvider, type ProbeContext } from './contract.js';
 import type { RefChan, RefDesc } from './refdma.js';
 import { probeRefdma, refdmaProvider } from './refdma-provider.js';
+import { xordmaProvider } from './xordma.js';
 
 /**
  * Planted bugs: the reference provider with one operation changed, each reproducing a bug
@@ -81,4 +82,6 @@ export const providers: Readonly<Record<string, DefinedProvider>> = {
   'planted:complete-on-terminate': completeOnTerminate,
   'planted:terminate-leaks': terminateLeaks,
   'virt-dma-mainline': virtDmaMainline,
+  /** The offload engine for async_tx (mv_xor / iop-adma style, no virt-dma). */
+  xordma: xordmaProvider(),
 };

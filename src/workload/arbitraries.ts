@@ -14,6 +14,11 @@ export interface WorkloadShape {
   readonly callbacks: readonly CallbackAction[];
   /** Whether slave transfers may use DMA_CTRL_REUSE (only if the device has descriptor_reuse). */
   readonly reuse?: boolean;
+  /**
+   * Channel kinds a thread may hold (default all three): a device without DMA_SLAVE has no
+   * uart channels to give, one without DMA_MEMCPY no memcpy channel.
+   */
+  readonly channelKinds?: readonly ('tx' | 'rx' | 'mem')[];
 }
 
 export const DEFAULT_SHAPE: WorkloadShape = {
@@ -132,7 +137,7 @@ function opArb(shape: WorkloadShape): fc.Arbitrary<Op> {
 /** Random client programs on a random board, valid by construction, shrinking toward fewer and simpler operations. */
 export function workloadArb(shape: WorkloadShape = DEFAULT_SHAPE): fc.Arbitrary<Workload> {
   const thread = fc.record({
-    kinds: fc.array(fc.constantFrom<'tx' | 'rx' | 'mem'>('tx', 'rx', 'mem'), {
+    kinds: fc.array(fc.constantFrom<'tx' | 'rx' | 'mem'>(...(shape.channelKinds ?? ['tx', 'rx', 'mem'])), {
       minLength: 1,
       maxLength: shape.maxChannelsPerThread,
     }),
