@@ -36,8 +36,8 @@ export const asyncDependencyRuns = defineInvariant({
           break;
       }
     });
-    ctx.atEnd((outcome) => {
-      if (outcome.kind !== 'quiescent' && outcome.kind !== 'deadlock') return;
+    /** Report every dependant still waiting behind a completed parent. */
+    const judge = (when: string) => {
       for (const [parentLife, { child, life }] of chained) {
         if (!completed.has(parentLife)) continue;
         ctx.checked();
@@ -45,12 +45,21 @@ export const asyncDependencyRuns = defineInvariant({
         const waiting =
           life !== null && child.model === life && life.monitor.matches({ live: { life: 'prepared' } });
         if (waiting) {
+          chained.delete(parentLife);
           ctx.fail(
-            `${parentLife.id} completed but ${child.name}, chained behind it, was never submitted (run ended ${outcome.kind})`,
+            `${parentLife.id} completed but ${child.name}, chained behind it, was never submitted (${when})`,
             child.name,
           );
         }
       }
+    };
+    // A waiter (dma_wait_for_async_tx) gave up on an unsubmitted operation, perhaps one further
+    // down a chain that stopped: judge now, before the layer panics about the wait.
+    ctx.on((e) => {
+      if (e.type === 'submission-timeout') judge(`a waiter gave up on ${e.tx.name} after 5 s`);
+    });
+    ctx.atEnd((outcome) => {
+      if (outcome.kind === 'quiescent' || outcome.kind === 'deadlock') judge(`run ended ${outcome.kind}`);
     });
   },
 });

@@ -1,3 +1,4 @@
+import type { DmaChan } from '../src/dmaengine/channel.js';
 import type { DmaAsyncTxDescriptor, TxModel } from '../src/dmaengine/descriptor.js';
 import { DMA_CTRL_ACK } from '../src/dmaengine/types.js';
 import { defineRule } from '../src/kernel/rule.js';
@@ -17,15 +18,17 @@ import { defineInvariant } from './invariant.js';
 export const recycleAfterAck = defineInvariant({
   rule: defineRule({
     id: 'inv.recycle-after-ack',
-    rule: 'A provider reuses a descriptor for another transfer only after the client acknowledged it with DMA_CTRL_ACK.',
+    rule: 'A provider reuses a descriptor for another transfer only after the client acknowledged it with DMA_CTRL_ACK; a descriptor submitted through async_tx is not even freed before that.',
     source:
-      'provider.rst "Misc notes: DMA_CTRL_ACK" ("If clear, the descriptor cannot be reused by provider until the client acknowledges receipt"); kernel-dmaengine-rules.md §5.7, §9 ACK-BEFORE-RECYCLE',
+      'provider.rst "Misc notes: DMA_CTRL_ACK" ("If clear, the descriptor cannot be reused by provider until the client acknowledges receipt"); async-tx-api.rst §3.3 "Descriptor management" ("all descriptors be acknowledged by the application before the offload engine driver is allowed to recycle (or free) the descriptor"); kernel-dmaengine-rules.md §5.7, §9 ACK-BEFORE-RECYCLE',
     side: 'provider',
     kind: 'safety',
   }),
   attach(ctx) {
     const seenAcked = new WeakSet<TxModel>();
     const ackedWhenFreed = new WeakMap<TxModel, boolean>();
+    const asyncOwned = new WeakSet<TxModel>();
+    const tearingDown = new WeakSet<DmaChan>();
     const look = (tx: DmaAsyncTxDescriptor) => {
       const m = tx.model;
       if (m?.monitor.matches({ live: { ack: 'acked' } })) seenAcked.add(m);
@@ -34,9 +37,31 @@ export const recycleAfterAck = defineInvariant({
       switch (e.type) {
         case 'free': {
           const m = e.tx.model;
-          if (m) ackedWhenFreed.set(m, seenAcked.has(m) || (e.tx.flags & DMA_CTRL_ACK) !== 0);
+          if (!m) break;
+          const acked = seenAcked.has(m) || (e.tx.flags & DMA_CTRL_ACK) !== 0;
+          ackedWhenFreed.set(m, acked);
+          // async_tx holds on to its descriptors until it acks them (as a dependency, or to
+          // quiesce): the provider may not even free one before (async-tx-api.rst §3.3),
+          // unless the channel is being torn down (terminate, free_chan_resources).
+          if (asyncOwned.has(m) && !tearingDown.has(e.tx.chan)) {
+            ctx.checked();
+            if (!acked && !e.tx.chan.fw.monitor.matches({ allocated: { activity: 'terminating' } })) {
+              ctx.fail(
+                `${e.tx.chan.fw.monitor.name} freed ${m.id}, an async_tx descriptor the client has not acknowledged`,
+                m.id,
+              );
+            }
+          }
           break;
         }
+        case 'async-submit':
+          if (e.tx.model) asyncOwned.add(e.tx.model);
+          look(e.tx);
+          break;
+        case 'chan-resources':
+          if (e.phase === 'free') tearingDown.add(e.chan);
+          else tearingDown.delete(e.chan);
+          break;
         case 'recycle-prep': {
           const acked = ackedWhenFreed.get(e.previous);
           if (acked === undefined) break;
@@ -58,7 +83,6 @@ export const recycleAfterAck = defineInvariant({
         case 'pause':
         case 'resume':
         case 'tx-status':
-        case 'chan-resources':
         case 'async-sync':
           break;
         case 'txd-chain':

@@ -64,6 +64,46 @@ export async function fuzzCommand(o: FuzzCliOptions): Promise<number> {
     'the device did not register',
     FUZZ_FAULTS,
   );
+  say('');
+  if (!r.asyncTx) {
+    say(
+      '5. async_tx: skipped (not a public device with DMA_MEMCPY, MEMSET, XOR, PQ, their validations or DMA_INTERRUPT)',
+    );
+  } else {
+    const a = r.asyncTx;
+    say(
+      '5. async_tx (dependency chains over engines of this device, each wired for some of its operations):',
+    );
+    say(
+      `  ${a.schedules} schedules in ${a.seconds.toFixed(1)} s (${a.schedulesPerSec.toFixed(0)}/s); outcomes ${Object.entries(
+        a.outcomes,
+      )
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`,
+    );
+    for (const f of a.found) {
+      say(`  [${f.violation.side}] ${f.violation.id}: ${f.violation.detail}`);
+      say(`      rule: ${f.violation.rule}`);
+      say(`      source: ${f.violation.source}`);
+      say(
+        `      ${f.hits} schedule(s); shrunk from ${f.ops.before} to ${f.ops.after} operation(s); ${f.strategy}, world seed ${f.seed}, ${f.steps} steps`,
+      );
+      say(`      workload: ${JSON.stringify(f.workload)}`);
+    }
+    say('  invariants (times checked / broken):');
+    for (const id of [
+      'inv.async-dependency-order',
+      'inv.async-dependency-runs',
+      'inv.async-result',
+      'inv.recycle-after-ack',
+      'inv.data-integrity',
+    ]) {
+      const s = a.invariants[id] ?? { checks: 0, violations: 0 };
+      say(
+        `    ${id.padEnd(36)} ${String(s.checks).padStart(8)} ${s.violations > 0 ? `BROKEN ${s.violations}` : ''}`,
+      );
+    }
+  }
   if (o.json) writeFileSync(o.json, `${JSON.stringify(r, null, 2)}\n`);
   if (o.junit) writeFileSync(o.junit, fuzzJunit(r));
   const n = fuzzFindings(r);

@@ -1,4 +1,5 @@
 import type { CampaignReport } from '../explore/campaign.js';
+import type { AsyncPhaseReport } from '../fuzz/async-phase.js';
 import type { FuzzReport } from '../fuzz/fuzz.js';
 
 const esc = (s: string) =>
@@ -27,7 +28,24 @@ export function fuzzJunit(r: FuzzReport): string {
   ] as const) {
     if (c) suites.push(...campaignSuite(name, c));
   }
+  if (r.asyncTx) suites.push(...asyncSuite(r.asyncTx));
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="dmactor fuzz ${esc(r.provider)}">\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+function asyncSuite(a: AsyncPhaseReport): string[] {
+  const found = new Map(a.found.map((f) => [f.violation.id, f]));
+  const ids = [...new Set([...Object.keys(a.invariants), ...found.keys()])].sort();
+  const cases = ids.map((id) => {
+    const f = found.get(id);
+    return f
+      ? `    <testcase classname="async_tx" name="${esc(id)}"><failure message="${esc(f.violation.detail)}">${esc(`${f.violation.rule}\n${f.violation.source}\n${f.strategy}, seed ${f.seed}`)}</failure></testcase>`
+      : `    <testcase classname="async_tx" name="${esc(id)}"><system-out>checked ${a.invariants[id]?.checks ?? 0} times</system-out></testcase>`;
+  });
+  return [
+    `  <testsuite name="async_tx" tests="${ids.length}" failures="${found.size}" time="${a.seconds.toFixed(3)}">`,
+    ...cases,
+    '  </testsuite>',
+  ];
 }
 
 function campaignSuite(name: string, c: CampaignReport): string[] {

@@ -85,6 +85,8 @@ export function* dma_wait_for_async_tx(tx: DmaAsyncTxDescriptor | null): Body<Dm
   while (tx.cookie === -EBUSY) {
     if (world.now >= deadline) {
       world.emit(tx.name, 'dma_wait_for_async_tx: timeout waiting for descriptor submission');
+      const bus = dmaBus(world);
+      if (bus.active) bus.emit({ type: 'submission-timeout', tx });
       return 'DMA_ERROR';
     }
     yield* awaitProgress(world, progress.gen, deadline);

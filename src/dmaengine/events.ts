@@ -59,6 +59,8 @@ export type DmaEvent =
       readonly parent: DmaAsyncTxDescriptor;
       readonly child: DmaAsyncTxDescriptor;
     }
+  /** dma_wait_for_async_tx gave up: `tx` was never submitted (its cookie stayed -EBUSY) within 5 s. */
+  | { readonly type: 'submission-timeout'; readonly tx: DmaAsyncTxDescriptor }
   /** A provider's clean-up called dma_run_dependencies on `tx`, which had a dependant. */
   | { readonly type: 'run-dependencies'; readonly tx: DmaAsyncTxDescriptor }
   | AsyncTxEvent;

@@ -37,7 +37,7 @@ export async function checkProvider(
   });
   const summary = [
     ...report.conformance.map((f) => `${f.rule.id}: ${f.detail}`),
-    ...[report.dmatest, report.lifecycle, report.faults].flatMap(
+    ...[report.dmatest, report.lifecycle, report.faults, report.asyncTx].flatMap(
       (c) => c?.found.map((f) => `${f.violation.id}: ${f.violation.detail}`) ?? [],
     ),
   ];

@@ -5,6 +5,7 @@ import { loadProvider } from '../providers/registry.js';
 import { createBoard } from '../scenarios/board.js';
 import { DEFAULT_SHAPE, type WorkloadShape } from '../workload/arbitraries.js';
 import type { Op } from '../workload/workload.js';
+import { type AsyncPhaseReport, runAsyncPhase, servesAsyncTx } from './async-phase.js';
 import { type ConformanceFinding, checkConformance } from './conformance.js';
 
 /**
@@ -30,6 +31,8 @@ export interface FuzzReport {
   readonly lifecycle: CampaignReport | null;
   /** The lifecycle workloads again with faults injected: bus errors, spurious and late interrupts. */
   readonly faults: CampaignReport | null;
+  /** async_tx dependency chains over engines of this device (a public device with offload operations). */
+  readonly asyncTx: AsyncPhaseReport | null;
 }
 
 /** The faults phase's injection: a correct provider reports bus errors through callback_result. */
@@ -84,7 +87,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   const conformance = checkConformance(def);
   // A device the core refuses cannot run transfers: report conformance alone.
   if (conformance.some((f) => f.rule.id === 'conformance.register' || f.rule.id === 'provider.threw')) {
-    return { provider: def.name, conformance, dmatest: null, lifecycle: null, faults: null };
+    return { provider: def.name, conformance, dmatest: null, lifecycle: null, faults: null, asyncTx: null };
   }
   const probe = createBoard(new World({ seed: 1 }), { provider: def, invariants: false });
   const device = probe.dma.device;
@@ -120,11 +123,20 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
     shape: lifecycleShape,
     faults: FUZZ_FAULTS,
   });
-  return { provider: def.name, conformance, dmatest, lifecycle, faults };
+  const asyncTx = servesAsyncTx(device.cap_mask)
+    ? runAsyncPhase(def, {
+        seed: o.seed ^ 0xa5e7,
+        schedules: Math.max(1, Math.ceil(o.schedules / 2)),
+        stepBound: Math.max(o.stepBound, 200_000),
+        shrinkMs: o.shrinkMs,
+      })
+    : null;
+  return { provider: def.name, conformance, dmatest, lifecycle, faults, asyncTx };
 }
 
 export function fuzzFindings(r: FuzzReport): number {
   return (
-    r.conformance.length + [r.dmatest, r.lifecycle, r.faults].reduce((n, c) => n + (c?.found.length ?? 0), 0)
+    r.conformance.length +
+    [r.dmatest, r.lifecycle, r.faults, r.asyncTx].reduce((n, c) => n + (c?.found.length ?? 0), 0)
   );
 }

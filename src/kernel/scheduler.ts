@@ -142,10 +142,7 @@ export class Scheduler implements ScheduleView {
       .filter((t) => t.state === 'blocked')
       .map((t) => ({ task: t.name, waitingFor: t.waitingFor ?? '?' }));
     if (blocked.length === 0) return { kind: 'quiescent' };
-    this.world.report(
-      KernelRules.deadlock,
-      `nothing can run and ${blocked.map((b) => `${b.task} waits for ${b.waitingFor}`).join('; ')}`,
-    );
+    // Reported by World.run after the end-of-run checks, which name the cause more precisely.
     return { kind: 'deadlock', blocked };
   }
 

@@ -1,4 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
+import { KernelRules } from './kernel-rules.js';
 import { Memory } from './memory.js';
 import type { Monitor } from './monitor.js';
 import { Prng } from './prng.js';
@@ -151,7 +152,15 @@ export class World {
 
   run(): RunResult {
     const outcome = this.scheduler.run();
+    // Liveness checks first: a transfer that never completed explains a deadlock better than
+    // the deadlock itself does.
     for (const hook of this.endHooks) hook(outcome);
+    if (outcome.kind === 'deadlock') {
+      this.report(
+        KernelRules.deadlock,
+        `nothing can run and ${outcome.blocked.map((b) => `${b.task} waits for ${b.waitingFor}`).join('; ')}`,
+      );
+    }
     this.emit('world', 'END', { outcome: outcome.kind, steps: this.scheduler.step });
     return {
       outcome,
