@@ -38,6 +38,7 @@ export const enforcedElsewhere: readonly Invariant[] = [
   enforced(rejection(descriptorSpec, 'FETCH_CALLBACK', 'descriptor.callback-twice'), DESCRIPTOR),
   enforced(DmaRules.callbackContext, RULES),
   enforced(DmaRules.callbackUnderLock, RULES),
+  enforced(DmaRules.descriptorUnmap, RULES),
   // Submit, completion, descriptor lifetime.
   enforced(rejection(descriptorSpec, 'START', 'descriptor.start-unissued'), DESCRIPTOR),
   enforced(rejection(descriptorSpec, 'COMPLETE', 'descriptor.complete-twice'), DESCRIPTOR),

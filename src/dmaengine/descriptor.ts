@@ -10,7 +10,7 @@ import type {
   dma_async_tx_callback_result,
   dma_cookie_t,
 } from './types.js';
-import type { DmaengineUnmapData } from './unmap.js';
+import { checkUnmapped, type DmaengineUnmapData } from './unmap.js';
 
 /** The kinds of transfer the framework tells apart (the descriptor chart's PREP events). */
 export type TxKind = 'oneshot' | 'cyclic' | 'repeat';
@@ -221,6 +221,7 @@ export function dma_descriptor_free(tx: DmaAsyncTxDescriptor): void {
   if (m && terminating && abortable) tx.observe({ type: 'TERMINATE' }, 'freed by a terminate');
   const bus = dmaBusOf(tx.chan.world);
   if (bus.active) bus.emit({ type: 'free', tx });
+  checkUnmapped(tx);
   tx.observe({ type: 'FREE' });
   tx.chan.fw.live.delete(tx);
   if (tx.chan.world.trace.enabled) tx.chan.world.emit(tx.name, 'free');

@@ -56,6 +56,14 @@ export const DmaRules = {
     side: 'provider',
     kind: 'safety',
   }),
+  descriptorUnmap: defineRule({
+    id: 'dmaengine.descriptor-unmap',
+    rule: "A provider's clean-up path drops a descriptor's unmap data (dma_descriptor_unmap) before it frees or reuses the descriptor: async_tx mapped the pages, and only the provider knows when the device is done with them.",
+    source:
+      'include/linux/dmaengine.h dma_set_unmap(), drivers/dma/dmaengine.h dma_descriptor_unmap(); the clean-up paths of async_tx engines (drivers/dma/ioat/dma.c __cleanup(), mv_xor.c mv_desc_run_tx_complete_actions())',
+    side: 'provider',
+    kind: 'safety',
+  }),
   untaggedHardware: defineRule({
     id: 'dmaengine.hardware-untagged',
     rule: 'Every linked-list item the provider gives the controller names the descriptor it belongs to (Lli.tag), so the model can attribute hardware progress.',

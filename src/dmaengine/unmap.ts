@@ -2,6 +2,7 @@ import { dma_unmap_page } from '../mapping/streaming.js';
 import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE, type dma_addr_t } from '../mapping/types.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
 import type { Device } from './device.js';
+import { DmaRules } from './rules.js';
 
 /**
  * struct dmaengine_unmap_data (include/linux/dmaengine.h): the pages an async_tx operation
@@ -60,4 +61,14 @@ export function dma_descriptor_unmap(tx: DmaAsyncTxDescriptor): void {
   if (tx.unmap === null) return;
   dmaengine_unmap_put(tx.unmap);
   tx.unmap = null;
+}
+
+/** A descriptor is being freed: report it if the provider never dropped its unmap data. */
+export function checkUnmapped(tx: DmaAsyncTxDescriptor): void {
+  if (tx.unmap === null) return;
+  tx.chan.world.report(
+    DmaRules.descriptorUnmap,
+    `${tx.name} is freed with the pages async_tx mapped for it still mapped (no dma_descriptor_unmap)`,
+    tx.name,
+  );
 }

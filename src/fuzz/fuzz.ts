@@ -123,14 +123,20 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
     shape: lifecycleShape,
     faults: FUZZ_FAULTS,
   });
-  const asyncTx = servesAsyncTx(device.cap_mask)
-    ? runAsyncPhase(def, {
-        seed: o.seed ^ 0xa5e7,
-        schedules: Math.max(1, Math.ceil(o.schedules / 2)),
-        stepBound: Math.max(o.stepBound, 200_000),
-        shrinkMs: o.shrinkMs,
-      })
-    : null;
+  // The async_tx phase runs in this thread, without the campaigns' watchdog: not after a phase
+  // found the provider hanging or crashing (dmatest already drove its memcpy, xor and pq).
+  const broken = [dmatest, lifecycle, faults].some((c) =>
+    c?.found.some((f) => f.violation.id === 'provider.hang' || f.violation.id === 'provider.threw'),
+  );
+  const asyncTx =
+    servesAsyncTx(device.cap_mask) && !broken
+      ? runAsyncPhase(def, {
+          seed: o.seed ^ 0xa5e7,
+          schedules: Math.max(1, Math.ceil(o.schedules / 2)),
+          stepBound: Math.max(o.stepBound, 200_000),
+          shrinkMs: o.shrinkMs,
+        })
+      : null;
   return { provider: def.name, conformance, dmatest, lifecycle, faults, asyncTx };
 }
 

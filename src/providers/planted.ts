@@ -75,6 +75,16 @@ const terminateLeaks = variant('planted:terminate-leaks', (device) => {
  */
 const virtDmaMainline = variant('virt-dma-mainline', () => {}, { virtDmaMainline: true });
 
+/**
+ * Not planted either: refdma public, as k3dma is (no DMA_PRIVATE). async_tx's dmaengine_get
+ * then takes its channels as memcpy and memset engines, and virt-dma, written for slave DMA,
+ * breaks async_tx's rules: it never calls dma_descriptor_unmap (the pages stay mapped), it
+ * frees a completed descriptor before async_tx acked it, and it never runs dependencies.
+ */
+const refdmaPublic = variant('refdma-public', (device) => {
+  device.cap_mask.delete('DMA_PRIVATE');
+});
+
 /** The providers dmactor ships, by name. */
 export const providers: Readonly<Record<string, DefinedProvider>> = {
   refdma: refdmaProvider(),
@@ -82,6 +92,7 @@ export const providers: Readonly<Record<string, DefinedProvider>> = {
   'planted:complete-on-terminate': completeOnTerminate,
   'planted:terminate-leaks': terminateLeaks,
   'virt-dma-mainline': virtDmaMainline,
+  'refdma-public': refdmaPublic,
   /** The offload engine for async_tx (mv_xor / iop-adma style, no virt-dma). */
   xordma: xordmaProvider(),
 };

@@ -398,7 +398,12 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
   const device: DmaDevice = {
     ...dma_device_defaults(),
     dev,
+    // DMA_PRIVATE: channels only for clients that request them. k3dma leaves its device public,
+    // so async_tx may take it as a memcpy engine, and virt-dma then breaks async_tx's rules
+    // (no dma_descriptor_unmap, descriptors freed before the ack, no dma_run_dependencies):
+    // `dmactor fuzz refdma-public` shows all three (docs/async-tx.md).
     cap_mask: new Set([
+      'DMA_PRIVATE',
       'DMA_SLAVE',
       'DMA_CYCLIC',
       'DMA_INTERLEAVE',

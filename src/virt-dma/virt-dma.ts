@@ -9,6 +9,7 @@ import { dma_chan_create } from '../dmaengine/registry.js';
 import { VirtDmaRules } from '../dmaengine/rules.js';
 import { noteFinished } from '../dmaengine/tracking.js';
 import { type Body, DMA_CTRL_REUSE, type DmaengineResult, type dma_cookie_t } from '../dmaengine/types.js';
+import { checkUnmapped } from '../dmaengine/unmap.js';
 import { Monitor } from '../kernel/monitor.js';
 import {
   lockdep_assert_held,
@@ -285,6 +286,7 @@ function freeDesc(vc: VirtDmaChan, vd: VirtDmaDesc): void {
   // Published before the chart moves to `freed`, so listeners still see its ack and reuse state.
   const bus = dmaBus(vc.world);
   if (bus.active) bus.emit({ type: 'free', tx: vd.tx });
+  checkUnmapped(vd.tx);
   vd.tx.observe({ type: 'FREE' });
   vc.chan.fw.live.delete(vd.tx);
   vc.world.emit(vd.tx.name, 'free');
