@@ -16,6 +16,8 @@ const zoo: [string, string[]][] = [
   ['list-without-lock.ts', ['lockdep.assert-held']],
   ['out-of-order.ts', ['inv.start-in-issue-order', 'inv.in-order-completion']],
   ['pause-loses-bytes.ts', ['inv.data-integrity']],
+  // dmatest's xor and pq threads verify every destination byte.
+  ['xordma-drops-source.ts', ['inv.data-integrity']],
   ['free-before-callback.ts', ['descriptor.free-in-flight', 'descriptor.use-after-free']],
   [
     'callback-for-aborted.ts',
@@ -23,7 +25,30 @@ const zoo: [string, string[]][] = [
   ],
 ];
 
+/** The async_tx mutants of xordma, found by the fuzzer's async_tx phase. */
+const asyncZoo: [string, string][] = [
+  ['xordma-no-dependencies.ts', 'inv.async-dependency-runs'],
+  ['xordma-recycle-unacked.ts', 'inv.recycle-after-ack'],
+  ['xordma-dependent-first.ts', 'inv.async-dependency-order'],
+];
+
 describe('the mutant zoo', () => {
+  it.each(asyncZoo)(
+    '%s is found by the async_tx phase with %s',
+    async (file, expected) => {
+      const t0 = Date.now();
+      const r = await checkProvider(mutant(file), { seed: 1, schedules: 200, shrinkMs: 3000 });
+      const seconds = (Date.now() - t0) / 1000;
+      const found = r.report.asyncTx?.found ?? [];
+      const f = found.find((x) => x.violation.id === expected);
+      expect(f, `async_tx phase found: ${found.map((x) => x.violation.id).join(', ')}`).toBeDefined();
+      console.log(
+        `${file}: ${expected}, shrunk from ${f!.ops.before} to ${f!.ops.after} operations, ${f!.steps} steps, ${seconds.toFixed(1)} s`,
+      );
+    },
+    60_000,
+  );
+
   it.each(zoo)(
     '%s is found with the invariant that names its bug class, within 20 s',
     async (file, expected) => {

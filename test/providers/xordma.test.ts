@@ -677,10 +677,14 @@ describe('xordma under the fuzzer', () => {
     expect(providerByName('xordma').name).toBe('xordma');
   });
 
-  it('breaks no rule: conformance, dmatest, lifecycle and faults', async () => {
+  it('breaks no rule: conformance, dmatest (xor and pq too), lifecycle, faults and async_tx', async () => {
     const r = await checkProvider('xordma', { seed: 3, schedules: 300 });
     expect(r.summary).toEqual([]);
     expect(r.report.conformance).toEqual([]);
     expect(r.report.lifecycle?.schedules).toBe(300);
+    expect(r.report.asyncTx?.schedules).toBe(150);
+    // The async_tx phase exercised chains on the hardware: dependants started behind parents.
+    expect(r.report.asyncTx?.invariants['inv.async-dependency-order']?.checks).toBeGreaterThan(50);
+    expect(r.report.asyncTx?.invariants['inv.async-dependency-runs']?.checks).toBeGreaterThan(0);
   }, 60_000);
 });
