@@ -13,6 +13,7 @@ import {
 import { DMA_MEM_TO_DEV, EINVAL, EIO, ENODEV, ENXIO, EPROBE_DEFER } from '../../src/dmaengine/types.js';
 import type { TaskBody } from '../../src/kernel/task.js';
 import { World } from '../../src/kernel/world.js';
+import { providers } from '../../src/providers/planted.js';
 import { createRefDma } from '../../src/providers/refdma.js';
 import { createBoard } from '../../src/scenarios/board.js';
 
@@ -89,9 +90,10 @@ describe('channel requests', () => {
     expect(got).toEqual(['dma:tx', -EPROBE_DEFER, -EPROBE_DEFER, 'dma:tx']);
   });
 
-  it('dma_request_channel honours the mask and the filter, and makes the device private', () => {
+  it('dma_request_channel honours the mask and the filter, and makes a public device private until released', () => {
     const world = new World();
-    const board = createBoard(world);
+    // refdma itself is DMA_PRIVATE from probe on; its public variant shows the transition.
+    const board = createBoard(world, { provider: providers['refdma-public']! });
     const got: (number | null)[] = [];
     world.spawn('t', function* (): TaskBody {
       const a = yield* dma_request_channel(
@@ -113,6 +115,18 @@ describe('channel requests', () => {
     const r = world.run();
     expect(r.violations).toEqual([]);
     expect(got).toEqual([2, null, 0]);
+  });
+
+  it('a device private from registration stays private after its channels are released', () => {
+    const world = new World();
+    const board = createBoard(world);
+    world.spawn('t', function* (): TaskBody {
+      const a = yield* dma_request_channel(world, new Set(['DMA_MEMCPY']), null, null);
+      expect(a).not.toBeNull();
+      if (a) yield* dma_release_channel(a);
+    });
+    expect(world.run().violations).toEqual([]);
+    expect(board.dma.device.cap_mask.has('DMA_PRIVATE')).toBe(true);
   });
 });
 
