@@ -5,6 +5,7 @@ import { writeCoverage } from '../diagrams/coverage-files.js';
 import { type CampaignOptions, type CampaignReport, runCampaign } from '../explore/campaign.js';
 import { makeCounterexample, saveCounterexample } from '../explore/counterexample.js';
 import { replaySchedule, violationRecord } from '../explore/run-schedule.js';
+import { providerShape } from '../fuzz/fuzz.js';
 import type { Faults } from '../scenarios/board.js';
 
 export interface CheckCliOptions extends CampaignOptions {
@@ -33,7 +34,10 @@ export async function check(o: CheckCliOptions): Promise<number> {
     violations: 0,
     rate: 0,
   });
-  const report = await runCampaign(o, (p) =>
+  // Another provider gets the workloads its capabilities allow (xordma has no slave channels).
+  const shape =
+    o.shape ?? (o.provider && o.provider !== 'refdma' ? await providerShape(o.provider) : undefined);
+  const report = await runCampaign(shape ? { ...o, shape } : o, (p) =>
     bar?.update(p.done, {
       violations: p.violations,
       rate: Math.round(p.done / Math.max(0.001, (Date.now() - t0) / 1000)),

@@ -1,6 +1,7 @@
 import type { DmaDevice } from '../dmaengine/device.js';
 import { type CampaignOptions, type CampaignReport, runCampaign } from '../explore/campaign.js';
 import { World } from '../kernel/world.js';
+import type { ProviderDefinition } from '../providers/contract.js';
 import { loadProvider } from '../providers/registry.js';
 import { createBoard } from '../scenarios/board.js';
 import { DEFAULT_SHAPE, type WorkloadShape } from '../workload/arbitraries.js';
@@ -82,6 +83,16 @@ export function shapeFor(device: DmaDevice, base: WorkloadShape = DEFAULT_SHAPE)
   };
 }
 
+/** The provider's dma_device, probed on a board of its own (nothing runs). */
+function probeDevice(def: ProviderDefinition): DmaDevice {
+  return createBoard(new World({ seed: 1 }), { provider: def, invariants: false }).dma.device;
+}
+
+/** The workload shape for a provider by name or module path: what its capabilities allow. */
+export async function providerShape(provider: string): Promise<WorkloadShape> {
+  return shapeFor(probeDevice(await loadProvider(provider)));
+}
+
 export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   const def = await loadProvider(o.provider);
   const conformance = checkConformance(def);
@@ -89,8 +100,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   if (conformance.some((f) => f.rule.id === 'conformance.register' || f.rule.id === 'provider.threw')) {
     return { provider: def.name, conformance, dmatest: null, lifecycle: null, faults: null, asyncTx: null };
   }
-  const probe = createBoard(new World({ seed: 1 }), { provider: def, invariants: false });
-  const device = probe.dma.device;
+  const device = probeDevice(def);
   const lifecycleShape = shapeFor(device);
   const base: CampaignOptions = { ...o, provider: o.provider, isolate: true };
   let dmatest: CampaignReport | null = null;
