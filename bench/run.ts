@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { benchAsyncTx } from './async-tx.js';
 import { benchDmaScenarios } from './dma.js';
 import { benchExplorer } from './explorer.js';
 import { benchMutants } from './fuzz.js';
@@ -14,7 +15,8 @@ const kernel = benchKernel();
 const dma = benchDmaScenarios();
 const explorer = await benchExplorer();
 const mutants = await benchMutants();
-const json = { date: new Date().toISOString(), machine, kernel, dma, explorer, mutants };
+const asyncTx = benchAsyncTx();
+const json = { date: new Date().toISOString(), machine, kernel, dma, explorer, mutants, asyncTx };
 writeFileSync(new URL('bench.json', outDir), `${JSON.stringify(json, null, 2)}\n`);
 
 const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
@@ -75,6 +77,53 @@ const lines = [
     (m) =>
       `| ${m.mutant} | ${m.strategy} | ${m.medianSchedules ?? '-'} | ${m.medianSeconds === null ? '-' : m.medianSeconds.toFixed(3)} | ${m.found}/10 | ${m.rules.join(', ')} |`,
   ),
+  '',
+  '## async_tx',
+  '',
+  `Random chain workloads (\`chainWorkloadArb\`, \`fc.sample\` seed ${asyncTx.chains.seed}: the first ${asyncTx.chains.workloads} with at least one engine; ${asyncTx.chains.engines} xordma engines, ${asyncTx.chains.ops} operations), every invariant on, random walk, each workload with its own world seed; the same workloads with no engine (\`engines: []\`, every operation on the CPU path), alternated round by round:`,
+  '',
+  '| path | steps/schedule | schedules/s | steps/s |',
+  '|---|---:|---:|---:|',
+  ...(
+    [
+      ['xordma engines', asyncTx.chains.hw],
+      ['CPU path (no engine)', asyncTx.chains.cpu],
+    ] as const
+  ).map(
+    ([name, c]) =>
+      `| ${name} | ${fmt(c.stepsPerSchedule)} | ${fmt(c.schedulesPerSec)} | ${fmt(c.stepsPerSec)} |`,
+  ),
+  '',
+  `- the CPU path runs x${asyncTx.chains.cpuOverHw.toFixed(2)} the schedules per second of the engines`,
+  '',
+  `RAID6 recovery: a stripe of ${asyncTx.raid6.dataDisks} data disks and ${asyncTx.raid6.bytes}-byte blocks, every double data failure (${asyncTx.raid6.recoveriesPerStripe}) overwritten and recovered in place by \`async_raid6_2data_recov\`, waited for and compared with the originals, every invariant on; on one xordma engine and on the CPU path (no engine: lib/raid6), alternated round by round:`,
+  '',
+  '| path | steps/stripe | stripes/s | recoveries/s |',
+  '|---|---:|---:|---:|',
+  ...(
+    [
+      ['xordma engine', asyncTx.raid6.hw],
+      ['CPU path (lib/raid6)', asyncTx.raid6.cpu],
+    ] as const
+  ).map(
+    ([name, r]) => `| ${name} | ${r.stepsPerStripe} | ${fmt(r.stripesPerSec)} | ${fmt(r.recoveriesPerSec)} |`,
+  ),
+  '',
+  `- the CPU path recovers x${asyncTx.raid6.cpuOverHw.toFixed(2)} the stripes per second of the engine`,
+  '',
+  `P and Q of the same stripe's ${asyncTx.raid6.pq.sources} data blocks (${asyncTx.raid6.pq.bytes} bytes each): the controller's pq item (a world with a bare controller channel running a list of ${asyncTx.raid6.pq.itemsPerList} items, setup included) against the software reference \`pqOf\`, alternated round by round; source bytes per second:`,
+  '',
+  '| implementation | MB/s | pqOf is faster by |',
+  '|---|---:|---:|',
+  `| pqOf (src/raid6/reference.ts) | ${fmt(asyncTx.raid6.pq.pqOfBytesPerSec / 1e6)} | - |`,
+  `| pq item, burst by burst (width 8 x burst 4, as xordma programs it) | ${fmt(asyncTx.raid6.pq.itemBurstBytesPerSec / 1e6)} | x${asyncTx.raid6.pq.pqOfOverBurst.toFixed(2)} |`,
+  `| pq item in bulk (one step per item) | ${fmt(asyncTx.raid6.pq.itemBulkBytesPerSec / 1e6)} | x${asyncTx.raid6.pq.pqOfOverBulk.toFixed(2)} |`,
+  '',
+  `The fuzz async_tx phase (\`runAsyncPhase(xordmaProvider(), { seed: ${asyncTx.fuzzPhase.seed}, schedules: ${asyncTx.fuzzPhase.schedules}, stepBound: ${asyncTx.fuzzPhase.stepBound}, shrinkMs: 0 })\`, median of ${asyncTx.fuzzPhase.rounds} runs): ${asyncTx.fuzzPhase.seconds.toFixed(3)} s, ${fmt(asyncTx.fuzzPhase.schedulesPerSec)} schedules/s; outcomes ${Object.entries(
+    asyncTx.fuzzPhase.outcomes,
+  )
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ')}; ${asyncTx.fuzzPhase.found} findings.`,
   '',
 ];
 writeFileSync(new URL('bench.md', outDir), lines.join('\n'));
