@@ -99,7 +99,7 @@ export function async_dma_find_channel(world: World, tx_type: DmaCap): DmaChan |
  */
 export function async_tx_find_channel(submit: AsyncSubmitCtl, tx_type: DmaCap): DmaChan | null {
   const depend = submit.depend_tx;
-  if (depend !== null && depend.chan.device.cap_mask.has(tx_type)) return depend.chan;
+  if (depend?.chan.device.cap_mask.has(tx_type)) return depend.chan;
   return async_dma_find_channel(submit.world, tx_type);
 }
 
@@ -305,7 +305,7 @@ export function* async_trigger_callback(submit: AsyncSubmitCtl): Body<DmaAsyncTx
   async_tx_enter(submit, 'async_trigger_callback');
   const depend_tx = submit.depend_tx;
   let tx: DmaAsyncTxDescriptor | null = null;
-  if (depend_tx !== null && depend_tx.chan.device.cap_mask.has('DMA_INTERRUPT')) {
+  if (depend_tx?.chan.device.cap_mask.has('DMA_INTERRUPT')) {
     tx = yield* dmaengine_prep_dma_interrupt(depend_tx.chan, 0);
   }
   if (tx !== null) {

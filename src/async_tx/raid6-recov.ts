@@ -279,6 +279,48 @@ function* __2data_recov_5(
   init_async_submit(submit, ASYNC_TX_FENCE, tx, null, null, scribble);
   tx = yield* async_mult(dq, dq_off, g, g_off, raid6_gfexp[good]!, bytes, submit);
 
+  return yield* recoverFromDeltas(
+    tx,
+    { dp, dp_off, dq, dq_off, p, p_off, q, q_off },
+    faila,
+    failb,
+    bytes,
+    flags,
+    cb_fn,
+    cb_param,
+    submit,
+  );
+}
+
+/** The blocks of the last steps of a two-data recovery: the deltas (in the dead blocks), P and Q. */
+interface Deltas {
+  readonly dp: Page;
+  readonly dp_off: number;
+  readonly dq: Page;
+  readonly dq_off: number;
+  readonly p: Page;
+  readonly p_off: number;
+  readonly q: Page;
+  readonly q_off: number;
+}
+
+/**
+ * The steps __2data_recov_5 and __2data_recov_n share (the kernel writes them out in both):
+ * P + Pxy and Q + Qxy into the dead blocks, Dx = A·(P+Pxy) + B·(Q+Qxy), Dy = P + Pxy + Dx;
+ * the last step carries the caller's flags and callback.
+ */
+function* recoverFromDeltas(
+  tx: DmaAsyncTxDescriptor | null,
+  { dp, dp_off, dq, dq_off, p, p_off, q, q_off }: Deltas,
+  faila: number,
+  failb: number,
+  bytes: number,
+  flags: number,
+  cb_fn: AsyncSubmitCtl['cb_fn'],
+  cb_param: unknown,
+  submit: AsyncSubmitCtl,
+): Body<DmaAsyncTxDescriptor | null> {
+  const scribble = submit.scribble;
   // P + Pxy
   init_async_submit(submit, ASYNC_TX_FENCE | ASYNC_TX_XOR_DROP_DST, tx, null, null, scribble);
   tx = yield* async_xor_offs(dp, dp_off, [dp, p], [dp_off, p_off], 2, bytes, submit);
@@ -351,30 +393,17 @@ function* __2data_recov_n(
   blocks[disks - 1] = q;
   offs[disks - 1] = q_off;
 
-  // P + Pxy
-  init_async_submit(submit, ASYNC_TX_FENCE | ASYNC_TX_XOR_DROP_DST, tx, null, null, scribble);
-  tx = yield* async_xor_offs(dp, dp_off, [dp, p], [dp_off, p_off], 2, bytes, submit);
-
-  // Q + Qxy
-  init_async_submit(submit, ASYNC_TX_FENCE | ASYNC_TX_XOR_DROP_DST, tx, null, null, scribble);
-  tx = yield* async_xor_offs(dq, dq_off, [dq, q], [dq_off, q_off], 2, bytes, submit);
-
-  // Dx = A*(P+Pxy) + B*(Q+Qxy)
-  init_async_submit(submit, ASYNC_TX_FENCE, tx, null, null, scribble);
-  tx = yield* async_sum_product(
-    dq,
-    dq_off,
-    [dp, dq],
-    [dp_off, dq_off],
-    recovCoefs(faila, failb),
+  return yield* recoverFromDeltas(
+    tx,
+    { dp, dp_off, dq, dq_off, p, p_off, q, q_off },
+    faila,
+    failb,
     bytes,
+    flags,
+    cb_fn,
+    cb_param,
     submit,
   );
-
-  // Dy = P+Pxy+Dx
-  init_async_submit(submit, flags | ASYNC_TX_XOR_DROP_DST, tx, cb_fn, cb_param, scribble);
-  tx = yield* async_xor_offs(dp, dp_off, [dp, dq], [dp_off, dq_off], 2, bytes, submit);
-  return tx;
 }
 
 /** The recovery as the 'async-recovery' event carries it: block addresses, 0 for a null block. */
