@@ -128,9 +128,10 @@ export function runAsyncPhase(def: ProviderDefinition, o: AsyncPhaseOptions): As
     const { run, result } = runChainSchedule(def, workload, strategy, seed, o.stepBound);
     outcomes[result.outcome.kind] = (outcomes[result.outcome.kind] ?? 0) + 1;
     for (const [id, s] of run.board.stats) {
-      const acc = (invariants[id] ??= { checks: 0, violations: 0 });
+      const acc = invariants[id] ?? { checks: 0, violations: 0 };
       acc.checks += s.checks;
       acc.violations += s.violations;
+      invariants[id] = acc;
     }
     const v = result.violations[0];
     if (v === undefined) continue;
