@@ -126,8 +126,10 @@ const ENGINES: Record<string, XorDmaOptions> = {
 describe('RAID6 recovery through async_tx on an offload engine (raid6test.c)', () => {
   for (const [name, engine] of Object.entries(ENGINES)) {
     it(`recovers every single and double failure bit for bit: ${name} engine`, () => {
+      // The default engine takes the issue's 4 to 16 data disks; the variants smaller stripes.
+      const [lo, hi] = name === 'default' ? [4, 16] : [2, 10];
       fc.assert(
-        fc.property(stripeArb(2, 10, 3), fc.integer({ min: 1, max: 1000 }), (spec, seed) =>
+        fc.property(stripeArb(lo, hi, 3), fc.integer({ min: 1, max: 1000 }), (spec, seed) =>
           checkStripe(spec, runStripe(spec, engine, seed), name),
         ),
         { numRuns: 4 },
