@@ -1,5 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeAsyncCounterexample, saveAsyncCounterexample } from '../explore/async-counterexample.js';
 import type { CampaignReport } from '../explore/campaign.js';
+import { ASYNC_STEP_BOUND, type AsyncFound } from '../fuzz/async-phase.js';
 import { FUZZ_FAULTS, type FuzzOptions, fuzz, fuzzFindings } from '../fuzz/fuzz.js';
 import type { Faults } from '../scenarios/board.js';
 import { saveFound, summarize } from './check.js';
@@ -11,6 +14,29 @@ export interface FuzzCliOptions extends FuzzOptions {
   readonly out: string;
   readonly toolVersion: string;
   readonly out_: (line: string) => void;
+}
+
+/** Write an async_tx finding as a replayable counterexample file; its path. */
+function saveAsyncFound(o: FuzzCliOptions, provider: string, f: AsyncFound): string {
+  mkdirSync(o.out, { recursive: true });
+  const path = join(o.out, `async_tx.${f.violation.id}.json`);
+  saveAsyncCounterexample(
+    path,
+    makeAsyncCounterexample({
+      toolVersion: o.toolVersion,
+      provider,
+      mode: 'document',
+      seed: f.seed,
+      stepBound: Math.max(o.stepBound, ASYNC_STEP_BOUND),
+      strategy: f.strategy,
+      workload: f.workload,
+      choices: [...f.choices],
+      violation: f.violation,
+      traceHash: f.traceHash,
+      steps: f.steps,
+    }),
+  );
+  return path;
 }
 
 /** `dmactor fuzz PROVIDER`: exit 1 when the provider breaks any rule, 0 when it comes out clean. */
@@ -88,7 +114,7 @@ export async function fuzzCommand(o: FuzzCliOptions): Promise<number> {
       say(
         `      ${f.hits} schedule(s); shrunk from ${f.ops.before} to ${f.ops.after} operation(s); ${f.strategy}, world seed ${f.seed}, ${f.steps} steps`,
       );
-      say(`      workload: ${JSON.stringify(f.workload)}`);
+      say(`      counterexample: ${saveAsyncFound(o, o.provider, f)}`);
     }
     say('  invariants (times checked / broken):');
     for (const id of [

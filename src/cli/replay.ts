@@ -1,9 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { counterexampleMarkdown } from '../diagrams/counterexample-doc.js';
+import {
+  isAsyncCounterexample,
+  parseAsyncCounterexample,
+  readCounterexampleJson,
+} from '../explore/async-counterexample.js';
 import { loadCounterexample } from '../explore/counterexample.js';
 import { replaySchedule } from '../explore/run-schedule.js';
-import { renderEvent } from '../kernel/trace.js';
+import { replayChainSchedule } from '../fuzz/async-phase.js';
+import { renderEvent, type TraceEvent } from '../kernel/trace.js';
+import type { RunResult } from '../kernel/world.js';
 import { loadProvider } from '../providers/registry.js';
+import { UsageError } from './usage-error.js';
 
 /**
  * `dmactor replay FILE`: rebuild the counterexample's run from its workload, seed and choices,
@@ -23,6 +31,12 @@ export async function replay(
   out: (line: string) => void,
   options: ReplayOptions = {},
 ): Promise<number> {
+  if (isAsyncCounterexample(readCounterexampleJson(path))) {
+    if (options.mermaid) {
+      throw new UsageError('--mermaid draws slave DMA counterexamples; replay an async_tx one without it');
+    }
+    return replayAsync(path, out);
+  }
   const cx = loadCounterexample(path);
   await loadProvider(cx.provider);
   const run = replaySchedule(cx.workload, cx.seed, cx.choices, cx.stepBound, 'full', cx.provider, cx.faults);
@@ -37,20 +51,36 @@ export async function replay(
     else out(md.trimEnd());
     return v ? 1 : 0;
   }
-  for (const e of run.world.trace.events) {
-    const mark = e.event === 'VIOLATION' ? '>> ' : '   ';
-    out(`${mark}${renderEvent(e)}`);
-  }
+  return report(run.world.trace.events, run.result, cx, out);
+}
+
+/** Print a replayed run's trace with the violation marked, compare its hash; 1 when it reproduced. */
+function report(
+  events: readonly TraceEvent[],
+  result: RunResult,
+  recorded: { readonly traceHash: string; readonly violation: { readonly id: string } },
+  out: (line: string) => void,
+): number {
+  for (const e of events) out(`${e.event === 'VIOLATION' ? '>> ' : '   '}${renderEvent(e)}`);
   out('');
   out(
-    `trace hash ${run.result.traceHash} (recorded ${cx.traceHash}): ${run.result.traceHash === cx.traceHash ? 'identical' : 'DIFFERENT'}`,
+    `trace hash ${result.traceHash} (recorded ${recorded.traceHash}): ${result.traceHash === recorded.traceHash ? 'identical' : 'DIFFERENT'}`,
   );
+  const v = result.violations[0];
   if (!v) {
-    out(`the recorded violation ${cx.violation.id} did not reproduce`);
+    out(`the recorded violation ${recorded.violation.id} did not reproduce`);
     return 0;
   }
   out(`[${v.rule.side}] ${v.rule.id} at step ${v.step} (${v.task}): ${v.detail}`);
   out(`  rule: "${v.rule.rule}"`);
   out(`  source: ${v.rule.source}`);
   return 1;
+}
+
+/** An async_tx counterexample: the chain workload on the provider's engines, replayed. */
+async function replayAsync(path: string, out: (line: string) => void): Promise<number> {
+  const cx = parseAsyncCounterexample(path, readCounterexampleJson(path));
+  const def = await loadProvider(cx.provider);
+  const run = replayChainSchedule(def, cx.workload, cx.seed, cx.choices, cx.stepBound, 'full', cx.mode);
+  return report(run.world.trace.events, run.result, cx, out);
 }

@@ -1,10 +1,13 @@
 import fc from 'fast-check';
 import { catalogue } from '../../invariants/catalogue.js';
 import type { InvariantStats } from '../../invariants/invariant.js';
+import { type AsyncTxMode, setAsyncTxMode } from '../async_tx/async-tx.js';
 import type { DmaCap } from '../dmaengine/types.js';
 import { defaultPortfolio, portfolio, scheduleSeed } from '../explore/portfolio.js';
 import { type ViolationRecord, violationRecord } from '../explore/run-schedule.js';
+import { replayStrategy } from '../kernel/strategies/replay.js';
 import type { Strategy } from '../kernel/strategy.js';
+import type { TraceMode } from '../kernel/trace.js';
 import { World } from '../kernel/world.js';
 import type { ProviderDefinition } from '../providers/contract.js';
 import { type ChainWorkload, chainWorkloadArb, DEFAULT_CHAIN_SHAPE } from '../workload/async-chains.js';
@@ -38,6 +41,9 @@ export const ASYNC_CAPS: readonly DmaCap[] = [
  */
 export const ASYNC_TOLERATE = ['dma-debug.overlapping-mapping'];
 
+/** Chains run much longer than one slave transfer: the phase's step bound is at least this. */
+export const ASYNC_STEP_BOUND = 200_000;
+
 export interface AsyncPhaseOptions {
   readonly seed: number;
   readonly schedules: number;
@@ -57,7 +63,13 @@ export interface AsyncFound {
   readonly hits: number;
   /** Operations before and after shrinking. */
   readonly ops: { readonly before: number; readonly after: number };
+  /** The scheduler's choices in that run and its trace hash: what `dmactor replay` needs. */
+  readonly choices: readonly number[];
+  readonly traceHash: string;
 }
+
+/** A finding before it is counted and recorded. */
+type Unrecorded = Omit<AsyncFound, 'hits' | 'ops' | 'choices' | 'traceHash'>;
 
 export interface AsyncPhaseReport {
   readonly seed: number;
@@ -87,6 +99,13 @@ function wiredFor(def: ProviderDefinition, caps: readonly DmaCap[], index: numbe
   };
 }
 
+/** Drop trailing zeros: replay answers 0 past the end of the list anyway. */
+function trimChoices(choices: readonly number[]): number[] {
+  let n = choices.length;
+  while (n > 0 && choices[n - 1] === 0) n--;
+  return choices.slice(0, n);
+}
+
 const opCount = (w: ChainWorkload) => w.threads.reduce((n, t) => n + t.ops.length, 0);
 
 function generate(seed: number): ChainWorkload {
@@ -108,10 +127,26 @@ export function runChainSchedule(
   strategy: Strategy,
   seed: number,
   stepBound: number,
+  trace: TraceMode = 'off',
+  mode: AsyncTxMode = 'document',
 ) {
-  const world = new World({ seed, strategy, stepBound, tolerate: ASYNC_TOLERATE });
+  const world = new World({ seed, strategy, stepBound, trace, tolerate: ASYNC_TOLERATE });
+  setAsyncTxMode(world, mode);
   const run = buildChainWorkload(world, workload, { provider: (e, i) => wiredFor(def, e.caps, i) });
   return { world, run, result: world.run() };
+}
+
+/** Rebuild a recorded chain run: the same workload, seed and choices give the same trace. */
+export function replayChainSchedule(
+  def: ProviderDefinition,
+  workload: ChainWorkload,
+  seed: number,
+  choices: readonly number[],
+  stepBound: number,
+  trace: TraceMode,
+  mode: AsyncTxMode = 'document',
+) {
+  return runChainSchedule(def, workload, replayStrategy([...choices]), seed, stepBound, trace, mode);
 }
 
 export function runAsyncPhase(def: ProviderDefinition, o: AsyncPhaseOptions): AsyncPhaseReport {
@@ -120,7 +155,7 @@ export function runAsyncPhase(def: ProviderDefinition, o: AsyncPhaseOptions): As
   const outcomes: Record<string, number> = {};
   const invariants: Record<string, InvariantStats> = {};
   for (const inv of catalogue) invariants[inv.rule.id] = { checks: 0, violations: 0 };
-  const first = new Map<string, { found: Omit<AsyncFound, 'hits' | 'ops'>; wseed: number; hits: number }>();
+  const first = new Map<string, { found: Unrecorded; wseed: number; hits: number }>();
   for (let i = 0; i < o.schedules; i++) {
     const wseed = scheduleSeed(o.seed ^ 0xa5a5, i);
     const workload = generate(wseed);
@@ -147,7 +182,22 @@ export function runAsyncPhase(def: ProviderDefinition, o: AsyncPhaseOptions): As
   const found = [...first.values()].map(({ found, wseed, hits }) => {
     const entry = defaultPortfolio().find((e) => e.name === found.strategy)!;
     const shrunk = o.shrinkMs > 0 ? shrinkChain(def, found, wseed, entry.create, o) : found;
-    return { ...shrunk, hits, ops: { before: opCount(found.workload), after: opCount(shrunk.workload) } };
+    // The run once more, recorded: its choices replay it, its hash proves the replay.
+    const { result } = runChainSchedule(
+      def,
+      shrunk.workload,
+      entry.create(),
+      shrunk.seed,
+      o.stepBound,
+      'hash',
+    );
+    return {
+      ...shrunk,
+      hits,
+      ops: { before: opCount(found.workload), after: opCount(shrunk.workload) },
+      choices: trimChoices(result.choices.picks),
+      traceHash: result.traceHash ?? '',
+    };
   });
   const seconds = (Date.now() - t0) / 1000;
   return {
@@ -167,11 +217,11 @@ export function runAsyncPhase(def: ProviderDefinition, o: AsyncPhaseOptions): As
  */
 function shrinkChain(
   def: ProviderDefinition,
-  found: Omit<AsyncFound, 'hits' | 'ops'>,
+  found: Unrecorded,
   wseed: number,
   strategy: () => Strategy,
   o: AsyncPhaseOptions,
-): Omit<AsyncFound, 'hits' | 'ops'> {
+): Unrecorded {
   const deadline = Date.now() + o.shrinkMs;
   let best = found;
   const fails = (w: ChainWorkload, seed: number) => {

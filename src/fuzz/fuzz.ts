@@ -6,7 +6,7 @@ import { loadProvider } from '../providers/registry.js';
 import { createBoard } from '../scenarios/board.js';
 import { DEFAULT_SHAPE, type WorkloadShape } from '../workload/arbitraries.js';
 import type { Op } from '../workload/workload.js';
-import { type AsyncPhaseReport, runAsyncPhase, servesAsyncTx } from './async-phase.js';
+import { ASYNC_STEP_BOUND, type AsyncPhaseReport, runAsyncPhase, servesAsyncTx } from './async-phase.js';
 import { type ConformanceFinding, checkConformance } from './conformance.js';
 
 /**
@@ -143,7 +143,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
       ? runAsyncPhase(def, {
           seed: o.seed ^ 0xa5e7,
           schedules: Math.max(1, Math.ceil(o.schedules / 2)),
-          stepBound: Math.max(o.stepBound, 200_000),
+          stepBound: Math.max(o.stepBound, ASYNC_STEP_BOUND),
           shrinkMs: o.shrinkMs,
         })
       : null;

@@ -24,6 +24,25 @@ export type ChainOp =
   /** async_tx_quiesce: wait for the chain so far, ack it, go on without a dependency. */
   | { readonly op: 'quiesce' };
 
+/** The buffers an operation names. */
+export function buffersOf(op: ChainOp): number[] {
+  switch (op.op) {
+    case 'memcpy':
+      return [op.dst, op.src];
+    case 'memset':
+      return [op.dst];
+    case 'xor':
+      return [op.dst, ...op.srcs];
+    case 'xor-val':
+      return [...op.srcs];
+    case 'pq':
+      return [op.p, op.q, ...op.data];
+    case 'callback':
+    case 'quiesce':
+      return [];
+  }
+}
+
 export interface ChainThread {
   /** Buffers the thread owns (all `len` bytes), filled with a pattern seeded by the index. */
   readonly buffers: number;
