@@ -1,11 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { counterexampleMarkdown } from '../diagrams/counterexample-doc.js';
-import {
-  isAsyncCounterexample,
-  parseAsyncCounterexample,
-  readCounterexampleJson,
-} from '../explore/async-counterexample.js';
-import { loadCounterexample } from '../explore/counterexample.js';
+import { isAsyncCounterexample, parseAsyncCounterexample } from '../explore/async-counterexample.js';
+import { loadCounterexample, readCounterexampleJson } from '../explore/counterexample.js';
 import { replaySchedule } from '../explore/run-schedule.js';
 import { replayChainSchedule } from '../fuzz/async-phase.js';
 import { renderEvent, type TraceEvent } from '../kernel/trace.js';

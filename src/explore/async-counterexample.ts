@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UsageError } from '../cli/usage-error.js';
 import { buffersOf, type ChainWorkload } from '../workload/async-chains.js';
@@ -125,21 +125,6 @@ export function parseAsyncCounterexample(path: string, json: unknown): AsyncCoun
     );
   }
   return parsed.data;
-}
-
-/** Read a counterexample file's JSON; a user error (one line, exit 2) when it cannot. */
-export function readCounterexampleJson(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new UsageError(`cannot read counterexample file ${path}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${path} is not JSON: ${(e as Error).message}`);
-  }
 }
 
 export type { ChainWorkload, ViolationRecord };

@@ -121,20 +121,24 @@ export function saveCounterexample(path: string, cx: Counterexample): void {
   writeFileSync(path, `${JSON.stringify(cx, null, 2)}\n`);
 }
 
-/** Read and validate a counterexample file; a user error (one line, exit 2) when it is not one. */
-export function loadCounterexample(path: string): Counterexample {
+/** Read a counterexample file's JSON; a user error (one line, exit 2) when it cannot. */
+export function readCounterexampleJson(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch {
     throw new UsageError(`cannot read counterexample file ${path}`);
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
     throw new UsageError(`${path} is not JSON: ${(e as Error).message}`);
   }
+}
+
+/** Read and validate a counterexample file; a user error (one line, exit 2) when it is not one. */
+export function loadCounterexample(path: string): Counterexample {
+  const json = readCounterexampleJson(path);
   const parsed = counterexampleSchema.safeParse(json);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
