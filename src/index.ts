@@ -3,16 +3,26 @@
  * from 'dmactor'. Provider modules must import from here (not from dmactor's source files),
  * so they share the framework's module instances when `dmactor fuzz` loads them.
  */
+export * from './async_tx/async-tx.js';
+export * from './async_tx/memcpy.js';
+export * from './async_tx/pq.js';
+export * from './async_tx/raid6-recov.js';
+export * from './async_tx/submit-ctl.js';
+export * from './async_tx/xor.js';
 export * from './dmaengine/callback.js';
 export * from './dmaengine/channel.js';
 export * from './dmaengine/client.js';
 export * from './dmaengine/cookie.js';
+export * from './dmaengine/dependencies.js';
 export * from './dmaengine/descriptor.js';
 export * from './dmaengine/device.js';
 export * from './dmaengine/errptr.js';
+export * from './dmaengine/public.js';
 export * from './dmaengine/registry.js';
 export * from './dmaengine/terminate.js';
+export * from './dmaengine/txd.js';
 export * from './dmaengine/types.js';
+export * from './dmaengine/unmap.js';
 export { type CheckProviderOptions, checkProvider } from './fuzz/check-provider.js';
 export * from './hw/dma-controller.js';
 export * from './hw/fifo-device.js';
@@ -32,6 +42,7 @@ export {
   type XorSlotState,
   xordmaProvider,
 } from './providers/xordma.js';
+export * from './scenarios/offload-board.js';
 export * from './virt-dma/virt-dma.js';
 export * from './workload/arbitraries.js';
 export * from './workload/workload.js';
