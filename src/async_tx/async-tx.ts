@@ -8,7 +8,7 @@ import {
   dmaengine_submit,
 } from '../dmaengine/client.js';
 import { dma_wait_for_async_tx } from '../dmaengine/dependencies.js';
-import type { DmaAsyncTxDescriptor } from '../dmaengine/descriptor.js';
+import type { DmaAsyncTxDescriptor, TxModel } from '../dmaengine/descriptor.js';
 import { dmaBus } from '../dmaengine/events.js';
 import { dmaProgress } from '../dmaengine/progress.js';
 import { dma_find_channel, dma_issue_pending_all } from '../dmaengine/public.js';
@@ -287,13 +287,37 @@ export function* async_tx_run_sync(
   compute: AsyncCompute,
   cpu: () => void,
 ): Body<void> {
-  const depend = submit.depend_tx?.model ?? null;
+  const depend = dependModel(submit);
   yield* async_tx_quiesce(submit);
+  async_sync_begin(submit, compute, depend);
+  cpu();
+  async_sync_end(submit, compute, depend);
+  yield* async_tx_sync_epilog(submit);
+}
+
+/**
+ * Publish that the CPU starts computing `compute` (the synchronous path), for async_tx_run_sync
+ * and for operations whose synchronous path is not one: the syndrome checks (which run nested
+ * operations) and the recovery's internal multiplications (which have no epilog). `depend` is
+ * the model of the dependency the caller passed, captured before it was quiesced.
+ */
+export function async_sync_begin(
+  submit: AsyncSubmitCtl,
+  compute: AsyncCompute,
+  depend: TxModel | null,
+): void {
   const bus = dmaBus(submit.world);
   if (bus.active) bus.emit({ type: 'async-sync', phase: 'begin', compute, depend });
-  cpu();
+}
+
+export function async_sync_end(submit: AsyncSubmitCtl, compute: AsyncCompute, depend: TxModel | null): void {
+  const bus = dmaBus(submit.world);
   if (bus.active) bus.emit({ type: 'async-sync', phase: 'end', compute, depend });
-  yield* async_tx_sync_epilog(submit);
+}
+
+/** The model of the caller's dependency (submit.depend_tx) for the 'async-sync' event, read before it is quiesced. */
+export function dependModel(submit: AsyncSubmitCtl): TxModel | null {
+  return submit.depend_tx?.model ?? null;
 }
 
 /**

@@ -1,12 +1,10 @@
 import type { DmaChan } from '../dmaengine/channel.js';
 import { dma_async_issue_pending } from '../dmaengine/client.js';
-import type { DmaAsyncTxDescriptor, TxModel } from '../dmaengine/descriptor.js';
+import type { DmaAsyncTxDescriptor } from '../dmaengine/descriptor.js';
 import type { DmaDevice } from '../dmaengine/device.js';
-import { dmaBus } from '../dmaengine/events.js';
 import type { Body } from '../dmaengine/types.js';
 import type { YieldPoint } from '../kernel/task.js';
 import { async_tx_quiesce } from './async-tx.js';
-import type { AsyncCompute } from './events.js';
 import { dmaengine_check_align } from './memcpy.js';
 import { AsyncTxRules } from './rules.js';
 import type { AsyncSubmitCtl } from './submit-ctl.js';
@@ -63,32 +61,7 @@ export function* async_prep_retry(
   return null;
 }
 
-/**
- * Publish that the CPU starts computing `compute` (the synchronous path), for operations whose
- * synchronous path is not one async_tx_run_sync: the syndrome checks (which run nested
- * operations) and the recovery's internal multiplications (which have no epilog). `depend` is
- * the model of the dependency the caller passed, captured before it was quiesced.
- */
-export function async_sync_begin(
-  submit: AsyncSubmitCtl,
-  compute: AsyncCompute,
-  depend: TxModel | null,
-): void {
-  const bus = dmaBus(submit.world);
-  if (bus.active) bus.emit({ type: 'async-sync', phase: 'begin', compute, depend });
-}
-
-export function async_sync_end(submit: AsyncSubmitCtl, compute: AsyncCompute, depend: TxModel | null): void {
-  const bus = dmaBus(submit.world);
-  if (bus.active) bus.emit({ type: 'async-sync', phase: 'end', compute, depend });
-}
-
 /** A BUG()/BUG_ON() of the async_tx code: the caller's arguments are out of range. */
 export function async_bug(submit: AsyncSubmitCtl, op: string, why: string): void {
   submit.world.report(AsyncTxRules.badArguments, `${op}: ${why}`, submit.world.current?.name ?? op);
-}
-
-/** The model of the caller's dependency (submit.depend_tx) for the 'async-sync' event, read before it is quiesced. */
-export function dependModel(submit: AsyncSubmitCtl): TxModel | null {
-  return submit.depend_tx?.model ?? null;
 }

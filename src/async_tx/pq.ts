@@ -25,22 +25,18 @@ import { DMA_BIDIRECTIONAL, DMA_TO_DEVICE, type Page } from '../mapping/types.js
 import { raid6_gfexp } from '../raid6/gf.js';
 import { raid6_call, raid6_get_zero_page } from '../raid6/syndrome.js';
 import {
+  async_sync_begin,
+  async_sync_end,
   async_tx_enter,
   async_tx_find_channel,
   async_tx_quiesce,
   async_tx_run_sync,
   async_tx_submit,
   async_tx_sync_epilog,
+  dependModel,
 } from './async-tx.js';
 import type { AsyncCompute } from './events.js';
-import {
-  async_bug,
-  async_prep_retry,
-  async_sync_begin,
-  async_sync_end,
-  dependModel,
-  is_dma_pq_aligned,
-} from './helpers.js';
+import { async_bug, async_prep_retry, is_dma_pq_aligned } from './helpers.js';
 import { async_map_page } from './map.js';
 import {
   ASYNC_TX_ACK,
@@ -214,6 +210,32 @@ function pqOperands(blocks: readonly (Page | null)[], offsets: readonly number[]
 }
 
 /**
+ * Map the present data blocks of a stripe (the first `count`) DMA_TO_DEVICE into `unmap`'s
+ * first slots, collapsing the empty ones and putting the coefficient {02}^i of each mapped
+ * block into `coefs`: the source loop async_gen_syndrome and async_syndrome_val share. The
+ * number of sources mapped, or -1 when a mapping failed.
+ */
+function mapDataSources(
+  unmap: DmaengineUnmapData,
+  blocks: readonly (Page | null)[],
+  offsets: readonly number[],
+  count: number,
+  len: number,
+  coefs: number[],
+): number {
+  let j = 0;
+  for (let i = 0; i < count; i++) {
+    const b = blocks[i];
+    if (!b) continue;
+    if (!async_map_page(unmap, j, b, offsets[i]!, len, DMA_TO_DEVICE)) return -1;
+    coefs[j] = raid6_gfexp[i]!;
+    unmap.to_cnt++;
+    j++;
+  }
+  return j;
+}
+
+/**
  * async_gen_syndrome: compute P and Q of the data blocks, with a DMA_PQ engine or on the CPU.
  * Honours ASYNC_TX_ACK, ASYNC_TX_FENCE and ASYNC_TX_PQ_XOR_DST (only the CPU xors into P and
  * Q, so that flag always takes the CPU path). The engine path needs every offset aligned and
@@ -256,17 +278,8 @@ export function* async_gen_syndrome(
     const coefs: number[] = [];
     // Convert the source addresses, collapsing the empty sources and their coefficients.
     unmap.len = len;
-    let mapped = true;
-    let j = 0;
-    for (let i = 0; i < src_cnt; i++) {
-      const b = blocks[i];
-      if (!b) continue;
-      mapped = async_map_page(unmap, j, b, offsets[i]!, len, DMA_TO_DEVICE);
-      if (!mapped) break;
-      coefs[j] = raid6_gfexp[i]!;
-      unmap.to_cnt++;
-      j++;
-    }
+    let j = mapDataSources(unmap, blocks, offsets, src_cnt, len, coefs);
+    let mapped = j >= 0;
     // Engines read the destinations as sources too: bidirectional. A slot left 0 is not
     // mapped (and not unmapped).
     for (const [slot, flag] of [
@@ -354,20 +367,10 @@ export function* async_syndrome_val(
   ) {
     const coefs: number[] = [];
     const pq: [number, number] = [0, 0];
-    let j = 0;
-    let src_cnt = 0;
     unmap.len = len;
-    mapped = true;
-    for (let i = 0; i < disks - 2; i++) {
-      const b = blocks[i];
-      if (!b) continue;
-      mapped = async_map_page(unmap, j, b, offsets[i]!, len, DMA_TO_DEVICE);
-      if (!mapped) break;
-      coefs[j] = raid6_gfexp[i]!;
-      unmap.to_cnt++;
-      src_cnt++;
-      j++;
-    }
+    const src_cnt = mapDataSources(unmap, blocks, offsets, disks - 2, len, coefs);
+    let j = src_cnt;
+    mapped = src_cnt >= 0;
     for (const [k, slot, flag] of [
       [0, P(disks), DMA_PREP_PQ_DISABLE_P],
       [1, Q(disks), DMA_PREP_PQ_DISABLE_Q],

@@ -11,14 +11,17 @@ import { raid6_2data_recov, raid6_datap_recov } from '../raid6/recov.js';
 import { raid6_get_zero_page } from '../raid6/syndrome.js';
 import {
   async_dma_find_channel,
+  async_sync_begin,
+  async_sync_end,
   async_tx_enter,
   async_tx_find_channel,
   async_tx_quiesce,
   async_tx_submit,
   async_tx_sync_epilog,
+  dependModel,
 } from './async-tx.js';
 import type { AsyncCompute, Raid6Recovery } from './events.js';
-import { async_bug, async_sync_begin, async_sync_end, dependModel } from './helpers.js';
+import { async_bug } from './helpers.js';
 import { async_map_page } from './map.js';
 import { async_memcpy } from './memcpy.js';
 import { async_gen_syndrome } from './pq.js';

@@ -20,22 +20,18 @@ import { cpu_read, cpu_write } from '../mapping/cpu.js';
 import { DMA_BIDIRECTIONAL, DMA_TO_DEVICE, type Page } from '../mapping/types.js';
 import {
   async_prep_flags,
+  async_sync_begin,
+  async_sync_end,
   async_tx_enter,
   async_tx_find_channel,
   async_tx_quiesce,
   async_tx_run_sync,
   async_tx_submit,
   async_tx_sync_epilog,
+  dependModel,
 } from './async-tx.js';
 import type { AsyncCompute } from './events.js';
-import {
-  async_bug,
-  async_prep_retry,
-  async_sync_begin,
-  async_sync_end,
-  dependModel,
-  is_dma_xor_aligned,
-} from './helpers.js';
+import { async_bug, async_prep_retry, is_dma_xor_aligned } from './helpers.js';
 import { async_map_page } from './map.js';
 import {
   ASYNC_TX_ACK,
