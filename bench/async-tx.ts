@@ -10,7 +10,7 @@ import type { TaskBody } from '../src/kernel/task.js';
 import { type RunResult, World } from '../src/kernel/world.js';
 import type { Page } from '../src/mapping/types.js';
 import type { ProviderDefinition } from '../src/providers/contract.js';
-import { type XorDmaCap, xordmaProvider } from '../src/providers/xordma.js';
+import { xordmaProvider } from '../src/providers/xordma.js';
 import { pqOf, raid6Coefs } from '../src/raid6/reference.js';
 import { async_tx_init, createOffloadBoard } from '../src/scenarios/offload-board.js';
 import { type ChainWorkload, chainWorkloadArb, type EngineSpec } from '../src/workload/async-chains.js';
@@ -111,7 +111,7 @@ export interface ChainBench {
 }
 
 const xordmaFor = (e: EngineSpec, i: number): ProviderDefinition =>
-  xordmaProvider(`xordma${i}`, { capabilities: e.caps as XorDmaCap[], channels: e.channels });
+  xordmaProvider(`xordma${i}`, { capabilities: e.caps, channels: e.channels });
 
 function runChains(w: ChainWorkload, seed: number): RunResult {
   const world = new World({ seed, stepBound: 400_000, tolerate: TOLERATE });

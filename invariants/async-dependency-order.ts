@@ -1,7 +1,7 @@
 import type { TxModel } from '../src/dmaengine/descriptor.js';
 import { defineRule } from '../src/kernel/rule.js';
 import { defineInvariant } from './invariant.js';
-import { HardwareDone } from './observe.js';
+import { hardwareDone } from './observe.js';
 
 /**
  * An async_tx operation runs only after the operation it depends on completed, on any
@@ -27,7 +27,7 @@ export const asyncDependencyOrder = defineInvariant({
   attach(ctx) {
     const parentOf = new WeakMap<TxModel, TxModel>();
     const completed = new WeakSet<TxModel>();
-    const hw = new HardwareDone();
+    const hw = hardwareDone(ctx.world);
     const done = (m: TxModel) => completed.has(m) || hw.done(m);
     ctx.on((e) => {
       hw.note(e);

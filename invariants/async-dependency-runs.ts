@@ -19,17 +19,13 @@ export const asyncDependencyRuns = defineInvariant({
     kind: 'liveness',
   }),
   attach(ctx) {
-    // Chained dependants by parent life: the parent's model is its life, the object its identity.
-    const chained = new Map<
-      TxModel,
-      { parent: DmaAsyncTxDescriptor; child: DmaAsyncTxDescriptor; life: TxModel | null }
-    >();
+    // Chained dependants by parent life (a descriptor object lives many lives; its model is one).
+    const chained = new Map<TxModel, { child: DmaAsyncTxDescriptor; life: TxModel | null }>();
     const completed = new WeakSet<TxModel>();
     ctx.on((e) => {
       switch (e.type) {
         case 'txd-chain':
-          if (e.parent.model)
-            chained.set(e.parent.model, { parent: e.parent, child: e.child, life: e.child.model });
+          if (e.parent.model) chained.set(e.parent.model, { child: e.child, life: e.child.model });
           break;
         case 'complete':
           if (e.tx.model) completed.add(e.tx.model);

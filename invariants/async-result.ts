@@ -6,7 +6,7 @@ import { defineRule } from '../src/kernel/rule.js';
 import { raid6_2data_recov, raid6_datap_recov } from '../src/raid6/recov.js';
 import { pqOf, xorOf } from '../src/raid6/reference.js';
 import { defineInvariant } from './invariant.js';
-import { HardwareDone, hex } from './observe.js';
+import { hardwareDone, hex } from './observe.js';
 
 /**
  * The results of async_tx operations equal the software reference (src/raid6):
@@ -51,7 +51,7 @@ export const asyncResult = defineInvariant({
 
     // The last descriptor of a recovery is judged when its hardware is done (a chain submitted
     // behind it on the same channel may start right then), or at its completion.
-    const hw = new HardwareDone();
+    const hw = hardwareDone(ctx.world);
     const completed = new WeakSet<TxModel>();
     const settle = (tx: DmaAsyncTxDescriptor) => {
       const p = pending.get(tx);

@@ -11,7 +11,7 @@ import type { Memory } from '../src/kernel/memory.js';
 import { defineRule } from '../src/kernel/rule.js';
 import { pqOf, xorOf } from '../src/raid6/reference.js';
 import { defineInvariant } from './invariant.js';
-import { HardwareDone, hex, lifeIn, SubmitOrder } from './observe.js';
+import { hardwareDone, hex, lifeIn, SubmitOrder } from './observe.js';
 
 /**
  * Every completed transfer moved exactly what the client asked for (tx.model.layout):
@@ -66,7 +66,7 @@ export const dataIntegrity = defineInvariant({
     // At completion: null (right), a detail (wrong); absent when not judged.
     const verdicts = new WeakMap<DmaAsyncTxDescriptor, string | null>();
 
-    const hw = new HardwareDone();
+    const hw = hardwareDone(ctx.world);
     ctx.on((e) => {
       const finished = hw.note(e);
       if (finished !== null && MEMORY_KINDS.has(finished.model?.layout.kind ?? 'opaque')) {
@@ -82,10 +82,10 @@ export const dataIntegrity = defineInvariant({
           const layout = e.tx.model?.layout;
           if (layout !== undefined && e.tx.model !== null && !operands.has(e.tx.model)) {
             const reads = offloadReads(layout);
-            if (reads?.every((a) => allLive(memory, [{ addr: a, len: reads.len }]))) {
+            if (reads !== null && allLive(memory, reads)) {
               operands.set(
                 e.tx.model,
-                reads.map((a) => memory.view(a, reads.len).slice()),
+                reads.map((r) => memory.view(r.addr, r.len).slice()),
               );
             }
           }
@@ -194,7 +194,7 @@ export const dataIntegrity = defineInvariant({
 });
 
 /** What an offload operation reads, in order: its sources, then old P and Q under DMA_PREP_CONTINUE. */
-function offloadReads(layout: TxLayout): (number[] & { len: number }) | null {
+function offloadReads(layout: TxLayout): Seg[] | null {
   let addrs: number[];
   switch (layout.kind) {
     case 'xor':
@@ -211,7 +211,7 @@ function offloadReads(layout: TxLayout): (number[] & { len: number }) | null {
     default:
       return null;
   }
-  return Object.assign(addrs, { len: layout.len });
+  return addrs.map((addr) => ({ addr, len: layout.len }));
 }
 
 /** The verdict on an offload operation from its operands as read at start and its destination now. */

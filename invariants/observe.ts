@@ -1,6 +1,7 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
 import type { DmaAsyncTxDescriptor, Seg, TxLayout, TxModel } from '../src/dmaengine/descriptor.js';
 import type { DmaEvent } from '../src/dmaengine/events.js';
+import type { World } from '../src/kernel/world.js';
 
 /**
  * What the invariants read of the framework's own record (tx.model, chan.fw), never of the
@@ -131,13 +132,31 @@ export class CookieOwners {
  * when its result is in memory, and on a channel that runs its queue in order, when the next
  * descriptor may start: earlier than the provider's completion (dma_cookie_complete in its
  * clean-up tasklet), which the chained descriptor does not wait for.
+ *
+ * One per world (`hardwareDone`), shared by the invariants that need it: each feeds it every
+ * event it sees, and an event already counted is answered from memory, so a burst is counted
+ * once however many invariants listen.
  */
 export class HardwareDone {
   private readonly moved = new WeakMap<TxModel, number>();
   private readonly finished = new WeakSet<TxModel>();
+  private last: DmaEvent | null = null;
+  private lastFinished: DmaAsyncTxDescriptor | null = null;
 
   /** Feed an event; the descriptor whose transfer it finished, or null. */
   note(e: DmaEvent): DmaAsyncTxDescriptor | null {
+    if (e !== this.last) {
+      this.last = e;
+      this.lastFinished = this.count(e);
+    }
+    return this.lastFinished;
+  }
+
+  done(m: TxModel): boolean {
+    return this.finished.has(m);
+  }
+
+  private count(e: DmaEvent): DmaAsyncTxDescriptor | null {
     if (e.type !== 'hw-moved' && e.type !== 'hw-start') return null;
     const m = e.tx.model;
     if (m === null || m.kind !== 'oneshot' || this.finished.has(m)) return null;
@@ -147,8 +166,16 @@ export class HardwareDone {
     this.finished.add(m);
     return e.tx;
   }
+}
 
-  done(m: TxModel): boolean {
-    return this.finished.has(m);
+const doneTrackers = new WeakMap<World, HardwareDone>();
+
+/** The world's HardwareDone. */
+export function hardwareDone(world: World): HardwareDone {
+  let hw = doneTrackers.get(world);
+  if (hw === undefined) {
+    hw = new HardwareDone();
+    doneTrackers.set(world, hw);
   }
+  return hw;
 }

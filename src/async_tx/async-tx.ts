@@ -7,7 +7,7 @@ import {
   dmaengine_prep_dma_interrupt,
   dmaengine_submit,
 } from '../dmaengine/client.js';
-import { dma_wait_for_async_tx } from '../dmaengine/dependencies.js';
+import { awaitProgress, dma_wait_for_async_tx } from '../dmaengine/dependencies.js';
 import type { DmaAsyncTxDescriptor, TxModel } from '../dmaengine/descriptor.js';
 import { dmaBus } from '../dmaengine/events.js';
 import { dmaProgress } from '../dmaengine/progress.js';
@@ -15,7 +15,6 @@ import { dma_find_channel, dma_issue_pending_all } from '../dmaengine/public.js'
 import { txd_chain, txd_clear_parent, txd_lock, txd_next, txd_parent, txd_unlock } from '../dmaengine/txd.js';
 import { type Body, DMA_PREP_FENCE, DMA_PREP_INTERRUPT, type DmaCap, EBUSY } from '../dmaengine/types.js';
 import type { Task } from '../kernel/task.js';
-import { sleepUntil } from '../kernel/waitqueue.js';
 import type { World } from '../kernel/world.js';
 import type { AsyncCompute } from './events.js';
 import { AsyncTxRules } from './rules.js';
@@ -226,16 +225,9 @@ export function* async_tx_submit(
  * here (a submit wakes it).
  */
 function* awaitSubmitted(tx: DmaAsyncTxDescriptor): Body<void> {
-  const progress = dmaProgress(tx.chan.world);
-  while (tx.cookie === -EBUSY) {
-    const seen = progress.gen;
-    yield* sleepUntil(
-      progress.wq,
-      () => progress.gen !== seen || tx.cookie !== -EBUSY,
-      Number.POSITIVE_INFINITY,
-      true,
-    );
-  }
+  const world = tx.chan.world;
+  const progress = dmaProgress(world);
+  while (tx.cookie === -EBUSY) yield* awaitProgress(world, progress.gen, Number.POSITIVE_INFINITY);
 }
 
 /**

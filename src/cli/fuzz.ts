@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeAsyncCounterexample, saveAsyncCounterexample } from '../explore/async-counterexample.js';
+import { makeAsyncCounterexample } from '../explore/async-counterexample.js';
 import type { CampaignReport } from '../explore/campaign.js';
+import { saveCounterexample } from '../explore/counterexample.js';
 import { ASYNC_STEP_BOUND, type AsyncFound } from '../fuzz/async-phase.js';
 import { FUZZ_FAULTS, type FuzzOptions, fuzz, fuzzFindings } from '../fuzz/fuzz.js';
 import type { Faults } from '../scenarios/board.js';
@@ -20,7 +21,7 @@ export interface FuzzCliOptions extends FuzzOptions {
 function saveAsyncFound(o: FuzzCliOptions, provider: string, f: AsyncFound): string {
   mkdirSync(o.out, { recursive: true });
   const path = join(o.out, `async_tx.${f.violation.id}.json`);
-  saveAsyncCounterexample(
+  saveCounterexample(
     path,
     makeAsyncCounterexample({
       toolVersion: o.toolVersion,

@@ -45,7 +45,7 @@ export function* dma_run_dependencies(tx: DmaAsyncTxDescriptor): Body<void> {
  * passed. `seen` is read before the poll it follows: the poll (a provider's tx_status) may
  * yield, and a completion meanwhile must not be slept through.
  */
-function* awaitProgress(world: World, seen: number, deadline: number): Body<void> {
+export function* awaitProgress(world: World, seen: number, deadline: number): Body<void> {
   const p = dmaProgress(world);
   yield* sleepUntil(p.wq, () => p.gen !== seen, deadline, true);
 }

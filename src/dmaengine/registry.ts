@@ -1,5 +1,4 @@
 import { type Mutex, mutex_init, mutex_lock, mutex_unlock } from '../kernel/mutex.js';
-import { might_sleep } from '../kernel/preempt.js';
 import type { World } from '../kernel/world.js';
 import { DmaChan } from './channel.js';
 import type { Device, DmaDevice, DmaDeviceOps, DmaFilterFn } from './device.js';

@@ -26,6 +26,19 @@ export type DmaCap =
 
 export type dma_cap_mask_t = Set<DmaCap>;
 
+/** The operation types async_tx offloads (async-tx-api.rst §3.2), and the interrupt descriptor of a channel switch. */
+export const ASYNC_TX_CAPS = [
+  'DMA_MEMCPY',
+  'DMA_MEMSET',
+  'DMA_XOR',
+  'DMA_XOR_VAL',
+  'DMA_PQ',
+  'DMA_PQ_VAL',
+  'DMA_INTERRUPT',
+] as const satisfies readonly DmaCap[];
+
+export type AsyncTxCap = (typeof ASYNC_TX_CAPS)[number];
+
 export function dma_cap_set(cap: DmaCap, mask: dma_cap_mask_t): void {
   mask.add(cap);
 }

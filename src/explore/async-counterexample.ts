@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UsageError } from '../cli/usage-error.js';
+import { ASYNC_TX_CAPS } from '../dmaengine/types.js';
 import { buffersOf, type ChainWorkload } from '../workload/async-chains.js';
+import { violationSchema } from './counterexample.js';
 import type { ViolationRecord } from './run-schedule.js';
 
 /**
@@ -25,15 +26,7 @@ const chainOpSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('quiesce') }),
 ]);
 
-const capSchema = z.enum([
-  'DMA_MEMCPY',
-  'DMA_MEMSET',
-  'DMA_XOR',
-  'DMA_XOR_VAL',
-  'DMA_PQ',
-  'DMA_PQ_VAL',
-  'DMA_INTERRUPT',
-]);
+const capSchema = z.enum(ASYNC_TX_CAPS);
 
 export const chainWorkloadSchema = z
   .object({
@@ -59,18 +52,6 @@ export const chainWorkloadSchema = z
       }
     });
   });
-
-const violationSchema = z.object({
-  id: z.string(),
-  side: z.string(),
-  kind: z.string(),
-  rule: z.string(),
-  source: z.string(),
-  detail: z.string(),
-  step: nat,
-  task: z.string(),
-  actor: z.string(),
-});
 
 export const asyncCounterexampleSchema = z.object({
   format: z.literal(ASYNC_COUNTEREXAMPLE_FORMAT),
@@ -104,10 +85,6 @@ export function makeAsyncCounterexample(
     tool: { name: 'dmactor', version: toolVersion },
     ...rest,
   };
-}
-
-export function saveAsyncCounterexample(path: string, cx: AsyncCounterexample): void {
-  writeFileSync(path, `${JSON.stringify(cx, null, 2)}\n`);
 }
 
 /** Whether a parsed JSON value claims to be an async_tx counterexample (then it is validated as one). */

@@ -68,7 +68,7 @@ export const workloadSchema = z.object({
   threads: z.array(z.object({ channels: z.array(roleSchema).min(1), ops: z.array(opSchema) })),
 });
 
-const violationSchema = z.object({
+export const violationSchema = z.object({
   id: z.string(),
   side: z.string(),
   kind: z.string(),
@@ -117,7 +117,8 @@ export function makeCounterexample(
   };
 }
 
-export function saveCounterexample(path: string, cx: Counterexample): void {
+/** Write a counterexample file (either kind) as indented JSON. */
+export function saveCounterexample(path: string, cx: object): void {
   writeFileSync(path, `${JSON.stringify(cx, null, 2)}\n`);
 }
 

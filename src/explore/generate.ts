@@ -8,14 +8,19 @@ import type { Workload } from '../workload/workload.js';
  * regenerates this very value and shrinks it with its own shrinker.
  */
 export function generateWorkload(seed: number, shape: WorkloadShape = DEFAULT_SHAPE): Workload {
-  let out: Workload | null = null;
+  return firstGenerated(workloadArb(shape), seed);
+}
+
+/** The first value fast-check generates from `arb` with `seed` (what fc.check would try first). */
+export function firstGenerated<T>(arb: fc.Arbitrary<T>, seed: number): T {
+  let out: { value: T } | null = null;
   fc.check(
-    fc.property(workloadArb(shape), (w) => {
-      out = w;
+    fc.property(arb, (v) => {
+      out = { value: v };
       return true;
     }),
     { seed, numRuns: 1 },
   );
-  if (out === null) throw new Error('fast-check generated no workload');
-  return out;
+  if (out === null) throw new Error('fast-check generated nothing');
+  return (out as { value: T }).value;
 }

@@ -34,7 +34,7 @@ export interface ShrinkResult extends Failing {
 const opCount = (w: Workload) => w.threads.reduce((n, t) => n + t.ops.length, 0);
 
 /** Drop trailing zeros: replay answers 0 past the end of the list anyway. */
-function trim(choices: readonly number[]): number[] {
+export function trimChoices(choices: readonly number[]): number[] {
   let n = choices.length;
   while (n > 0 && choices[n - 1] === 0) n--;
   return choices.slice(0, n);
@@ -69,7 +69,7 @@ class Shrinker {
       this.o.faults,
     );
     if (!this.fails(run)) return null;
-    return { workload, seed, choices: trim(run.result.choices.picks), steps: run.result.steps };
+    return { workload, seed, choices: trimChoices(run.result.choices.picks), steps: run.result.steps };
   }
 
   /** Replay the old choices on a new workload, then a few fresh random schedules. */
@@ -89,7 +89,7 @@ class Shrinker {
         ...(this.o.faults ? { faults: this.o.faults } : {}),
       });
       if (this.fails(run))
-        return { workload, seed, choices: trim(run.result.choices.picks), steps: run.result.steps };
+        return { workload, seed, choices: trimChoices(run.result.choices.picks), steps: run.result.steps };
     }
     return null;
   }
@@ -115,7 +115,7 @@ class Shrinker {
         best = {
           workload: best.workload,
           seed,
-          choices: trim(run.result.choices.picks),
+          choices: trimChoices(run.result.choices.picks),
           steps: run.result.steps,
         };
       }

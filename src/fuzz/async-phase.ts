@@ -2,9 +2,11 @@ import fc from 'fast-check';
 import { catalogue } from '../../invariants/catalogue.js';
 import type { InvariantStats } from '../../invariants/invariant.js';
 import { type AsyncTxMode, setAsyncTxMode } from '../async_tx/async-tx.js';
-import type { DmaCap } from '../dmaengine/types.js';
+import { ASYNC_TX_CAPS, type DmaCap } from '../dmaengine/types.js';
+import { firstGenerated } from '../explore/generate.js';
 import { defaultPortfolio, portfolio, scheduleSeed } from '../explore/portfolio.js';
 import { type ViolationRecord, violationRecord } from '../explore/run-schedule.js';
+import { trimChoices } from '../explore/shrink.js';
 import { replayStrategy } from '../kernel/strategies/replay.js';
 import type { Strategy } from '../kernel/strategy.js';
 import type { TraceMode } from '../kernel/trace.js';
@@ -23,17 +25,6 @@ import { buildChainWorkload } from '../workload/async-interpreter.js';
  * order on any channel, dependencies run by the clean-up path, no recycling before the ack,
  * results equal to the software reference.
  */
-
-/** The capabilities async_tx looks for (async-tx-api.rst §3.2; reference §5.2). */
-export const ASYNC_CAPS: readonly DmaCap[] = [
-  'DMA_MEMCPY',
-  'DMA_MEMSET',
-  'DMA_XOR',
-  'DMA_XOR_VAL',
-  'DMA_PQ',
-  'DMA_PQ_VAL',
-  'DMA_INTERRUPT',
-];
 
 /**
  * dma-debug reports chained operations mapping a page the previous one still maps
@@ -83,7 +74,7 @@ export interface AsyncPhaseReport {
 
 /** Whether a device can serve async_tx at all: public, with one of its operations. */
 export function servesAsyncTx(caps: ReadonlySet<DmaCap>): boolean {
-  return !caps.has('DMA_PRIVATE') && ASYNC_CAPS.some((c) => caps.has(c));
+  return !caps.has('DMA_PRIVATE') && ASYNC_TX_CAPS.some((c) => caps.has(c));
 }
 
 /** The provider's device with only `caps` of its offload capabilities left in its mask. */
@@ -93,32 +84,16 @@ function wiredFor(def: ProviderDefinition, caps: readonly DmaCap[], index: numbe
     name: `${def.name}#${index}`,
     probe: (ctx) => {
       const device = def.probe(ctx);
-      for (const cap of ASYNC_CAPS) if (!caps.includes(cap)) device.cap_mask.delete(cap);
+      for (const cap of ASYNC_TX_CAPS) if (!caps.includes(cap)) device.cap_mask.delete(cap);
       return device;
     },
   };
 }
 
-/** Drop trailing zeros: replay answers 0 past the end of the list anyway. */
-function trimChoices(choices: readonly number[]): number[] {
-  let n = choices.length;
-  while (n > 0 && choices[n - 1] === 0) n--;
-  return choices.slice(0, n);
-}
-
 const opCount = (w: ChainWorkload) => w.threads.reduce((n, t) => n + t.ops.length, 0);
 
 function generate(seed: number): ChainWorkload {
-  let out: ChainWorkload | null = null;
-  fc.check(
-    fc.property(chainWorkloadArb(DEFAULT_CHAIN_SHAPE), (w) => {
-      out = w;
-      return true;
-    }),
-    { seed, numRuns: 1 },
-  );
-  if (out === null) throw new Error('fast-check generated no chain workload');
-  return out;
+  return firstGenerated(chainWorkloadArb(DEFAULT_CHAIN_SHAPE), seed);
 }
 
 export function runChainSchedule(

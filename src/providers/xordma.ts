@@ -17,6 +17,8 @@ import {
 import { type DmaDevice, dma_device_defaults, dma_maxpq, dma_set_maxpq } from '../dmaengine/device.js';
 import { dma_chan_create } from '../dmaengine/registry.js';
 import {
+  ASYNC_TX_CAPS,
+  type AsyncTxCap,
   type Body,
   DMA_PREP_CONTINUE,
   DMA_PREP_INTERRUPT,
@@ -134,24 +136,10 @@ export interface XorDmaOptions {
   readonly poolSize?: number;
 }
 
-export type XorDmaCap =
-  | 'DMA_MEMCPY'
-  | 'DMA_MEMSET'
-  | 'DMA_XOR'
-  | 'DMA_XOR_VAL'
-  | 'DMA_PQ'
-  | 'DMA_PQ_VAL'
-  | 'DMA_INTERRUPT';
+/** The capabilities an xordma instance may have: every async_tx one. */
+export type XorDmaCap = AsyncTxCap;
 
-export const XORDMA_CAPS: readonly XorDmaCap[] = [
-  'DMA_MEMCPY',
-  'DMA_MEMSET',
-  'DMA_XOR',
-  'DMA_XOR_VAL',
-  'DMA_PQ',
-  'DMA_PQ_VAL',
-  'DMA_INTERRUPT',
-];
+export const XORDMA_CAPS: readonly XorDmaCap[] = ASYNC_TX_CAPS;
 
 export interface XorDma {
   readonly device: DmaDevice;

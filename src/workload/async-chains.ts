@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { DmaCap } from '../dmaengine/types.js';
+import { ASYNC_TX_CAPS, type AsyncTxCap } from '../dmaengine/types.js';
 import type { PlatformKind } from '../mapping/platform.js';
 import { pqOf, raid6Coefs, xorOf } from '../raid6/reference.js';
 
@@ -52,7 +52,7 @@ export interface ChainThread {
 }
 
 export interface EngineSpec {
-  readonly caps: readonly DmaCap[];
+  readonly caps: readonly AsyncTxCap[];
   readonly channels: number;
 }
 
@@ -145,14 +145,8 @@ export function chainReference(t: number, thread: ChainThread, len: number): Cha
   return { buffers: buf, zero };
 }
 
-const ALL_CAPS: readonly DmaCap[] = [
-  'DMA_MEMCPY',
-  'DMA_MEMSET',
-  'DMA_XOR',
-  'DMA_XOR_VAL',
-  'DMA_PQ',
-  'DMA_INTERRUPT',
-];
+/** What an engine of a chain workload may have: chains have no pq_val operation. */
+const ENGINE_CAPS: readonly AsyncTxCap[] = ASYNC_TX_CAPS.filter((c) => c !== 'DMA_PQ_VAL');
 
 /** Distinct indices in [0, n), `k` of them, from a permutation seed. */
 function pick(n: number, k: number, perm: readonly number[]): number[] {
@@ -214,7 +208,7 @@ export const DEFAULT_CHAIN_SHAPE: ChainShape = {
  */
 export function chainWorkloadArb(shape: ChainShape = DEFAULT_CHAIN_SHAPE): fc.Arbitrary<ChainWorkload> {
   const engine = fc.record({
-    caps: fc.subarray([...ALL_CAPS], { minLength: 1 }),
+    caps: fc.subarray([...ENGINE_CAPS], { minLength: 1 }),
     channels: fc.integer({ min: 1, max: 2 }),
   });
   const thread = fc.integer({ min: 4, max: 6 }).chain((buffers) =>

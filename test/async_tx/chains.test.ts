@@ -6,7 +6,7 @@ import { defaultPortfolio } from '../../src/explore/portfolio.js';
 import type { Strategy } from '../../src/kernel/strategy.js';
 import { World } from '../../src/kernel/world.js';
 import type { ProviderDefinition } from '../../src/providers/contract.js';
-import { type XorDmaCap, xordmaProvider } from '../../src/providers/xordma.js';
+import { xordmaProvider } from '../../src/providers/xordma.js';
 import {
   type ChainWorkload,
   chainReference,
@@ -19,7 +19,7 @@ import { buildChainWorkload } from '../../src/workload/async-interpreter.js';
 const TOLERATE = ['dma-debug.overlapping-mapping'];
 
 const xordmaFor = (e: EngineSpec, i: number): ProviderDefinition =>
-  xordmaProvider(`xordma${i}`, { capabilities: e.caps as XorDmaCap[], channels: e.channels });
+  xordmaProvider(`xordma${i}`, { capabilities: e.caps, channels: e.channels });
 
 function runChains(
   w: ChainWorkload,

@@ -8,7 +8,6 @@ import {
 import { async_memcpy } from '../../src/async_tx/memcpy.js';
 import { ASYNC_TX_ACK, AsyncSubmitCtl, init_async_submit } from '../../src/async_tx/submit-ctl.js';
 import { async_xor } from '../../src/async_tx/xor.js';
-import type { DmaAsyncTxDescriptor } from '../../src/dmaengine/descriptor.js';
 import { complete, init_completion, wait_for_completion } from '../../src/kernel/completion.js';
 import type { TaskBody } from '../../src/kernel/task.js';
 import { World } from '../../src/kernel/world.js';
