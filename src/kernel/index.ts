@@ -1,5 +1,4 @@
 // The simulated kernel: one World per run, and the kernel services the DMA engine runs on.
-export * from './blame.js';
 export * from './completion.js';
 export * from './hash.js';
 export * from './irq.js';

@@ -6,8 +6,8 @@ import {
   dmaengine_submit,
 } from '../../src/dmaengine/client.js';
 import type { DmaAsyncTxDescriptor } from '../../src/dmaengine/descriptor.js';
-import { providerFaultOf } from '../../src/dmaengine/provider-fault.js';
 import { wait_for_completion } from '../../src/kernel/completion.js';
+import { providerFaultOf } from '../../src/kernel/provider-fault.js';
 import type { TaskBody } from '../../src/kernel/task.js';
 import type { Board } from '../../src/scenarios/board.js';
 import { to_virt_chan } from '../../src/virt-dma/virt-dma.js';
