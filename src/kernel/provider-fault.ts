@@ -40,16 +40,16 @@ export function reportProviderFault(world: World, fault: ProviderFault, actor = 
   return world.report(fault.rule, faultDetail(fault), actor, faultData(fault));
 }
 
+/** A fault found where the code cannot go on (the hardware fetching what it cannot run): thrown, reported by the scheduler. */
+export function providerFaultError(fault: ProviderFault, original: unknown = null): Blamed {
+  return new Blamed(fault.rule, faultDetail(fault), faultData(fault), original);
+}
+
 /** The exception `error` thrown in provider code, as a fault naming the provider and `op`. */
 export function providerException(provider: string, op: string, error: unknown): Blamed {
   if (error instanceof Blamed) return error;
-  const fault: ProviderFault = {
-    provider,
-    rule: ProviderException,
-    op,
-    detail: `${op} threw ${describeError(error)}`,
-  };
-  return new Blamed(fault.rule, faultDetail(fault), faultData(fault), error);
+  const detail = `${op} threw ${describeError(error)}`;
+  return providerFaultError({ provider, rule: ProviderException, op, detail }, error);
 }
 
 /** The provider fault a violation reports, or null for any other finding. */
