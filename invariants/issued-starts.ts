@@ -18,7 +18,7 @@ import { chanName, channelPaused, lifeIn } from './observe.js';
 export const issuedStarts = defineInvariant({
   rule: defineRule({
     id: 'inv.issued-starts',
-    rule: 'When a run ends quiescent, every descriptor issued on a channel that is not paused has been started on the hardware or aborted.',
+    rule: 'When a run ends quiescent, or deadlocked with nothing of the device on the hardware, every descriptor issued on a channel that is not paused has been started on the hardware or aborted.',
     source:
       'client.rst "DMA usage: 5. Issue pending DMA requests" ("If channel is idle then the first transaction in queue is started"); provider.rst "Device operations: device_issue_pending" ("Whenever that transfer is done, it should move to the next")',
     side: 'provider',
