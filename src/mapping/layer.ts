@@ -1,6 +1,5 @@
 import type { DmaChan } from '../dmaengine/channel.js';
 import { DmaAsyncTxDescriptor, type Seg, type TxLayout } from '../dmaengine/descriptor.js';
-import type { Device } from '../dmaengine/device.js';
 import { type DmaEvent, dmaBus } from '../dmaengine/events.js';
 import { dmaCore } from '../dmaengine/registry.js';
 import {
@@ -10,10 +9,11 @@ import {
   type DmaController,
   setBusTranslator,
 } from '../hw/dma-controller.js';
+import type { Device } from '../kernel/device.js';
 import { hex, POISON_FREE, type Region } from '../kernel/memory.js';
-import type { Rule } from '../kernel/rule.js';
 import type { Outcome } from '../kernel/scheduler.js';
 import type { World } from '../kernel/world.js';
+import type { Rule } from '../rules/rule.js';
 import { bounceToDevice } from './bounce.js';
 import { Carveout } from './carveout.js';
 import { IOVA_BASE, IOVA_END, iommuLayout } from './iommu.js';

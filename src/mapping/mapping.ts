@@ -1,5 +1,5 @@
 import type { DmaChan } from '../dmaengine/channel.js';
-import type { Device } from '../dmaengine/device.js';
+import type { Device } from '../kernel/device.js';
 import type { DmaDataDirection, dma_addr_t } from './types.js';
 
 /** How a mapping was made, and so how it must be released (kernel/dma/debug.c type2name). */
