@@ -1,5 +1,5 @@
 import type { TxModel } from '../src/dmaengine/descriptor.js';
-import { defineRule } from '../src/kernel/rule.js';
+import { defineRule } from '../src/rules/rule.js';
 import { defineInvariant } from './invariant.js';
 import { hardwareDone } from './observe.js';
 

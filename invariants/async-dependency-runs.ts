@@ -1,5 +1,5 @@
 import type { DmaAsyncTxDescriptor, TxModel } from '../src/dmaengine/descriptor.js';
-import { defineRule } from '../src/kernel/rule.js';
+import { defineRule } from '../src/rules/rule.js';
 import { defineInvariant } from './invariant.js';
 
 /**

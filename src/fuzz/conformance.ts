@@ -3,9 +3,9 @@ import type { DmaDevice } from '../dmaengine/device.js';
 import { registerDevice } from '../dmaengine/registry.js';
 import { BIT, DMA_DEV_TO_MEM, DMA_MEM_TO_DEV } from '../dmaengine/types.js';
 import { ProviderThrew } from '../explore/campaign.js';
-import { defineRule, type Rule } from '../kernel/rule.js';
 import { World } from '../kernel/world.js';
 import type { ProviderDefinition } from '../providers/contract.js';
+import { defineRule, type Rule } from '../rules/rule.js';
 import { createBoard } from '../scenarios/board.js';
 
 /** A conformance finding: a rule the provider's dma_device breaks before any transfer runs. */

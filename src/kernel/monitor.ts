@@ -7,7 +7,7 @@ import {
   type StateValue,
 } from 'xstate';
 import type { MachineSpec, RejectionCase } from '../../machines/spec.js';
-import { defineRule, type Rule } from './rule.js';
+import { defineRule, type Rule } from '../rules/rule.js';
 import type { World } from './world.js';
 
 /**
