@@ -4,7 +4,7 @@
 // (default: this one). Each run is a CLI call with --json; what is kept per run is its exit
 // code, the rule ids it found (sorted) and its outcome counts. Compare two files with `diff`.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -18,15 +18,20 @@ function run(name, args) {
   const json = join(tmp, `${name.replace(/[^a-z0-9]+/gi, '_')}.json`);
   let code = 0;
   try {
-    execFileSync('node', [cli, ...args, '--workers', '1', '--json', json, '--out', join(tmp, 'cx'), ...noShrink], {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    execFileSync(
+      'node',
+      [cli, ...args, '--workers', '1', '--json', json, '--out', join(tmp, 'cx'), ...noShrink],
+      {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
   } catch (e) {
     code = e.status ?? -1;
   }
   const report = JSON.parse(readFileSync(json, 'utf8'));
-  const campaigns = 'lifecycle' in report ? ['conformance', 'dmatest', 'lifecycle', 'faults', 'asyncTx'] : [null];
+  const campaigns =
+    'lifecycle' in report ? ['conformance', 'dmatest', 'lifecycle', 'faults', 'asyncTx'] : [null];
   const out = { code };
   for (const c of campaigns) {
     const part = c === null ? report : report[c];
@@ -41,13 +46,28 @@ function run(name, args) {
 const verdicts = {};
 const checks = [
   ['check default', ['check', '--schedules', '400', '--seed', '1']],
-  ...['planted:no-synchronize', 'planted:complete-on-terminate', 'planted:terminate-leaks', 'virt-dma-mainline', 'refdma-public'].flatMap((p) =>
-    [1, 2].map((seed) => [`check ${p} seed ${seed}`, ['check', '--provider', p, '--schedules', '200', '--seed', String(seed)]]),
+  ...[
+    'planted:no-synchronize',
+    'planted:complete-on-terminate',
+    'planted:terminate-leaks',
+    'virt-dma-mainline',
+    'refdma-public',
+  ].flatMap((p) =>
+    [1, 2].map((seed) => [
+      `check ${p} seed ${seed}`,
+      ['check', '--provider', p, '--schedules', '200', '--seed', String(seed)],
+    ]),
   ),
-  ...['pct(d=2)', 'pos', 'random'].map((s) => [`check ${s}`, ['check', '--strategy', s, '--schedules', '300', '--seed', '3']]),
+  ...['pct(d=2)', 'pos', 'random'].map((s) => [
+    `check ${s}`,
+    ['check', '--strategy', s, '--schedules', '300', '--seed', '3'],
+  ]),
 ];
-for (const p of ['refdma', 'xordma', 'examples/providers/classic-dma.ts']) checks.push([`fuzz ${p}`, ['fuzz', p, '--schedules', '300', '--seed', '1']]);
-for (const m of readdirSync(join(root, 'test/mutants')).filter((f) => f.endsWith('.ts') && f !== 'mutate.ts').sort())
+for (const p of ['refdma', 'xordma', 'examples/providers/classic-dma.ts'])
+  checks.push([`fuzz ${p}`, ['fuzz', p, '--schedules', '300', '--seed', '1']]);
+for (const m of readdirSync(join(root, 'test/mutants'))
+  .filter((f) => f.endsWith('.ts') && f !== 'mutate.ts')
+  .sort())
   checks.push([`fuzz mutant ${m}`, ['fuzz', `test/mutants/${m}`, '--schedules', '300', '--seed', '1']]);
 for (const [name, args] of checks) {
   verdicts[name] = run(name, args);

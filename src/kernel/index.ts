@@ -1,6 +1,7 @@
 // The simulated kernel: one World per run, and the kernel services the DMA engine runs on.
 
 export * from '../rules/rule.js';
+export * from './blame.js';
 export * from './completion.js';
 export * from './hash.js';
 export * from './irq.js';
