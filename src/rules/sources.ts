@@ -139,6 +139,7 @@ export const kernelFiles = [
   'lib/raid6/int.uc',
   'lib/raid6/recov.c',
   'mm/dmapool.c',
+  'Documentation/admin-guide/bug-hunting.rst',
   'Documentation/dev-tools/kasan.rst',
   'Documentation/locking/lockdep-design.rst',
   'Documentation/locking/mutex-design.rst',

@@ -5,6 +5,7 @@ import { catalogue } from '../../invariants/catalogue.js';
 import { machineSpecs } from '../../machines/index.js';
 import { AsyncTxRules } from '../../src/async_tx/rules.js';
 import { chartOf } from '../../src/diagrams/chart.js';
+import { ProviderFaultRules } from '../../src/dmaengine/provider-fault.js';
 import { DmaRules, VirtDmaRules } from '../../src/dmaengine/rules.js';
 import { ProviderHang, ProviderThrew } from '../../src/explore/campaign.js';
 import { ConformanceRules } from '../../src/fuzz/conformance.js';
@@ -113,6 +114,7 @@ describe('every rule and every statechart annotation', () => {
     MappingRules,
     AsyncTxRules,
     ConformanceRules,
+    ProviderFaultRules,
     ProviderThrew,
     ProviderHang,
     catalogue,
