@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { firstGenerated, generateWorkload } from '../../src/explore/generate.js';
-import { runSchedule } from '../../src/explore/run-schedule.js';
-import { runChainSchedule } from '../../src/fuzz/async-phase.js';
+import { runKindSchedule, runSchedule } from '../../src/explore/run-schedule.js';
 import { randomStrategy } from '../../src/kernel/strategies/random.js';
 import type { RunResult } from '../../src/kernel/world.js';
-import { providerByName } from '../../src/providers/registry.js';
 import { DEFAULT_SHAPE, type WorkloadShape } from '../../src/workload/arbitraries.js';
 import { chainWorkloadArb } from '../../src/workload/async-chains.js';
+import { asyncTxKind } from '../../src/workload/async-tx-kind.js';
 import { W1 } from '../../src/workload/standard.js';
 
 /**
@@ -122,7 +121,14 @@ describe('trace hashes of fixed runs', () => {
 
   it.each(CHAINS)('a generated async_tx chain workload, seed %i', (seed, ...expected) => {
     const workload = firstGenerated(chainWorkloadArb(), seed);
-    const r = runChainSchedule(providerByName('xordma'), workload, randomStrategy(), seed, 200_000, 'hash');
+    const r = runKindSchedule(asyncTxKind, {
+      workload,
+      seed,
+      strategy: randomStrategy(),
+      stepBound: 200_000,
+      trace: 'hash',
+      provider: 'xordma',
+    });
     expect(row(seed, r.result)).toEqual([seed, ...expected]);
   });
 });
