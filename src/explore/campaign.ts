@@ -171,8 +171,7 @@ export function runBatch<W, S, B extends BuiltWorkload>(
   deadline = Number.POSITIVE_INFINITY,
   onSchedule?: (summary: ScheduleSummary) => void,
 ): BatchResult {
-  const horizon = options.probe === false ? undefined : expectedSteps(kind, options);
-  const pick = portfolio(options.seed, entriesFor(options.strategy, horizon));
+  const pick = portfolio(options.seed, campaignEntries(kind, options));
   const coverage = new Map<string, number>();
   const states = new Set<number>();
   const invariants = new Map<string, InvariantStats>();
@@ -233,6 +232,14 @@ export function runBatch<W, S, B extends BuiltWorkload>(
     if (onProgress && summaries.length % 25 === 0) onProgress(summaries.length, violations);
   }
   return { summaries, coverage: [...coverage], states: [...states], invariants: [...invariants] };
+}
+
+/** The strategies of a campaign's portfolio. */
+function campaignEntries<W, S, B extends BuiltWorkload>(
+  kind: WorkloadKind<W, S, B>,
+  options: CampaignOptions<S>,
+) {
+  return entriesFor(options.strategy, options.probe === false ? undefined : expectedSteps(kind, options));
 }
 
 /**
@@ -458,7 +465,9 @@ function merge<W, S, B extends BuiltWorkload>(
       else firstByRule.set(s.violation.id, { s, hits: 1 });
     }
   }
+  const entries = firstByRule.size > 0 ? campaignEntries(kind, options) : [];
   const found: Found<W>[] = [...firstByRule.values()].map(({ s, hits }) => {
+    const entry = entries.find((e) => e.name === s.strategy);
     const wseed = kindWorkloadSeed(kind, options.seed, s.index);
     const workload = generateKindWorkload(kind, wseed, options.shape);
     const failing = { workload, seed: s.seed, choices: s.choices ?? [], steps: s.steps };
@@ -470,6 +479,7 @@ function merge<W, S, B extends BuiltWorkload>(
             ruleId: s.violation!.id,
             stepBound: options.stepBound,
             maxRuns: options.shrinkRuns,
+            ...(entry ? { strategy: entry.create } : {}),
             workloadSeed: wseed,
             ...(options.shape ? { shape: options.shape } : {}),
           })

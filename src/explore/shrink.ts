@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { randomStrategy } from '../kernel/strategies/random.js';
+import type { Strategy } from '../kernel/strategy.js';
 import type { BuiltWorkload, WorkloadKind } from '../workload/kind.js';
 import { replayKindSchedule, runKindSchedule, type ScheduleRun, type WorldSettings } from './run-schedule.js';
 
@@ -12,7 +13,7 @@ export interface Failing<W> {
 }
 
 /** Schedules a shrink may run per distinct violation when nobody says otherwise. */
-export const DEFAULT_SHRINK_RUNS = 2000;
+export const DEFAULT_SHRINK_RUNS = 1000;
 
 export interface ShrinkOptions extends WorldSettings {
   readonly ruleId: string;
@@ -24,6 +25,11 @@ export interface ShrinkOptions extends WorldSettings {
   readonly maxRuns: number;
   /** Extra random schedules tried per shrunk workload when the current choices no longer fail. */
   readonly retries?: number;
+  /**
+   * The strategy those schedules run under (a fresh one per run): the one that found the
+   * violation is likelier to find it again than a random walk. Default random.
+   */
+  readonly strategy?: () => Strategy;
 }
 
 export interface ShrinkResult<W> extends Failing<W> {
@@ -63,15 +69,14 @@ class Shrinker<W, S, B extends BuiltWorkload> {
     return run.result.violations[0]?.rule.id === this.o.ruleId;
   }
 
-  private random(workload: W, seed: number, stepBound: number): ScheduleRun<B> {
+  private random(
+    workload: W,
+    seed: number,
+    stepBound: number,
+    strategy: Strategy = randomStrategy(),
+  ): ScheduleRun<B> {
     this.runs++;
-    return runKindSchedule(this.kind, {
-      ...this.settings,
-      workload,
-      seed,
-      strategy: randomStrategy(),
-      stepBound,
-    });
+    return runKindSchedule(this.kind, { ...this.settings, workload, seed, strategy, stepBound });
   }
 
   /** Replay `choices`; the failing run it gives, normalised, or null. */
@@ -96,7 +101,7 @@ class Shrinker<W, S, B extends BuiltWorkload> {
     if (again) return again;
     for (let k = 0; k < (this.o.retries ?? 6) && !this.expired; k++) {
       const seed = (current.seed + 0x9e37 * (k + 1)) >>> 0;
-      const run = this.random(workload, seed, this.o.stepBound);
+      const run = this.random(workload, seed, this.o.stepBound, this.o.strategy?.());
       if (this.fails(run))
         return { workload, seed, choices: trimChoices(run.result.choices.picks), steps: run.result.steps };
     }
