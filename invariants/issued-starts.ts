@@ -1,5 +1,6 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
-import { defineRule } from '../src/kernel/rule.js';
+import { defineRule } from '../src/rules/rule.js';
+import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
 import { chanName, channelPaused, lifeIn } from './observe.js';
 
@@ -19,8 +20,18 @@ export const issuedStarts = defineInvariant({
   rule: defineRule({
     id: 'inv.issued-starts',
     rule: 'When a run ends quiescent, or deadlocked with nothing of the device on the hardware, every descriptor issued on a channel that is not paused has been started on the hardware or aborted.',
-    source:
-      'client.rst "DMA usage: 5. Issue pending DMA requests" ("If channel is idle then the first transaction in queue is started"); provider.rst "Device operations: device_issue_pending" ("Whenever that transfer is done, it should move to the next")',
+    source: cites(
+      section(
+        'client.rst',
+        'DMA usage: 5. Issue pending DMA requests and wait for callback notification',
+        '("If channel is idle then the first transaction in queue is started")',
+      ),
+      section(
+        'provider.rst',
+        'Device operations: device_issue_pending',
+        '("Whenever that transfer is done, it should move to the next")',
+      ),
+    ),
     side: 'provider',
     kind: 'quiescence',
   }),

@@ -1,5 +1,6 @@
 import { reportProviderFault } from '../kernel/provider-fault.js';
-import { defineRule } from '../kernel/rule.js';
+import { defineRule } from '../rules/rule.js';
+import { section } from '../rules/sources.js';
 import type { DmaChan } from './channel.js';
 import { type DmaDevice, dma_maxpq } from './device.js';
 import { providerName } from './provider-blame.js';
@@ -32,8 +33,11 @@ import {
 export const PrepNull = defineRule({
   id: 'provider.prep-null',
   rule: 'A device_prep_* operation returns a descriptor for a request within the capabilities the device registered (cap_mask, directions, address widths, bursts, max_sg_burst, alignment); NULL only when it runs out of descriptors or memory.',
-  source:
-    'provider.rst "Device operations" (device_prep_dma_*: "These functions are matching the capabilities you registered previously", "It should return a unique instance of the dma_async_tx_descriptor structure")',
+  source: section(
+    'provider.rst',
+    'Device operations: device_prep_dma_*',
+    '("These functions are matching the capabilities you registered previously", "It should return a unique instance of the dma_async_tx_descriptor structure")',
+  ),
   side: 'provider',
   kind: 'safety',
 });

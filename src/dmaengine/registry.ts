@@ -1,7 +1,9 @@
 import { type Mutex, mutex_init, mutex_lock, mutex_unlock } from '../kernel/mutex.js';
 import type { World } from '../kernel/world.js';
+import { onDmaMappingSetup } from '../mapping/layer.js';
 import { DmaChan } from './channel.js';
 import type { Device, DmaDevice, DmaDeviceOps, DmaFilterFn } from './device.js';
+import { attachDmaMappingBus } from './dma-mapping-bus.js';
 import { ERR_PTR, type ErrPtr } from './errptr.js';
 import { dmaBus } from './events.js';
 import { observeHardware } from './hw-observer.js';
@@ -27,6 +29,14 @@ export function dmaCore(world: World): DmaEngineCore {
   }
   return core;
 }
+
+// Every DMA mapping layer reaches the world's controllers through the devices registered here.
+onDmaMappingSetup((layer) =>
+  attachDmaMappingBus(
+    layer,
+    (ctl) => dmaCore(layer.world).devices.find((d) => d.hw === ctl && d.dev !== null)?.dev ?? null,
+  ),
+);
 
 /** CHECK_CAP of dma_async_device_register: a capability bit without its prep op fails with -EIO. */
 const CAP_OPS: readonly [DmaCap, keyof DmaDeviceOps][] = [

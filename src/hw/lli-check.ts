@@ -1,12 +1,23 @@
-import { defineRule } from '../kernel/rule.js';
+import { defineRule } from '../rules/rule.js';
+import { cites, section } from '../rules/sources.js';
 import type { FifoDevice } from './fifo-device.js';
 import { type Lli, lliProblem } from './lli.js';
 
 export const MalformedLli = defineRule({
   id: 'provider.malformed-lli',
   rule: 'The linked list a provider programs is one the controller can run: every item with a whole length, a transfer width of 1, 2, 4 or 8 bytes, bursts of at least one beat, a well-formed offload operation, the descriptor it belongs to (Lli.tag), a peripheral read only if it produces data and written only if it consumes it, and no loop unless the transfer is cyclic.',
-  source:
-    'provider.rst "Hardware Introduction" (for every chunk: source and destination addresses, whether to increment them, the transfer width, the burst size and the transfer size); provider.rst "Device operations" (device_prep_*: "create a hardware descriptor or a list of hardware descriptors")',
+  source: cites(
+    section(
+      'provider.rst',
+      'Hardware Introduction',
+      '(for every chunk: source and destination addresses, whether to increment them, the transfer width, the burst size and the transfer size)',
+    ),
+    section(
+      'provider.rst',
+      'Device operations: device_prep_dma_*',
+      '("create a hardware descriptor or a list of hardware descriptors")',
+    ),
+  ),
   side: 'provider',
   kind: 'safety',
 });

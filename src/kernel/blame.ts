@@ -1,5 +1,5 @@
+import type { Rule } from '../rules/rule.js';
 import { KernelRules } from './kernel-rules.js';
-import type { Rule } from './rule.js';
 import type { TracePayload } from './trace.js';
 
 /**

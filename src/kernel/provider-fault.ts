@@ -1,5 +1,6 @@
+import { defineRule, type Rule } from '../rules/rule.js';
+import { cites, kernelSource, section } from '../rules/sources.js';
 import { Blamed, describeError } from './blame.js';
-import { defineRule, type Rule } from './rule.js';
 import type { TracePayload } from './trace.js';
 import type { Violation } from './violation.js';
 import type { World } from './world.js';
@@ -21,8 +22,14 @@ export interface ProviderFault {
 export const ProviderException = defineRule({
   id: 'provider.exception',
   rule: "A provider's probe, dma_device operations, tx_submit, desc_free, interrupt handler and tasklets return normally: an exception there is a crash of the driver.",
-  source:
-    'provider.rst "Device operations" (each operation returns its result: a descriptor, NULL, a status or an error code); Documentation/admin-guide/bug-hunting.rst (an oops in a driver)',
+  source: cites(
+    section(
+      'provider.rst',
+      'Device operations',
+      '(each operation returns its result: a descriptor, NULL, a status or an error code)',
+    ),
+    kernelSource('Documentation/admin-guide/bug-hunting.rst', '(an oops in a driver)'),
+  ),
   side: 'provider',
   kind: 'safety',
 });

@@ -1,5 +1,5 @@
+import type { Rule } from '../rules/rule.js';
 import type { Blame } from './blame.js';
-import type { Rule } from './rule.js';
 import type { Spinlock } from './spinlock.js';
 
 /**
