@@ -468,7 +468,9 @@ function merge<W, S, B extends BuiltWorkload>(
       else firstByRule.set(s.violation.id, { s, hits: 1 });
     }
   }
-  const entries = firstByRule.size > 0 ? campaignEntries(kind, options) : [];
+  // The strategies' probe runs schedule 0 here, unwatched: never for a provider found hanging.
+  const hangs = firstByRule.has(ProviderHang.id);
+  const entries = firstByRule.size > 0 && !hangs ? campaignEntries(kind, options) : [];
   const found: Found<W>[] = [...firstByRule.values()].map(({ s, hits }) => {
     const entry = entries.find((e) => e.name === s.strategy);
     const wseed = kindWorkloadSeed(kind, options.seed, s.index);
