@@ -38,11 +38,14 @@ export interface LliCheckContext {
   transfer(tag: unknown): KnownTransfer | null | undefined;
 }
 
-/** Why one item cannot run on this controller, or null. */
+/**
+ * Why one item cannot run on this controller, or null. The tag is checked by the list walk,
+ * once per run of items of one descriptor (and at fetch, the framework's observer names an
+ * unknown tag itself).
+ */
 export function itemProblem(item: Lli, ctx: LliCheckContext): string | null {
   const own = lliProblem(item);
   if (own !== null) return own;
-  if (ctx.transfer(item.tag) === null) return 'a tag that names no descriptor (Lli.tag)';
   // An offload item's src and dst are notes, and a fill reads nothing.
   if (item.xform !== undefined) return null;
   const src = item.fill === undefined ? ctx.device(item.src) : null;
@@ -52,6 +55,8 @@ export function itemProblem(item: Lli, ctx: LliCheckContext): string | null {
   return null;
 }
 
+const NO_TAG = Symbol('no tag checked yet');
+
 /**
  * Why the list from `head` cannot run, or null: each item by `itemProblem`, and a loop only
  * in a cyclic transfer's list. Walks the list once (Floyd's cycle check: no allocation).
@@ -59,9 +64,14 @@ export function itemProblem(item: Lli, ctx: LliCheckContext): string | null {
 export function lliListProblem(head: Lli, ctx: LliCheckContext): string | null {
   let slow: Lli = head;
   let item: Lli | null = head;
+  let known: unknown = NO_TAG;
   for (let i = 0; item !== null; i++) {
     const problem = itemProblem(item, ctx);
     if (problem !== null) return `item ${i}: ${problem}`;
+    if (item.tag !== known) {
+      if (ctx.transfer(item.tag) === null) return `item ${i}: a tag that names no descriptor (Lli.tag)`;
+      known = item.tag;
+    }
     item = item.next;
     if (i % 2 === 1) slow = slow.next!;
     if (item === slow || item === head) {

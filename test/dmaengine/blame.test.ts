@@ -6,6 +6,7 @@ import {
   dmaengine_submit,
 } from '../../src/dmaengine/client.js';
 import type { DmaAsyncTxDescriptor } from '../../src/dmaengine/descriptor.js';
+import type { Lli } from '../../src/hw/lli.js';
 import { wait_for_completion } from '../../src/kernel/completion.js';
 import { providerFaultOf } from '../../src/kernel/provider-fault.js';
 import type { TaskBody } from '../../src/kernel/task.js';
@@ -115,6 +116,48 @@ describe('who is blamed for an exception', () => {
     const v = first(r);
     expect(v.rule.id).toBe('kernel.oops');
     expect(v.task).toMatch(/\.tasklet$/);
+  });
+});
+
+describe('a linked list the controller cannot run, reported when the provider programs it', () => {
+  /** Copy a memcpy through a provider whose controller writes pass through `change` first. */
+  function programmed(change: (head: Lli) => void) {
+    return runBoard(function* (b: Board): TaskBody {
+      const ctl = b.dma.controller;
+      const start = ctl.start.bind(ctl);
+      ctl.start = (ch, head, opts) => {
+        change(head);
+        start(ch, head, opts);
+      };
+      const chan = yield* memChannel(b);
+      const { desc } = yield* prepCopy(b, chan, 64);
+      yield* dmaengine_submit(desc);
+      yield* dma_async_issue_pending(chan);
+      yield* spin(50);
+    });
+  }
+
+  it('an item whose tag names no descriptor', () => {
+    const v = first(
+      programmed((head) => {
+        head.tag = undefined;
+      }),
+    );
+    expect(v.rule.id).toBe('provider.malformed-lli');
+    expect(v.detail).toMatch(/^refdma: refdma\.ch\d start with item 0: a tag that names no descriptor/);
+    expect(providerFaultOf(v)).toMatchObject({ provider: 'refdma', op: 'start' });
+  });
+
+  it('a one-shot list that loops', () => {
+    const v = first(
+      programmed((head) => {
+        let last = head;
+        while (last.next !== null) last = last.next;
+        last.next = head;
+      }),
+    );
+    expect(v.rule.id).toBe('provider.malformed-lli');
+    expect(v.detail).toContain('a loop in the list of a transfer that is not cyclic');
   });
 });
 
