@@ -26,6 +26,11 @@ const cases: [string, string, string][] = [
   ['throws-in-irq.ts', 'provider.exception', 'interrupt handler throws-in-irq.irq threw TypeError'],
   ['throws-in-probe.ts', 'provider.exception', 'probe threw TypeError'],
   ['prep-null-memcpy.ts', 'provider.prep-null', 'device_prep_dma_memcpy returned NULL for a'],
+  [
+    'malformed-lli.ts',
+    'provider.malformed-lli',
+    'start with a loop in the list of a transfer that is not cyclic',
+  ],
   ['never-starts-cyclic.ts', 'inv.issued-starts', 'never started (the run deadlocked)'],
 ];
 
@@ -33,7 +38,7 @@ describe('blame lands where the fault is', () => {
   it.each(cases)(
     '%s is a provider fault (%s), named after the provider',
     async (file, rule, detail) => {
-      const r = await checkProvider(fixture(file), { seed: 1, schedules: 60, shrinkMs: 0 });
+      const r = await checkProvider(fixture(file), { seed: 1, schedules: 60, shrinkRuns: 0 });
       const all = findings(r.report);
       const f = all.find((x) => x.id === rule);
       expect(f, `found: ${all.map((x) => x.id).join(', ')}`).toBeDefined();
