@@ -23,14 +23,15 @@ import { World } from '../../src/kernel/world.js';
  * What a spec promises (machines/spec.ts, docs/architecture.md "Statecharts as monitors"):
  * - every state and transition carries the rule it encodes (`description`) and where it is
  *   written (`meta.source`);
- * - every event a reachable state refuses names its rule, with a side (client, provider or
- *   framework), an id in the machine's namespace and a source; no rule names an event the
- *   chart does not know;
+ * - every event a reachable state refuses names its rule, with a side (who is to blame: the
+ *   kernel's own tasklet chart blames the kernel), an id in the machine's namespace and a
+ *   source; no rule names an event the chart does not know;
  * - every state is reachable and every transition can be taken;
  * - a Monitor accepts, rejects and moves exactly as a live xstate actor of the machine does,
  *   and a rejected observation leaves the state as it was and reports the named rule.
  */
 
+/** The sides of src/kernel/rule.ts. */
 const SIDES: ReadonlySet<string> = new Set(['client', 'provider', 'framework', 'kernel']);
 
 /** The chart's events: every event type some state has a transition for. */
