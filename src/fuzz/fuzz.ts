@@ -1,5 +1,11 @@
 import type { DmaDevice } from '../dmaengine/device.js';
-import { type CampaignOptions, type CampaignReport, runCampaign } from '../explore/campaign.js';
+import {
+  type CampaignOptions,
+  type CampaignReport,
+  ProviderThrew,
+  runCampaign,
+} from '../explore/campaign.js';
+import { ProviderException } from '../kernel/provider-fault.js';
 import { World } from '../kernel/world.js';
 import type { ProviderDefinition } from '../providers/contract.js';
 import { loadProvider } from '../providers/registry.js';
@@ -97,7 +103,8 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   const def = await loadProvider(o.provider);
   const conformance = checkConformance(def);
   // A device the core refuses cannot run transfers: report conformance alone.
-  if (conformance.some((f) => f.rule.id === 'conformance.register' || f.rule.id === 'provider.threw')) {
+  const fatal = ['conformance.register', ProviderThrew.id, ProviderException.id];
+  if (conformance.some((f) => fatal.includes(f.rule.id))) {
     return { provider: def.name, conformance, dmatest: null, lifecycle: null, faults: null, asyncTx: null };
   }
   const device = probeDevice(def);
@@ -140,11 +147,11 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   );
   const asyncTx =
     servesAsyncTx(device.cap_mask) && !broken
-      ? runAsyncPhase(def, {
+      ? runAsyncPhase(o.provider, {
           seed: o.seed ^ 0xa5e7,
           schedules: Math.max(1, Math.ceil(o.schedules / 2)),
           stepBound: Math.max(o.stepBound, ASYNC_STEP_BOUND),
-          shrinkMs: o.shrinkMs,
+          shrinkRuns: o.shrinkRuns,
         })
       : null;
   return { provider: def.name, conformance, dmatest, lifecycle, faults, asyncTx };

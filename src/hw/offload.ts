@@ -1,13 +1,13 @@
+import type { World } from '../kernel/world.js';
+import { raid6_gfmul } from '../raid6/gf.js';
+import { type BusPath, type BusTranslator, READ_FAULT, WRITE_FAULT } from './bus-translation.js';
 import {
   DMA_PREP_CONTINUE,
   DMA_PREP_PQ_DISABLE_P,
   DMA_PREP_PQ_DISABLE_Q,
   SUM_CHECK_P_RESULT,
   SUM_CHECK_Q_RESULT,
-} from '../dmaengine/types.js';
-import type { World } from '../kernel/world.js';
-import { raid6_gfmul } from '../raid6/gf.js';
-import { type BusPath, type BusTranslator, READ_FAULT, WRITE_FAULT } from './bus-translation.js';
+} from './ctrl-flags.js';
 import type { Lli, LliXform } from './lli.js';
 
 /** What an offload burst reads of its channel. */
