@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
 import type { MachineSpec } from '../../machines/spec.js';
 import { rule } from '../../machines/spec.js';
-import { defineRule } from '../../src/kernel/rule.js';
+import { defineRule } from '../../src/rules/rule.js';
+import { projectSource, type Source } from '../../src/rules/sources.js';
 import {
   annotationProblems,
   exploreChart,
@@ -16,7 +17,9 @@ import {
  * a spec that passes the suite passes it for a reason.
  */
 
-const SRC = 'test: a broken chart';
+const SRC = projectSource('test/machines/contract-fails.test.ts', 'a broken chart');
+/** No source at all: the types forbid it, a broken spec gets there anyway. */
+const NO_SOURCE = '' as Source;
 
 /** idle -GO-> busy -STOP-> idle, with an orphan state; GO's transition has no source. */
 const broken = setup({
@@ -37,7 +40,13 @@ const brokenSpec: MachineSpec = {
   machine: broken,
   rejections: {
     // GO refused while busy: named, but in another machine's namespace and with no source.
-    GO: defineRule({ id: 'other.go-twice', rule: 'Go once.', source: '', side: 'client', kind: 'safety' }),
+    GO: defineRule({
+      id: 'other.go-twice',
+      rule: 'Go once.',
+      source: NO_SOURCE,
+      side: 'client',
+      kind: 'safety',
+    }),
     // STOP refused while idle: no rule at all. FLY: an event of no transition.
     FLY: defineRule({ id: 'broken.fly', rule: 'No flying.', source: SRC, side: 'client', kind: 'safety' }),
   },

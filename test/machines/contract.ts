@@ -11,8 +11,8 @@ import {
 } from 'xstate';
 import type { MachineSpec, RejectionCase } from '../../machines/spec.js';
 import { Monitor, stateString } from '../../src/kernel/monitor.js';
-import type { Rule } from '../../src/kernel/rule.js';
 import { World } from '../../src/kernel/world.js';
+import type { Rule } from '../../src/rules/rule.js';
 
 /**
  * The contract every statechart of the model keeps, as one suite applied to every MachineSpec
