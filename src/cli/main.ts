@@ -6,6 +6,7 @@ import { defaultWorkers, strategyNames } from '../explore/campaign.js';
 import { DEFAULT_SHRINK_RUNS } from '../explore/shrink.js';
 import { providers } from '../providers/planted.js';
 import { loadProvider } from '../providers/registry.js';
+import { UsageError } from '../rules/usage-error.js';
 import { check } from './check.js';
 import { runDemo } from './demo.js';
 import { diagram, diagramFormats } from './diagram.js';
@@ -13,7 +14,6 @@ import { docs } from './docs.js';
 import { runExamples } from './examples-report.js';
 import { fuzzCommand } from './fuzz.js';
 import { replay } from './replay.js';
-import { UsageError } from './usage-error.js';
 
 const HELP = `usage: dmactor <command> [options]
 

@@ -9,6 +9,17 @@ import {
 } from './descriptor.js';
 import type { Device, PrepResult } from './device.js';
 import { dmaBus } from './events.js';
+import {
+  cyclicProblem,
+  interruptProblem,
+  memcpyProblem,
+  memsetProblem,
+  noteNullPrep,
+  pqProblem,
+  slaveSgProblem,
+  xorProblem,
+} from './prep-null.js';
+import { blameDevice } from './provider-fault.js';
 import { DmaRules } from './rules.js';
 import {
   BIT,
@@ -44,14 +55,20 @@ import {
 
 function* prepared(
   chan: DmaChan,
-  body: PrepResult,
+  name: string,
+  call: () => PrepResult,
   kind: TxKind,
   op: TxModel['op'],
   direction: DmaTransferDirection,
   length: number,
   layout: TxLayout,
 ): Body<DmaAsyncTxDescriptor | null> {
-  const tx = yield* body;
+  let tx: DmaAsyncTxDescriptor | null;
+  try {
+    tx = yield* call();
+  } catch (error) {
+    throw blameDevice(chan.device, name, error);
+  }
   if (tx === null) return null;
   const previous = tx.model;
   if (previous && !previous.monitor.matches('freed')) {
@@ -121,15 +138,25 @@ export function* dmaengine_prep_slave_sg(
   const op = chan.device.device_prep_slave_sg;
   if (!op) return null;
   chan.observe({ type: 'PREP_SLAVE' });
-  return yield* prepared(
+  const tx = yield* prepared(
     chan,
-    op.call(chan.device, chan, sgl, direction, flags),
+    'device_prep_slave_sg',
+    () => op.call(chan.device, chan, sgl, direction, flags),
     'oneshot',
     'slave_sg',
     direction,
     total(sgl),
     slaveLayout(chan, direction, segs(sgl)),
   );
+  if (tx === null)
+    noteNullPrep(
+      chan,
+      'device_prep_slave_sg',
+      `a ${total(sgl)}-byte slave_sg of ${sgl.length} entries`,
+      flags,
+      slaveSgProblem(chan, sgl, direction),
+    );
+  return tx;
 }
 
 /** dmaengine_prep_slave_single: a one-entry scatterlist. */
@@ -154,15 +181,25 @@ export function* dmaengine_prep_dma_cyclic(
   const op = chan.device.device_prep_dma_cyclic;
   if (!op) return null;
   chan.observe({ type: 'PREP_SLAVE' });
-  return yield* prepared(
+  const tx = yield* prepared(
     chan,
-    op.call(chan.device, chan, buf_addr, buf_len, period_len, direction, flags),
+    'device_prep_dma_cyclic',
+    () => op.call(chan.device, chan, buf_addr, buf_len, period_len, direction, flags),
     'cyclic',
     'cyclic',
     direction,
     buf_len,
     { kind: 'opaque', mem: [{ addr: buf_addr, len: buf_len }] },
   );
+  if (tx === null)
+    noteNullPrep(
+      chan,
+      'device_prep_dma_cyclic',
+      `a ${buf_len}-byte cyclic transfer of ${period_len}-byte periods`,
+      flags,
+      cyclicProblem(chan, buf_addr, buf_len, period_len, direction),
+    );
+  return tx;
 }
 
 export function* dmaengine_prep_interleaved_dma(
@@ -184,7 +221,8 @@ export function* dmaengine_prep_interleaved_dma(
       : { kind: 'opaque', mem: xt.dir === DMA_DEV_TO_MEM ? dst : src };
   return yield* prepared(
     chan,
-    op.call(chan.device, chan, xt, flags),
+    'device_prep_interleaved_dma',
+    () => op.call(chan.device, chan, xt, flags),
     repeat ? 'repeat' : 'oneshot',
     'interleaved',
     xt.dir,
@@ -203,15 +241,25 @@ export function* dmaengine_prep_dma_memcpy(
   const op = chan.device.device_prep_dma_memcpy;
   if (!op) return null;
   chan.observe({ type: 'PREP_MEM' });
-  return yield* prepared(
+  const tx = yield* prepared(
     chan,
-    op.call(chan.device, chan, dest, src, len, flags),
+    'device_prep_dma_memcpy',
+    () => op.call(chan.device, chan, dest, src, len, flags),
     'oneshot',
     'memcpy',
     DMA_MEM_TO_MEM,
     len,
     { kind: 'copy', src: [{ addr: src, len }], mem: [{ addr: dest, len }] },
   );
+  if (tx === null)
+    noteNullPrep(
+      chan,
+      'device_prep_dma_memcpy',
+      `a ${len}-byte memcpy`,
+      flags,
+      memcpyProblem(chan.device, dest, src, len),
+    );
+  return tx;
 }
 
 /**
@@ -230,7 +278,8 @@ export function* dmaengine_prep_dma_memcpy_sg(
   const len = Math.min(total(dst_sg), total(src_sg));
   return yield* prepared(
     chan,
-    op.call(chan.device, chan, dst_sg, src_sg, flags),
+    'device_prep_dma_memcpy_sg',
+    () => op.call(chan.device, chan, dst_sg, src_sg, flags),
     'oneshot',
     'memcpy',
     DMA_MEM_TO_MEM,
@@ -249,15 +298,25 @@ export function* dmaengine_prep_dma_memset(
   const op = chan.device.device_prep_dma_memset;
   if (!op) return null;
   chan.observe({ type: 'PREP_MEM' });
-  return yield* prepared(
+  const tx = yield* prepared(
     chan,
-    op.call(chan.device, chan, dest, value, len, flags),
+    'device_prep_dma_memset',
+    () => op.call(chan.device, chan, dest, value, len, flags),
     'oneshot',
     'memset',
     DMA_MEM_TO_MEM,
     len,
     { kind: 'fill', value: value & 0xff, mem: [{ addr: dest, len }] },
   );
+  if (tx === null)
+    noteNullPrep(
+      chan,
+      'device_prep_dma_memset',
+      `a ${len}-byte memset`,
+      flags,
+      memsetProblem(chan.device, dest, len),
+    );
+  return tx;
 }
 
 // The offload operations of async_tx. The kernel's async_tx calls device->device_prep_dma_*
@@ -277,9 +336,10 @@ export function* dmaengine_prep_dma_xor(
   if (!op) return null;
   chan.observe({ type: 'PREP_MEM' });
   const srcs = [...src];
-  return yield* prepared(
+  const tx = yield* prepared(
     chan,
-    op.call(chan.device, chan, dest, srcs, len, flags),
+    'device_prep_dma_xor',
+    () => op.call(chan.device, chan, dest, srcs, len, flags),
     'oneshot',
     'xor',
     DMA_MEM_TO_MEM,
@@ -292,6 +352,15 @@ export function* dmaengine_prep_dma_xor(
       mem: [memSeg(dest, len)],
     },
   );
+  if (tx === null)
+    noteNullPrep(
+      chan,
+      'device_prep_dma_xor',
+      `a ${len}-byte xor of ${srcs.length} sources`,
+      flags,
+      xorProblem(chan.device, dest, srcs, len),
+    );
+  return tx;
 }
 
 /** device_prep_dma_xor_val, observed: `result` gets SUM_CHECK_P_RESULT unless the xor of `src` is zero. */
@@ -308,7 +377,8 @@ export function* dmaengine_prep_dma_xor_val(
   const srcs = [...src];
   return yield* prepared(
     chan,
-    op.call(chan.device, chan, srcs, len, result, flags),
+    'device_prep_dma_xor_val',
+    () => op.call(chan.device, chan, srcs, len, result, flags),
     'oneshot',
     'xor_val',
     DMA_MEM_TO_MEM,
@@ -340,9 +410,10 @@ export function* dmaengine_prep_dma_pq(
   const d: [number, number] = [dst[0], dst[1]];
   const srcs = [...src];
   const coefs = [...scf];
-  return yield* prepared(
+  const tx = yield* prepared(
     chan,
-    op.call(chan.device, chan, d, srcs, coefs, len, flags),
+    'device_prep_dma_pq',
+    () => op.call(chan.device, chan, d, srcs, coefs, len, flags),
     'oneshot',
     'pq',
     DMA_MEM_TO_MEM,
@@ -357,6 +428,15 @@ export function* dmaengine_prep_dma_pq(
       mem: pqSegs(d, len, flags),
     },
   );
+  if (tx === null)
+    noteNullPrep(
+      chan,
+      'device_prep_dma_pq',
+      `a ${len}-byte pq of ${srcs.length} sources`,
+      flags,
+      pqProblem(chan.device, d, srcs, coefs, len, flags),
+    );
+  return tx;
 }
 
 /** device_prep_dma_pq_val, observed: SUM_CHECK_P/Q_RESULT in `result` where P or Q does not match. */
@@ -377,7 +457,8 @@ export function* dmaengine_prep_dma_pq_val(
   const coefs = [...scf];
   return yield* prepared(
     chan,
-    op.call(chan.device, chan, p, srcs, coefs, len, result, flags),
+    'device_prep_dma_pq_val',
+    () => op.call(chan.device, chan, p, srcs, coefs, len, result, flags),
     'oneshot',
     'pq_val',
     DMA_MEM_TO_MEM,
@@ -394,16 +475,38 @@ export function* dmaengine_prep_dma_interrupt(
   const op = chan.device.device_prep_dma_interrupt;
   if (!op) return null;
   chan.observe({ type: 'PREP_MEM' });
-  return yield* prepared(chan, op.call(chan.device, chan, flags), 'oneshot', 'interrupt', DMA_MEM_TO_MEM, 0, {
-    kind: 'opaque',
-    mem: [],
-  });
+  const tx = yield* prepared(
+    chan,
+    'device_prep_dma_interrupt',
+    () => op.call(chan.device, chan, flags),
+    'oneshot',
+    'interrupt',
+    DMA_MEM_TO_MEM,
+    0,
+    {
+      kind: 'opaque',
+      mem: [],
+    },
+  );
+  if (tx === null)
+    noteNullPrep(
+      chan,
+      'device_prep_dma_interrupt',
+      'an interrupt descriptor',
+      flags,
+      interruptProblem(chan.device),
+    );
+  return tx;
 }
 
 /** dmaengine_submit: hand the descriptor to the engine; the cookie helper records it as submitted. */
 export function* dmaengine_submit(desc: DmaAsyncTxDescriptor): Body<dma_cookie_t> {
   if (!desc.tx_submit) return -EINVAL;
-  return yield* desc.tx_submit(desc);
+  try {
+    return yield* desc.tx_submit(desc);
+  } catch (error) {
+    throw blameDevice(desc.chan.device, 'tx_submit', error);
+  }
 }
 
 export function dma_submit_error(cookie: dma_cookie_t): number {
@@ -422,6 +525,8 @@ export function* dma_async_issue_pending(chan: DmaChan): Body<void> {
   chan.fw.issuing++;
   try {
     yield* chan.device.device_issue_pending!(chan);
+  } catch (error) {
+    throw blameDevice(chan.device, 'device_issue_pending', error);
   } finally {
     chan.fw.issuing--;
   }
@@ -437,7 +542,12 @@ export function* dmaengine_tx_status(
   const bus = dmaBus(chan.world);
   // Invariants read the residue, so give the provider a state even when the caller passed none.
   const st = state ?? (bus.active ? { last: 0, used: 0, residue: 0, in_flight_bytes: 0 } : null);
-  const status = yield* chan.device.device_tx_status!(chan, cookie, st);
+  let status: DmaStatus;
+  try {
+    status = yield* chan.device.device_tx_status!(chan, cookie, st);
+  } catch (error) {
+    throw blameDevice(chan.device, 'device_tx_status', error);
+  }
   if (bus.active) bus.emit({ type: 'tx-status', chan, cookie, status, state: st });
   return status;
 }
@@ -480,7 +590,12 @@ export function* dmaengine_slave_config(chan: DmaChan, config: DmaSlaveConfig): 
     return bad(`maxburst above the device's ${d.max_burst}`);
   }
   if (!d.device_config) return -ENOSYS;
-  const ret = yield* d.device_config(chan, { ...config });
+  let ret: number;
+  try {
+    ret = yield* d.device_config(chan, { ...config });
+  } catch (error) {
+    throw blameDevice(d, 'device_config', error);
+  }
   if (ret === 0) {
     chan.fw.config = { ...config };
     chan.observe({ type: 'CONFIG' });
@@ -504,7 +619,11 @@ export function dma_get_slave_caps(chan: DmaChan, caps: DmaSlaveCaps): number {
   caps.cmd_pause = d.device_pause !== undefined;
   caps.cmd_resume = d.device_resume !== undefined;
   caps.cmd_terminate = d.device_terminate_all !== undefined;
-  d.device_caps?.(chan, caps);
+  try {
+    d.device_caps?.(chan, caps);
+  } catch (error) {
+    throw blameDevice(d, 'device_caps', error);
+  }
   return 0;
 }
 
@@ -549,7 +668,11 @@ export function* dmaengine_desc_free(desc: DmaAsyncTxDescriptor): Body<number> {
   if (!dmaengine_desc_test_reuse(desc) || !desc.desc_free) return -EPERM;
   // The client ends reuse here; the provider's free that follows is then legitimate.
   desc.observe({ type: 'CLEAR_REUSE' }, 'dmaengine_desc_free');
-  return yield* desc.desc_free(desc);
+  try {
+    return yield* desc.desc_free(desc);
+  } catch (error) {
+    throw blameDevice(desc.chan.device, 'desc_free', error);
+  }
 }
 
 /** async_tx_ack: set DMA_CTRL_ACK. */
@@ -582,6 +705,19 @@ function setMode(desc: DmaAsyncTxDescriptor, mode: 'DESC_METADATA_CLIENT' | 'DES
   return 0;
 }
 
+/** A provider's metadata op, -ENOSYS when it has none; an exception there is the provider's. */
+function metadataOp<T>(
+  desc: DmaAsyncTxDescriptor,
+  name: string,
+  call: () => T | null | undefined,
+): T | number {
+  try {
+    return call() ?? -ENOSYS;
+  } catch (error) {
+    throw blameDevice(desc.chan.device, name, error);
+  }
+}
+
 export function dmaengine_desc_attach_metadata(
   desc: DmaAsyncTxDescriptor,
   data: Uint8Array,
@@ -589,7 +725,7 @@ export function dmaengine_desc_attach_metadata(
 ): number {
   const ret = setMode(desc, 'DESC_METADATA_CLIENT');
   if (ret) return ret;
-  return desc.metadata_ops?.attach?.(desc, data, len) ?? -ENOSYS;
+  return metadataOp(desc, 'metadata_ops.attach', () => desc.metadata_ops?.attach?.(desc, data, len));
 }
 
 export function dmaengine_desc_get_metadata_ptr(
@@ -597,11 +733,11 @@ export function dmaengine_desc_get_metadata_ptr(
 ): { ptr: Uint8Array; payload_len: number; max_len: number } | number {
   const ret = setMode(desc, 'DESC_METADATA_ENGINE');
   if (ret) return ret;
-  return desc.metadata_ops?.get_ptr?.(desc) ?? -ENOSYS;
+  return metadataOp(desc, 'metadata_ops.get_ptr', () => desc.metadata_ops?.get_ptr?.(desc));
 }
 
 export function dmaengine_desc_set_metadata_len(desc: DmaAsyncTxDescriptor, payload_len: number): number {
   const ret = setMode(desc, 'DESC_METADATA_ENGINE');
   if (ret) return ret;
-  return desc.metadata_ops?.set_len?.(desc, payload_len) ?? -ENOSYS;
+  return metadataOp(desc, 'metadata_ops.set_len', () => desc.metadata_ops?.set_len?.(desc, payload_len));
 }

@@ -2,6 +2,7 @@ import { describeAtomic, might_sleep } from '../kernel/preempt.js';
 import { inCallback } from './callback.js';
 import type { DmaChan } from './channel.js';
 import { dmaBus } from './events.js';
+import { blameDevice } from './provider-fault.js';
 import { DmaRules } from './rules.js';
 import { noteFinished } from './tracking.js';
 import { type Body, EINVAL, ENOSYS } from './types.js';
@@ -41,6 +42,8 @@ function* terminate(chan: DmaChan, missing: number, variant: 'async' | 'all'): B
   let ret: number;
   try {
     ret = yield* op.call(chan.device, chan);
+  } catch (error) {
+    throw blameDevice(chan.device, 'device_terminate_all', error);
   } finally {
     if (task) task.noSleep = saved;
   }
@@ -86,7 +89,13 @@ function* synchronize(chan: DmaChan): Body<void> {
   const world = chan.world;
   const bus = dmaBus(world);
   if (bus.active) bus.emit({ type: 'synchronize', chan, phase: 'begin' });
-  if (chan.device.device_synchronize) yield* chan.device.device_synchronize(chan);
+  if (chan.device.device_synchronize) {
+    try {
+      yield* chan.device.device_synchronize(chan);
+    } catch (error) {
+      throw blameDevice(chan.device, 'device_synchronize', error);
+    }
+  }
   chan.observe({ type: 'SYNC' });
   if (bus.active) bus.emit({ type: 'synchronize', chan, phase: 'end' });
   world.emit(chan.fw.monitor.name, 'synchronized');
@@ -106,7 +115,12 @@ export function* dmaengine_pause(chan: DmaChan): Body<number> {
   chan.observe({ type: 'PAUSE' });
   const bus = dmaBus(chan.world);
   if (bus.active) bus.emit({ type: 'pause', chan, phase: 'begin', ret: 0 });
-  const ret = yield* chan.device.device_pause(chan);
+  let ret: number;
+  try {
+    ret = yield* chan.device.device_pause(chan);
+  } catch (error) {
+    throw blameDevice(chan.device, 'device_pause', error);
+  }
   if (bus.active) bus.emit({ type: 'pause', chan, phase: 'end', ret });
   return ret;
 }
@@ -116,7 +130,12 @@ export function* dmaengine_resume(chan: DmaChan): Body<number> {
   chan.observe({ type: 'RESUME' });
   const bus = dmaBus(chan.world);
   if (bus.active) bus.emit({ type: 'resume', chan, phase: 'begin', ret: 0 });
-  const ret = yield* chan.device.device_resume(chan);
+  let ret: number;
+  try {
+    ret = yield* chan.device.device_resume(chan);
+  } catch (error) {
+    throw blameDevice(chan.device, 'device_resume', error);
+  }
   if (bus.active) bus.emit({ type: 'resume', chan, phase: 'end', ret });
   noteFinished(chan);
   return ret;

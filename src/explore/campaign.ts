@@ -1,9 +1,10 @@
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { InvariantStats } from '../../invariants/invariant.js';
-import { defineRule } from '../kernel/rule.js';
 import { randomStrategy } from '../kernel/strategies/random.js';
 import { loadProvider } from '../providers/registry.js';
+import { defineRule } from '../rules/rule.js';
+import { cites, projectSource, section } from '../rules/sources.js';
 import type { WorkloadShape } from '../workload/arbitraries.js';
 import type { BuiltWorkload, WorkloadKind } from '../workload/kind.js';
 import { lifecycleKind } from '../workload/lifecycle-kind.js';
@@ -57,7 +58,7 @@ export interface CampaignOptions<S = WorkloadShape> extends WorldSettings {
 export const ProviderThrew = defineRule({
   id: 'provider.threw',
   rule: "The provider's probe and operations return normally: an exception outside any task is a crash of the driver.",
-  source: 'docs/providers.md (the provider contract)',
+  source: projectSource('docs/providers.md', '(the provider contract)'),
   side: 'provider',
   kind: 'safety',
 });
@@ -66,8 +67,10 @@ export const ProviderThrew = defineRule({
 export const ProviderHang = defineRule({
   id: 'provider.hang',
   rule: 'Every provider operation returns: a schedule that does not finish within the watchdog time means a provider call never returned (an infinite loop without a yield).',
-  source:
-    'docs/providers.md (the provider contract); provider.rst "Device operations" (none of them blocks forever)',
+  source: cites(
+    projectSource('docs/providers.md', '(the provider contract)'),
+    section('provider.rst', 'Device operations', '(none of them blocks forever)'),
+  ),
   side: 'provider',
   kind: 'liveness',
 });

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
-import { UsageError } from '../cli/usage-error.js';
+import { UsageError } from '../rules/usage-error.js';
 import type { BuiltWorkload, WorkloadKind, WorkloadKindName } from '../workload/kind.js';
 import { WORKLOAD_KIND_NAMES } from '../workload/kind.js';
 import { withWorkloadKind } from '../workload/kinds.js';

@@ -1,3 +1,4 @@
+import { Blamed, describeError } from './blame.js';
 import { KernelRules } from './kernel-rules.js';
 import type { ChoiceKind, ChoiceRecord, ScheduleView, Strategy } from './strategy.js';
 import { type DaemonSpec, type ExecContext, Task, type TaskBody, type YieldPoint } from './task.js';
@@ -157,7 +158,10 @@ export class Scheduler implements ScheduleView {
       }
       result = task.body.next();
     } catch (error) {
-      this.world.report(KernelRules.oops, `${task.name} threw: ${describeError(error)}`);
+      const claimed = error instanceof Blamed ? error : (task.blame?.(error, task.name) ?? null);
+      if (claimed === null)
+        this.world.report(KernelRules.oops, `${task.name} threw: ${describeError(error)}`);
+      else this.world.report(claimed.rule, claimed.detail, task.name, claimed.data);
       // Like an oopsed kernel thread, the task is gone and keeps whatever it held.
       task.body = null;
       task.state = 'done';
@@ -194,9 +198,4 @@ export class Scheduler implements ScheduleView {
       );
     }
   }
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }

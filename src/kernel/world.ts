@@ -1,9 +1,9 @@
 import type { AnyStateMachine } from 'xstate';
+import type { Rule } from '../rules/rule.js';
 import { KernelRules } from './kernel-rules.js';
 import { Memory } from './memory.js';
 import type { Monitor } from './monitor.js';
 import { Prng } from './prng.js';
-import type { Rule } from './rule.js';
 import { type Outcome, Scheduler } from './scheduler.js';
 import { randomStrategy } from './strategies/random.js';
 import type { ChoiceKind, ChoiceRecord, Strategy } from './strategy.js';

@@ -5,11 +5,13 @@ import { dma_cookie_assign, dma_cookie_complete, dma_cookie_init } from '../dmae
 import { DmaAsyncTxDescriptor, dma_async_tx_descriptor_init } from '../dmaengine/descriptor.js';
 import type { DmaDevice } from '../dmaengine/device.js';
 import { dmaBus } from '../dmaengine/events.js';
+import { blameDevice } from '../dmaengine/provider-fault.js';
 import { dma_chan_create } from '../dmaengine/registry.js';
 import { VirtDmaRules } from '../dmaengine/rules.js';
 import { noteFinished } from '../dmaengine/tracking.js';
 import { type Body, DMA_CTRL_REUSE, type DmaengineResult, type dma_cookie_t } from '../dmaengine/types.js';
 import { checkUnmapped } from '../dmaengine/unmap.js';
+import { kernelBlame } from '../kernel/blame.js';
 import { Monitor } from '../kernel/monitor.js';
 import {
   lockdep_assert_held,
@@ -110,6 +112,8 @@ export function vchan_init(vc: VirtDmaChan, dmadev: DmaDevice): void {
   dma_cookie_init(chan);
   vc.lock = spin_lock_init(world, `${chan.fw.monitor.name}.lock`);
   vc.task = tasklet_setup(world, `${chan.fw.monitor.name}.tasklet`, () => vchan_complete(vc));
+  // virt-dma's own code: the provider's desc_free and the clients' callbacks in it are claimed where called.
+  vc.task.task.blame = kernelBlame;
   vc.monitor = new Monitor(world, virtualChannelSpec, `${chan.fw.monitor.name}.vc`);
 }
 
@@ -290,7 +294,11 @@ function freeDesc(vc: VirtDmaChan, vd: VirtDmaDesc): void {
   vd.tx.observe({ type: 'FREE' });
   vc.chan.fw.live.delete(vd.tx);
   vc.world.emit(vd.tx.name, 'free');
-  vc.desc_free(vd);
+  try {
+    vc.desc_free(vd);
+  } catch (error) {
+    throw blameDevice(vc.chan.device, 'desc_free', error);
+  }
 }
 
 /** vchan_dma_desc_free_list (without the lock): fini every descriptor of `head`. */

@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/usage-error.js';
 import {
   type Counterexample,
   loadCounterexample,
   makeCounterexample,
   saveCounterexample,
 } from '../../src/explore/counterexample.js';
+import { UsageError } from '../../src/rules/usage-error.js';
 import { lifecycleKind } from '../../src/workload/lifecycle-kind.js';
 import { W1 } from '../../src/workload/standard.js';
 
