@@ -19,7 +19,7 @@ import {
   slaveSgProblem,
   xorProblem,
 } from './prep-null.js';
-import { blameDevice } from './provider-fault.js';
+import { blameDevice } from './provider-blame.js';
 import { DmaRules } from './rules.js';
 import {
   BIT,

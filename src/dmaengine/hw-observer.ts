@@ -9,6 +9,9 @@ import { submittedDuringIssue } from './tracking.js';
  * items it starts and restarts (Lli.tag), and the descriptor charts see START and REPEAT from
  * here, never from the provider's own word.
  */
+const LOOPS = Object.freeze({ cyclic: true });
+const ONCE = Object.freeze({ cyclic: false });
+
 export function observeHardware(hw: DmaController): void {
   const txOf = (ch: number, tag: unknown): DmaAsyncTxDescriptor | null => {
     if (tag instanceof DmaAsyncTxDescriptor) return tag;
@@ -33,6 +36,12 @@ export function observeHardware(hw: DmaController): void {
     moved(ch, tag, bytes) {
       if (bus.active && tag instanceof DmaAsyncTxDescriptor)
         bus.emit({ type: 'hw-moved', tx: tag, ch, bytes });
+    },
+    transfer(tag) {
+      const kind = tag instanceof DmaAsyncTxDescriptor ? tag.model?.kind : undefined;
+      if (kind === undefined) return null;
+      // A repeat restarts by its register, but a provider may build it as a loop too.
+      return kind === 'cyclic' || kind === 'repeat' ? LOOPS : ONCE;
     },
     restarted(ch, tag) {
       const tx = txOf(ch, tag);

@@ -2,7 +2,7 @@ import { describeAtomic, might_sleep } from '../kernel/preempt.js';
 import { inCallback } from './callback.js';
 import type { DmaChan } from './channel.js';
 import { dmaBus } from './events.js';
-import { blameDevice } from './provider-fault.js';
+import { blameDevice } from './provider-blame.js';
 import { DmaRules } from './rules.js';
 import { noteFinished } from './tracking.js';
 import { type Body, EINVAL, ENOSYS } from './types.js';

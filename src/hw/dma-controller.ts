@@ -89,6 +89,8 @@ export class DmaController {
     // The channels' view of the controller: one object, shared by all of them.
     const board: ChannelBoard = {
       world,
+      controller: this.name,
+      transfer: (tag: unknown) => this.observer?.transfer?.(tag),
       bulkThreshold: options.bulkThreshold ?? Number.POSITIVE_INFINITY,
       busErrors: options.faults?.busError ?? false,
       observer: () => this.observer,

@@ -5,7 +5,7 @@ import { dma_cookie_assign, dma_cookie_complete, dma_cookie_init } from '../dmae
 import { DmaAsyncTxDescriptor, dma_async_tx_descriptor_init } from '../dmaengine/descriptor.js';
 import type { DmaDevice } from '../dmaengine/device.js';
 import { dmaBus } from '../dmaengine/events.js';
-import { blameDevice } from '../dmaengine/provider-fault.js';
+import { blameDevice } from '../dmaengine/provider-blame.js';
 import { dma_chan_create } from '../dmaengine/registry.js';
 import { VirtDmaRules } from '../dmaengine/rules.js';
 import { noteFinished } from '../dmaengine/tracking.js';

@@ -5,11 +5,13 @@ import { catalogue } from '../../invariants/catalogue.js';
 import { machineSpecs } from '../../machines/index.js';
 import { AsyncTxRules } from '../../src/async_tx/rules.js';
 import { chartOf } from '../../src/diagrams/chart.js';
-import { ProviderFaultRules } from '../../src/dmaengine/provider-fault.js';
+import { PrepNull } from '../../src/dmaengine/prep-null.js';
 import { DmaRules, VirtDmaRules } from '../../src/dmaengine/rules.js';
 import { ProviderHang, ProviderThrew } from '../../src/explore/campaign.js';
 import { ConformanceRules } from '../../src/fuzz/conformance.js';
+import { MalformedLli } from '../../src/hw/lli-check.js';
 import { KernelRules, MutexRules, PeripheralRules } from '../../src/kernel/kernel-rules.js';
+import { ProviderException } from '../../src/kernel/provider-fault.js';
 import { MappingRules } from '../../src/mapping/rules.js';
 import type { Rule } from '../../src/rules/rule.js';
 import { citationsOf, type DocumentName, documents } from '../../src/rules/sources.js';
@@ -114,7 +116,7 @@ describe('every rule and every statechart annotation', () => {
     MappingRules,
     AsyncTxRules,
     ConformanceRules,
-    ProviderFaultRules,
+    { ProviderException, PrepNull, MalformedLli },
     ProviderThrew,
     ProviderHang,
     catalogue,
