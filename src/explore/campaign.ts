@@ -468,13 +468,18 @@ function merge<W, S, B extends BuiltWorkload>(
       else firstByRule.set(s.violation.id, { s, hits: 1 });
     }
   }
-  const entries = firstByRule.size > 0 ? campaignEntries(kind, options) : [];
+  // The strategy entries need the probe schedule (schedule 0), which may be the very one that
+  // hangs or throws: build them only when a finding the shrinker replays needs them.
+  const isSynthetic = (s: ScheduleSummary) =>
+    s.violation!.id === ProviderHang.id || s.violation!.id === ProviderThrew.id;
+  const shrinks = options.shrinkRuns > 0 && [...firstByRule.values()].some(({ s }) => !isSynthetic(s));
+  const entries = shrinks ? campaignEntries(kind, options) : [];
   const found: Found<W>[] = [...firstByRule.values()].map(({ s, hits }) => {
     const entry = entries.find((e) => e.name === s.strategy);
     const wseed = kindWorkloadSeed(kind, options.seed, s.index);
     const workload = generateKindWorkload(kind, wseed, options.shape);
     const failing = { workload, seed: s.seed, choices: s.choices ?? [], steps: s.steps };
-    const synthetic = s.violation!.id === ProviderHang.id || s.violation!.id === ProviderThrew.id;
+    const synthetic = isSynthetic(s);
     const shrunk =
       options.shrinkRuns > 0 && !synthetic
         ? shrink(kind, failing, {
