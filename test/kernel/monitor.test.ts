@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type TaskletEvent, taskletSpec } from '../../machines/tasklet.js';
+import { taskletSpec } from '../../machines/tasklet.js';
 import { Monitor } from '../../src/kernel/monitor.js';
 import { World } from '../../src/kernel/world.js';
 
