@@ -14,7 +14,7 @@ import { KernelRules, MutexRules, PeripheralRules } from '../../src/kernel/kerne
 import { ProviderException } from '../../src/kernel/provider-fault.js';
 import { MappingRules } from '../../src/mapping/rules.js';
 import type { Rule } from '../../src/rules/rule.js';
-import { citationsOf, type DocumentName, documents } from '../../src/rules/sources.js';
+import { citationsOf, type DocumentName, documents, type Source, section } from '../../src/rules/sources.js';
 
 /**
  * Every rule source comes from the one list (src/rules/sources.ts), and every section the list
@@ -83,6 +83,15 @@ describe('the list of rule sources', () => {
       expect(missing).toEqual([]);
     });
   }
+
+  it('does not compile a misspelt section or free text (tsc checks the expect-errors)', () => {
+    // @ts-expect-error: the drifted heading of issue 12 is not in the list
+    const drifted = section('client.rst', 'Further APIs: Terminate APIs');
+    // @ts-expect-error: free text is not a Source
+    const free: Source = 'client.rst somewhere';
+    expect(citationsOf(drifted)).toBeNull();
+    expect(citationsOf(free)).toBeNull();
+  });
 
   it('finds a misspelt section missing', () => {
     const lines = documentLines('client.rst');
