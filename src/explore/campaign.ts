@@ -475,6 +475,7 @@ function merge<W, S, B extends BuiltWorkload>(
     const wseed = kindWorkloadSeed(kind, options.seed, s.index);
     const workload = generateKindWorkload(kind, wseed, options.shape);
     const failing = { workload, seed: s.seed, choices: s.choices ?? [], steps: s.steps };
+    // A crash or hang has no schedule to shrink.
     const synthetic = s.violation!.id === ProviderHang.id || s.violation!.id === ProviderThrew.id;
     const shrunk =
       options.shrinkRuns > 0 && !synthetic
