@@ -1,5 +1,6 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
 import type { DmaAsyncTxDescriptor, TxModel } from '../src/dmaengine/descriptor.js';
+import { txModel } from '../src/dmaengine/record.js';
 import type { Region } from '../src/kernel/memory.js';
 import { defineRule } from '../src/kernel/rule.js';
 import { defineInvariant } from './invariant.js';
@@ -51,7 +52,7 @@ export const bufferFreedBeforeSync = defineInvariant({
           if (e.phase === 'begin') {
             const models: TxModel[] = [];
             for (const tx of submitted)
-              if (tx.chan === e.chan && lifeIn(tx, ...IN_FLIGHT)) models.push(tx.model!);
+              if (tx.chan === e.chan && lifeIn(tx, ...IN_FLIGHT)) models.push(txModel(tx)!);
             if (models.length > 0) list.push({ models, returned: false, syncing: false });
           } else {
             for (const t of list) t.returned = true;
@@ -77,7 +78,7 @@ export const bufferFreedBeforeSync = defineInvariant({
     ctx.world.memory.freeWatchers.push((region: Region) => {
       ctx.checked();
       for (const tx of submitted) {
-        const m = tx.model;
+        const m = txModel(tx);
         if (!m || !lifeIn(tx, ...IN_FLIGHT) || !touches(m, region)) continue;
         ctx.fail(
           `the client frees ${region.label} (${hex(region.addr)}) while ${tx.name} is ${lifeOf(tx)} and uses it`,

@@ -1,4 +1,5 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
+import { chanModel, txModel } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/kernel/rule.js';
 import { defineInvariant } from './invariant.js';
 import { chanName, channelPaused, lifeIn } from './observe.js';
@@ -28,8 +29,8 @@ export const issuedStarts = defineInvariant({
       if (outcome.kind !== 'quiescent') return;
       for (const chan of channels) {
         if (channelPaused(chan)) continue;
-        const live = [...chan.fw.live];
-        if (live.some((tx) => tx.model?.kind === 'repeat' && lifeIn(tx, 'active'))) continue;
+        const live = [...chanModel(chan).live];
+        if (live.some((tx) => txModel(tx)?.kind === 'repeat' && lifeIn(tx, 'active'))) continue;
         ctx.checked();
         const waiting = live.filter((tx) => lifeIn(tx, 'issued'));
         if (waiting.length > 0) {

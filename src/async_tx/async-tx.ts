@@ -12,6 +12,7 @@ import type { DmaAsyncTxDescriptor, TxModel } from '../dmaengine/descriptor.js';
 import { dmaBus } from '../dmaengine/events.js';
 import { dmaProgress } from '../dmaengine/progress.js';
 import { dma_find_channel, dma_issue_pending_all } from '../dmaengine/public.js';
+import { txModel } from '../dmaengine/record.js';
 import { txd_chain, txd_clear_parent, txd_lock, txd_next, txd_parent, txd_unlock } from '../dmaengine/txd.js';
 import { type Body, DMA_PREP_FENCE, DMA_PREP_INTERRUPT, type DmaCap, EBUSY } from '../dmaengine/types.js';
 import type { Task } from '../kernel/task.js';
@@ -309,7 +310,7 @@ export function async_sync_end(submit: AsyncSubmitCtl, compute: AsyncCompute, de
 
 /** The model of the caller's dependency (submit.depend_tx) for the 'async-sync' event, read before it is quiesced. */
 export function dependModel(submit: AsyncSubmitCtl): TxModel | null {
-  return submit.depend_tx?.model ?? null;
+  return submit.depend_tx ? txModel(submit.depend_tx) : null;
 }
 
 /**

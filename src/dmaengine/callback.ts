@@ -2,6 +2,7 @@ import type { Task, TaskBody } from '../kernel/task.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
 import { dmaBus } from './events.js';
 import { noteDmaProgress } from './progress.js';
+import { observeTx } from './record.js';
 import { DmaRules } from './rules.js';
 import type { DmaengineResult, dma_async_tx_callback, dma_async_tx_callback_result } from './types.js';
 
@@ -29,7 +30,7 @@ const NOERROR: DmaengineResult = Object.freeze({
 
 /** dmaengine_desc_get_callback: copy the callback out; from here on it will be invoked. */
 export function dmaengine_desc_get_callback(tx: DmaAsyncTxDescriptor): DmaengineDescCallback {
-  tx.observe({ type: 'FETCH_CALLBACK' });
+  observeTx(tx, { type: 'FETCH_CALLBACK' });
   return {
     callback: tx.callback,
     callback_result: tx.callback_result,
@@ -68,7 +69,7 @@ export function* dmaengine_desc_callback_invoke(
       tx.name,
     );
   }
-  tx.observe({ type: 'CALLBACK_BEGIN' });
+  observeTx(tx, { type: 'CALLBACK_BEGIN' });
   const bus = dmaBus(world);
   if (bus.active) bus.emit({ type: 'callback', tx, phase: 'begin', result });
   if (world.trace.enabled)
@@ -82,7 +83,7 @@ export function* dmaengine_desc_callback_invoke(
   } finally {
     if (task !== null) callbackDepth.set(task, (callbackDepth.get(task) ?? 1) - 1);
   }
-  tx.observe({ type: 'CALLBACK_END' });
+  observeTx(tx, { type: 'CALLBACK_END' });
   noteDmaProgress(world);
   if (bus.active) bus.emit({ type: 'callback', tx, phase: 'end', result });
 }

@@ -1,14 +1,8 @@
 import type { DmaChan } from './channel.js';
-import {
-  type DmaAsyncTxDescriptor,
-  type Seg,
-  type TxKind,
-  type TxLayout,
-  type TxModel,
-  trackPrepared,
-} from './descriptor.js';
+import type { DmaAsyncTxDescriptor, Seg, TxKind, TxLayout, TxModel } from './descriptor.js';
 import type { Device, PrepResult } from './device.js';
 import { dmaBus } from './events.js';
+import { chanId, chanModel, observeChan, observeTx, trackPrepared, txModel } from './record.js';
 import { DmaRules } from './rules.js';
 import {
   BIT,
@@ -53,7 +47,7 @@ function* prepared(
 ): Body<DmaAsyncTxDescriptor | null> {
   const tx = yield* body;
   if (tx === null) return null;
-  const previous = tx.model;
+  const previous = txModel(tx);
   if (previous && !previous.monitor.matches('freed')) {
     chan.world.report(
       DmaRules.prepReturnedLive,
@@ -65,7 +59,7 @@ function* prepared(
   const bus = dmaBus(chan.world);
   if (bus.active && previous) bus.emit({ type: 'recycle-prep', tx, previous });
   trackPrepared(tx, chan, kind, op, direction, length, layout);
-  if (tx.flags & DMA_CTRL_ACK) tx.observe({ type: 'ACK' });
+  if (tx.flags & DMA_CTRL_ACK) observeTx(tx, { type: 'ACK' });
   if (bus.active) bus.emit({ type: 'prep', tx });
   return tx;
 }
@@ -85,7 +79,7 @@ const segs = (sgl: readonly ScatterEntry[]): Seg[] =>
   sgl.map((e) => ({ addr: e.dma_address, len: e.length }));
 
 function slaveLayout(chan: DmaChan, direction: DmaTransferDirection, mem: readonly Seg[]): TxLayout {
-  const cfg = chan.fw.config;
+  const cfg = chanModel(chan).config;
   if (cfg === null) return { kind: 'opaque', mem };
   if (direction === DMA_MEM_TO_DEV) return { kind: 'to-device', register: cfg.dst_addr, mem };
   if (direction === DMA_DEV_TO_MEM) return { kind: 'from-device', register: cfg.src_addr, mem };
@@ -120,7 +114,7 @@ export function* dmaengine_prep_slave_sg(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_slave_sg;
   if (!op) return null;
-  chan.observe({ type: 'PREP_SLAVE' });
+  observeChan(chan, { type: 'PREP_SLAVE' });
   return yield* prepared(
     chan,
     op.call(chan.device, chan, sgl, direction, flags),
@@ -153,7 +147,7 @@ export function* dmaengine_prep_dma_cyclic(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_cyclic;
   if (!op) return null;
-  chan.observe({ type: 'PREP_SLAVE' });
+  observeChan(chan, { type: 'PREP_SLAVE' });
   return yield* prepared(
     chan,
     op.call(chan.device, chan, buf_addr, buf_len, period_len, direction, flags),
@@ -174,7 +168,7 @@ export function* dmaengine_prep_interleaved_dma(
   if (!op) return null;
   // include/linux/dmaengine.h: DMA_PREP_REPEAT needs the DMA_REPEAT capability.
   if (flags & DMA_PREP_REPEAT && !chan.device.cap_mask.has('DMA_REPEAT')) return null;
-  chan.observe({ type: xt.dir === DMA_MEM_TO_MEM ? 'PREP_MEM' : 'PREP_SLAVE' });
+  observeChan(chan, { type: xt.dir === DMA_MEM_TO_MEM ? 'PREP_MEM' : 'PREP_SLAVE' });
   const frame = xt.sgl.slice(0, xt.frame_size).reduce((n, c) => n + c.size, 0);
   const repeat = (flags & DMA_PREP_REPEAT) !== 0;
   const { src, dst } = interleavedSegs(xt);
@@ -202,7 +196,7 @@ export function* dmaengine_prep_dma_memcpy(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_memcpy;
   if (!op) return null;
-  chan.observe({ type: 'PREP_MEM' });
+  observeChan(chan, { type: 'PREP_MEM' });
   return yield* prepared(
     chan,
     op.call(chan.device, chan, dest, src, len, flags),
@@ -226,7 +220,7 @@ export function* dmaengine_prep_dma_memcpy_sg(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_memcpy_sg;
   if (!op) return null;
-  chan.observe({ type: 'PREP_MEM' });
+  observeChan(chan, { type: 'PREP_MEM' });
   const len = Math.min(total(dst_sg), total(src_sg));
   return yield* prepared(
     chan,
@@ -248,7 +242,7 @@ export function* dmaengine_prep_dma_memset(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_memset;
   if (!op) return null;
-  chan.observe({ type: 'PREP_MEM' });
+  observeChan(chan, { type: 'PREP_MEM' });
   return yield* prepared(
     chan,
     op.call(chan.device, chan, dest, value, len, flags),
@@ -275,7 +269,7 @@ export function* dmaengine_prep_dma_xor(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_xor;
   if (!op) return null;
-  chan.observe({ type: 'PREP_MEM' });
+  observeChan(chan, { type: 'PREP_MEM' });
   const srcs = [...src];
   return yield* prepared(
     chan,
@@ -304,7 +298,7 @@ export function* dmaengine_prep_dma_xor_val(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_xor_val;
   if (!op) return null;
-  chan.observe({ type: 'PREP_MEM' });
+  observeChan(chan, { type: 'PREP_MEM' });
   const srcs = [...src];
   return yield* prepared(
     chan,
@@ -336,7 +330,7 @@ export function* dmaengine_prep_dma_pq(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_pq;
   if (!op) return null;
-  chan.observe({ type: 'PREP_MEM' });
+  observeChan(chan, { type: 'PREP_MEM' });
   const d: [number, number] = [dst[0], dst[1]];
   const srcs = [...src];
   const coefs = [...scf];
@@ -371,7 +365,7 @@ export function* dmaengine_prep_dma_pq_val(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_pq_val;
   if (!op) return null;
-  chan.observe({ type: 'PREP_MEM' });
+  observeChan(chan, { type: 'PREP_MEM' });
   const p: [number, number] = [pq[0], pq[1]];
   const srcs = [...src];
   const coefs = [...scf];
@@ -393,7 +387,7 @@ export function* dmaengine_prep_dma_interrupt(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_interrupt;
   if (!op) return null;
-  chan.observe({ type: 'PREP_MEM' });
+  observeChan(chan, { type: 'PREP_MEM' });
   return yield* prepared(chan, op.call(chan.device, chan, flags), 'oneshot', 'interrupt', DMA_MEM_TO_MEM, 0, {
     kind: 'opaque',
     mem: [],
@@ -414,16 +408,16 @@ export function dma_submit_error(cookie: dma_cookie_t): number {
 export function* dma_async_issue_pending(chan: DmaChan): Body<void> {
   const bus = dmaBus(chan.world);
   if (bus.active) bus.emit({ type: 'issue-pending', chan, phase: 'begin' });
-  for (const tx of chan.fw.live) {
-    if (tx.model?.monitor.matches({ live: { life: 'submitted' } })) tx.observe({ type: 'ISSUE' });
+  for (const tx of chanModel(chan).live) {
+    if (txModel(tx)?.monitor.matches({ live: { life: 'submitted' } })) observeTx(tx, { type: 'ISSUE' });
   }
-  chan.observe({ type: 'ISSUE' });
-  chan.world.emit(chan.fw.monitor.name, 'issue_pending');
-  chan.fw.issuing++;
+  observeChan(chan, { type: 'ISSUE' });
+  chan.world.emit(chanId(chan), 'issue_pending');
+  chanModel(chan).issuing++;
   try {
     yield* chan.device.device_issue_pending!(chan);
   } finally {
-    chan.fw.issuing--;
+    chanModel(chan).issuing--;
   }
   if (bus.active) bus.emit({ type: 'issue-pending', chan, phase: 'end' });
 }
@@ -460,7 +454,7 @@ export function* dma_async_is_tx_complete(
 export function* dmaengine_slave_config(chan: DmaChan, config: DmaSlaveConfig): Body<number> {
   const d = chan.device;
   const bad = (why: string) => {
-    if (chan.world.trace.enabled) chan.world.emit(chan.fw.monitor.name, 'slave_config-rejected', { why });
+    if (chan.world.trace.enabled) chan.world.emit(chanId(chan), 'slave_config-rejected', { why });
     return -EINVAL;
   };
   if (
@@ -482,8 +476,8 @@ export function* dmaengine_slave_config(chan: DmaChan, config: DmaSlaveConfig): 
   if (!d.device_config) return -ENOSYS;
   const ret = yield* d.device_config(chan, { ...config });
   if (ret === 0) {
-    chan.fw.config = { ...config };
-    chan.observe({ type: 'CONFIG' });
+    chanModel(chan).config = { ...config };
+    observeChan(chan, { type: 'CONFIG' });
   }
   return ret;
 }
@@ -531,13 +525,13 @@ export function dmaengine_desc_set_reuse(tx: DmaAsyncTxDescriptor): number {
   if (ret) return ret;
   if (!caps.descriptor_reuse) return -EPERM;
   tx.flags |= DMA_CTRL_REUSE;
-  tx.observe({ type: 'SET_REUSE' });
+  observeTx(tx, { type: 'SET_REUSE' });
   return 0;
 }
 
 export function dmaengine_desc_clear_reuse(tx: DmaAsyncTxDescriptor): void {
   tx.flags &= ~DMA_CTRL_REUSE;
-  tx.observe({ type: 'CLEAR_REUSE' });
+  observeTx(tx, { type: 'CLEAR_REUSE' });
 }
 
 export function dmaengine_desc_test_reuse(tx: DmaAsyncTxDescriptor): boolean {
@@ -548,14 +542,14 @@ export function dmaengine_desc_test_reuse(tx: DmaAsyncTxDescriptor): boolean {
 export function* dmaengine_desc_free(desc: DmaAsyncTxDescriptor): Body<number> {
   if (!dmaengine_desc_test_reuse(desc) || !desc.desc_free) return -EPERM;
   // The client ends reuse here; the provider's free that follows is then legitimate.
-  desc.observe({ type: 'CLEAR_REUSE' }, 'dmaengine_desc_free');
+  observeTx(desc, { type: 'CLEAR_REUSE' }, 'dmaengine_desc_free');
   return yield* desc.desc_free(desc);
 }
 
 /** async_tx_ack: set DMA_CTRL_ACK. */
 export function async_tx_ack(tx: DmaAsyncTxDescriptor): void {
   tx.flags |= DMA_CTRL_ACK;
-  tx.observe({ type: 'ACK' });
+  observeTx(tx, { type: 'ACK' });
 }
 
 /** async_tx_clear_ack: clear DMA_CTRL_ACK (a provider re-arming a descriptor it hands out again). */
@@ -575,7 +569,7 @@ export function dmaengine_is_metadata_mode_supported(chan: DmaChan, mode: DmaDes
 
 function setMode(desc: DmaAsyncTxDescriptor, mode: 'DESC_METADATA_CLIENT' | 'DESC_METADATA_ENGINE'): number {
   // The chart reports mixing modes and late access; the kernel also refuses with -EINVAL.
-  desc.observe({ type: mode === 'DESC_METADATA_CLIENT' ? 'METADATA_CLIENT' : 'METADATA_ENGINE' });
+  observeTx(desc, { type: mode === 'DESC_METADATA_CLIENT' ? 'METADATA_CLIENT' : 'METADATA_ENGINE' });
   if (!dmaengine_is_metadata_mode_supported(desc.chan, mode)) return -ENOSYS;
   if (desc.desc_metadata_mode === 'DESC_METADATA_NONE') desc.desc_metadata_mode = mode;
   else if (desc.desc_metadata_mode !== mode) return -EINVAL;

@@ -2,6 +2,7 @@ import type { DmaChan } from './channel.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
 import { dmaBus } from './events.js';
 import { noteDmaProgress } from './progress.js';
+import { chanModel, observeTx, txModel } from './record.js';
 import { DmaRules } from './rules.js';
 import { noteFinished, submittedDuringIssue } from './tracking.js';
 import { type DmaStatus, type DmaTxState, type dma_cookie_t, INT_MAX } from './types.js';
@@ -25,8 +26,9 @@ export function dma_cookie_assign(tx: DmaAsyncTxDescriptor): dma_cookie_t {
   if (cookie < DMA_MIN_COOKIE) cookie = DMA_MIN_COOKIE;
   tx.cookie = cookie;
   chan.cookie = cookie;
-  tx.observe({ type: 'SUBMIT' }, `cookie ${cookie}`);
-  if (chan.fw.issuing > 0 && tx.model !== null) submittedDuringIssue.add(tx.model);
+  observeTx(tx, { type: 'SUBMIT' }, `cookie ${cookie}`);
+  const model = txModel(tx);
+  if (chanModel(chan).issuing > 0 && model !== null) submittedDuringIssue.add(model);
   if (chan.world.trace.enabled) chan.world.emit(tx.name, 'submit', { cookie });
   const bus = dmaBus(chan.world);
   if (bus.active) bus.emit({ type: 'submit', tx, cookie });
@@ -50,7 +52,7 @@ export function dma_cookie_complete(tx: DmaAsyncTxDescriptor): void {
   if (bus.active) bus.emit({ type: 'complete', tx, cookie: tx.cookie });
   chan.completed_cookie = tx.cookie;
   tx.cookie = 0;
-  tx.observe({ type: 'COMPLETE' });
+  observeTx(tx, { type: 'COMPLETE' });
   noteFinished(chan);
   noteDmaProgress(chan.world);
 }

@@ -5,6 +5,7 @@ import { dma_async_is_tx_complete, dma_async_issue_pending, dmaengine_submit } f
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
 import { dmaBus } from './events.js';
 import { dmaProgress } from './progress.js';
+import { chanId } from './record.js';
 import { txd_clear_next, txd_clear_parent, txd_lock, txd_next, txd_unlock } from './txd.js';
 import { type Body, type DmaStatus, type dma_cookie_t, EBUSY } from './types.js';
 
@@ -63,7 +64,7 @@ export function* dma_sync_wait(chan: DmaChan, cookie: dma_cookie_t): Body<DmaSta
     const seen = progress.gen;
     const { status } = yield* dma_async_is_tx_complete(chan, cookie);
     if (world.now >= deadline) {
-      world.emit(chan.fw.monitor.name, 'dma_sync_wait: timeout!', { cookie });
+      world.emit(chanId(chan), 'dma_sync_wait: timeout!', { cookie });
       return 'DMA_ERROR';
     }
     if (status !== 'DMA_IN_PROGRESS') return status;

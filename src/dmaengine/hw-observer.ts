@@ -1,6 +1,7 @@
 import type { DmaController } from '../hw/dma-controller.js';
 import { DmaAsyncTxDescriptor } from './descriptor.js';
 import { dmaBus } from './events.js';
+import { observeTx, txModel } from './record.js';
 import { DmaRules } from './rules.js';
 import { submittedDuringIssue } from './tracking.js';
 
@@ -23,11 +24,11 @@ export function observeHardware(hw: DmaController): void {
       const tx = txOf(ch, tag);
       // Submitted while another task's issue_pending on the channel was in progress: that
       // call issued it (the provider saw it in its queue), as the kernel allows.
-      const m = tx?.model;
+      const m = tx === null ? null : txModel(tx);
       if (m && submittedDuringIssue.has(m) && m.monitor.matches({ live: { life: 'submitted' } })) {
-        tx!.observe({ type: 'ISSUE' }, 'by the issue_pending in progress at its submit');
+        observeTx(tx!, { type: 'ISSUE' }, 'by the issue_pending in progress at its submit');
       }
-      if (tx && !tx.model?.monitor.matches({ live: { life: 'active' } })) tx.observe({ type: 'START' });
+      if (tx && !txModel(tx)?.monitor.matches({ live: { life: 'active' } })) observeTx(tx, { type: 'START' });
       if (tx && bus.active) bus.emit({ type: 'hw-start', tx, ch });
     },
     moved(ch, tag, bytes) {
@@ -36,7 +37,7 @@ export function observeHardware(hw: DmaController): void {
     },
     restarted(ch, tag) {
       const tx = txOf(ch, tag);
-      if (tx?.model?.kind === 'repeat') tx.observe({ type: 'REPEAT' });
+      if (tx !== null && txModel(tx)?.kind === 'repeat') observeTx(tx, { type: 'REPEAT' });
     },
   };
 }

@@ -5,6 +5,7 @@ import type { Device, DmaDevice, DmaDeviceOps, DmaFilterFn } from './device.js';
 import { ERR_PTR, type ErrPtr } from './errptr.js';
 import { dmaBus } from './events.js';
 import { observeHardware } from './hw-observer.js';
+import { chanId, observeChan } from './record.js';
 import { dmaengine_synchronize } from './terminate.js';
 import { type Body, type DmaCap, type dma_cap_mask_t, EIO, ENODEV, EPROBE_DEFER } from './types.js';
 
@@ -163,7 +164,7 @@ function* find_candidate(
     if (--device.privatecnt === 0) device.cap_mask.delete('DMA_PRIVATE');
     return ERR_PTR(err);
   }
-  chan.observe({ type: 'REQUEST' });
+  observeChan(chan, { type: 'REQUEST' });
   return chan;
 }
 
@@ -192,7 +193,7 @@ function* request_chan_locked(dev: Device, name: string): Body<DmaChan | ErrPtr>
         found.name = `dma:${name}`;
         found.slave = dev.name;
         if (dev.world.trace.enabled)
-          dev.world.emit(found.fw.monitor.name, 'dma_request_chan', { client: dev.name, name });
+          dev.world.emit(chanId(found), 'dma_request_chan', { client: dev.name, name });
         return found;
       }
       last = found;
@@ -214,7 +215,7 @@ export function* dma_request_channel(
     for (const device of core.devices) {
       const found = yield* find_candidate(device, mask, fn, param);
       if (found instanceof DmaChan) {
-        world.emit(found.fw.monitor.name, 'dma_request_channel');
+        world.emit(chanId(found), 'dma_request_channel');
         return found;
       }
     }
@@ -229,12 +230,12 @@ export function* dma_release_channel(chan: DmaChan): Body<void> {
   const world = chan.world;
   const core = dmaCore(world);
   yield* mutex_lock(core.dma_list_mutex);
-  if (chan.client_count !== 1) world.emit(chan.fw.monitor.name, 'WARN', { client_count: chan.client_count });
+  if (chan.client_count !== 1) world.emit(chanId(chan), 'WARN', { client_count: chan.client_count });
   yield* dma_chan_put(chan);
-  chan.observe({ type: 'RELEASE' });
+  observeChan(chan, { type: 'RELEASE' });
   const device = chan.device;
   if (--device.privatecnt === 0) device.cap_mask.delete('DMA_PRIVATE');
   chan.slave = null;
-  world.emit(chan.fw.monitor.name, 'dma_release_channel');
+  world.emit(chanId(chan), 'dma_release_channel');
   mutex_unlock(core.dma_list_mutex);
 }

@@ -2,6 +2,7 @@ import { describeAtomic, might_sleep } from '../kernel/preempt.js';
 import { inCallback } from './callback.js';
 import type { DmaChan } from './channel.js';
 import { dmaBus } from './events.js';
+import { chanId, chanModel, observeChan, observeTx, txModel } from './record.js';
 import { DmaRules } from './rules.js';
 import { noteFinished } from './tracking.js';
 import { type Body, EINVAL, ENOSYS } from './types.js';
@@ -14,15 +15,15 @@ import { type Body, EINVAL, ENOSYS } from './types.js';
 
 /** After device_terminate_all returned, every descriptor still in flight is aborted. */
 function abortRemaining(chan: DmaChan): void {
-  for (const tx of chan.fw.live) {
-    const m = tx.model?.monitor;
+  for (const tx of chanModel(chan).live) {
+    const m = txModel(tx)?.monitor;
     if (!m) continue;
     if (
       m.matches({ live: { life: 'submitted' } }) ||
       m.matches({ live: { life: 'issued' } }) ||
       m.matches({ live: { life: 'active' } })
     ) {
-      tx.observe({ type: 'TERMINATE' }, 'still in flight when device_terminate_all returned');
+      observeTx(tx, { type: 'TERMINATE' }, 'still in flight when device_terminate_all returned');
     }
   }
 }
@@ -34,10 +35,9 @@ function* terminate(chan: DmaChan, missing: number, variant: 'async' | 'all'): B
   if (bus.active) bus.emit({ type: 'terminate', chan, phase: 'begin', variant });
   const task = chan.world.current;
   const saved = task?.noSleep ?? null;
-  if (task)
-    task.noSleep = { rule: DmaRules.terminateSleeps, what: `device_terminate_all(${chan.fw.monitor.name})` };
+  if (task) task.noSleep = { rule: DmaRules.terminateSleeps, what: `device_terminate_all(${chanId(chan)})` };
   // The channel is terminating from the call on: what the provider frees meanwhile was aborted.
-  chan.observe({ type: 'TERMINATE' });
+  observeChan(chan, { type: 'TERMINATE' });
   let ret: number;
   try {
     ret = yield* op.call(chan.device, chan);
@@ -46,7 +46,7 @@ function* terminate(chan: DmaChan, missing: number, variant: 'async' | 'all'): B
   }
   abortRemaining(chan);
   noteFinished(chan);
-  if (chan.world.trace.enabled) chan.world.emit(chan.fw.monitor.name, 'terminated', { ret });
+  if (chan.world.trace.enabled) chan.world.emit(chanId(chan), 'terminated', { ret });
   if (bus.active) bus.emit({ type: 'terminate', chan, phase: 'end', variant });
   return ret;
 }
@@ -66,12 +66,9 @@ export function* dmaengine_terminate_all(chan: DmaChan): Body<number> {
 function checkSleepable(chan: DmaChan, what: string): void {
   const world = chan.world;
   if (inCallback(world.current)) {
-    world.report(DmaRules.syncInCallback, `${what}(${chan.fw.monitor.name}) from a complete callback`);
+    world.report(DmaRules.syncInCallback, `${what}(${chanId(chan)}) from a complete callback`);
   } else if (world.current?.atomic) {
-    world.report(
-      DmaRules.syncInAtomic,
-      `${what}(${chan.fw.monitor.name}) from ${describeAtomic(world.current)}`,
-    );
+    world.report(DmaRules.syncInAtomic, `${what}(${chanId(chan)}) from ${describeAtomic(world.current)}`);
   } else {
     might_sleep(world, what);
   }
@@ -87,9 +84,9 @@ function* synchronize(chan: DmaChan): Body<void> {
   const bus = dmaBus(world);
   if (bus.active) bus.emit({ type: 'synchronize', chan, phase: 'begin' });
   if (chan.device.device_synchronize) yield* chan.device.device_synchronize(chan);
-  chan.observe({ type: 'SYNC' });
+  observeChan(chan, { type: 'SYNC' });
   if (bus.active) bus.emit({ type: 'synchronize', chan, phase: 'end' });
-  world.emit(chan.fw.monitor.name, 'synchronized');
+  world.emit(chanId(chan), 'synchronized');
 }
 
 /** dmaengine_terminate_sync: terminate_async then synchronize; not from atomic context or a callback. */
@@ -103,7 +100,7 @@ export function* dmaengine_terminate_sync(chan: DmaChan): Body<number> {
 
 export function* dmaengine_pause(chan: DmaChan): Body<number> {
   if (!chan.device.device_pause) return -ENOSYS;
-  chan.observe({ type: 'PAUSE' });
+  observeChan(chan, { type: 'PAUSE' });
   const bus = dmaBus(chan.world);
   if (bus.active) bus.emit({ type: 'pause', chan, phase: 'begin', ret: 0 });
   const ret = yield* chan.device.device_pause(chan);
@@ -113,7 +110,7 @@ export function* dmaengine_pause(chan: DmaChan): Body<number> {
 
 export function* dmaengine_resume(chan: DmaChan): Body<number> {
   if (!chan.device.device_resume) return -ENOSYS;
-  chan.observe({ type: 'RESUME' });
+  observeChan(chan, { type: 'RESUME' });
   const bus = dmaBus(chan.world);
   if (bus.active) bus.emit({ type: 'resume', chan, phase: 'begin', ret: 0 });
   const ret = yield* chan.device.device_resume(chan);

@@ -1,9 +1,10 @@
 import type { DmaChan } from './channel.js';
 import type { DmaAsyncTxDescriptor, TxModel } from './descriptor.js';
+import { chanModel, observeChan, txModel } from './record.js';
 
 /** Whether the framework saw the descriptor issued and not yet finished (completed or aborted). */
 export function inFlight(tx: DmaAsyncTxDescriptor): boolean {
-  const m = tx.model?.monitor;
+  const m = txModel(tx)?.monitor;
   return (
     m !== undefined && (m.matches({ live: { life: 'issued' } }) || m.matches({ live: { life: 'active' } }))
   );
@@ -14,9 +15,9 @@ export function inFlight(tx: DmaAsyncTxDescriptor): boolean {
  * Called from the trusted places where descriptors finish (cookie completion, terminate).
  */
 export function noteFinished(chan: DmaChan): void {
-  if (!chan.fw.monitor.matches({ allocated: { activity: 'busy' } })) return;
-  for (const tx of chan.fw.live) if (inFlight(tx)) return;
-  chan.observe({ type: 'DRAINED' });
+  if (!chanModel(chan).monitor.matches({ allocated: { activity: 'busy' } })) return;
+  for (const tx of chanModel(chan).live) if (inFlight(tx)) return;
+  observeChan(chan, { type: 'DRAINED' });
 }
 
 /**

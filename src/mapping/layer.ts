@@ -2,6 +2,7 @@ import type { DmaChan } from '../dmaengine/channel.js';
 import { DmaAsyncTxDescriptor, type Seg, type TxLayout } from '../dmaengine/descriptor.js';
 import type { Device } from '../dmaengine/device.js';
 import { type DmaEvent, dmaBus } from '../dmaengine/events.js';
+import { chanId, txModel } from '../dmaengine/record.js';
 import { dmaCore } from '../dmaengine/registry.js';
 import {
   type BusErrorKind,
@@ -351,7 +352,8 @@ export class DmaMappingLayer implements BusTranslator {
     }
     const detail = this.faultDetail(ctl, st, bus, len, access);
     const tx = tag instanceof DmaAsyncTxDescriptor ? tag : null;
-    const segs = tx?.model ? layoutSegs(tx.model.layout) : null;
+    const model = tx === null ? null : txModel(tx);
+    const segs = model ? layoutSegs(model.layout) : null;
     if (tx !== null && segs !== null && !segs.some((s) => bus >= s.addr && bus < s.addr + s.len)) {
       // Not an address the client gave: the provider programmed the controller wrongly.
       const asked = segs.map((s) => `${hex(s.addr)}+${s.len}`).join(', ');
@@ -435,7 +437,7 @@ export class DmaMappingLayer implements BusTranslator {
 
   private observe(event: DmaEvent): void {
     if (event.type === 'prep') {
-      const layout = event.tx.model?.layout;
+      const layout = txModel(event.tx)?.layout;
       const dev = event.tx.chan.device.dev;
       const st = dev === null ? undefined : this.devices.get(dev);
       if (layout === undefined || st === undefined) return;
@@ -451,7 +453,7 @@ export class DmaMappingLayer implements BusTranslator {
     const m = left[0]!;
     this.report(
       MappingRules.pendingAtRelease,
-      `${chan.fw.monitor.name} is released while ${left.length} mapping(s) its transfers used are live, e.g. ${m.id} (${m.kind}, ${dir2name[m.dir]}, ${m.size} bytes at ${hex(m.handle)})`,
+      `${chanId(chan)} is released while ${left.length} mapping(s) its transfers used are live, e.g. ${m.id} (${m.kind}, ${dir2name[m.dir]}, ${m.size} bytes at ${hex(m.handle)})`,
       m.id,
     );
   }

@@ -2,6 +2,7 @@ import type { DmaChan } from '../dmaengine/channel.js';
 import { dma_cookie_status, dma_set_residue } from '../dmaengine/cookie.js';
 import type { DmaDescriptorMetadataOps } from '../dmaengine/descriptor.js';
 import { type Device, type DmaDevice, type DmaSlaveMap, dma_device_defaults } from '../dmaengine/device.js';
+import { txModel } from '../dmaengine/record.js';
 import {
   BIT,
   type Body,
@@ -587,7 +588,7 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
             hw === 'idle' &&
             c.active.llis[0] &&
             controller.currentItem(c.phy) === null &&
-            c.active.tx.model?.monitor.matches({ live: { life: 'issued' } })
+            txModel(c.active.tx)?.monitor.matches({ live: { life: 'issued' } })
           ) {
             // A LOAD_EOT successor promoted while paused (see the error path): start it now.
             programmed[c.phy]!++;

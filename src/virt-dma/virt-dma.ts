@@ -5,6 +5,7 @@ import { dma_cookie_assign, dma_cookie_complete, dma_cookie_init } from '../dmae
 import { DmaAsyncTxDescriptor, dma_async_tx_descriptor_init } from '../dmaengine/descriptor.js';
 import type { DmaDevice } from '../dmaengine/device.js';
 import { dmaBus } from '../dmaengine/events.js';
+import { chanId, chanModel, observeTx, txModel } from '../dmaengine/record.js';
 import { dma_chan_create } from '../dmaengine/registry.js';
 import { VirtDmaRules } from '../dmaengine/rules.js';
 import { noteFinished } from '../dmaengine/tracking.js';
@@ -108,9 +109,9 @@ export function vchan_init(vc: VirtDmaChan, dmadev: DmaDevice): void {
   vc.chan = chan;
   vchanOf.set(chan, vc);
   dma_cookie_init(chan);
-  vc.lock = spin_lock_init(world, `${chan.fw.monitor.name}.lock`);
-  vc.task = tasklet_setup(world, `${chan.fw.monitor.name}.tasklet`, () => vchan_complete(vc));
-  vc.monitor = new Monitor(world, virtualChannelSpec, `${chan.fw.monitor.name}.vc`);
+  vc.lock = spin_lock_init(world, `${chanId(chan)}.lock`);
+  vc.task = tasklet_setup(world, `${chanId(chan)}.tasklet`, () => vchan_complete(vc));
+  vc.monitor = new Monitor(world, virtualChannelSpec, `${chanId(chan)}.vc`);
 }
 
 function listOf(vc: VirtDmaChan, list: VirtList): VirtDmaDesc[] {
@@ -189,10 +190,10 @@ export function vchan_issue_pending(vc: VirtDmaChan): boolean {
   lockdep_assert_held(vc.lock, 'vchan_issue_pending');
   // Only dma_async_issue_pending issues: a provider that splices from elsewhere (say, its
   // tx_submit) leaves the descriptors submitted, and the hardware starting them is reported.
-  const byClient = vc.chan.fw.issuing > 0;
+  const byClient = chanModel(vc.chan).issuing > 0;
   for (const vd of vc.desc_submitted) {
-    if (byClient && vd.tx.model?.monitor.matches({ live: { life: 'submitted' } }))
-      vd.tx.observe({ type: 'ISSUE' });
+    if (byClient && txModel(vd.tx)?.monitor.matches({ live: { life: 'submitted' } }))
+      observeTx(vd.tx, { type: 'ISSUE' });
     vd.node = 'desc_issued';
     vc.desc_issued.push(vd);
   }
@@ -220,7 +221,7 @@ export function vchan_cookie_complete(vd: VirtDmaDesc): void {
 /** vchan_cyclic_callback: one period elapsed; the tasklet will call back (coalescing). */
 export function vchan_cyclic_callback(vd: VirtDmaDesc): void {
   const vc = to_virt_chan(vd.tx.chan);
-  vd.tx.observe({ type: 'PERIOD' });
+  observeTx(vd.tx, { type: 'PERIOD' });
   vc.cyclic = vd;
   vc.observe('CYCLIC_SET');
   tasklet_schedule(vc.task);
@@ -241,8 +242,8 @@ export function vchan_terminate_vdesc(vd: VirtDmaDesc): void {
 
 /** A descriptor terminate gathers is aborted unless it already was (a second terminate). */
 function abort(vd: VirtDmaDesc): void {
-  const m = vd.tx.model?.monitor;
-  if (m && !m.matches({ live: { life: 'aborted' } })) vd.tx.observe({ type: 'TERMINATE' });
+  const m = txModel(vd.tx)?.monitor;
+  if (m && !m.matches({ live: { life: 'aborted' } })) observeTx(vd.tx, { type: 'TERMINATE' });
 }
 
 /** vchan_get_all_descriptors (lock held): take every list, for freeing outside the lock. */
@@ -272,7 +273,7 @@ export function* vchan_vdesc_fini(vd: VirtDmaDesc): Body<void> {
     const flags = yield* spin_lock_irqsave(vc.lock);
     vd.node = null;
     list_add(vc, vd, 'desc_allocated', true);
-    vd.tx.observe({ type: 'RECYCLE' });
+    observeTx(vd.tx, { type: 'RECYCLE' });
     vc.observe('RECYCLE');
     const bus = dmaBus(vc.world);
     if (bus.active) bus.emit({ type: 'recycle', tx: vd.tx });
@@ -287,8 +288,8 @@ function freeDesc(vc: VirtDmaChan, vd: VirtDmaDesc): void {
   const bus = dmaBus(vc.world);
   if (bus.active) bus.emit({ type: 'free', tx: vd.tx });
   checkUnmapped(vd.tx);
-  vd.tx.observe({ type: 'FREE' });
-  vc.chan.fw.live.delete(vd.tx);
+  observeTx(vd.tx, { type: 'FREE' });
+  chanModel(vc.chan).live.delete(vd.tx);
   vc.world.emit(vd.tx.name, 'free');
   vc.desc_free(vd);
 }
@@ -341,7 +342,7 @@ export function* vchan_free_chan_resources(vc: VirtDmaChan): Body<void> {
   for (const vd of head) {
     if (vd.tx.flags & DMA_CTRL_REUSE) {
       vd.tx.flags &= ~DMA_CTRL_REUSE;
-      vd.tx.observe({ type: 'CLEAR_REUSE' });
+      observeTx(vd.tx, { type: 'CLEAR_REUSE' });
     }
   }
   spin_unlock_irqrestore(vc.lock, flags);

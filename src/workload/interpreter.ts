@@ -18,6 +18,7 @@ import {
 import type { DmaAsyncTxDescriptor } from '../dmaengine/descriptor.js';
 import type { Device } from '../dmaengine/device.js';
 import { IS_ERR } from '../dmaengine/errptr.js';
+import { chanId, txModel } from '../dmaengine/record.js';
 import { dma_release_channel, dma_request_chan, dma_request_channel } from '../dmaengine/registry.js';
 import {
   dmaengine_pause,
@@ -171,7 +172,7 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
       role,
       outstanding: [],
       lastCookie: 0,
-      lock: spin_lock_init(world, `client${index}.${chan.fw.monitor.name}.lock`),
+      lock: spin_lock_init(world, `client${index}.${chanId(chan)}.lock`),
       stopping: false,
       dev: dmaengine_get_dma_device(chan),
       unmaps: [],
@@ -533,7 +534,7 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
       // The callback signalled before virt-dma recycled the descriptor: resubmit (or clear
       // reuse) only once it is back on desc_allocated, as a client doing so "later" would.
       // Sleep, not spin: a spinning client starves the tasklet under unfair strategies (PCT).
-      while (!desc.model?.monitor.matches({ live: { life: 'prepared' } }) && round === 0) {
+      while (!txModel(desc)?.monitor.matches({ live: { life: 'prepared' } }) && round === 0) {
         yield* usleep(world, 1);
       }
     }
