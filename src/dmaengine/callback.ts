@@ -1,3 +1,4 @@
+import { report, traceEmit } from '../kernel/checker.js';
 import type { Task, TaskBody } from '../kernel/task.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
 import { dmaBus } from './events.js';
@@ -56,14 +57,16 @@ export function* dmaengine_desc_callback_invoke(
   const world = tx.chan.world;
   const task = world.current;
   if (task !== null && task.context !== 'softirq') {
-    world.report(
+    report(
+      world,
       DmaRules.callbackContext,
       `callback of ${tx.name} invoked in ${task.context} context`,
       tx.name,
     );
   }
   if (task !== null && task.locksHeld.length > 0) {
-    world.report(
+    report(
+      world,
       DmaRules.callbackUnderLock,
       `callback of ${tx.name} invoked holding ${task.locksHeld.map((l) => l.name).join(', ')}`,
       tx.name,
@@ -73,7 +76,12 @@ export function* dmaengine_desc_callback_invoke(
   const bus = dmaBus(world);
   if (bus.active) bus.emit({ type: 'callback', tx, phase: 'begin', result });
   if (world.trace.enabled)
-    world.emit(tx.name, 'callback', result ? { result: result.result, residue: result.residue } : undefined);
+    traceEmit(
+      world,
+      tx.name,
+      'callback',
+      result ? { result: result.result, residue: result.residue } : undefined,
+    );
   if (task !== null) callbackDepth.set(task, (callbackDepth.get(task) ?? 0) + 1);
   try {
     let body: TaskBody | undefined;

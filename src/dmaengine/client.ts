@@ -1,3 +1,4 @@
+import { report, traceEmit } from '../kernel/checker.js';
 import type { DmaChan } from './channel.js';
 import type { DmaAsyncTxDescriptor, Seg, TxKind, TxLayout, TxModel } from './descriptor.js';
 import type { Device, PrepResult } from './device.js';
@@ -49,7 +50,8 @@ function* prepared(
   if (tx === null) return null;
   const previous = txModel(tx);
   if (previous && !previous.monitor.matches('freed')) {
-    chan.world.report(
+    report(
+      chan.world,
       DmaRules.prepReturnedLive,
       `prep returned ${previous.id}, which is ${previous.monitor.state}`,
       previous.id,
@@ -412,7 +414,7 @@ export function* dma_async_issue_pending(chan: DmaChan): Body<void> {
     if (txModel(tx)?.monitor.matches({ live: { life: 'submitted' } })) observeTx(tx, { type: 'ISSUE' });
   }
   observeChan(chan, { type: 'ISSUE' });
-  chan.world.emit(chanId(chan), 'issue_pending');
+  traceEmit(chan.world, chanId(chan), 'issue_pending');
   chanModel(chan).issuing++;
   try {
     yield* chan.device.device_issue_pending!(chan);
@@ -454,7 +456,7 @@ export function* dma_async_is_tx_complete(
 export function* dmaengine_slave_config(chan: DmaChan, config: DmaSlaveConfig): Body<number> {
   const d = chan.device;
   const bad = (why: string) => {
-    if (chan.world.trace.enabled) chan.world.emit(chanId(chan), 'slave_config-rejected', { why });
+    if (chan.world.trace.enabled) traceEmit(chan.world, chanId(chan), 'slave_config-rejected', { why });
     return -EINVAL;
   };
   if (

@@ -1,3 +1,4 @@
+import { report, traceEmit } from '../kernel/checker.js';
 import type { DmaChan } from './channel.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
 import { dmaBus } from './events.js';
@@ -29,7 +30,7 @@ export function dma_cookie_assign(tx: DmaAsyncTxDescriptor): dma_cookie_t {
   observeTx(tx, { type: 'SUBMIT' }, `cookie ${cookie}`);
   const model = txModel(tx);
   if (chanModel(chan).issuing > 0 && model !== null) submittedDuringIssue.add(model);
-  if (chan.world.trace.enabled) chan.world.emit(tx.name, 'submit', { cookie });
+  if (chan.world.trace.enabled) traceEmit(chan.world, tx.name, 'submit', { cookie });
   const bus = dmaBus(chan.world);
   if (bus.active) bus.emit({ type: 'submit', tx, cookie });
   noteDmaProgress(chan.world);
@@ -40,14 +41,15 @@ export function dma_cookie_assign(tx: DmaAsyncTxDescriptor): dma_cookie_t {
 export function dma_cookie_complete(tx: DmaAsyncTxDescriptor): void {
   const chan = tx.chan;
   if (tx.cookie < DMA_MIN_COOKIE) {
-    chan.world.report(
+    report(
+      chan.world,
       DmaRules.cookieCompleteUnassigned,
       `dma_cookie_complete(${tx.name}) with cookie ${tx.cookie}`,
       tx.name,
     );
     return;
   }
-  if (chan.world.trace.enabled) chan.world.emit(tx.name, 'complete', { cookie: tx.cookie });
+  if (chan.world.trace.enabled) traceEmit(chan.world, tx.name, 'complete', { cookie: tx.cookie });
   const bus = dmaBus(chan.world);
   if (bus.active) bus.emit({ type: 'complete', tx, cookie: tx.cookie });
   chan.completed_cookie = tx.cookie;

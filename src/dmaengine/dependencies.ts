@@ -1,3 +1,4 @@
+import { traceEmit } from '../kernel/checker.js';
 import { sleepUntil } from '../kernel/waitqueue.js';
 import type { World } from '../kernel/world.js';
 import type { DmaChan } from './channel.js';
@@ -64,7 +65,7 @@ export function* dma_sync_wait(chan: DmaChan, cookie: dma_cookie_t): Body<DmaSta
     const seen = progress.gen;
     const { status } = yield* dma_async_is_tx_complete(chan, cookie);
     if (world.now >= deadline) {
-      world.emit(chanId(chan), 'dma_sync_wait: timeout!', { cookie });
+      traceEmit(world, chanId(chan), 'dma_sync_wait: timeout!', { cookie });
       return 'DMA_ERROR';
     }
     if (status !== 'DMA_IN_PROGRESS') return status;
@@ -85,7 +86,7 @@ export function* dma_wait_for_async_tx(tx: DmaAsyncTxDescriptor | null): Body<Dm
   const progress = dmaProgress(world);
   while (tx.cookie === -EBUSY) {
     if (world.now >= deadline) {
-      world.emit(tx.name, 'dma_wait_for_async_tx: timeout waiting for descriptor submission');
+      traceEmit(world, tx.name, 'dma_wait_for_async_tx: timeout waiting for descriptor submission');
       const bus = dmaBus(world);
       if (bus.active) bus.emit({ type: 'submission-timeout', tx });
       return 'DMA_ERROR';

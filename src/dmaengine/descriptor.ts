@@ -1,4 +1,5 @@
 import { clientAfterSubmit, type descriptorSpec } from '../../machines/descriptor.js';
+import { report, traceEmit } from '../kernel/checker.js';
 import type { Monitor } from '../kernel/monitor.js';
 import type { DmaChan } from './channel.js';
 import { dmaBus as dmaBusOf } from './events.js';
@@ -160,7 +161,8 @@ export class DmaAsyncTxDescriptor {
   private clientWrites(field: string): void {
     const m = txModel(this)?.monitor;
     if (m === undefined || m.matches({ live: { life: 'prepared' } })) return;
-    this.chan.world.report(
+    report(
+      this.chan.world,
       clientAfterSubmit,
       `the client sets ${field} of ${this.name}, which is ${m.state}`,
       this.name,
@@ -195,5 +197,5 @@ export function dma_descriptor_free(tx: DmaAsyncTxDescriptor): void {
   checkUnmapped(tx);
   observeTx(tx, { type: 'FREE' });
   chanModel(tx.chan).live.delete(tx);
-  if (tx.chan.world.trace.enabled) tx.chan.world.emit(tx.name, 'free');
+  if (tx.chan.world.trace.enabled) traceEmit(tx.chan.world, tx.name, 'free');
 }

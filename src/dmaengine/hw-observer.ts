@@ -1,4 +1,5 @@
 import type { DmaController } from '../hw/dma-controller.js';
+import { report } from '../kernel/checker.js';
 import { DmaAsyncTxDescriptor } from './descriptor.js';
 import { dmaBus } from './events.js';
 import { observeTx, txModel } from './record.js';
@@ -13,7 +14,7 @@ import { submittedDuringIssue } from './tracking.js';
 export function observeHardware(hw: DmaController): void {
   const txOf = (ch: number, tag: unknown): DmaAsyncTxDescriptor | null => {
     if (tag instanceof DmaAsyncTxDescriptor) return tag;
-    hw.world.report(DmaRules.untaggedHardware, `${hw.name}.ch${ch} runs an item without a descriptor tag`);
+    report(hw.world, DmaRules.untaggedHardware, `${hw.name}.ch${ch} runs an item without a descriptor tag`);
     return null;
   };
   const bus = dmaBus(hw.world);

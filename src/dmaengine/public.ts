@@ -1,3 +1,4 @@
+import { traceEmit } from '../kernel/checker.js';
 import { mutex_lock, mutex_unlock } from '../kernel/mutex.js';
 import type { World } from '../kernel/world.js';
 import type { DmaChan } from './channel.js';
@@ -97,12 +98,12 @@ export function* dmaengine_get(world: World): Body<void> {
       for (const chan of device.channels) {
         const first = chan.client_count === 0;
         const err = yield* dma_chan_get(chan);
-        if (err < 0) world.emit(chanId(chan), 'dmaengine_get: failed to get', { err });
+        if (err < 0) traceEmit(world, chanId(chan), 'dmaengine_get: failed to get', { err });
         // The general-purpose client holds the channel from here on, as a requester would.
         else if (first) observeChan(chan, { type: 'REQUEST' }, 'dmaengine_get (public channel)');
       }
     }
-    if (s.refCount === 1) world.emit('dmaengine', 'dmaengine_get');
+    if (s.refCount === 1) traceEmit(world, 'dmaengine', 'dmaengine_get');
     dma_channel_rebalance(world);
   } finally {
     mutex_unlock(core.dma_list_mutex);

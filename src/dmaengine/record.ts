@@ -1,5 +1,6 @@
 import { type ChannelEvent, channelSpec } from '../../machines/channel.js';
 import { type DescriptorEvent, descriptorSpec } from '../../machines/descriptor.js';
+import { traceEmit } from '../kernel/checker.js';
 import { Monitor } from '../kernel/monitor.js';
 import type { ChannelModel, DmaChan } from './channel.js';
 import type { DmaAsyncTxDescriptor, TxKind, TxLayout, TxModel } from './descriptor.js';
@@ -36,7 +37,7 @@ export function trackPrepared(
   txModels.set(tx, model);
   fw.live.add(tx);
   monitor.observe({ type: kind === 'cyclic' ? 'PREP_CYCLIC' : kind === 'repeat' ? 'PREP_REPEAT' : 'PREP' });
-  if (chan.world.trace.enabled) chan.world.emit(id, 'prep', { op, length, flags: tx.flags });
+  if (chan.world.trace.enabled) traceEmit(chan.world, id, 'prep', { op, length, flags: tx.flags });
   return model;
 }
 

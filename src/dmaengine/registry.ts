@@ -1,3 +1,4 @@
+import { traceEmit } from '../kernel/checker.js';
 import { type Mutex, mutex_init, mutex_lock, mutex_unlock } from '../kernel/mutex.js';
 import type { World } from '../kernel/world.js';
 import { DmaChan } from './channel.js';
@@ -79,7 +80,7 @@ export function registerDevice(device: DmaDevice | null): RegisterResult {
   core.devices.push(device);
   if (device.hw) observeHardware(device.hw);
   if (world.trace.enabled)
-    world.emit(device.dev.name, 'dma_async_device_register', { channels: device.chancnt });
+    traceEmit(world, device.dev.name, 'dma_async_device_register', { channels: device.chancnt });
   return { ret: 0 };
 }
 
@@ -95,7 +96,7 @@ export function dma_async_device_unregister(device: DmaDevice): void {
   if (i >= 0) core.devices.splice(i, 1);
   device.registered = false;
   device.cap_mask.add('DMA_PRIVATE');
-  device.dev.world.emit(device.dev.name, 'dma_async_device_unregister', {
+  traceEmit(device.dev.world, device.dev.name, 'dma_async_device_unregister', {
     held: device.channels.filter((c) => c.client_count > 0).length,
   });
 }
@@ -193,7 +194,7 @@ function* request_chan_locked(dev: Device, name: string): Body<DmaChan | ErrPtr>
         found.name = `dma:${name}`;
         found.slave = dev.name;
         if (dev.world.trace.enabled)
-          dev.world.emit(chanId(found), 'dma_request_chan', { client: dev.name, name });
+          traceEmit(dev.world, chanId(found), 'dma_request_chan', { client: dev.name, name });
         return found;
       }
       last = found;
@@ -215,7 +216,7 @@ export function* dma_request_channel(
     for (const device of core.devices) {
       const found = yield* find_candidate(device, mask, fn, param);
       if (found instanceof DmaChan) {
-        world.emit(chanId(found), 'dma_request_channel');
+        traceEmit(world, chanId(found), 'dma_request_channel');
         return found;
       }
     }
@@ -230,12 +231,12 @@ export function* dma_release_channel(chan: DmaChan): Body<void> {
   const world = chan.world;
   const core = dmaCore(world);
   yield* mutex_lock(core.dma_list_mutex);
-  if (chan.client_count !== 1) world.emit(chanId(chan), 'WARN', { client_count: chan.client_count });
+  if (chan.client_count !== 1) traceEmit(world, chanId(chan), 'WARN', { client_count: chan.client_count });
   yield* dma_chan_put(chan);
   observeChan(chan, { type: 'RELEASE' });
   const device = chan.device;
   if (--device.privatecnt === 0) device.cap_mask.delete('DMA_PRIVATE');
   chan.slave = null;
-  world.emit(chanId(chan), 'dma_release_channel');
+  traceEmit(world, chanId(chan), 'dma_release_channel');
   mutex_unlock(core.dma_list_mutex);
 }

@@ -1,3 +1,4 @@
+import { report, traceEmit } from '../kernel/checker.js';
 import { describeAtomic, might_sleep } from '../kernel/preempt.js';
 import { inCallback } from './callback.js';
 import type { DmaChan } from './channel.js';
@@ -46,7 +47,7 @@ function* terminate(chan: DmaChan, missing: number, variant: 'async' | 'all'): B
   }
   abortRemaining(chan);
   noteFinished(chan);
-  if (chan.world.trace.enabled) chan.world.emit(chanId(chan), 'terminated', { ret });
+  if (chan.world.trace.enabled) traceEmit(chan.world, chanId(chan), 'terminated', { ret });
   if (bus.active) bus.emit({ type: 'terminate', chan, phase: 'end', variant });
   return ret;
 }
@@ -66,9 +67,9 @@ export function* dmaengine_terminate_all(chan: DmaChan): Body<number> {
 function checkSleepable(chan: DmaChan, what: string): void {
   const world = chan.world;
   if (inCallback(world.current)) {
-    world.report(DmaRules.syncInCallback, `${what}(${chanId(chan)}) from a complete callback`);
+    report(world, DmaRules.syncInCallback, `${what}(${chanId(chan)}) from a complete callback`);
   } else if (world.current?.atomic) {
-    world.report(DmaRules.syncInAtomic, `${what}(${chanId(chan)}) from ${describeAtomic(world.current)}`);
+    report(world, DmaRules.syncInAtomic, `${what}(${chanId(chan)}) from ${describeAtomic(world.current)}`);
   } else {
     might_sleep(world, what);
   }
@@ -86,7 +87,7 @@ function* synchronize(chan: DmaChan): Body<void> {
   if (chan.device.device_synchronize) yield* chan.device.device_synchronize(chan);
   observeChan(chan, { type: 'SYNC' });
   if (bus.active) bus.emit({ type: 'synchronize', chan, phase: 'end' });
-  world.emit(chanId(chan), 'synchronized');
+  traceEmit(world, chanId(chan), 'synchronized');
 }
 
 /** dmaengine_terminate_sync: terminate_async then synchronize; not from atomic context or a callback. */

@@ -1,3 +1,4 @@
+import { traceEmit } from '../kernel/checker.js';
 import { type Spinlock, spin_lock_bh, spin_lock_init, spin_unlock_bh } from '../kernel/spinlock.js';
 import type { YieldPoint } from '../kernel/task.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
@@ -34,7 +35,7 @@ export function txd_chain(txd: DmaAsyncTxDescriptor, next: DmaAsyncTxDescriptor)
   next.parent = txd;
   const bus = dmaBus(txd.chan.world);
   if (bus.active) bus.emit({ type: 'txd-chain', parent: txd, child: next });
-  if (txd.chan.world.trace.enabled) txd.chan.world.emit(txd.name, 'txd_chain', { next: next.name });
+  if (txd.chan.world.trace.enabled) traceEmit(txd.chan.world, txd.name, 'txd_chain', { next: next.name });
 }
 
 export function txd_clear_parent(txd: DmaAsyncTxDescriptor): void {

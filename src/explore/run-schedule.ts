@@ -1,4 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
+import { monitorsOf, schedulerOf, trackCoverage } from '../kernel/checker.js';
 import type { Monitor } from '../kernel/monitor.js';
 import { replayStrategy } from '../kernel/strategies/replay.js';
 import type { Strategy } from '../kernel/strategy.js';
@@ -67,7 +68,7 @@ export function runSchedule(options: ScheduleOptions): ScheduleRun {
     stepBound: options.stepBound,
     trace: options.trace ?? 'off',
   });
-  if (options.coverage) world.coverage = options.coverage;
+  if (options.coverage) trackCoverage(world, options.coverage);
   const board = buildWorkload(world, options.workload, {
     ...(options.provider ? { provider: providerByName(options.provider) } : {}),
     ...(options.faults ? { faults: options.faults } : {}),
@@ -106,9 +107,9 @@ const TASK_STATE = { ready: 1, blocked: 2, idle: 3, done: 4 } as const;
  * It abstracts data (bytes, counters outside the charts), so it counts lifecycle states.
  */
 function trackStates(world: World, states: Set<number>): void {
-  const monitors: Monitor<AnyStateMachine>[] = world.monitors;
-  const tasks = world.scheduler.tasks;
-  world.scheduler.afterStep = () => {
+  const monitors: readonly Monitor<AnyStateMachine>[] = monitorsOf(world);
+  const tasks = schedulerOf(world).tasks;
+  schedulerOf(world).afterStep = () => {
     let h = 0x811c9dc5;
     for (const m of monitors) h = Math.imul(h ^ m.stateId, 0x01000193);
     for (const t of tasks) h = Math.imul(h ^ TASK_STATE[t.state], 0x01000193);

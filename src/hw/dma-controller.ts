@@ -10,6 +10,7 @@ import {
   SUM_CHECK_P_RESULT,
   SUM_CHECK_Q_RESULT,
 } from '../dmaengine/types.js';
+import { traceEmit } from '../kernel/checker.js';
 import type { IrqLine } from '../kernel/irq.js';
 import { Monitor } from '../kernel/monitor.js';
 import type { Task } from '../kernel/task.js';
@@ -270,7 +271,7 @@ export class DmaController {
     c.item = null;
     c.offset = 0;
     c.gen++;
-    if (this.world.trace.enabled) this.world.emit(c.name, 'load', { repeat: c.repeat });
+    if (this.world.trace.enabled) traceEmit(this.world, c.name, 'load', { repeat: c.repeat });
   }
 
   /**
@@ -283,7 +284,7 @@ export class DmaController {
     c.queued = head;
     c.queuedRepeat = head !== null && (opts.repeat ?? false);
     if (this.world.trace.enabled)
-      this.world.emit(c.name, 'queue-next', { queued: head !== null, repeat: c.queuedRepeat });
+      traceEmit(this.world, c.name, 'queue-next', { queued: head !== null, repeat: c.queuedRepeat });
   }
 
   /** Stop between two bursts, right away; nothing is lost. */
@@ -294,7 +295,7 @@ export class DmaController {
       c.resumeTo = c.state;
       c.state = 'paused';
     }
-    this.world.emit(c.name, 'pause');
+    traceEmit(this.world, c.name, 'pause');
   }
 
   /** Continue exactly where pause stopped. */
@@ -302,14 +303,14 @@ export class DmaController {
     const c = this.chan(ch);
     if (!c.monitor.observe(EV.RESUME)) return;
     c.state = c.resumeTo;
-    this.world.emit(c.name, 'resume');
+    traceEmit(this.world, c.name, 'resume');
   }
 
   /** Disable now: the channel is idle, its list and load-at-end register forgotten. Interrupt status stays. */
   abort(ch: number): void {
     const c = this.chan(ch);
     c.monitor.observe(EV.ABORT);
-    if (this.world.trace.enabled) this.world.emit(c.name, 'abort', { residue: this.itemResidue(ch) });
+    if (this.world.trace.enabled) traceEmit(this.world, c.name, 'abort', { residue: this.itemResidue(ch) });
     this.stop(c);
   }
 
@@ -345,7 +346,7 @@ export class DmaController {
   clearError(ch: number): void {
     const c = this.chan(ch);
     if (!c.monitor.observe(EV.CLEAR_ERROR)) return;
-    this.world.emit(c.name, 'clear-error');
+    traceEmit(this.world, c.name, 'clear-error');
     this.stop(c);
   }
 
@@ -405,7 +406,7 @@ export class DmaController {
       c.offset += moved;
       c.monitor.observe(EV.BURST);
       if (this.world.trace.enabled) {
-        this.world.emit(c.name, 'burst', { bytes: moved, residue: item.len - c.offset });
+        traceEmit(this.world, c.name, 'burst', { bytes: moved, residue: item.len - c.offset });
       }
     }
     const notes = c.offset === item.len ? this.endItem(c, item) : null;
@@ -416,7 +417,7 @@ export class DmaController {
   /** The item is done: follow `next`, or end the list (load the queued one, repeat, or stop). */
   private endItem(c: Channel, item: Lli): Note[] {
     const notes: Note[] = [{ call: 'itemDone', tag: item.tag }];
-    this.world.emit(c.name, 'item');
+    traceEmit(this.world, c.name, 'item');
     let raise = item.irq;
     if (item.irq) c.tc = true;
     if (item.next !== null) {
@@ -435,12 +436,12 @@ export class DmaController {
         this.fetch(c, c.head, true, notes);
       } else if (c.repeat) {
         c.monitor.observe(EV.RESTART);
-        this.world.emit(c.name, 'restart');
+        traceEmit(this.world, c.name, 'restart');
         notes.push({ call: 'restarted', tag: c.head!.tag });
         this.fetch(c, c.head!, true, notes);
       } else {
         c.monitor.observe(EV.EOT);
-        this.world.emit(c.name, 'eot');
+        traceEmit(this.world, c.name, 'eot');
         const gen = c.gen;
         this.stop(c);
         c.gen = gen; // the step's own stop: its observer calls are still owed
@@ -470,7 +471,8 @@ export class DmaController {
     c.monitor.observe(EV.BUS_ERROR);
     c.state = 'error';
     c.err = kind;
-    if (this.world.trace.enabled) this.world.emit(c.name, 'error', { kind, residue: item.len - c.offset });
+    if (this.world.trace.enabled)
+      traceEmit(this.world, c.name, 'error', { kind, residue: item.len - c.offset });
     this.raise(c);
     this.observer?.error?.(c.index, item.tag, kind);
   }

@@ -1,3 +1,4 @@
+import { report } from './checker.js';
 import { KernelRules } from './kernel-rules.js';
 import type { ChoiceKind, ChoiceRecord, ScheduleView, Strategy } from './strategy.js';
 import { type DaemonSpec, type ExecContext, Task, type TaskBody, type YieldPoint } from './task.js';
@@ -157,7 +158,7 @@ export class Scheduler implements ScheduleView {
       }
       result = task.body.next();
     } catch (error) {
-      this.world.report(KernelRules.oops, `${task.name} threw: ${describeError(error)}`);
+      report(this.world, KernelRules.oops, `${task.name} threw: ${describeError(error)}`);
       // Like an oopsed kernel thread, the task is gone and keeps whatever it held.
       task.body = null;
       task.state = 'done';
@@ -182,13 +183,15 @@ export class Scheduler implements ScheduleView {
 
   private exitChecks(task: Task): void {
     if (task.locksHeld.length > 0) {
-      this.world.report(
+      report(
+        this.world,
         KernelRules.lockHeldAtExit,
         `${task.name} returned holding ${task.locksHeld.map((l) => l.name).join(', ')}`,
       );
     } else if (task.irqOffDepth !== 0 || task.bhOffDepth !== 0) {
       // Checked only without held locks: a lock taken with _irqsave explains its own irq state.
-      this.world.report(
+      report(
+        this.world,
         KernelRules.irqStateAtExit,
         `${task.name} returned with interrupts off ${task.irqOffDepth}x, bottom halves off ${task.bhOffDepth}x`,
       );

@@ -1,4 +1,5 @@
 import { type TaskletEvent, taskletSpec } from '../../machines/tasklet.js';
+import { report } from './checker.js';
 import { KernelRules } from './kernel-rules.js';
 import { Monitor } from './monitor.js';
 import { in_interrupt, might_sleep } from './preempt.js';
@@ -75,7 +76,8 @@ export function tasklet_schedule(t: Tasklet): void {
 /** Wait until the tasklet is neither scheduled nor running (a scheduled one runs first). */
 export function* tasklet_kill(t: Tasklet): Generator<YieldPoint, void, void> {
   if (in_interrupt(t.world)) {
-    t.world.report(
+    report(
+      t.world,
       KernelRules.taskletKillInInterrupt,
       `tasklet_kill(${t.name}) from interrupt context`,
       t.name,

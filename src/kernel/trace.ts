@@ -26,11 +26,24 @@ export interface TraceEvent {
  */
 export type TraceMode = 'off' | 'hash' | 'full';
 
+let recorder: (trace: Trace, event: TraceEvent) => void;
+let eventsReader: (trace: Trace) => readonly TraceEvent[];
+
+/**
+ * The run's trace. Only trusted code records into it (through `recordTrace`, which the
+ * public API does not export): the World shows it read-only, so a provider holding the World
+ * can read the trace but not add to it or rewrite it.
+ */
 export class Trace {
   readonly mode: TraceMode;
-  readonly events: TraceEvent[] = [];
-  private readonly hasher = new Hash64();
-  private count = 0;
+  readonly #events: TraceEvent[] = [];
+  readonly #hasher = new Hash64();
+  #count = 0;
+
+  static {
+    recorder = (trace, event) => trace.#record(event);
+    eventsReader = (trace) => trace.#events;
+  }
 
   constructor(mode: TraceMode) {
     this.mode = mode;
@@ -41,25 +54,40 @@ export class Trace {
   }
 
   get length(): number {
-    return this.count;
+    return this.#count;
   }
 
-  record(event: TraceEvent): void {
+  /** The events kept so far (`full` mode), as a copy. */
+  get events(): readonly TraceEvent[] {
+    return this.#events.slice();
+  }
+
+  #record(event: TraceEvent): void {
     if (this.mode === 'off') return;
-    this.count++;
-    this.hasher.update(renderEvent(event)).update('\n');
-    if (this.mode === 'full') this.events.push(event);
+    this.#count++;
+    this.#hasher.update(renderEvent(event)).update('\n');
+    if (this.mode === 'full') this.#events.push(event);
   }
 
   /** The hash of every event recorded so far; `off` traces have none. */
   hash(): string {
     if (this.mode === 'off') throw new Error('trace hash requested from a world run with trace mode "off"');
-    return this.hasher.digest();
+    return this.#hasher.digest();
   }
 
   render(): string {
-    return this.events.map(renderEvent).join('\n');
+    return this.#events.map(renderEvent).join('\n');
   }
+}
+
+/** Add an event to a trace: trusted code only (src/kernel/checker.ts's traceEmit). */
+export function recordTrace(trace: Trace, event: TraceEvent): void {
+  recorder(trace, event);
+}
+
+/** The trace's own event list, without a copy: for trusted readers that follow it as it grows. */
+export function traceEvents(trace: Trace): readonly TraceEvent[] {
+  return eventsReader(trace);
 }
 
 /** Stable text for one event: fixed field order, payload keys sorted. */

@@ -11,6 +11,7 @@ import {
   type DmaController,
   setBusTranslator,
 } from '../hw/dma-controller.js';
+import { onRunEnd, report, traceEmit } from '../kernel/checker.js';
 import { hex, POISON_FREE, type Region } from '../kernel/memory.js';
 import type { Rule } from '../kernel/rule.js';
 import type { Outcome } from '../kernel/scheduler.js';
@@ -113,7 +114,7 @@ export class DmaMappingLayer implements BusTranslator {
     setBusTranslator(world, this);
     world.memory.freeWatchers.push((region) => this.freed(region));
     dmaBus(world).listeners.push((event) => this.observe(event));
-    world.endHooks.push((outcome) => this.unbind(outcome));
+    onRunEnd(world, (outcome) => this.unbind(outcome));
   }
 
   device(dev: Device): DeviceDma {
@@ -141,7 +142,7 @@ export class DmaMappingLayer implements BusTranslator {
   }
 
   report(rule: Rule, detail: string, actor: string): void {
-    this.world.report(rule, detail, actor);
+    report(this.world, rule, detail, actor);
   }
 
   // Making and releasing mappings (the API files call these after their argument checks).
@@ -501,7 +502,7 @@ export class DmaMappingLayer implements BusTranslator {
     st.live.push(mapping);
     this.live.add(mapping);
     if (this.world.trace.enabled) {
-      this.world.emit(st.dev.name, 'dma-map', {
+      traceEmit(this.world, st.dev.name, 'dma-map', {
         id: mapping.id,
         kind: mapping.kind,
         dir: dir2name[mapping.dir]!,

@@ -11,6 +11,7 @@ import { VirtDmaRules } from '../dmaengine/rules.js';
 import { noteFinished } from '../dmaengine/tracking.js';
 import { type Body, DMA_CTRL_REUSE, type DmaengineResult, type dma_cookie_t } from '../dmaengine/types.js';
 import { checkUnmapped } from '../dmaengine/unmap.js';
+import { report, traceEmit } from '../kernel/checker.js';
 import { Monitor } from '../kernel/monitor.js';
 import {
   lockdep_assert_held,
@@ -134,7 +135,8 @@ export function list_del(vd: VirtDmaDesc): void {
 
 function list_add(vc: VirtDmaChan, vd: VirtDmaDesc, list: VirtList, atHead = false): void {
   if (vd.node !== null) {
-    vc.world.report(
+    report(
+      vc.world,
       VirtDmaRules.listCorruption,
       `${vd.tx.name} added to ${list} while still on ${vd.node}`,
       vd.tx.name,
@@ -290,7 +292,7 @@ function freeDesc(vc: VirtDmaChan, vd: VirtDmaDesc): void {
   checkUnmapped(vd.tx);
   observeTx(vd.tx, { type: 'FREE' });
   chanModel(vc.chan).live.delete(vd.tx);
-  vc.world.emit(vd.tx.name, 'free');
+  traceEmit(vc.world, vd.tx.name, 'free');
   vc.desc_free(vd);
 }
 
