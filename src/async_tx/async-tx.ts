@@ -9,7 +9,7 @@ import {
 } from '../dmaengine/client.js';
 import { awaitProgress, dma_wait_for_async_tx } from '../dmaengine/dependencies.js';
 import type { DmaAsyncTxDescriptor, TxModel } from '../dmaengine/descriptor.js';
-import { dmaBus } from '../dmaengine/events.js';
+import { instrument } from '../dmaengine/instrument.js';
 import { dmaProgress } from '../dmaengine/progress.js';
 import { dma_find_channel, dma_issue_pending_all } from '../dmaengine/public.js';
 import { txModel } from '../dmaengine/record.js';
@@ -177,8 +177,7 @@ export function* async_tx_submit(
   const world = chan.world;
   tx.callback = submit.cb_fn;
   tx.callback_param = submit.cb_param;
-  const bus = dmaBus(world);
-  if (bus.active) bus.emit({ type: 'async-submit', tx, depend: depend_tx, flags: submit.flags });
+  instrument(world, { type: 'async-submit', tx, depend: depend_tx, flags: submit.flags });
   if (depend_tx !== null) {
     // BUG_ON: an acked parent may be another operation already; dependencies are 1:1.
     if (async_tx_test_ack(depend_tx)) {
@@ -310,13 +309,11 @@ export function async_sync_begin(
   compute: AsyncCompute,
   depend: TxModel | null,
 ): void {
-  const bus = dmaBus(submit.world);
-  if (bus.active) bus.emit({ type: 'async-sync', phase: 'begin', compute, depend });
+  instrument(submit.world, { type: 'async-sync', phase: 'begin', compute, depend });
 }
 
 export function async_sync_end(submit: AsyncSubmitCtl, compute: AsyncCompute, depend: TxModel | null): void {
-  const bus = dmaBus(submit.world);
-  if (bus.active) bus.emit({ type: 'async-sync', phase: 'end', compute, depend });
+  instrument(submit.world, { type: 'async-sync', phase: 'end', compute, depend });
 }
 
 /** The model of the caller's dependency (submit.depend_tx) for the 'async-sync' event, read before it is quiesced. */

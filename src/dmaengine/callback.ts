@@ -1,9 +1,8 @@
-import { report, traceEmit } from '../kernel/checker.js';
+import { report } from '../kernel/checker.js';
 import type { Task, TaskBody } from '../kernel/task.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
-import { dmaBus } from './events.js';
+import { instrument } from './instrument.js';
 import { noteDmaProgress } from './progress.js';
-import { observeTx } from './record.js';
 import { DmaRules } from './rules.js';
 import type { DmaengineResult, dma_async_tx_callback, dma_async_tx_callback_result } from './types.js';
 
@@ -31,7 +30,7 @@ const NOERROR: DmaengineResult = Object.freeze({
 
 /** dmaengine_desc_get_callback: copy the callback out; from here on it will be invoked. */
 export function dmaengine_desc_get_callback(tx: DmaAsyncTxDescriptor): DmaengineDescCallback {
-  observeTx(tx, { type: 'FETCH_CALLBACK' });
+  instrument(tx.chan.world, { type: 'fetch-callback', tx });
   return {
     callback: tx.callback,
     callback_result: tx.callback_result,
@@ -72,16 +71,7 @@ export function* dmaengine_desc_callback_invoke(
       tx.name,
     );
   }
-  observeTx(tx, { type: 'CALLBACK_BEGIN' });
-  const bus = dmaBus(world);
-  if (bus.active) bus.emit({ type: 'callback', tx, phase: 'begin', result });
-  if (world.trace.enabled)
-    traceEmit(
-      world,
-      tx.name,
-      'callback',
-      result ? { result: result.result, residue: result.residue } : undefined,
-    );
+  instrument(world, { type: 'callback', tx, phase: 'begin', result });
   if (task !== null) callbackDepth.set(task, (callbackDepth.get(task) ?? 0) + 1);
   try {
     let body: TaskBody | undefined;
@@ -91,9 +81,8 @@ export function* dmaengine_desc_callback_invoke(
   } finally {
     if (task !== null) callbackDepth.set(task, (callbackDepth.get(task) ?? 1) - 1);
   }
-  observeTx(tx, { type: 'CALLBACK_END' });
+  instrument(world, { type: 'callback', tx, phase: 'end', result });
   noteDmaProgress(world);
-  if (bus.active) bus.emit({ type: 'callback', tx, phase: 'end', result });
 }
 
 /** dmaengine_desc_get_callback_invoke: fetch and invoke in one go (for providers without a tasklet list). */

@@ -1,9 +1,10 @@
-import { report, traceEmit } from '../kernel/checker.js';
+import { report } from '../kernel/checker.js';
 import type { DmaChan } from './channel.js';
 import type { DmaAsyncTxDescriptor, Seg, TxKind, TxLayout, TxModel } from './descriptor.js';
 import type { Device, PrepResult } from './device.js';
 import { dmaBus } from './events.js';
-import { chanId, chanModel, observeChan, observeTx, trackPrepared, txModel } from './record.js';
+import { instrument } from './instrument.js';
+import { chanModel, txModel } from './record.js';
 import { DmaRules } from './rules.js';
 import {
   BIT,
@@ -58,11 +59,7 @@ function* prepared(
     );
     return tx;
   }
-  const bus = dmaBus(chan.world);
-  if (bus.active && previous) bus.emit({ type: 'recycle-prep', tx, previous });
-  trackPrepared(tx, chan, kind, op, direction, length, layout);
-  if (tx.flags & DMA_CTRL_ACK) observeTx(tx, { type: 'ACK' });
-  if (bus.active) bus.emit({ type: 'prep', tx });
+  instrument(chan.world, { type: 'prep', tx, chan, previous, kind, op, direction, length, layout });
   return tx;
 }
 
@@ -116,7 +113,7 @@ export function* dmaengine_prep_slave_sg(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_slave_sg;
   if (!op) return null;
-  observeChan(chan, { type: 'PREP_SLAVE' });
+  instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_SLAVE' });
   return yield* prepared(
     chan,
     op.call(chan.device, chan, sgl, direction, flags),
@@ -149,7 +146,7 @@ export function* dmaengine_prep_dma_cyclic(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_cyclic;
   if (!op) return null;
-  observeChan(chan, { type: 'PREP_SLAVE' });
+  instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_SLAVE' });
   return yield* prepared(
     chan,
     op.call(chan.device, chan, buf_addr, buf_len, period_len, direction, flags),
@@ -170,7 +167,11 @@ export function* dmaengine_prep_interleaved_dma(
   if (!op) return null;
   // include/linux/dmaengine.h: DMA_PREP_REPEAT needs the DMA_REPEAT capability.
   if (flags & DMA_PREP_REPEAT && !chan.device.cap_mask.has('DMA_REPEAT')) return null;
-  observeChan(chan, { type: xt.dir === DMA_MEM_TO_MEM ? 'PREP_MEM' : 'PREP_SLAVE' });
+  instrument(chan.world, {
+    type: 'prep-call',
+    chan,
+    prep: xt.dir === DMA_MEM_TO_MEM ? 'PREP_MEM' : 'PREP_SLAVE',
+  });
   const frame = xt.sgl.slice(0, xt.frame_size).reduce((n, c) => n + c.size, 0);
   const repeat = (flags & DMA_PREP_REPEAT) !== 0;
   const { src, dst } = interleavedSegs(xt);
@@ -198,7 +199,7 @@ export function* dmaengine_prep_dma_memcpy(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_memcpy;
   if (!op) return null;
-  observeChan(chan, { type: 'PREP_MEM' });
+  instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
   return yield* prepared(
     chan,
     op.call(chan.device, chan, dest, src, len, flags),
@@ -222,7 +223,7 @@ export function* dmaengine_prep_dma_memcpy_sg(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_memcpy_sg;
   if (!op) return null;
-  observeChan(chan, { type: 'PREP_MEM' });
+  instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
   const len = Math.min(total(dst_sg), total(src_sg));
   return yield* prepared(
     chan,
@@ -244,7 +245,7 @@ export function* dmaengine_prep_dma_memset(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_memset;
   if (!op) return null;
-  observeChan(chan, { type: 'PREP_MEM' });
+  instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
   return yield* prepared(
     chan,
     op.call(chan.device, chan, dest, value, len, flags),
@@ -271,7 +272,7 @@ export function* dmaengine_prep_dma_xor(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_xor;
   if (!op) return null;
-  observeChan(chan, { type: 'PREP_MEM' });
+  instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
   const srcs = [...src];
   return yield* prepared(
     chan,
@@ -300,7 +301,7 @@ export function* dmaengine_prep_dma_xor_val(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_xor_val;
   if (!op) return null;
-  observeChan(chan, { type: 'PREP_MEM' });
+  instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
   const srcs = [...src];
   return yield* prepared(
     chan,
@@ -332,7 +333,7 @@ export function* dmaengine_prep_dma_pq(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_pq;
   if (!op) return null;
-  observeChan(chan, { type: 'PREP_MEM' });
+  instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
   const d: [number, number] = [dst[0], dst[1]];
   const srcs = [...src];
   const coefs = [...scf];
@@ -367,7 +368,7 @@ export function* dmaengine_prep_dma_pq_val(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_pq_val;
   if (!op) return null;
-  observeChan(chan, { type: 'PREP_MEM' });
+  instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
   const p: [number, number] = [pq[0], pq[1]];
   const srcs = [...src];
   const coefs = [...scf];
@@ -389,7 +390,7 @@ export function* dmaengine_prep_dma_interrupt(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_interrupt;
   if (!op) return null;
-  observeChan(chan, { type: 'PREP_MEM' });
+  instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
   return yield* prepared(chan, op.call(chan.device, chan, flags), 'oneshot', 'interrupt', DMA_MEM_TO_MEM, 0, {
     kind: 'opaque',
     mem: [],
@@ -408,20 +409,15 @@ export function dma_submit_error(cookie: dma_cookie_t): number {
 
 /** dma_async_issue_pending: descriptors submitted before the call are issued, then the provider starts them. */
 export function* dma_async_issue_pending(chan: DmaChan): Body<void> {
-  const bus = dmaBus(chan.world);
-  if (bus.active) bus.emit({ type: 'issue-pending', chan, phase: 'begin' });
-  for (const tx of chanModel(chan).live) {
-    if (txModel(tx)?.monitor.matches({ live: { life: 'submitted' } })) observeTx(tx, { type: 'ISSUE' });
-  }
-  observeChan(chan, { type: 'ISSUE' });
-  traceEmit(chan.world, chanId(chan), 'issue_pending');
-  chanModel(chan).issuing++;
+  instrument(chan.world, { type: 'issue-pending', chan, phase: 'begin' });
+  const fw = chanModel(chan);
+  fw.issuing++;
   try {
     yield* chan.device.device_issue_pending!(chan);
   } finally {
-    chanModel(chan).issuing--;
+    fw.issuing--;
   }
-  if (bus.active) bus.emit({ type: 'issue-pending', chan, phase: 'end' });
+  instrument(chan.world, { type: 'issue-pending', chan, phase: 'end' });
 }
 
 /** dmaengine_tx_status: the provider's device_tx_status. */
@@ -434,7 +430,7 @@ export function* dmaengine_tx_status(
   // Invariants read the residue, so give the provider a state even when the caller passed none.
   const st = state ?? (bus.active ? { last: 0, used: 0, residue: 0, in_flight_bytes: 0 } : null);
   const status = yield* chan.device.device_tx_status!(chan, cookie, st);
-  if (bus.active) bus.emit({ type: 'tx-status', chan, cookie, status, state: st });
+  instrument(chan.world, { type: 'tx-status', chan, cookie, status, state: st });
   return status;
 }
 
@@ -456,7 +452,7 @@ export function* dma_async_is_tx_complete(
 export function* dmaengine_slave_config(chan: DmaChan, config: DmaSlaveConfig): Body<number> {
   const d = chan.device;
   const bad = (why: string) => {
-    if (chan.world.trace.enabled) traceEmit(chan.world, chanId(chan), 'slave_config-rejected', { why });
+    instrument(chan.world, { type: 'config-rejected', chan, why });
     return -EINVAL;
   };
   if (
@@ -477,10 +473,7 @@ export function* dmaengine_slave_config(chan: DmaChan, config: DmaSlaveConfig): 
   }
   if (!d.device_config) return -ENOSYS;
   const ret = yield* d.device_config(chan, { ...config });
-  if (ret === 0) {
-    chanModel(chan).config = { ...config };
-    observeChan(chan, { type: 'CONFIG' });
-  }
+  if (ret === 0) instrument(chan.world, { type: 'config', chan, config });
   return ret;
 }
 
@@ -527,13 +520,13 @@ export function dmaengine_desc_set_reuse(tx: DmaAsyncTxDescriptor): number {
   if (ret) return ret;
   if (!caps.descriptor_reuse) return -EPERM;
   tx.flags |= DMA_CTRL_REUSE;
-  observeTx(tx, { type: 'SET_REUSE' });
+  instrument(tx.chan.world, { type: 'reuse', tx, set: true });
   return 0;
 }
 
 export function dmaengine_desc_clear_reuse(tx: DmaAsyncTxDescriptor): void {
   tx.flags &= ~DMA_CTRL_REUSE;
-  observeTx(tx, { type: 'CLEAR_REUSE' });
+  instrument(tx.chan.world, { type: 'reuse', tx, set: false });
 }
 
 export function dmaengine_desc_test_reuse(tx: DmaAsyncTxDescriptor): boolean {
@@ -544,14 +537,14 @@ export function dmaengine_desc_test_reuse(tx: DmaAsyncTxDescriptor): boolean {
 export function* dmaengine_desc_free(desc: DmaAsyncTxDescriptor): Body<number> {
   if (!dmaengine_desc_test_reuse(desc) || !desc.desc_free) return -EPERM;
   // The client ends reuse here; the provider's free that follows is then legitimate.
-  observeTx(desc, { type: 'CLEAR_REUSE' }, 'dmaengine_desc_free');
+  instrument(desc.chan.world, { type: 'reuse', tx: desc, set: false, detail: 'dmaengine_desc_free' });
   return yield* desc.desc_free(desc);
 }
 
 /** async_tx_ack: set DMA_CTRL_ACK. */
 export function async_tx_ack(tx: DmaAsyncTxDescriptor): void {
   tx.flags |= DMA_CTRL_ACK;
-  observeTx(tx, { type: 'ACK' });
+  instrument(tx.chan.world, { type: 'ack', tx });
 }
 
 /** async_tx_clear_ack: clear DMA_CTRL_ACK (a provider re-arming a descriptor it hands out again). */
@@ -571,7 +564,7 @@ export function dmaengine_is_metadata_mode_supported(chan: DmaChan, mode: DmaDes
 
 function setMode(desc: DmaAsyncTxDescriptor, mode: 'DESC_METADATA_CLIENT' | 'DESC_METADATA_ENGINE'): number {
   // The chart reports mixing modes and late access; the kernel also refuses with -EINVAL.
-  observeTx(desc, { type: mode === 'DESC_METADATA_CLIENT' ? 'METADATA_CLIENT' : 'METADATA_ENGINE' });
+  instrument(desc.chan.world, { type: 'metadata', tx: desc, mode });
   if (!dmaengine_is_metadata_mode_supported(desc.chan, mode)) return -ENOSYS;
   if (desc.desc_metadata_mode === 'DESC_METADATA_NONE') desc.desc_metadata_mode = mode;
   else if (desc.desc_metadata_mode !== mode) return -EINVAL;

@@ -1,11 +1,9 @@
-import { report, traceEmit } from '../kernel/checker.js';
+import { report } from '../kernel/checker.js';
 import type { DmaChan } from './channel.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
-import { dmaBus } from './events.js';
+import { instrument } from './instrument.js';
 import { noteDmaProgress } from './progress.js';
-import { chanModel, observeTx, txModel } from './record.js';
 import { DmaRules } from './rules.js';
-import { noteFinished, submittedDuringIssue } from './tracking.js';
 import { type DmaStatus, type DmaTxState, type dma_cookie_t, INT_MAX } from './types.js';
 
 /**
@@ -27,12 +25,7 @@ export function dma_cookie_assign(tx: DmaAsyncTxDescriptor): dma_cookie_t {
   if (cookie < DMA_MIN_COOKIE) cookie = DMA_MIN_COOKIE;
   tx.cookie = cookie;
   chan.cookie = cookie;
-  observeTx(tx, { type: 'SUBMIT' }, `cookie ${cookie}`);
-  const model = txModel(tx);
-  if (chanModel(chan).issuing > 0 && model !== null) submittedDuringIssue.add(model);
-  if (chan.world.trace.enabled) traceEmit(chan.world, tx.name, 'submit', { cookie });
-  const bus = dmaBus(chan.world);
-  if (bus.active) bus.emit({ type: 'submit', tx, cookie });
+  instrument(chan.world, { type: 'submit', tx, cookie });
   noteDmaProgress(chan.world);
   return cookie;
 }
@@ -49,13 +42,9 @@ export function dma_cookie_complete(tx: DmaAsyncTxDescriptor): void {
     );
     return;
   }
-  if (chan.world.trace.enabled) traceEmit(chan.world, tx.name, 'complete', { cookie: tx.cookie });
-  const bus = dmaBus(chan.world);
-  if (bus.active) bus.emit({ type: 'complete', tx, cookie: tx.cookie });
+  instrument(chan.world, { type: 'complete', tx, cookie: tx.cookie });
   chan.completed_cookie = tx.cookie;
   tx.cookie = 0;
-  observeTx(tx, { type: 'COMPLETE' });
-  noteFinished(chan);
   noteDmaProgress(chan.world);
 }
 

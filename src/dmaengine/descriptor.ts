@@ -1,9 +1,9 @@
 import { clientAfterSubmit, type descriptorSpec } from '../../machines/descriptor.js';
-import { report, traceEmit } from '../kernel/checker.js';
+import { report } from '../kernel/checker.js';
 import type { Monitor } from '../kernel/monitor.js';
 import type { DmaChan } from './channel.js';
-import { dmaBus as dmaBusOf } from './events.js';
-import { chanModel, observeTx, txModel } from './record.js';
+import { instrument } from './instrument.js';
+import { txModel } from './record.js';
 import type {
   Body,
   DmaDescMetadataMode,
@@ -12,7 +12,7 @@ import type {
   dma_async_tx_callback_result,
   dma_cookie_t,
 } from './types.js';
-import { checkUnmapped, type DmaengineUnmapData } from './unmap.js';
+import type { DmaengineUnmapData } from './unmap.js';
 
 /** The kinds of transfer the framework tells apart (the descriptor chart's PREP events). */
 export type TxKind = 'oneshot' | 'cyclic' | 'repeat';
@@ -186,16 +186,5 @@ export function dma_async_tx_descriptor_init(tx: DmaAsyncTxDescriptor, chan: Dma
  * without its callback) freed while its channel is being terminated was aborted by it.
  */
 export function dma_descriptor_free(tx: DmaAsyncTxDescriptor): void {
-  const m = txModel(tx)?.monitor;
-  const terminating = chanModel(tx.chan).monitor.matches({ allocated: { activity: 'terminating' } });
-  const abortable = ['submitted', 'issued', 'active', 'completed'].some((life) =>
-    m?.matches({ live: { life } }),
-  );
-  if (m && terminating && abortable) observeTx(tx, { type: 'TERMINATE' }, 'freed by a terminate');
-  const bus = dmaBusOf(tx.chan.world);
-  if (bus.active) bus.emit({ type: 'free', tx });
-  checkUnmapped(tx);
-  observeTx(tx, { type: 'FREE' });
-  chanModel(tx.chan).live.delete(tx);
-  if (tx.chan.world.trace.enabled) traceEmit(tx.chan.world, tx.name, 'free');
+  instrument(tx.chan.world, { type: 'free', tx, terminating: true });
 }

@@ -1,10 +1,8 @@
 import { type ChannelEvent, channelSpec } from '../../machines/channel.js';
-import { type DescriptorEvent, descriptorSpec } from '../../machines/descriptor.js';
-import { traceEmit } from '../kernel/checker.js';
+import type { DescriptorEvent } from '../../machines/descriptor.js';
 import { Monitor } from '../kernel/monitor.js';
 import type { ChannelModel, DmaChan } from './channel.js';
-import type { DmaAsyncTxDescriptor, TxKind, TxLayout, TxModel } from './descriptor.js';
-import type { DmaTransferDirection } from './types.js';
+import type { DmaAsyncTxDescriptor, TxModel } from './descriptor.js';
 
 /**
  * The framework's record of descriptors and channels: what the checker believes about them.
@@ -20,25 +18,9 @@ export function txModel(tx: DmaAsyncTxDescriptor): TxModel | null {
   return txModels.get(tx) ?? null;
 }
 
-/** Attach the framework's record to a descriptor a prep call just returned. */
-export function trackPrepared(
-  tx: DmaAsyncTxDescriptor,
-  chan: DmaChan,
-  kind: TxKind,
-  op: TxModel['op'],
-  direction: DmaTransferDirection,
-  length: number,
-  layout: TxLayout,
-): TxModel {
-  const fw = chanModel(chan);
-  const id = `${fw.monitor.name}.d${fw.nextDesc++}`;
-  const monitor = new Monitor(chan.world, descriptorSpec, id);
-  const model: TxModel = { id, monitor, kind, op, direction, length, layout };
+/** A prep call returned `tx`: its new life (a recycled descriptor object starts another). */
+export function setTxModel(tx: DmaAsyncTxDescriptor, model: TxModel): void {
   txModels.set(tx, model);
-  fw.live.add(tx);
-  monitor.observe({ type: kind === 'cyclic' ? 'PREP_CYCLIC' : kind === 'repeat' ? 'PREP_REPEAT' : 'PREP' });
-  if (chan.world.trace.enabled) traceEmit(chan.world, id, 'prep', { op, length, flags: tx.flags });
-  return model;
 }
 
 export function descriptorState(tx: DmaAsyncTxDescriptor): string {

@@ -4,9 +4,9 @@ import type { World } from '../kernel/world.js';
 import { DmaChan } from './channel.js';
 import type { Device, DmaDevice, DmaDeviceOps, DmaFilterFn } from './device.js';
 import { ERR_PTR, type ErrPtr } from './errptr.js';
-import { dmaBus } from './events.js';
 import { observeHardware } from './hw-observer.js';
-import { chanId, observeChan } from './record.js';
+import { instrument } from './instrument.js';
+import { chanId } from './record.js';
 import { dmaengine_synchronize } from './terminate.js';
 import { type Body, type DmaCap, type dma_cap_mask_t, EIO, ENODEV, EPROBE_DEFER } from './types.js';
 
@@ -119,8 +119,7 @@ export function* dma_chan_get(chan: DmaChan): Body<number> {
     if (ret < 0) return ret;
   }
   chan.client_count++;
-  const bus = dmaBus(chan.world);
-  if (bus.active) bus.emit({ type: 'chan-resources', chan, phase: 'alloc' });
+  instrument(chan.world, { type: 'chan-resources', chan, phase: 'alloc' });
   return 0;
 }
 
@@ -130,8 +129,7 @@ export function* dma_chan_put(chan: DmaChan): Body<void> {
   chan.client_count--;
   if (chan.client_count === 0 && chan.device.device_free_chan_resources) {
     yield* dmaengine_synchronize(chan);
-    const bus = dmaBus(chan.world);
-    if (bus.active) bus.emit({ type: 'chan-resources', chan, phase: 'free' });
+    instrument(chan.world, { type: 'chan-resources', chan, phase: 'free' });
     yield* chan.device.device_free_chan_resources(chan);
   }
 }
@@ -165,7 +163,7 @@ function* find_candidate(
     if (--device.privatecnt === 0) device.cap_mask.delete('DMA_PRIVATE');
     return ERR_PTR(err);
   }
-  observeChan(chan, { type: 'REQUEST' });
+  instrument(chan.world, { type: 'chan-request', chan });
   return chan;
 }
 
@@ -233,7 +231,7 @@ export function* dma_release_channel(chan: DmaChan): Body<void> {
   yield* mutex_lock(core.dma_list_mutex);
   if (chan.client_count !== 1) traceEmit(world, chanId(chan), 'WARN', { client_count: chan.client_count });
   yield* dma_chan_put(chan);
-  observeChan(chan, { type: 'RELEASE' });
+  instrument(world, { type: 'chan-release', chan });
   const device = chan.device;
   if (--device.privatecnt === 0) device.cap_mask.delete('DMA_PRIVATE');
   chan.slave = null;
