@@ -1,6 +1,6 @@
 import type { TxModel } from '../src/dmaengine/descriptor.js';
 import { chanId, txModel } from '../src/dmaengine/record.js';
-import { defineRule } from '../src/kernel/rule.js';
+import { defineRule } from '../src/rules/rule.js';
 import { defineInvariant } from './invariant.js';
 import { hardwareDone } from './observe.js';
 

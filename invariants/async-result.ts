@@ -1,11 +1,11 @@
-import type { AsyncCompute, Raid6Recovery } from '../src/async_tx/events.js';
+import type { AsyncCompute, Raid6Recovery } from '../src/dmaengine/async-tx-events.js';
 import type { DmaAsyncTxDescriptor, TxModel } from '../src/dmaengine/descriptor.js';
 import { txModel } from '../src/dmaengine/record.js';
 import { SUM_CHECK_P_RESULT, SUM_CHECK_Q_RESULT } from '../src/dmaengine/types.js';
 import type { Memory } from '../src/kernel/memory.js';
-import { defineRule } from '../src/kernel/rule.js';
 import { raid6_2data_recov, raid6_datap_recov } from '../src/raid6/recov.js';
 import { pqOf, xorOf } from '../src/raid6/reference.js';
+import { defineRule } from '../src/rules/rule.js';
 import { defineInvariant } from './invariant.js';
 import { hardwareDone, hex } from './observe.js';
 

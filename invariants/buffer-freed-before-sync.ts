@@ -2,7 +2,7 @@ import type { DmaChan } from '../src/dmaengine/channel.js';
 import type { DmaAsyncTxDescriptor, TxModel } from '../src/dmaengine/descriptor.js';
 import { txModel } from '../src/dmaengine/record.js';
 import type { Region } from '../src/kernel/memory.js';
-import { defineRule } from '../src/kernel/rule.js';
+import { defineRule } from '../src/rules/rule.js';
 import { defineInvariant } from './invariant.js';
 import { chanName, hex, IN_FLIGHT, layoutSegs, lifeIn, lifeOf, overlaps } from './observe.js';
 

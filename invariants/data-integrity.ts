@@ -9,8 +9,8 @@ import {
 } from '../src/dmaengine/types.js';
 import { type FifoDevice, fifoDevices, patternBytes } from '../src/hw/fifo-device.js';
 import type { Memory } from '../src/kernel/memory.js';
-import { defineRule } from '../src/kernel/rule.js';
 import { pqOf, xorOf } from '../src/raid6/reference.js';
+import { defineRule } from '../src/rules/rule.js';
 import { defineInvariant } from './invariant.js';
 import { hardwareDone, hex, lifeIn, SubmitOrder } from './observe.js';
 

@@ -4,7 +4,7 @@ import { HardwareChannelRules } from '../machines/hardware-channel.js';
 import type { MachineSpec, RejectionCase } from '../machines/spec.js';
 import { AsyncTxRules } from '../src/async_tx/rules.js';
 import { DmaRules } from '../src/dmaengine/rules.js';
-import type { Rule } from '../src/kernel/rule.js';
+import type { Rule } from '../src/rules/rule.js';
 import { defineInvariant, type Invariant } from './invariant.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
-import { defineRule } from '../src/kernel/rule.js';
+import { defineRule } from '../src/rules/rule.js';
 import { defineInvariant } from './invariant.js';
 
 /**

@@ -1,8 +1,8 @@
 import { type DmaBus, type DmaEvent, dmaBus } from '../src/dmaengine/events.js';
 import { onRunEnd, report } from '../src/kernel/checker.js';
-import type { Rule } from '../src/kernel/rule.js';
 import type { Outcome } from '../src/kernel/scheduler.js';
 import type { World } from '../src/kernel/world.js';
+import type { Rule } from '../src/rules/rule.js';
 
 /** How an invariant checker talks to its world. */
 export interface InvariantContext {

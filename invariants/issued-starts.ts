@@ -1,6 +1,6 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
 import { chanModel, txModel } from '../src/dmaengine/record.js';
-import { defineRule } from '../src/kernel/rule.js';
+import { defineRule } from '../src/rules/rule.js';
 import { defineInvariant } from './invariant.js';
 import { chanName, channelPaused, lifeIn } from './observe.js';
 
@@ -10,6 +10,11 @@ import { chanName, channelPaused, lifeIn } from './observe.js';
  * or did not move on to it when the previous one finished. A paused channel is exempt (it
  * may hold issued work until resume), and so is a channel held by a running DMA_PREP_REPEAT
  * transfer (inv.repeat-appears-stuck reports that, against the client).
+ *
+ * The same holds at a deadlock (a client waiting for a period or a completion of a transfer
+ * that never started, one-shot or cyclic), so the provider is named instead of the deadlock
+ * itself, as long as nothing else holds the hardware: no descriptor of the device is active
+ * (a stalled transfer ahead of it is inv.issued-completes' finding).
  */
 export const issuedStarts = defineInvariant({
   rule: defineRule({
@@ -26,16 +31,17 @@ export const issuedStarts = defineInvariant({
       if (e.type === 'submit') channels.add(e.tx.chan);
     });
     ctx.atEnd((outcome) => {
-      if (outcome.kind !== 'quiescent') return;
+      if (outcome.kind !== 'quiescent' && outcome.kind !== 'deadlock') return;
       for (const chan of channels) {
         if (channelPaused(chan)) continue;
         const live = [...chanModel(chan).live];
         if (live.some((tx) => txModel(tx)?.kind === 'repeat' && lifeIn(tx, 'active'))) continue;
+        if (outcome.kind === 'deadlock' && deviceActive(chan)) continue;
         ctx.checked();
         const waiting = live.filter((tx) => lifeIn(tx, 'issued'));
         if (waiting.length > 0) {
           ctx.fail(
-            `${waiting.map((tx) => tx.name).join(', ')} issued on ${chanName(chan)} and never started`,
+            `${waiting.map((tx) => tx.name).join(', ')} issued on ${chanName(chan)} and never started${outcome.kind === 'deadlock' ? ' (the run deadlocked)' : ''}`,
             waiting[0]!.name,
           );
         }
@@ -43,3 +49,10 @@ export const issuedStarts = defineInvariant({
     });
   },
 });
+
+/** Whether any channel of `chan`'s device has a transfer on the hardware. */
+function deviceActive(chan: DmaChan): boolean {
+  for (const c of chan.device.channels)
+    for (const tx of chanModel(c).live) if (lifeIn(tx, 'active')) return true;
+  return false;
+}

@@ -1,7 +1,7 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
 import type { DmaAsyncTxDescriptor } from '../src/dmaengine/descriptor.js';
 import { chanId } from '../src/dmaengine/record.js';
-import { defineRule } from '../src/kernel/rule.js';
+import { defineRule } from '../src/rules/rule.js';
 import { defineInvariant } from './invariant.js';
 
 /**

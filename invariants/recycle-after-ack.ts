@@ -2,7 +2,7 @@ import type { DmaChan } from '../src/dmaengine/channel.js';
 import type { DmaAsyncTxDescriptor, TxModel } from '../src/dmaengine/descriptor.js';
 import { chanId, chanModel, txModel } from '../src/dmaengine/record.js';
 import { DMA_CTRL_ACK } from '../src/dmaengine/types.js';
-import { defineRule } from '../src/kernel/rule.js';
+import { defineRule } from '../src/rules/rule.js';
 import { defineInvariant } from './invariant.js';
 
 /**

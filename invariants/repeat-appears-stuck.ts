@@ -2,7 +2,7 @@ import type { DmaChan } from '../src/dmaengine/channel.js';
 import type { DmaAsyncTxDescriptor } from '../src/dmaengine/descriptor.js';
 import { chanModel, txModel } from '../src/dmaengine/record.js';
 import { DMA_PREP_LOAD_EOT } from '../src/dmaengine/types.js';
-import { defineRule } from '../src/kernel/rule.js';
+import { defineRule } from '../src/rules/rule.js';
 import { defineInvariant } from './invariant.js';
 import { chanName, lifeIn, SubmitOrder } from './observe.js';
 

@@ -1,6 +1,6 @@
 import type { DmaAsyncTxDescriptor } from '../src/dmaengine/descriptor.js';
 import { chanModel } from '../src/dmaengine/record.js';
-import { defineRule } from '../src/kernel/rule.js';
+import { defineRule } from '../src/rules/rule.js';
 import { defineInvariant } from './invariant.js';
 import { chanName, lifeIn, noOrder, SubmitOrder } from './observe.js';
 

@@ -1,6 +1,6 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
 import { chanModel } from '../src/dmaengine/record.js';
-import { defineRule } from '../src/kernel/rule.js';
+import { defineRule } from '../src/rules/rule.js';
 import { defineInvariant } from './invariant.js';
 import { CookieOwners, chanName, channelPaused, IN_FLIGHT, lifeIn, lifeOf, noOrder } from './observe.js';
 

@@ -1,5 +1,5 @@
 import { setup } from 'xstate';
-import { defineRule, type Rule } from '../src/kernel/rule.js';
+import { defineRule, type Rule } from '../src/rules/rule.js';
 import { type MachineSpec, type RejectionCase, rule } from './spec.js';
 
 /**

@@ -1,5 +1,5 @@
 import { setup } from 'xstate';
-import { defineRule } from '../src/kernel/rule.js';
+import { defineRule } from '../src/rules/rule.js';
 import { type MachineSpec, rule } from './spec.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { AnyStateMachine, StateValue } from 'xstate';
-import type { Rule } from '../src/kernel/rule.js';
+import type { Rule } from '../src/rules/rule.js';
 
 /**
  * A statechart of the model, as the monitors and the diagram exporters use it.

@@ -1,3 +1,4 @@
+import type { AsyncCompute } from '../dmaengine/async-tx-events.js';
 import { inCallback } from '../dmaengine/callback.js';
 import type { DmaChan } from '../dmaengine/channel.js';
 import {
@@ -18,7 +19,6 @@ import { type Body, DMA_PREP_FENCE, DMA_PREP_INTERRUPT, type DmaCap, EBUSY } fro
 import { report } from '../kernel/checker.js';
 import type { Task } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
-import type { AsyncCompute } from './events.js';
 import { AsyncTxRules } from './rules.js';
 import { ASYNC_TX_ACK, ASYNC_TX_FENCE, type AsyncSubmitCtl } from './submit-ctl.js';
 

@@ -1,3 +1,4 @@
+import type { AsyncCompute } from '../dmaengine/async-tx-events.js';
 import type { DmaChan } from '../dmaengine/channel.js';
 import { dmaengine_prep_dma_pq, dmaengine_prep_dma_pq_val } from '../dmaengine/client.js';
 import type { DmaAsyncTxDescriptor } from '../dmaengine/descriptor.js';
@@ -35,7 +36,6 @@ import {
   async_tx_sync_epilog,
   dependModel,
 } from './async-tx.js';
-import type { AsyncCompute } from './events.js';
 import { async_bug, async_prep_retry, is_dma_pq_aligned } from './helpers.js';
 import { async_map_page } from './map.js';
 import {

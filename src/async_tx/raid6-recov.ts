@@ -1,3 +1,4 @@
+import type { AsyncCompute, Raid6Recovery } from '../dmaengine/async-tx-events.js';
 import { dmaengine_prep_dma_pq } from '../dmaengine/client.js';
 import type { DmaAsyncTxDescriptor } from '../dmaengine/descriptor.js';
 import { instrument } from '../dmaengine/instrument.js';
@@ -20,7 +21,6 @@ import {
   async_tx_sync_epilog,
   dependModel,
 } from './async-tx.js';
-import type { AsyncCompute, Raid6Recovery } from './events.js';
 import { async_bug } from './helpers.js';
 import { async_map_page } from './map.js';
 import { async_memcpy } from './memcpy.js';

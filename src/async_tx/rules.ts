@@ -1,4 +1,4 @@
-import { defineRule } from '../kernel/rule.js';
+import { defineRule } from '../rules/rule.js';
 
 const API = 'async-tx-api.rst';
 const REF = 'kernel-dmaengine-rules.md';

@@ -6,7 +6,7 @@ import { toDot } from '../diagrams/dot.js';
 import { toMermaidState } from '../diagrams/mermaid-state.js';
 import { type RvAutomaton, rvAutomataOf, toRvDot } from '../diagrams/rv.js';
 import { dotToSvg } from '../diagrams/svg.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../rules/usage-error.js';
 
 export const diagramFormats = ['mermaid', 'dot', 'svg', 'rv'] as const;
 export type DiagramFormat = (typeof diagramFormats)[number];

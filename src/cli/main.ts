@@ -5,6 +5,7 @@ import { scenarios } from '../../examples/client-flows.js';
 import { defaultWorkers, strategyNames } from '../explore/campaign.js';
 import { providers } from '../providers/planted.js';
 import { loadProvider } from '../providers/registry.js';
+import { UsageError } from '../rules/usage-error.js';
 import { check } from './check.js';
 import { runDemo } from './demo.js';
 import { diagram, diagramFormats } from './diagram.js';
@@ -12,7 +13,6 @@ import { docs } from './docs.js';
 import { runExamples } from './examples-report.js';
 import { fuzzCommand } from './fuzz.js';
 import { replay } from './replay.js';
-import { UsageError } from './usage-error.js';
 
 const HELP = `usage: dmactor <command> [options]
 

@@ -7,7 +7,7 @@ import { replayChainSchedule } from '../fuzz/async-phase.js';
 import { renderEvent, type TraceEvent } from '../kernel/trace.js';
 import type { RunResult } from '../kernel/world.js';
 import { loadProvider } from '../providers/registry.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../rules/usage-error.js';
 
 /**
  * `dmactor replay FILE`: rebuild the counterexample's run from its workload, seed and choices,

@@ -1,6 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
 import type { MachineSpec, RejectionCase } from '../../machines/spec.js';
-import type { Rule } from '../kernel/rule.js';
+import type { Rule } from '../rules/rule.js';
 import { describeBehavior } from './behavior.js';
 import { type Chart, type ChartState, displayPath, stateOf } from './chart.js';
 import { code, table } from './markdown.js';

@@ -1,4 +1,6 @@
+import { Blamed, blamed, describeError } from '../kernel/blame.js';
 import { report } from '../kernel/checker.js';
+import { KernelRules } from '../kernel/kernel-rules.js';
 import type { Task, TaskBody } from '../kernel/task.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
 import { instrument } from './instrument.js';
@@ -78,6 +80,13 @@ export function* dmaengine_desc_callback_invoke(
     if (cb.callback_result) body = cb.callback_result(cb.callback_param, result ?? NOERROR);
     else if (cb.callback) body = cb.callback(cb.callback_param);
     if (body !== undefined) yield* body;
+  } catch (error) {
+    // The client's code, even inside the provider's tasklet: not the provider's fault.
+    throw blamed(
+      error,
+      (e) =>
+        new Blamed(KernelRules.oops, `the callback of ${tx.name} threw ${describeError(e)}`, undefined, e),
+    );
   } finally {
     if (task !== null) callbackDepth.set(task, (callbackDepth.get(task) ?? 1) - 1);
   }

@@ -4,6 +4,17 @@ import type { DmaAsyncTxDescriptor, Seg, TxKind, TxLayout, TxModel } from './des
 import type { Device, PrepResult } from './device.js';
 import { dmaBus } from './events.js';
 import { instrument } from './instrument.js';
+import {
+  cyclicProblem,
+  interruptProblem,
+  memcpyProblem,
+  memsetProblem,
+  noteNullPrep,
+  pqProblem,
+  slaveSgProblem,
+  xorProblem,
+} from './prep-null.js';
+import { blameDevice } from './provider-fault.js';
 import { chanModel, txModel } from './record.js';
 import { DmaRules } from './rules.js';
 import {
@@ -40,14 +51,20 @@ import {
 
 function* prepared(
   chan: DmaChan,
-  body: PrepResult,
+  name: string,
+  call: () => PrepResult,
   kind: TxKind,
   op: TxModel['op'],
   direction: DmaTransferDirection,
   length: number,
   layout: TxLayout,
 ): Body<DmaAsyncTxDescriptor | null> {
-  const tx = yield* body;
+  let tx: DmaAsyncTxDescriptor | null;
+  try {
+    tx = yield* call();
+  } catch (error) {
+    throw blameDevice(chan.device, name, error);
+  }
   if (tx === null) return null;
   const previous = txModel(tx);
   if (previous && !previous.monitor.matches('freed')) {
@@ -114,15 +131,25 @@ export function* dmaengine_prep_slave_sg(
   const op = chan.device.device_prep_slave_sg;
   if (!op) return null;
   instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_SLAVE' });
-  return yield* prepared(
+  const tx = yield* prepared(
     chan,
-    op.call(chan.device, chan, sgl, direction, flags),
+    'device_prep_slave_sg',
+    () => op.call(chan.device, chan, sgl, direction, flags),
     'oneshot',
     'slave_sg',
     direction,
     total(sgl),
     slaveLayout(chan, direction, segs(sgl)),
   );
+  if (tx === null)
+    noteNullPrep(
+      chan,
+      'device_prep_slave_sg',
+      `a ${total(sgl)}-byte slave_sg of ${sgl.length} entries`,
+      flags,
+      slaveSgProblem(chan, sgl, direction),
+    );
+  return tx;
 }
 
 /** dmaengine_prep_slave_single: a one-entry scatterlist. */
@@ -147,15 +174,25 @@ export function* dmaengine_prep_dma_cyclic(
   const op = chan.device.device_prep_dma_cyclic;
   if (!op) return null;
   instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_SLAVE' });
-  return yield* prepared(
+  const tx = yield* prepared(
     chan,
-    op.call(chan.device, chan, buf_addr, buf_len, period_len, direction, flags),
+    'device_prep_dma_cyclic',
+    () => op.call(chan.device, chan, buf_addr, buf_len, period_len, direction, flags),
     'cyclic',
     'cyclic',
     direction,
     buf_len,
     { kind: 'opaque', mem: [{ addr: buf_addr, len: buf_len }] },
   );
+  if (tx === null)
+    noteNullPrep(
+      chan,
+      'device_prep_dma_cyclic',
+      `a ${buf_len}-byte cyclic transfer of ${period_len}-byte periods`,
+      flags,
+      cyclicProblem(chan, buf_addr, buf_len, period_len, direction),
+    );
+  return tx;
 }
 
 export function* dmaengine_prep_interleaved_dma(
@@ -181,7 +218,8 @@ export function* dmaengine_prep_interleaved_dma(
       : { kind: 'opaque', mem: xt.dir === DMA_DEV_TO_MEM ? dst : src };
   return yield* prepared(
     chan,
-    op.call(chan.device, chan, xt, flags),
+    'device_prep_interleaved_dma',
+    () => op.call(chan.device, chan, xt, flags),
     repeat ? 'repeat' : 'oneshot',
     'interleaved',
     xt.dir,
@@ -200,15 +238,25 @@ export function* dmaengine_prep_dma_memcpy(
   const op = chan.device.device_prep_dma_memcpy;
   if (!op) return null;
   instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
-  return yield* prepared(
+  const tx = yield* prepared(
     chan,
-    op.call(chan.device, chan, dest, src, len, flags),
+    'device_prep_dma_memcpy',
+    () => op.call(chan.device, chan, dest, src, len, flags),
     'oneshot',
     'memcpy',
     DMA_MEM_TO_MEM,
     len,
     { kind: 'copy', src: [{ addr: src, len }], mem: [{ addr: dest, len }] },
   );
+  if (tx === null)
+    noteNullPrep(
+      chan,
+      'device_prep_dma_memcpy',
+      `a ${len}-byte memcpy`,
+      flags,
+      memcpyProblem(chan.device, dest, src, len),
+    );
+  return tx;
 }
 
 /**
@@ -227,7 +275,8 @@ export function* dmaengine_prep_dma_memcpy_sg(
   const len = Math.min(total(dst_sg), total(src_sg));
   return yield* prepared(
     chan,
-    op.call(chan.device, chan, dst_sg, src_sg, flags),
+    'device_prep_dma_memcpy_sg',
+    () => op.call(chan.device, chan, dst_sg, src_sg, flags),
     'oneshot',
     'memcpy',
     DMA_MEM_TO_MEM,
@@ -246,15 +295,25 @@ export function* dmaengine_prep_dma_memset(
   const op = chan.device.device_prep_dma_memset;
   if (!op) return null;
   instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
-  return yield* prepared(
+  const tx = yield* prepared(
     chan,
-    op.call(chan.device, chan, dest, value, len, flags),
+    'device_prep_dma_memset',
+    () => op.call(chan.device, chan, dest, value, len, flags),
     'oneshot',
     'memset',
     DMA_MEM_TO_MEM,
     len,
     { kind: 'fill', value: value & 0xff, mem: [{ addr: dest, len }] },
   );
+  if (tx === null)
+    noteNullPrep(
+      chan,
+      'device_prep_dma_memset',
+      `a ${len}-byte memset`,
+      flags,
+      memsetProblem(chan.device, dest, len),
+    );
+  return tx;
 }
 
 // The offload operations of async_tx. The kernel's async_tx calls device->device_prep_dma_*
@@ -274,9 +333,10 @@ export function* dmaengine_prep_dma_xor(
   if (!op) return null;
   instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
   const srcs = [...src];
-  return yield* prepared(
+  const tx = yield* prepared(
     chan,
-    op.call(chan.device, chan, dest, srcs, len, flags),
+    'device_prep_dma_xor',
+    () => op.call(chan.device, chan, dest, srcs, len, flags),
     'oneshot',
     'xor',
     DMA_MEM_TO_MEM,
@@ -289,6 +349,15 @@ export function* dmaengine_prep_dma_xor(
       mem: [memSeg(dest, len)],
     },
   );
+  if (tx === null)
+    noteNullPrep(
+      chan,
+      'device_prep_dma_xor',
+      `a ${len}-byte xor of ${srcs.length} sources`,
+      flags,
+      xorProblem(chan.device, dest, srcs, len),
+    );
+  return tx;
 }
 
 /** device_prep_dma_xor_val, observed: `result` gets SUM_CHECK_P_RESULT unless the xor of `src` is zero. */
@@ -305,7 +374,8 @@ export function* dmaengine_prep_dma_xor_val(
   const srcs = [...src];
   return yield* prepared(
     chan,
-    op.call(chan.device, chan, srcs, len, result, flags),
+    'device_prep_dma_xor_val',
+    () => op.call(chan.device, chan, srcs, len, result, flags),
     'oneshot',
     'xor_val',
     DMA_MEM_TO_MEM,
@@ -337,9 +407,10 @@ export function* dmaengine_prep_dma_pq(
   const d: [number, number] = [dst[0], dst[1]];
   const srcs = [...src];
   const coefs = [...scf];
-  return yield* prepared(
+  const tx = yield* prepared(
     chan,
-    op.call(chan.device, chan, d, srcs, coefs, len, flags),
+    'device_prep_dma_pq',
+    () => op.call(chan.device, chan, d, srcs, coefs, len, flags),
     'oneshot',
     'pq',
     DMA_MEM_TO_MEM,
@@ -354,6 +425,15 @@ export function* dmaengine_prep_dma_pq(
       mem: pqSegs(d, len, flags),
     },
   );
+  if (tx === null)
+    noteNullPrep(
+      chan,
+      'device_prep_dma_pq',
+      `a ${len}-byte pq of ${srcs.length} sources`,
+      flags,
+      pqProblem(chan.device, d, srcs, coefs, len, flags),
+    );
+  return tx;
 }
 
 /** device_prep_dma_pq_val, observed: SUM_CHECK_P/Q_RESULT in `result` where P or Q does not match. */
@@ -374,7 +454,8 @@ export function* dmaengine_prep_dma_pq_val(
   const coefs = [...scf];
   return yield* prepared(
     chan,
-    op.call(chan.device, chan, p, srcs, coefs, len, result, flags),
+    'device_prep_dma_pq_val',
+    () => op.call(chan.device, chan, p, srcs, coefs, len, result, flags),
     'oneshot',
     'pq_val',
     DMA_MEM_TO_MEM,
@@ -391,16 +472,38 @@ export function* dmaengine_prep_dma_interrupt(
   const op = chan.device.device_prep_dma_interrupt;
   if (!op) return null;
   instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
-  return yield* prepared(chan, op.call(chan.device, chan, flags), 'oneshot', 'interrupt', DMA_MEM_TO_MEM, 0, {
-    kind: 'opaque',
-    mem: [],
-  });
+  const tx = yield* prepared(
+    chan,
+    'device_prep_dma_interrupt',
+    () => op.call(chan.device, chan, flags),
+    'oneshot',
+    'interrupt',
+    DMA_MEM_TO_MEM,
+    0,
+    {
+      kind: 'opaque',
+      mem: [],
+    },
+  );
+  if (tx === null)
+    noteNullPrep(
+      chan,
+      'device_prep_dma_interrupt',
+      'an interrupt descriptor',
+      flags,
+      interruptProblem(chan.device),
+    );
+  return tx;
 }
 
 /** dmaengine_submit: hand the descriptor to the engine; the cookie helper records it as submitted. */
 export function* dmaengine_submit(desc: DmaAsyncTxDescriptor): Body<dma_cookie_t> {
   if (!desc.tx_submit) return -EINVAL;
-  return yield* desc.tx_submit(desc);
+  try {
+    return yield* desc.tx_submit(desc);
+  } catch (error) {
+    throw blameDevice(desc.chan.device, 'tx_submit', error);
+  }
 }
 
 export function dma_submit_error(cookie: dma_cookie_t): number {
@@ -414,6 +517,8 @@ export function* dma_async_issue_pending(chan: DmaChan): Body<void> {
   fw.issuing++;
   try {
     yield* chan.device.device_issue_pending!(chan);
+  } catch (error) {
+    throw blameDevice(chan.device, 'device_issue_pending', error);
   } finally {
     fw.issuing--;
   }
@@ -429,7 +534,12 @@ export function* dmaengine_tx_status(
   const bus = dmaBus(chan.world);
   // Invariants read the residue, so give the provider a state even when the caller passed none.
   const st = state ?? (bus.active ? { last: 0, used: 0, residue: 0, in_flight_bytes: 0 } : null);
-  const status = yield* chan.device.device_tx_status!(chan, cookie, st);
+  let status: DmaStatus;
+  try {
+    status = yield* chan.device.device_tx_status!(chan, cookie, st);
+  } catch (error) {
+    throw blameDevice(chan.device, 'device_tx_status', error);
+  }
   instrument(chan.world, { type: 'tx-status', chan, cookie, status, state: st });
   return status;
 }
@@ -472,7 +582,12 @@ export function* dmaengine_slave_config(chan: DmaChan, config: DmaSlaveConfig): 
     return bad(`maxburst above the device's ${d.max_burst}`);
   }
   if (!d.device_config) return -ENOSYS;
-  const ret = yield* d.device_config(chan, { ...config });
+  let ret: number;
+  try {
+    ret = yield* d.device_config(chan, { ...config });
+  } catch (error) {
+    throw blameDevice(d, 'device_config', error);
+  }
   if (ret === 0) instrument(chan.world, { type: 'config', chan, config });
   return ret;
 }
@@ -493,7 +608,11 @@ export function dma_get_slave_caps(chan: DmaChan, caps: DmaSlaveCaps): number {
   caps.cmd_pause = d.device_pause !== undefined;
   caps.cmd_resume = d.device_resume !== undefined;
   caps.cmd_terminate = d.device_terminate_all !== undefined;
-  d.device_caps?.(chan, caps);
+  try {
+    d.device_caps?.(chan, caps);
+  } catch (error) {
+    throw blameDevice(d, 'device_caps', error);
+  }
   return 0;
 }
 
@@ -538,7 +657,11 @@ export function* dmaengine_desc_free(desc: DmaAsyncTxDescriptor): Body<number> {
   if (!dmaengine_desc_test_reuse(desc) || !desc.desc_free) return -EPERM;
   // The client ends reuse here; the provider's free that follows is then legitimate.
   instrument(desc.chan.world, { type: 'reuse', tx: desc, set: false, detail: 'dmaengine_desc_free' });
-  return yield* desc.desc_free(desc);
+  try {
+    return yield* desc.desc_free(desc);
+  } catch (error) {
+    throw blameDevice(desc.chan.device, 'desc_free', error);
+  }
 }
 
 /** async_tx_ack: set DMA_CTRL_ACK. */
@@ -571,6 +694,19 @@ function setMode(desc: DmaAsyncTxDescriptor, mode: 'DESC_METADATA_CLIENT' | 'DES
   return 0;
 }
 
+/** A provider's metadata op, -ENOSYS when it has none; an exception there is the provider's. */
+function metadataOp<T>(
+  desc: DmaAsyncTxDescriptor,
+  name: string,
+  call: () => T | null | undefined,
+): T | number {
+  try {
+    return call() ?? -ENOSYS;
+  } catch (error) {
+    throw blameDevice(desc.chan.device, name, error);
+  }
+}
+
 export function dmaengine_desc_attach_metadata(
   desc: DmaAsyncTxDescriptor,
   data: Uint8Array,
@@ -578,7 +714,7 @@ export function dmaengine_desc_attach_metadata(
 ): number {
   const ret = setMode(desc, 'DESC_METADATA_CLIENT');
   if (ret) return ret;
-  return desc.metadata_ops?.attach?.(desc, data, len) ?? -ENOSYS;
+  return metadataOp(desc, 'metadata_ops.attach', () => desc.metadata_ops?.attach?.(desc, data, len));
 }
 
 export function dmaengine_desc_get_metadata_ptr(
@@ -586,11 +722,11 @@ export function dmaengine_desc_get_metadata_ptr(
 ): { ptr: Uint8Array; payload_len: number; max_len: number } | number {
   const ret = setMode(desc, 'DESC_METADATA_ENGINE');
   if (ret) return ret;
-  return desc.metadata_ops?.get_ptr?.(desc) ?? -ENOSYS;
+  return metadataOp(desc, 'metadata_ops.get_ptr', () => desc.metadata_ops?.get_ptr?.(desc));
 }
 
 export function dmaengine_desc_set_metadata_len(desc: DmaAsyncTxDescriptor, payload_len: number): number {
   const ret = setMode(desc, 'DESC_METADATA_ENGINE');
   if (ret) return ret;
-  return desc.metadata_ops?.set_len?.(desc, payload_len) ?? -ENOSYS;
+  return metadataOp(desc, 'metadata_ops.set_len', () => desc.metadata_ops?.set_len?.(desc, payload_len));
 }

@@ -1,5 +1,5 @@
 import type { DmaController } from '../hw/dma-controller.js';
-import type { World } from '../kernel/world.js';
+import type { Device } from '../kernel/device.js';
 import type { DmaChan } from './channel.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
 import type {
@@ -17,11 +17,7 @@ import type {
 } from './types.js';
 import { DMA_PREP_CONTINUE, DMA_PREP_PQ_DISABLE_P } from './types.js';
 
-/** struct device, as far as the model needs one: a name and the world it lives in. */
-export interface Device {
-  readonly name: string;
-  readonly world: World;
-}
+export type { Device };
 
 export type PrepResult = Body<DmaAsyncTxDescriptor | null>;
 

@@ -1,5 +1,5 @@
-import type { AsyncTxEvent } from '../async_tx/events.js';
 import type { World } from '../kernel/world.js';
+import type { AsyncTxEvent } from './async-tx-events.js';
 import type { DmaChan } from './channel.js';
 import type { DmaAsyncTxDescriptor, TxModel } from './descriptor.js';
 import type { DmaengineResult, DmaStatus, DmaTxState, dma_cookie_t } from './types.js';

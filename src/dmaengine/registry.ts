@@ -1,11 +1,14 @@
 import { traceEmit } from '../kernel/checker.js';
 import { type Mutex, mutex_init, mutex_lock, mutex_unlock } from '../kernel/mutex.js';
 import type { World } from '../kernel/world.js';
+import { onDmaMappingSetup } from '../mapping/layer.js';
 import { DmaChan } from './channel.js';
 import type { Device, DmaDevice, DmaDeviceOps, DmaFilterFn } from './device.js';
+import { attachDmaMappingBus } from './dma-mapping-bus.js';
 import { ERR_PTR, type ErrPtr } from './errptr.js';
 import { observeHardware } from './hw-observer.js';
 import { instrument } from './instrument.js';
+import { blameDevice } from './provider-fault.js';
 import { chanId } from './record.js';
 import { dmaengine_synchronize } from './terminate.js';
 import { type Body, type DmaCap, type dma_cap_mask_t, EIO, ENODEV, EPROBE_DEFER } from './types.js';
@@ -28,6 +31,14 @@ export function dmaCore(world: World): DmaEngineCore {
   }
   return core;
 }
+
+// Every DMA mapping layer reaches the world's controllers through the devices registered here.
+onDmaMappingSetup((layer) =>
+  attachDmaMappingBus(
+    layer,
+    (ctl) => dmaCore(layer.world).devices.find((d) => d.hw === ctl && d.dev !== null)?.dev ?? null,
+  ),
+);
 
 /** CHECK_CAP of dma_async_device_register: a capability bit without its prep op fails with -EIO. */
 const CAP_OPS: readonly [DmaCap, keyof DmaDeviceOps][] = [
@@ -115,7 +126,12 @@ export function* dma_chan_get(chan: DmaChan): Body<number> {
     return 0;
   }
   if (chan.device.device_alloc_chan_resources) {
-    const ret = yield* chan.device.device_alloc_chan_resources(chan);
+    let ret: number;
+    try {
+      ret = yield* chan.device.device_alloc_chan_resources(chan);
+    } catch (error) {
+      throw blameDevice(chan.device, 'device_alloc_chan_resources', error);
+    }
     if (ret < 0) return ret;
   }
   chan.client_count++;
@@ -130,7 +146,11 @@ export function* dma_chan_put(chan: DmaChan): Body<void> {
   if (chan.client_count === 0 && chan.device.device_free_chan_resources) {
     yield* dmaengine_synchronize(chan);
     instrument(chan.world, { type: 'chan-resources', chan, phase: 'free' });
-    yield* chan.device.device_free_chan_resources(chan);
+    try {
+      yield* chan.device.device_free_chan_resources(chan);
+    } catch (error) {
+      throw blameDevice(chan.device, 'device_free_chan_resources', error);
+    }
   }
 }
 
@@ -181,13 +201,25 @@ export function* dma_request_chan(dev: Device, name: string): Body<DmaChan | Err
   }
 }
 
+/** The device's slave-map filter, whose exceptions are the provider's. */
+function providerFilter(device: DmaDevice): DmaFilterFn {
+  const fn = device.filter!.fn;
+  return (chan, param) => {
+    try {
+      return fn(chan, param);
+    } catch (error) {
+      throw blameDevice(device, 'filter.fn', error);
+    }
+  };
+}
+
 function* request_chan_locked(dev: Device, name: string): Body<DmaChan | ErrPtr> {
   let last: ErrPtr | null = null;
   for (const device of dmaCore(dev.world).devices) {
     if (!device.filter) continue;
     for (const map of device.filter.map) {
       if (map.devname !== dev.name || map.slave !== name) continue;
-      const found = yield* find_candidate(device, new Set(['DMA_SLAVE']), device.filter.fn, map.param);
+      const found = yield* find_candidate(device, new Set(['DMA_SLAVE']), providerFilter(device), map.param);
       if (found instanceof DmaChan) {
         found.name = `dma:${name}`;
         found.slave = dev.name;

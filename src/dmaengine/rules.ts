@@ -1,4 +1,4 @@
-import { defineRule } from '../kernel/rule.js';
+import { defineRule } from '../rules/rule.js';
 
 /** dmaengine rules checked by the framework's own code (the statecharts carry the lifecycle rules). */
 export const DmaRules = {

@@ -3,6 +3,7 @@ import { describeAtomic, might_sleep } from '../kernel/preempt.js';
 import { inCallback } from './callback.js';
 import type { DmaChan } from './channel.js';
 import { instrument } from './instrument.js';
+import { blameDevice } from './provider-fault.js';
 import { chanId } from './record.js';
 import { DmaRules } from './rules.js';
 import { type Body, EINVAL, ENOSYS } from './types.js';
@@ -24,6 +25,8 @@ function* terminate(chan: DmaChan, missing: number, variant: 'async' | 'all'): B
   let ret: number;
   try {
     ret = yield* op.call(chan.device, chan);
+  } catch (error) {
+    throw blameDevice(chan.device, 'device_terminate_all', error);
   } finally {
     if (task) task.noSleep = saved;
   }
@@ -63,7 +66,13 @@ export function* dmaengine_synchronize(chan: DmaChan): Body<void> {
 function* synchronize(chan: DmaChan): Body<void> {
   const world = chan.world;
   instrument(world, { type: 'synchronize', chan, phase: 'begin' });
-  if (chan.device.device_synchronize) yield* chan.device.device_synchronize(chan);
+  if (chan.device.device_synchronize) {
+    try {
+      yield* chan.device.device_synchronize(chan);
+    } catch (error) {
+      throw blameDevice(chan.device, 'device_synchronize', error);
+    }
+  }
   instrument(world, { type: 'synchronize', chan, phase: 'end' });
 }
 
@@ -79,7 +88,12 @@ export function* dmaengine_terminate_sync(chan: DmaChan): Body<number> {
 export function* dmaengine_pause(chan: DmaChan): Body<number> {
   if (!chan.device.device_pause) return -ENOSYS;
   instrument(chan.world, { type: 'pause', chan, phase: 'begin', ret: 0 });
-  const ret = yield* chan.device.device_pause(chan);
+  let ret: number;
+  try {
+    ret = yield* chan.device.device_pause(chan);
+  } catch (error) {
+    throw blameDevice(chan.device, 'device_pause', error);
+  }
   instrument(chan.world, { type: 'pause', chan, phase: 'end', ret });
   return ret;
 }
@@ -87,7 +101,12 @@ export function* dmaengine_pause(chan: DmaChan): Body<number> {
 export function* dmaengine_resume(chan: DmaChan): Body<number> {
   if (!chan.device.device_resume) return -ENOSYS;
   instrument(chan.world, { type: 'resume', chan, phase: 'begin', ret: 0 });
-  const ret = yield* chan.device.device_resume(chan);
+  let ret: number;
+  try {
+    ret = yield* chan.device.device_resume(chan);
+  } catch (error) {
+    throw blameDevice(chan.device, 'device_resume', error);
+  }
   instrument(chan.world, { type: 'resume', chan, phase: 'end', ret });
   return ret;
 }

@@ -89,21 +89,20 @@ export type DmaResidueGranularity =
   | 'DMA_RESIDUE_GRANULARITY_SEGMENT'
   | 'DMA_RESIDUE_GRANULARITY_BURST';
 
-/** enum dma_ctrl_flags (the kernel's bit values). */
-export const DMA_PREP_INTERRUPT = 1 << 0;
-export const DMA_CTRL_ACK = 1 << 1;
-export const DMA_PREP_PQ_DISABLE_P = 1 << 2;
-export const DMA_PREP_PQ_DISABLE_Q = 1 << 3;
-export const DMA_PREP_CONTINUE = 1 << 4;
-export const DMA_PREP_FENCE = 1 << 5;
-export const DMA_CTRL_REUSE = 1 << 6;
-export const DMA_PREP_CMD = 1 << 7;
-export const DMA_PREP_REPEAT = 1 << 8;
-export const DMA_PREP_LOAD_EOT = 1 << 9;
-
-/** enum sum_check_flags: what a validate operation (xor_val, pq_val) found wrong. */
-export const SUM_CHECK_P_RESULT = 1 << 0;
-export const SUM_CHECK_Q_RESULT = 1 << 1;
+export {
+  DMA_CTRL_ACK,
+  DMA_CTRL_REUSE,
+  DMA_PREP_CMD,
+  DMA_PREP_CONTINUE,
+  DMA_PREP_FENCE,
+  DMA_PREP_INTERRUPT,
+  DMA_PREP_LOAD_EOT,
+  DMA_PREP_PQ_DISABLE_P,
+  DMA_PREP_PQ_DISABLE_Q,
+  DMA_PREP_REPEAT,
+  SUM_CHECK_P_RESULT,
+  SUM_CHECK_Q_RESULT,
+} from '../hw/ctrl-flags.js';
 
 /** enum dma_desc_metadata_mode. */
 export type DmaDescMetadataMode = 'DESC_METADATA_NONE' | 'DESC_METADATA_CLIENT' | 'DESC_METADATA_ENGINE';
@@ -120,11 +119,7 @@ export interface DmaSlaveConfig {
   device_fc?: boolean;
 }
 
-/** One mapped scatterlist entry (sg_dma_address, sg_dma_len). */
-export interface ScatterEntry {
-  readonly dma_address: number;
-  readonly length: number;
-}
+export type { ScatterEntry } from '../kernel/scatterlist.js';
 
 /** struct data_chunk. */
 export interface DataChunk {
@@ -178,15 +173,15 @@ export type Body<T> = Generator<YieldPoint, T, void>;
 export type dma_async_tx_callback = (param: unknown) => TaskBody | undefined;
 export type dma_async_tx_callback_result = (param: unknown, result: DmaengineResult) => TaskBody | undefined;
 
-/** errno values the API returns (negated, as in the kernel). */
-export const EINVAL = 22;
-export const EIO = 5;
-export const ENODEV = 19;
-export const ENOSYS = 38;
-export const ENXIO = 6;
-export const EPERM = 1;
-export const EBUSY = 16;
-export const ENOMEM = 12;
-export const EPROBE_DEFER = 517;
-
-export const INT_MAX = 0x7fffffff;
+export {
+  EBUSY,
+  EINVAL,
+  EIO,
+  ENODEV,
+  ENOMEM,
+  ENOSYS,
+  ENXIO,
+  EPERM,
+  EPROBE_DEFER,
+  INT_MAX,
+} from '../kernel/errno.js';

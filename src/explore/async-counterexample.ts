@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { UsageError } from '../cli/usage-error.js';
 import { ASYNC_TX_CAPS } from '../dmaengine/types.js';
+import { UsageError } from '../rules/usage-error.js';
 import { buffersOf, type ChainWorkload } from '../workload/async-chains.js';
 import { violationSchema } from './counterexample.js';
 import type { ViolationRecord } from './run-schedule.js';

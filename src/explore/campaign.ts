@@ -1,9 +1,9 @@
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { InvariantStats } from '../../invariants/invariant.js';
-import { defineRule } from '../kernel/rule.js';
 import { randomStrategy } from '../kernel/strategies/random.js';
 import { loadProvider } from '../providers/registry.js';
+import { defineRule } from '../rules/rule.js';
 import type { Faults } from '../scenarios/board.js';
 import { DEFAULT_SHAPE, type WorkloadShape } from '../workload/arbitraries.js';
 import type { Workload } from '../workload/workload.js';

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
-import { UsageError } from '../cli/usage-error.js';
+import { UsageError } from '../rules/usage-error.js';
 import type { Workload } from '../workload/workload.js';
 import type { ViolationRecord } from './run-schedule.js';
 

@@ -1,7 +1,7 @@
 import { schedulerOf } from '../kernel/checker.js';
-import type { Rule } from '../kernel/rule.js';
 import type { Outcome } from '../kernel/scheduler.js';
 import { type RunResult, World, type WorldOptions } from '../kernel/world.js';
+import type { Rule } from '../rules/rule.js';
 import { advance, cutByPreemption, isTaskNode, type Node } from './choice-tree.js';
 import { DfsDriver, SleepBlocked } from './dfs-driver.js';
 import type { IndependenceMode } from './footprint.js';

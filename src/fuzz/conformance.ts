@@ -3,9 +3,10 @@ import type { DmaDevice } from '../dmaengine/device.js';
 import { registerDevice } from '../dmaengine/registry.js';
 import { BIT, DMA_DEV_TO_MEM, DMA_MEM_TO_DEV } from '../dmaengine/types.js';
 import { ProviderThrew } from '../explore/campaign.js';
-import { defineRule, type Rule } from '../kernel/rule.js';
+import { Blamed } from '../kernel/blame.js';
 import { World } from '../kernel/world.js';
 import type { ProviderDefinition } from '../providers/contract.js';
+import { defineRule, type Rule } from '../rules/rule.js';
 import { createBoard } from '../scenarios/board.js';
 
 /** A conformance finding: a rule the provider's dma_device breaks before any transfer runs. */
@@ -73,6 +74,8 @@ export function checkConformance(def: ProviderDefinition): ConformanceFinding[] 
   try {
     board = createBoard(world, { provider: def, invariants: false, register: false });
   } catch (error) {
+    // instantiate claims what probe throws; anything else is the board's own crash.
+    if (error instanceof Blamed) return [{ rule: error.rule, detail: error.detail }];
     return [{ rule: ProviderThrew, detail: `probe threw: ${String((error as Error)?.message ?? error)}` }];
   }
   const d: DmaDevice = board.dma.device;

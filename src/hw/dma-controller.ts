@@ -3,19 +3,19 @@ import {
   type hardwareChannelMachine,
   hardwareChannelSpec,
 } from '../../machines/hardware-channel.js';
-import {
-  DMA_PREP_CONTINUE,
-  DMA_PREP_PQ_DISABLE_P,
-  DMA_PREP_PQ_DISABLE_Q,
-  SUM_CHECK_P_RESULT,
-  SUM_CHECK_Q_RESULT,
-} from '../dmaengine/types.js';
 import { traceEmit } from '../kernel/checker.js';
 import type { IrqLine } from '../kernel/irq.js';
 import { Monitor } from '../kernel/monitor.js';
 import type { Task } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
 import { raid6_gfmul } from '../raid6/gf.js';
+import {
+  DMA_PREP_CONTINUE,
+  DMA_PREP_PQ_DISABLE_P,
+  DMA_PREP_PQ_DISABLE_Q,
+  SUM_CHECK_P_RESULT,
+  SUM_CHECK_Q_RESULT,
+} from './ctrl-flags.js';
 import type { FifoDevice } from './fifo-device.js';
 import { type Lli, type LliXform, lliProblem } from './lli.js';
 

@@ -1,6 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
+import type { Rule } from '../rules/rule.js';
 import type { Monitor } from './monitor.js';
-import type { Rule } from './rule.js';
 import type { Outcome, Scheduler } from './scheduler.js';
 import { recordTrace, type Trace, type TracePayload } from './trace.js';
 import type { Violation } from './violation.js';

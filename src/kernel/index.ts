@@ -1,4 +1,7 @@
 // The simulated kernel: one World per run, and the kernel services the DMA engine runs on.
+
+export * from '../rules/rule.js';
+export * from './blame.js';
 export * from './completion.js';
 export * from './hash.js';
 export * from './irq.js';
@@ -8,7 +11,6 @@ export * from './monitor.js';
 export * from './mutex.js';
 export * from './preempt.js';
 export * from './prng.js';
-export * from './rule.js';
 export * from './scheduler.js';
 export * from './sleep.js';
 export * from './spinlock.js';

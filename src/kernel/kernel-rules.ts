@@ -1,4 +1,4 @@
-import { defineRule } from './rule.js';
+import { defineRule } from '../rules/rule.js';
 
 /**
  * Rules of the kernel services the model runs on. Each names the kernel document or source

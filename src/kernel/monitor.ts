@@ -7,8 +7,8 @@ import {
   type StateValue,
 } from 'xstate';
 import type { MachineSpec, RejectionCase } from '../../machines/spec.js';
+import { defineRule, type Rule } from '../rules/rule.js';
 import { addMonitor, coverageOf, report, traceEmit } from './checker.js';
-import { defineRule, type Rule } from './rule.js';
 import type { World } from './world.js';
 
 /**

@@ -1,3 +1,4 @@
+import { Blamed, describeError } from './blame.js';
 import { report } from './checker.js';
 import { KernelRules } from './kernel-rules.js';
 import type { ChoiceKind, ChoiceRecord, ScheduleView, Strategy } from './strategy.js';
@@ -158,7 +159,10 @@ export class Scheduler implements ScheduleView {
       }
       result = task.body.next();
     } catch (error) {
-      report(this.world, KernelRules.oops, `${task.name} threw: ${describeError(error)}`);
+      const claimed = error instanceof Blamed ? error : (task.blame?.(error, task.name) ?? null);
+      if (claimed === null)
+        report(this.world, KernelRules.oops, `${task.name} threw: ${describeError(error)}`);
+      else report(this.world, claimed.rule, claimed.detail, task.name, claimed.data);
       // Like an oopsed kernel thread, the task is gone and keeps whatever it held.
       task.body = null;
       task.state = 'done';
@@ -197,9 +201,4 @@ export class Scheduler implements ScheduleView {
       );
     }
   }
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }

@@ -1,4 +1,4 @@
-import type { Rule } from './rule.js';
+import type { Rule } from '../rules/rule.js';
 import type { ExecContext } from './task.js';
 import type { TracePayload } from './trace.js';
 

@@ -1,4 +1,4 @@
-import type { Device } from '../dmaengine/device.js';
+import type { Device } from '../kernel/device.js';
 import { hex } from '../kernel/memory.js';
 import { in_interrupt, might_sleep } from '../kernel/preempt.js';
 import { dmaMapping } from './layer.js';

@@ -1,5 +1,4 @@
-import type { DmaChan } from '../dmaengine/channel.js';
-import type { Device } from '../dmaengine/device.js';
+import type { Device } from '../kernel/device.js';
 import type { DmaDataDirection, dma_addr_t } from './types.js';
 
 /** How a mapping was made, and so how it must be released (kernel/dma/debug.c type2name). */
@@ -71,8 +70,11 @@ export interface DmaMapping {
   errChecked: boolean;
   live: boolean;
   unmapStep: number;
-  /** Channels whose transfers were prepared on this mapping's bus addresses. */
-  readonly chans: Set<DmaChan>;
+  /**
+   * Who prepared transfers on this mapping's bus addresses: the channels, as dmaengine tells
+   * the leak checks (src/mapping/leaks.ts); opaque here.
+   */
+  readonly users: Set<object>;
   reported: number;
   /** Give back what the platform set aside for it (bounce slots, coherent memory). */
   release: () => void;

@@ -1,5 +1,5 @@
-import type { Device } from '../dmaengine/device.js';
-import { EIO } from '../dmaengine/types.js';
+import type { Device } from '../kernel/device.js';
+import { EIO } from '../kernel/errno.js';
 import { Memory } from '../kernel/memory.js';
 import { IOVA_BASE } from './iommu.js';
 import { type DmaMappingLayer, dmaMapping } from './layer.js';

@@ -1,4 +1,4 @@
-import type { Device } from '../dmaengine/device.js';
+import type { Device } from '../kernel/device.js';
 import { hex } from '../kernel/memory.js';
 import { might_sleep } from '../kernel/preempt.js';
 import { type CoherentBuffer, dma_alloc_coherent, dma_free_coherent } from './coherent.js';

@@ -1,4 +1,4 @@
-import { defineRule, type Rule, type Side } from '../kernel/rule.js';
+import { defineRule, type Rule, type Side } from '../rules/rule.js';
 
 /**
  * The rules of the DMA mapping API as the model checks them. The first group are the checks

@@ -1,4 +1,4 @@
-import type { Device } from '../dmaengine/device.js';
+import type { Device } from '../kernel/device.js';
 import { hex } from '../kernel/memory.js';
 import { type BusRange, bounceToCpu, bounceToDevice } from './bounce.js';
 import { type DmaMappingLayer, dmaMapping } from './layer.js';

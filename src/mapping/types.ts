@@ -1,4 +1,7 @@
-import type { ScatterEntry } from '../dmaengine/types.js';
+import { PAGE_SIZE } from '../kernel/page.js';
+import type { ScatterEntry } from '../kernel/scatterlist.js';
+
+export { PAGE_SIZE };
 
 /**
  * include/linux/dma-direction.h, include/linux/dma-mapping.h and include/linux/scatterlist.h,
@@ -46,7 +49,6 @@ export function DMA_BIT_MASK(n: number): number {
   return n >= 53 ? Number.MAX_SAFE_INTEGER : 2 ** n - 1;
 }
 
-export const PAGE_SIZE = 4096;
 /** dma-debug tracks overlapping mappings per cacheline (L1_CACHE_BYTES). */
 export const L1_CACHE_BYTES = 64;
 /**

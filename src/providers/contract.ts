@@ -1,6 +1,8 @@
 import type { Device, DmaDevice, DmaSlaveMap } from '../dmaengine/device.js';
+import { providerException, setProviderName } from '../dmaengine/provider-fault.js';
 import { DmaController } from '../hw/dma-controller.js';
 import type { FifoDevice } from '../hw/fifo-device.js';
+import { schedulerOf } from '../kernel/checker.js';
 import type { World } from '../kernel/world.js';
 
 /**
@@ -101,14 +103,29 @@ export function instantiate(
     ...(o.bulkThreshold === undefined ? {} : { bulkThreshold: o.bulkThreshold }),
     ...(o.faults === undefined ? {} : { faults: o.faults }),
   });
-  const device = def.probe({
-    world,
-    dev,
-    controller,
-    devices: o.devices,
-    slaveMap: o.slaveMap,
-    virtualChannels: o.virtualChannels,
-  });
+  const spawned = schedulerOf(world).tasks.length;
+  let device: DmaDevice;
+  try {
+    device = def.probe({
+      world,
+      dev,
+      controller,
+      devices: o.devices,
+      slaveMap: o.slaveMap,
+      virtualChannels: o.virtualChannels,
+    });
+  } catch (error) {
+    throw providerException(def.name, 'probe', error);
+  }
+  setProviderName(device, def.name);
+  // What probe started (its interrupt handlers, its tasklets) runs the provider's code: an
+  // exception there is the provider's, unless the framework that spawned it claimed the task.
+  for (const task of schedulerOf(world).tasks.slice(spawned)) {
+    if (task.blame !== null) continue;
+    const op =
+      task.context === 'hardirq' ? 'interrupt handler' : task.context === 'softirq' ? 'tasklet' : task.name;
+    task.blame = (error) => providerException(def.name, `${op} ${task.name}`, error);
+  }
   // The framework observes the hardware it knows about; a provider that forgot to say which
   // controller it drives still gets checked.
   if (device.hw === null) device.hw = controller;

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError } from '../cli/usage-error.js';
+import { UsageError } from '../rules/usage-error.js';
 import { contractProblem, type ProviderDefinition } from './contract.js';
 import { providers } from './planted.js';
 

@@ -1,4 +1,4 @@
-import { PAGE_SIZE } from '../mapping/types.js';
+import { PAGE_SIZE } from '../kernel/page.js';
 import { raid6_gfmul } from './gf.js';
 
 /**

@@ -4,10 +4,12 @@ import { dma_cookie_assign, dma_cookie_complete, dma_cookie_init } from '../dmae
 import { DmaAsyncTxDescriptor, dma_async_tx_descriptor_init } from '../dmaengine/descriptor.js';
 import type { DmaDevice } from '../dmaengine/device.js';
 import { instrument } from '../dmaengine/instrument.js';
+import { blameDevice } from '../dmaengine/provider-fault.js';
 import { chanId } from '../dmaengine/record.js';
 import { dma_chan_create } from '../dmaengine/registry.js';
 import { VirtDmaRules } from '../dmaengine/rules.js';
 import { type Body, DMA_CTRL_REUSE, type DmaengineResult, type dma_cookie_t } from '../dmaengine/types.js';
+import { kernelBlame } from '../kernel/blame.js';
 import { report } from '../kernel/checker.js';
 import {
   lockdep_assert_held,
@@ -104,6 +106,8 @@ export function vchan_init(vc: VirtDmaChan, dmadev: DmaDevice): void {
   dma_cookie_init(chan);
   vc.lock = spin_lock_init(world, `${chanId(chan)}.lock`);
   vc.task = tasklet_setup(world, `${chanId(chan)}.tasklet`, () => vchan_complete(vc));
+  // virt-dma's own code: the provider's desc_free and the clients' callbacks in it are claimed where called.
+  vc.task.task.blame = kernelBlame;
   createVchanMonitor(world, vc, `${chanId(chan)}.vc`);
 }
 
@@ -260,7 +264,11 @@ export function* vchan_vdesc_fini(vd: VirtDmaDesc): Body<void> {
 
 function freeDesc(vc: VirtDmaChan, vd: VirtDmaDesc): void {
   instrument(vc.world, { type: 'free', tx: vd.tx, terminating: false });
-  vc.desc_free(vd);
+  try {
+    vc.desc_free(vd);
+  } catch (error) {
+    throw blameDevice(vc.chan.device, 'desc_free', error);
+  }
 }
 
 /** vchan_dma_desc_free_list (without the lock): fini every descriptor of `head`. */

@@ -1,8 +1,8 @@
 import { report } from '../../src/kernel/checker.js';
-import { defineRule } from '../../src/kernel/rule.js';
 import type { Strategy } from '../../src/kernel/strategy.js';
 import type { TaskBody, YieldPoint } from '../../src/kernel/task.js';
 import { World } from '../../src/kernel/world.js';
+import { defineRule } from '../../src/rules/rule.js';
 
 /** Planted bugs, each reported through `world.report` with its own rule. */
 export const OrderingRule = defineRule({

@@ -1,12 +1,12 @@
 import type { EndCheck } from '../../src/explore/exhaustive.js';
 import { report } from '../../src/kernel/checker.js';
 import { complete, init_completion, wait_for_completion } from '../../src/kernel/completion.js';
-import { defineRule } from '../../src/kernel/rule.js';
 import { spin_lock, spin_lock_init, spin_unlock } from '../../src/kernel/spinlock.js';
 import { replayStrategy } from '../../src/kernel/strategies/replay.js';
 import type { Strategy } from '../../src/kernel/strategy.js';
 import type { TaskBody, YieldPoint } from '../../src/kernel/task.js';
 import { World, type WorldOptions } from '../../src/kernel/world.js';
+import { defineRule } from '../../src/rules/rule.js';
 
 /**
  * Tiny workloads for checking the exhaustive search against brute force. Every step touches

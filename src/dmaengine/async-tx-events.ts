@@ -1,4 +1,7 @@
-import type { DmaAsyncTxDescriptor, TxModel } from '../dmaengine/descriptor.js';
+import type { DmaAsyncTxDescriptor, TxModel } from './descriptor.js';
+
+// The async_tx layer's observations are declared here, beside the bus that carries them, so that
+// the bus's event union can name them without dmaengine importing from async_tx (a layer above).
 
 /**
  * What an operation computes, in physical addresses: what the CPU does on the synchronous

@@ -1,0 +1,40 @@
+import type { Rule } from '../rules/rule.js';
+import { KernelRules } from './kernel-rules.js';
+import type { TracePayload } from './trace.js';
+
+/**
+ * An exception that already knows whose fault it is. The code that calls across a boundary
+ * (the framework calling a provider's operation, a provider's tasklet calling a client's
+ * callback) catches what comes out, wraps it once and throws it on; the innermost boundary
+ * wins, so an error the client's callback threw inside a provider's tasklet stays the
+ * client's. The scheduler reports `rule` instead of `kernel.oops`.
+ */
+export class Blamed extends Error {
+  constructor(
+    readonly rule: Rule,
+    readonly detail: string,
+    readonly data: TracePayload | undefined,
+    readonly original: unknown,
+  ) {
+    super(detail);
+    this.name = 'Blamed';
+  }
+}
+
+/** Who answers for an exception a task throws that no boundary claimed (a task's owner). */
+export type Blame = (error: unknown, task: string) => Blamed;
+
+/** `error`, or its first claim: an error blamed once keeps its owner. */
+export function blamed(error: unknown, blame: (error: unknown) => Blamed): Blamed {
+  return error instanceof Blamed ? error : blame(error);
+}
+
+/** The owner of a task the model's own code runs (e.g. virt-dma's completion tasklet): `kernel.oops`. */
+export const kernelBlame: Blame = (error, task) =>
+  new Blamed(KernelRules.oops, `${task} threw: ${describeError(error)}`, undefined, error);
+
+export function describeError(error: unknown): string {
+  if (error instanceof Blamed) return describeError(error.original);
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
