@@ -8,6 +8,7 @@ import { randomStrategy } from '../src/kernel/strategies/random.js';
 import type { Strategy } from '../src/kernel/strategy.js';
 import type { World } from '../src/kernel/world.js';
 import type { WorkloadShape } from '../src/workload/arbitraries.js';
+import { lifecycleKind } from '../src/workload/lifecycle-kind.js';
 import { standardWorkloads } from '../src/workload/standard.js';
 import {
   AtomicityRule,
@@ -123,13 +124,13 @@ export function firstBug(
       stepBound: 5000,
       workers: 1,
       strategy,
-      shrinkMs: 0,
+      shrinkRuns: 0,
       provider,
       ...(shape ? { shape } : {}),
     };
     const t0 = performance.now();
     for (let i = 0; i < maxSchedules; i++) {
-      const v = runBatch(options, [i]).summaries[0]?.violation;
+      const v = runBatch(lifecycleKind, options, [i]).summaries[0]?.violation;
       if (v) {
         counts.push(i + 1);
         seconds.push((performance.now() - t0) / 1000);
@@ -265,7 +266,7 @@ export async function benchExplorer(): Promise<ExplorerBench> {
     stepBound: 5000,
     workers: 1,
     strategy: 'portfolio',
-    shrinkMs: 0,
+    shrinkRuns: 0,
   };
   const runs: Awaited<ReturnType<typeof runCampaign>>[] = [];
   for (const workers of [1, 2, 1, 2]) runs.push(await runCampaign({ ...options, workers }));

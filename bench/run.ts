@@ -119,7 +119,7 @@ const lines = [
   `| pq item, burst by burst (width 8 x burst 4, as xordma programs it) | ${fmt(asyncTx.raid6.pq.itemBurstBytesPerSec / 1e6)} | x${asyncTx.raid6.pq.pqOfOverBurst.toFixed(2)} |`,
   `| pq item in bulk (one step per item) | ${fmt(asyncTx.raid6.pq.itemBulkBytesPerSec / 1e6)} | x${asyncTx.raid6.pq.pqOfOverBulk.toFixed(2)} |`,
   '',
-  `The fuzz async_tx phase (\`runAsyncPhase(xordmaProvider(), { seed: ${asyncTx.fuzzPhase.seed}, schedules: ${asyncTx.fuzzPhase.schedules}, stepBound: ${asyncTx.fuzzPhase.stepBound}, shrinkMs: 0 })\`, median of ${asyncTx.fuzzPhase.rounds} runs): ${asyncTx.fuzzPhase.seconds.toFixed(3)} s, ${fmt(asyncTx.fuzzPhase.schedulesPerSec)} schedules/s; outcomes ${Object.entries(
+  `The fuzz async_tx phase (\`runAsyncPhase('xordma', { seed: ${asyncTx.fuzzPhase.seed}, schedules: ${asyncTx.fuzzPhase.schedules}, stepBound: ${asyncTx.fuzzPhase.stepBound}, shrinkRuns: 0 })\`, median of ${asyncTx.fuzzPhase.rounds} runs): ${asyncTx.fuzzPhase.seconds.toFixed(3)} s, ${fmt(asyncTx.fuzzPhase.schedulesPerSec)} schedules/s; outcomes ${Object.entries(
     asyncTx.fuzzPhase.outcomes,
   )
     .map(([k, n]) => `${k} ${n}`)

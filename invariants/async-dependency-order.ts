@@ -1,6 +1,7 @@
 import type { TxModel } from '../src/dmaengine/descriptor.js';
 import { chanId, txModel } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
+import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
 import { hardwareDone } from './observe.js';
 
@@ -20,8 +21,14 @@ export const asyncDependencyOrder = defineInvariant({
   rule: defineRule({
     id: 'inv.async-dependency-order',
     rule: 'A dependent async_tx operation never starts before the operation it depends on has completed, whichever channels (or the CPU) run them.',
-    source:
-      'async-tx-api.rst §1 "Introduction" (inter-transactional dependencies), §2 "Genealogy" 2 (cross channel dependency chains), §3.7 "Example"; kernel-dmaengine-rules.md §5.3-§5.5',
+    source: cites(
+      section('async-tx-api.rst', '§1 "Introduction"', '(inter-transactional dependencies)'),
+      section('async-tx-api.rst', '§2 "Genealogy"', '2 (cross channel dependency chains)'),
+      section('async-tx-api.rst', '§3.7 "Example"'),
+      section('kernel-dmaengine-rules.md', '§5.3'),
+      section('kernel-dmaengine-rules.md', '§5.4'),
+      section('kernel-dmaengine-rules.md', '§5.5'),
+    ),
     side: 'provider',
     kind: 'safety',
   }),

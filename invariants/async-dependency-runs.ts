@@ -1,6 +1,7 @@
 import type { DmaAsyncTxDescriptor, TxModel } from '../src/dmaengine/descriptor.js';
 import { txModel } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
+import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
 
 /**
@@ -14,8 +15,14 @@ export const asyncDependencyRuns = defineInvariant({
   rule: defineRule({
     id: 'inv.async-dependency-runs',
     rule: 'When an operation completes, the operation chained behind it is submitted: the provider runs dma_run_dependencies from its descriptor clean-up path.',
-    source:
-      'async-tx-api.rst §4.1 "Conformance points" 3 ("Use async_tx_run_dependencies() in the descriptor clean up path"); kernel-dmaengine-rules.md §5.5',
+    source: cites(
+      section(
+        'async-tx-api.rst',
+        '§4.1 "Conformance points"',
+        '3 ("Use async_tx_run_dependencies() in the descriptor clean up path")',
+      ),
+      section('kernel-dmaengine-rules.md', '§5.5'),
+    ),
     side: 'provider',
     kind: 'liveness',
   }),

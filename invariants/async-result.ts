@@ -6,6 +6,7 @@ import type { Memory } from '../src/kernel/memory.js';
 import { raid6_2data_recov, raid6_datap_recov } from '../src/raid6/recov.js';
 import { pqOf, xorOf } from '../src/raid6/reference.js';
 import { defineRule } from '../src/rules/rule.js';
+import { cites, kernelSource, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
 import { hardwareDone, hex } from './observe.js';
 
@@ -36,8 +37,20 @@ export const asyncResult = defineInvariant({
   rule: defineRule({
     id: 'inv.async-result',
     rule: 'An async_tx operation computes what its software reference computes: copies, fills, xors and P/Q syndromes equal lib/raid6 and xor_blocks over the sources, parity checks set SUM_CHECK_P/Q_RESULT exactly where the parity is wrong, and a RAID6 recovery rebuilds exactly the blocks lib/raid6/recov.c rebuilds.',
-    source:
-      'async-tx-api.rst §2 "implicit synchronous path" (the same results with or without an engine) and §3.2 "Supported operations"; crypto/async_tx/async_xor.c, async_pq.c, async_raid6_recov.c; lib/raid6/int.uc and recov.c; crypto/async_tx/raid6test.c',
+    source: cites(
+      section(
+        'async-tx-api.rst',
+        '§2 "Genealogy"',
+        '("implicit synchronous path": the same results with or without an engine)',
+      ),
+      section('async-tx-api.rst', '§3.2 "Supported operations"'),
+      kernelSource('crypto/async_tx/async_xor.c'),
+      kernelSource('crypto/async_tx/async_pq.c'),
+      kernelSource('crypto/async_tx/async_raid6_recov.c'),
+      kernelSource('lib/raid6/int.uc'),
+      kernelSource('lib/raid6/recov.c'),
+      kernelSource('crypto/async_tx/raid6test.c'),
+    ),
     // The CPU path is the layer's own code, and a recovery chain is the layer's composition
     // of operations whose single results and ordering other rules already pin on the provider.
     side: 'framework',

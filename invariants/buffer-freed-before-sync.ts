@@ -3,6 +3,7 @@ import type { DmaAsyncTxDescriptor, TxModel } from '../src/dmaengine/descriptor.
 import { txModel } from '../src/dmaengine/record.js';
 import type { Region } from '../src/kernel/memory.js';
 import { defineRule } from '../src/rules/rule.js';
+import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
 import { chanName, hex, IN_FLIGHT, layoutSegs, lifeIn, lifeOf, overlaps } from './observe.js';
 
@@ -22,8 +23,18 @@ export const bufferFreedBeforeSync = defineInvariant({
   rule: defineRule({
     id: 'inv.buffer-freed-before-sync',
     rule: 'The client does not free memory a transfer accesses while the transfer is in flight, nor after terminating it with dmaengine_terminate_async until dmaengine_synchronize has returned.',
-    source:
-      'client.rst "Further APIs: 1. Terminate APIs" ("dmaengine_synchronize() must be called before it is safe to free the memory accessed by the DMA transfer"); client.rst "DMA usage: 3" ("must keep the scatterlist mapped until the DMA operation has completed")',
+    source: cites(
+      section(
+        'client.rst',
+        'Further APIs: 1. Terminate APIs',
+        '("dmaengine_synchronize() must be called before it is safe to free the memory accessed by the DMA transfer")',
+      ),
+      section(
+        'client.rst',
+        'DMA usage: 3. Get a descriptor for transaction',
+        '("must keep the scatterlist mapped until the DMA operation has completed")',
+      ),
+    ),
     side: 'client',
     kind: 'safety',
   }),

@@ -11,6 +11,7 @@ import { type FifoDevice, fifoDevices, patternBytes } from '../src/hw/fifo-devic
 import type { Memory } from '../src/kernel/memory.js';
 import { pqOf, xorOf } from '../src/raid6/reference.js';
 import { defineRule } from '../src/rules/rule.js';
+import { cites, kernelSource, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
 import { hardwareDone, hex, lifeIn, SubmitOrder } from './observe.js';
 
@@ -51,8 +52,18 @@ export const dataIntegrity = defineInvariant({
   rule: defineRule({
     id: 'inv.data-integrity',
     rule: "A transfer completed without error moved exactly the bytes the client asked for: copies equal their source, fills hold the value, xor and P+Q results and validations equal the software reference, a peripheral received (or delivered) exactly the transfer's bytes.",
-    source:
-      'client.rst "DMA usage: 5" (on completion the operation is done); provider.rst "Supported transaction types", "Device operations: device_prep_dma_*"; async-tx-api.rst §3.2 "Supported operations"; lib/raid6 (GF(2^8), polynomial 0x11d, generator {02}); kernel-dmaengine-rules.md §6.2 (dmatest verifies every byte)',
+    source: cites(
+      section(
+        'client.rst',
+        'DMA usage: 5. Issue pending DMA requests and wait for callback notification',
+        '(on completion the operation is done)',
+      ),
+      section('provider.rst', 'Supported transaction types'),
+      section('provider.rst', 'Device operations: device_prep_dma_*'),
+      section('async-tx-api.rst', '§3.2 "Supported operations"'),
+      kernelSource('lib/raid6', '(GF(2^8), polynomial 0x11d, generator {02})'),
+      section('kernel-dmaengine-rules.md', '§6.2', '(dmatest verifies every byte)'),
+    ),
     side: 'provider',
     kind: 'safety',
   }),

@@ -1,5 +1,6 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
 import { defineRule } from '../src/rules/rule.js';
+import { cites, kernelSource, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
 import { chanName } from './observe.js';
 
@@ -14,8 +15,14 @@ export const freeResourcesAfterSync = defineInvariant({
   rule: defineRule({
     id: 'inv.free-resources-after-sync',
     rule: 'device_free_chan_resources is called only after every terminate of the channel was followed by a completed dmaengine_synchronize.',
-    source:
-      'drivers/dma/dmaengine.c dma_chan_put() (dmaengine_synchronize before device_free_chan_resources); kernel-dmaengine-rules.md §3.2, §9 FREE-AFTER-QUIESCE',
+    source: cites(
+      kernelSource(
+        'drivers/dma/dmaengine.c',
+        'dma_chan_put() (dmaengine_synchronize before device_free_chan_resources)',
+      ),
+      section('kernel-dmaengine-rules.md', '§3.2'),
+      section('kernel-dmaengine-rules.md', '§9', 'FREE-AFTER-QUIESCE'),
+    ),
     side: 'framework',
     kind: 'safety',
   }),

@@ -1,5 +1,6 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
 import { defineRule } from '../src/rules/rule.js';
+import { cites, kernelSource, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
 
 /**
@@ -11,7 +12,10 @@ export const inOrderCompletion = defineInvariant({
   rule: defineRule({
     id: 'inv.in-order-completion',
     rule: 'On a device without DMA_COMPLETION_NO_ORDER, a channel completes its descriptors in cookie order: the completed cookie never moves backwards.',
-    source: 'provider.rst "DMA_COMPLETION_NO_ORDER"; drivers/dma/dmaengine.h dma_cookie_complete()',
+    source: cites(
+      section('provider.rst', 'Supported transaction types: DMA_COMPLETION_NO_ORDER'),
+      kernelSource('drivers/dma/dmaengine.h', 'dma_cookie_complete()'),
+    ),
     side: 'provider',
     kind: 'safety',
   }),

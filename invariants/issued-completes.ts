@@ -1,6 +1,7 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
 import { chanModel, txModel } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
+import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
 import { chanName, channelPaused, lifeIn, lifeOf, SubmitOrder } from './observe.js';
 
@@ -16,8 +17,15 @@ export const issuedCompletes = defineInvariant({
   rule: defineRule({
     id: 'inv.issued-completes',
     rule: 'Every issued one-shot descriptor is eventually completed or terminated.',
-    source:
-      'client.rst "DMA usage: 5" ("On completion of each DMA operation, the next in queue is started"); provider.rst "Device operations: device_issue_pending"; kernel-dmaengine-rules.md §9 ISSUE-STARTS',
+    source: cites(
+      section(
+        'client.rst',
+        'DMA usage: 5. Issue pending DMA requests and wait for callback notification',
+        '("On completion of each DMA operation, the next in queue is started")',
+      ),
+      section('provider.rst', 'Device operations: device_issue_pending'),
+      section('kernel-dmaengine-rules.md', '§9', 'ISSUE-STARTS'),
+    ),
     side: 'provider',
     kind: 'liveness',
   }),

@@ -1,6 +1,7 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
 import { chanModel, txModel } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
+import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
 import { chanName, channelPaused, lifeIn } from './observe.js';
 
@@ -20,8 +21,18 @@ export const issuedStarts = defineInvariant({
   rule: defineRule({
     id: 'inv.issued-starts',
     rule: 'When a run ends quiescent, every descriptor issued on a channel that is not paused has been started on the hardware or aborted.',
-    source:
-      'client.rst "DMA usage: 5. Issue pending DMA requests" ("If channel is idle then the first transaction in queue is started"); provider.rst "Device operations: device_issue_pending" ("Whenever that transfer is done, it should move to the next")',
+    source: cites(
+      section(
+        'client.rst',
+        'DMA usage: 5. Issue pending DMA requests and wait for callback notification',
+        '("If channel is idle then the first transaction in queue is started")',
+      ),
+      section(
+        'provider.rst',
+        'Device operations: device_issue_pending',
+        '("Whenever that transfer is done, it should move to the next")',
+      ),
+    ),
     side: 'provider',
     kind: 'quiescence',
   }),

@@ -2,6 +2,7 @@ import type { DmaChan } from '../src/dmaengine/channel.js';
 import type { DmaAsyncTxDescriptor } from '../src/dmaengine/descriptor.js';
 import { chanId } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
+import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
 
 /**
@@ -13,8 +14,14 @@ export const noCallbackAfterSynchronize = defineInvariant({
   rule: defineRule({
     id: 'inv.no-callback-after-synchronize',
     rule: 'After dmaengine_terminate_sync or dmaengine_synchronize returns, no callback of a previously submitted descriptor runs.',
-    source:
-      'client.rst "Further APIs: Synchronize termination API" ("will wait for the transfer and any running complete callbacks to finish"); provider.rst device_synchronize',
+    source: cites(
+      section(
+        'client.rst',
+        'Further APIs: 5. Synchronize termination API',
+        '("will wait for the transfer and any running complete callbacks to finish")',
+      ),
+      section('provider.rst', 'Device operations: device_synchronize'),
+    ),
     side: 'provider',
     kind: 'safety',
   }),

@@ -1,6 +1,7 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
 import { chanModel } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
+import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
 import { chanName, lifeIn, lifeOf, SubmitOrder } from './observe.js';
 
@@ -17,8 +18,13 @@ export const nothingLeakedAfterSync = defineInvariant({
   rule: defineRule({
     id: 'inv.nothing-leaked-after-sync',
     rule: 'When dmaengine_synchronize returns after a terminate, every descriptor of the channel submitted before the terminate began is freed, or, if reusable, back in the prepared state.',
-    source:
-      'provider.rst "Device operations: device_synchronize", "Misc notes: DMA_CTRL_REUSE"; kernel-dmaengine-rules.md §1.5, §1.7, §9 NO-LEAK and SYNC-FREES-TERMINATED',
+    source: cites(
+      section('provider.rst', 'Device operations: device_synchronize'),
+      section('provider.rst', 'Misc notes: DMA_CTRL_REUSE'),
+      section('kernel-dmaengine-rules.md', '§1.5'),
+      section('kernel-dmaengine-rules.md', '§1.7'),
+      section('kernel-dmaengine-rules.md', '§9', 'NO-LEAK and SYNC-FREES-TERMINATED'),
+    ),
     side: 'provider',
     kind: 'safety',
   }),

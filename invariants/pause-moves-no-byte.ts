@@ -1,5 +1,6 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
 import { defineRule } from '../src/rules/rule.js';
+import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
 import { chanName } from './observe.js';
 
@@ -15,8 +16,18 @@ export const pauseMovesNoByte = defineInvariant({
   rule: defineRule({
     id: 'inv.pause-moves-no-byte',
     rule: 'Between a successful dmaengine_pause and the next dmaengine_resume, no byte of a transfer of that channel moves.',
-    source:
-      'client.rst "Further APIs: 2. Pause API" ("pauses activity on the DMA channel without data loss"); provider.rst "Device operations: device_pause" ("should operate synchronously on the channel, pausing right away the work of the given channel")',
+    source: cites(
+      section(
+        'client.rst',
+        'Further APIs: 2. Pause API',
+        '("pauses activity on the DMA channel without data loss")',
+      ),
+      section(
+        'provider.rst',
+        'Device operations: device_pause',
+        '("should operate synchronously on the channel, pausing right away the work of the given channel")',
+      ),
+    ),
     side: 'provider',
     kind: 'safety',
   }),

@@ -3,6 +3,7 @@ import type { DmaAsyncTxDescriptor, TxModel } from '../src/dmaengine/descriptor.
 import { chanId, chanModel, txModel } from '../src/dmaengine/record.js';
 import { DMA_CTRL_ACK } from '../src/dmaengine/types.js';
 import { defineRule } from '../src/rules/rule.js';
+import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
 
 /**
@@ -20,8 +21,20 @@ export const recycleAfterAck = defineInvariant({
   rule: defineRule({
     id: 'inv.recycle-after-ack',
     rule: 'A provider reuses a descriptor for another transfer only after the client acknowledged it with DMA_CTRL_ACK; a descriptor submitted through async_tx is not even freed before that.',
-    source:
-      'provider.rst "Misc notes: DMA_CTRL_ACK" ("If clear, the descriptor cannot be reused by provider until the client acknowledges receipt"); async-tx-api.rst §3.3 "Descriptor management" ("all descriptors be acknowledged by the application before the offload engine driver is allowed to recycle (or free) the descriptor"); kernel-dmaengine-rules.md §5.7, §9 ACK-BEFORE-RECYCLE',
+    source: cites(
+      section(
+        'provider.rst',
+        'Misc notes: DMA_CTRL_ACK',
+        '("If clear, the descriptor cannot be reused by provider until the client acknowledges receipt")',
+      ),
+      section(
+        'async-tx-api.rst',
+        '§3.3 "Descriptor management"',
+        '("all descriptors be acknowledged by the application before the offload engine driver is allowed to recycle (or free) the descriptor")',
+      ),
+      section('kernel-dmaengine-rules.md', '§5.7'),
+      section('kernel-dmaengine-rules.md', '§9', 'ACK-BEFORE-RECYCLE'),
+    ),
     side: 'provider',
     kind: 'safety',
   }),

@@ -3,6 +3,7 @@ import type { DmaAsyncTxDescriptor } from '../src/dmaengine/descriptor.js';
 import { chanModel, txModel } from '../src/dmaengine/record.js';
 import { DMA_PREP_LOAD_EOT } from '../src/dmaengine/types.js';
 import { defineRule } from '../src/rules/rule.js';
+import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
 import { chanName, lifeIn, SubmitOrder } from './observe.js';
 
@@ -20,8 +21,14 @@ export const repeatAppearsStuck = defineInvariant({
   rule: defineRule({
     id: 'inv.repeat-appears-stuck',
     rule: 'A transfer issued behind a running DMA_PREP_REPEAT transfer carries DMA_PREP_LOAD_EOT, or the channel keeps repeating and the new transfer never starts.',
-    source:
-      'provider.rst "Misc notes: DMA_PREP_LOAD_EOT" ("Failure to set DMA_PREP_LOAD_EOT will appear as if the channel was stuck on the previous transfer"), "DMA_PREP_REPEAT"',
+    source: cites(
+      section(
+        'provider.rst',
+        'Misc notes: DMA_PREP_LOAD_EOT',
+        '("Failure to set DMA_PREP_LOAD_EOT will appear as if the channel was stuck on the previous transfer")',
+      ),
+      section('provider.rst', 'Misc notes: DMA_PREP_REPEAT'),
+    ),
     side: 'client',
     kind: 'liveness',
   }),

@@ -1,6 +1,7 @@
 import type { DmaAsyncTxDescriptor } from '../src/dmaengine/descriptor.js';
 import { txModel } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
+import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
 import { CookieOwners, chanName, lifeIn } from './observe.js';
 
@@ -22,8 +23,15 @@ export const residueBounds = defineInvariant({
   rule: defineRule({
     id: 'inv.residue-bounds',
     rule: 'The residue tx_status reports for a cookie lies within [0, the transfer length], is 0 when the status is DMA_COMPLETE, is the full length before the transfer started (unless the residue granularity is DESCRIPTOR), and never grows while a one-shot transfer runs.',
-    source:
-      'provider.rst "Device operations: device_tx_status" ("Should report the bytes left to go over"; cyclic: "the total size of the cyclic buffer"), "residue_granularity"; kernel-dmaengine-rules.md §2, §9 RESIDUE',
+    source: cites(
+      section(
+        'provider.rst',
+        'Device operations: device_tx_status',
+        '("Should report the bytes left to go over"; cyclic: "the total size of the cyclic buffer"), "residue_granularity"',
+      ),
+      section('kernel-dmaengine-rules.md', '§2'),
+      section('kernel-dmaengine-rules.md', '§9', 'RESIDUE'),
+    ),
     side: 'provider',
     kind: 'safety',
   }),

@@ -1,6 +1,7 @@
 import type { DmaAsyncTxDescriptor } from '../src/dmaengine/descriptor.js';
 import { chanModel } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
+import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
 import { chanName, lifeIn, noOrder, SubmitOrder } from './observe.js';
 
@@ -14,8 +15,14 @@ export const startInIssueOrder = defineInvariant({
   rule: defineRule({
     id: 'inv.start-in-issue-order',
     rule: 'Unless the device has DMA_COMPLETION_NO_ORDER, the descriptors of a channel start on the hardware in issue order: the first issued first, the next when the previous is done.',
-    source:
-      'client.rst "DMA usage: 5. Issue pending DMA requests" ("the first transaction in queue is started ... the next in queue is started"); provider.rst "Device operations: device_issue_pending"',
+    source: cites(
+      section(
+        'client.rst',
+        'DMA usage: 5. Issue pending DMA requests and wait for callback notification',
+        '("the first transaction in queue is started ... the next in queue is started")',
+      ),
+      section('provider.rst', 'Device operations: device_issue_pending'),
+    ),
     side: 'provider',
     kind: 'safety',
   }),

@@ -1,6 +1,7 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
 import { chanModel } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
+import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
 import { CookieOwners, chanName, channelPaused, IN_FLIGHT, lifeIn, lifeOf, noOrder } from './observe.js';
 
@@ -19,8 +20,12 @@ export const txStatusConsistent = defineInvariant({
   rule: defineRule({
     id: 'inv.tx-status-consistent',
     rule: 'device_tx_status reports DMA_PAUSED only while the channel is paused, and never DMA_COMPLETE for a cookie whose descriptor was submitted and has neither completed nor been aborted.',
-    source:
-      'provider.rst "Device operations: device_tx_status"; kernel-dmaengine-rules.md §2 (dma_cookie_status, k3_dma_tx_status), §4 "Pause and resume", §9 STATUS-CONSISTENT',
+    source: cites(
+      section('provider.rst', 'Device operations: device_tx_status'),
+      section('kernel-dmaengine-rules.md', '§2', '(dma_cookie_status, k3_dma_tx_status)'),
+      section('kernel-dmaengine-rules.md', '§4', '"Pause and resume"'),
+      section('kernel-dmaengine-rules.md', '§9', 'STATUS-CONSISTENT'),
+    ),
     side: 'provider',
     kind: 'safety',
   }),

@@ -1,5 +1,6 @@
 import { setup } from 'xstate';
 import { defineRule, type Rule } from '../src/rules/rule.js';
+import { cites, kernelSource, section } from '../src/rules/sources.js';
 import { type MachineSpec, type RejectionCase, rule } from './spec.js';
 
 /**
@@ -9,23 +10,26 @@ import { type MachineSpec, type RejectionCase, rule } from './spec.js';
  * the framework's observation that no issued or active descriptor remains.
  */
 
-const C_ALLOC = 'client.rst "DMA usage: 1. Allocate a DMA slave channel"';
-const C_CONFIG = 'client.rst "DMA usage: 2. Set slave and controller specific parameters"';
-const C_PREP = 'client.rst "DMA usage: 3. Get a descriptor for transaction"';
-const C_ISSUE = 'client.rst "DMA usage: 5. Issue pending DMA requests and wait for callback notification"';
-const C_TERMINATE = 'client.rst "Further APIs: 1. Terminate APIs"';
-const C_PAUSE = 'client.rst "Further APIs: 2. Pause API"';
-const C_RESUME = 'client.rst "Further APIs: 3. Resume API"';
-const C_SYNC = 'client.rst "Further APIs: 5. Synchronize termination API"';
-const P_ALLOC = 'provider.rst "Device operations: device_alloc_chan_resources, device_free_chan_resources"';
-const P_CONFIG = 'provider.rst "Device operations: device_config"';
-const P_ISSUE = 'provider.rst "Device operations: device_issue_pending"';
-const P_PAUSE = 'provider.rst "Device operations: device_pause"';
-const P_RESUME = 'provider.rst "Device operations: device_resume"';
-const P_TERMINATE = 'provider.rst "Device operations: device_terminate_all"';
-const P_SYNC = 'provider.rst "Device operations: device_synchronize"';
-const DMAENGINE_C = 'drivers/dma/dmaengine.c';
-const REF = 'kernel-dmaengine-rules.md';
+const C_ALLOC = section('client.rst', 'DMA usage: 1. Allocate a DMA slave channel');
+const C_CONFIG = section('client.rst', 'DMA usage: 2. Set slave and controller specific parameters');
+const C_PREP = section('client.rst', 'DMA usage: 3. Get a descriptor for transaction');
+const C_ISSUE = section(
+  'client.rst',
+  'DMA usage: 5. Issue pending DMA requests and wait for callback notification',
+);
+const C_TERMINATE = section('client.rst', 'Further APIs: 1. Terminate APIs');
+const C_PAUSE = section('client.rst', 'Further APIs: 2. Pause API');
+const C_RESUME = section('client.rst', 'Further APIs: 3. Resume API');
+const C_SYNC = section('client.rst', 'Further APIs: 5. Synchronize termination API');
+const P_ALLOC = section(
+  'provider.rst',
+  'Device operations: device_alloc_chan_resources, device_free_chan_resources',
+);
+const P_ISSUE = section('provider.rst', 'Device operations: device_issue_pending');
+const P_PAUSE = section('provider.rst', 'Device operations: device_pause');
+const P_RESUME = section('provider.rst', 'Device operations: device_resume');
+const P_TERMINATE = section('provider.rst', 'Device operations: device_terminate_all');
+const P_SYNC = section('provider.rst', 'Device operations: device_synchronize');
 
 export type ChannelEvent =
   | { type: 'REQUEST' }
@@ -56,7 +60,7 @@ export const channelMachine = setup({
           target: 'allocated',
           ...rule(
             'dma_request_chan hands out a free channel, exclusive to the caller, after device_alloc_chan_resources.',
-            `${C_ALLOC}; ${P_ALLOC}`,
+            cites(C_ALLOC, P_ALLOC),
           ),
         },
       },
@@ -68,14 +72,18 @@ export const channelMachine = setup({
         PREP_MEM: {
           ...rule(
             'memcpy, memset and mem-to-mem interleaved preps need no slave config.',
-            `${P_CONFIG} "should NOT be set or expected to be set for memcpy operations"`,
+            section(
+              'provider.rst',
+              'Device operations: device_config',
+              '"should NOT be set or expected to be set for memcpy operations"',
+            ),
           ),
         },
         RELEASE: {
           target: 'released',
           ...rule(
             'dma_release_channel gives the channel back; the last put synchronizes it and frees its resources.',
-            `${C_ALLOC}; ${DMAENGINE_C} dma_chan_put(); ${P_ALLOC}`,
+            cites(C_ALLOC, kernelSource('drivers/dma/dmaengine.c', 'dma_chan_put()'), P_ALLOC),
           ),
         },
       },
@@ -99,13 +107,13 @@ export const channelMachine = setup({
                 CONFIG: {
                   ...rule(
                     'A new config applies to transfers prepared later, not to queued ones.',
-                    `${P_CONFIG} "only on subsequent ones"`,
+                    section('provider.rst', 'Device operations: device_config', '"only on subsequent ones"'),
                   ),
                 },
                 PREP_SLAVE: {
                   ...rule(
                     'slave_sg, cyclic and slave interleaved preps use the slave config.',
-                    `${C_CONFIG}; ${C_PREP}`,
+                    cites(C_CONFIG, C_PREP),
                   ),
                 },
               },
@@ -114,7 +122,7 @@ export const channelMachine = setup({
         },
         activity: {
           initial: 'idle',
-          ...rule('What the channel does with the transfers issued on it.', `${C_ISSUE}; ${C_TERMINATE}`),
+          ...rule('What the channel does with the transfers issued on it.', cites(C_ISSUE, C_TERMINATE)),
           states: {
             idle: {
               ...rule('Nothing issued or running.', C_ISSUE),
@@ -132,7 +140,7 @@ export const channelMachine = setup({
                   target: 'paused',
                   ...rule(
                     'dmaengine_pause stops activity on the channel right away, without data loss.',
-                    `${C_PAUSE}; ${P_PAUSE}`,
+                    cites(C_PAUSE, P_PAUSE),
                   ),
                 },
                 TERMINATE: {
@@ -151,7 +159,7 @@ export const channelMachine = setup({
               },
             },
             busy: {
-              ...rule('Transfers issued; each completion starts the next.', `${C_ISSUE}; ${P_ISSUE}`),
+              ...rule('Transfers issued; each completion starts the next.', cites(C_ISSUE, P_ISSUE)),
               on: {
                 ISSUE: {
                   ...rule(
@@ -167,14 +175,14 @@ export const channelMachine = setup({
                   target: 'paused',
                   ...rule(
                     'dmaengine_pause stops activity on the channel right away, without data loss.',
-                    `${C_PAUSE}; ${P_PAUSE}`,
+                    cites(C_PAUSE, P_PAUSE),
                   ),
                 },
                 TERMINATE: {
                   target: 'terminating',
                   ...rule(
                     'Terminate aborts pending and ongoing transfers, possibly asynchronously.',
-                    `${C_TERMINATE}; ${P_TERMINATE}`,
+                    cites(C_TERMINATE, P_TERMINATE),
                   ),
                 },
                 SYNC: {
@@ -183,7 +191,7 @@ export const channelMachine = setup({
               },
             },
             paused: {
-              ...rule('Paused: no data moves until resume or terminate.', `${C_PAUSE}; ${P_PAUSE}`),
+              ...rule('Paused: no data moves until resume or terminate.', cites(C_PAUSE, P_PAUSE)),
               on: {
                 PAUSE: {
                   ...rule('Pausing a paused channel changes nothing.', C_PAUSE),
@@ -192,7 +200,7 @@ export const channelMachine = setup({
                   target: 'busy',
                   ...rule(
                     'dmaengine_resume continues a paused channel from where it stopped (DRAINED follows if nothing is left).',
-                    `${C_RESUME}; ${P_RESUME}`,
+                    cites(C_RESUME, P_RESUME),
                   ),
                 },
                 ISSUE: {
@@ -201,12 +209,12 @@ export const channelMachine = setup({
                 DRAINED: {
                   ...rule(
                     'A completion interrupt for a transfer that ended before the pause took effect may be handled while paused.',
-                    `${P_PAUSE}; ${C_PAUSE}`,
+                    cites(P_PAUSE, C_PAUSE),
                   ),
                 },
                 TERMINATE: {
                   target: 'terminating',
-                  ...rule('A paused channel may be terminated.', `${C_TERMINATE}; ${P_TERMINATE}`),
+                  ...rule('A paused channel may be terminated.', cites(C_TERMINATE, P_TERMINATE)),
                 },
                 SYNC: {
                   ...rule('dmaengine_synchronize without a terminate before it is legal.', C_SYNC),
@@ -216,26 +224,33 @@ export const channelMachine = setup({
             terminating: {
               ...rule(
                 'Terminated with dmaengine_terminate_async: hardware and callbacks may still run until dmaengine_synchronize.',
-                `${C_TERMINATE}; ${C_SYNC}`,
+                cites(C_TERMINATE, C_SYNC),
               ),
               on: {
                 TERMINATE: {
                   ...rule(
                     'Terminate may be called again, also from a completion callback, before synchronize.',
-                    `${C_TERMINATE}; ${P_TERMINATE}`,
+                    cites(C_TERMINATE, P_TERMINATE),
                   ),
                 },
                 DRAINED: {
                   ...rule(
                     'A completion racing terminate_async (hardware work that ended before the stop took effect) does not end the termination; only synchronize does.',
-                    `${C_TERMINATE} "might not wait until the DMA has been fully stopped"; ${P_TERMINATE}`,
+                    cites(
+                      section(
+                        'client.rst',
+                        'Further APIs: 1. Terminate APIs',
+                        '"might not wait until the DMA has been fully stopped"',
+                      ),
+                      P_TERMINATE,
+                    ),
                   ),
                 },
                 SYNC: {
                   target: 'idle',
                   ...rule(
                     'dmaengine_synchronize returns once transfers stopped and all callbacks finished (terminate_sync is terminate then synchronize).',
-                    `${C_SYNC}; ${P_SYNC}; ${C_TERMINATE}`,
+                    cites(C_SYNC, P_SYNC, C_TERMINATE),
                   ),
                 },
               },
@@ -251,7 +266,7 @@ export const channelMachine = setup({
           target: 'allocated',
           ...rule(
             'A released channel may be requested again; it starts unconfigured and idle.',
-            `${C_ALLOC}; ${DMAENGINE_C} dma_chan_get()`,
+            cites(C_ALLOC, kernelSource('drivers/dma/dmaengine.c', 'dma_chan_get()')),
           ),
         },
       },
@@ -262,7 +277,11 @@ export const channelMachine = setup({
 const notHeld = defineRule({
   id: 'channel.not-held',
   rule: 'A channel is used only between dma_request_chan and dma_release_channel.',
-  source: `${C_ALLOC} "exclusive to the caller, until dma_release_channel() is called"`,
+  source: section(
+    'client.rst',
+    'DMA usage: 1. Allocate a DMA slave channel',
+    '"exclusive to the caller, until dma_release_channel() is called"',
+  ),
   side: 'client',
   kind: 'safety',
 });
@@ -280,7 +299,7 @@ export const channelSpec: MachineSpec<typeof channelMachine> = {
     REQUEST: defineRule({
       id: 'channel.request-held',
       rule: 'A channel allocated via dma_request_chan is exclusive to its caller until dma_release_channel.',
-      source: `${C_ALLOC}; ${DMAENGINE_C} private_candidate()`,
+      source: cites(C_ALLOC, kernelSource('drivers/dma/dmaengine.c', 'private_candidate()')),
       side: 'framework',
       kind: 'safety',
     }),
@@ -291,7 +310,10 @@ export const channelSpec: MachineSpec<typeof channelMachine> = {
         rule: defineRule({
           id: 'channel.prep-slave-unconfigured',
           rule: 'A slave transfer is prepared only after dmaengine_slave_config: "Next step is always to pass some specific information to the DMA driver".',
-          source: `${C_CONFIG}; ${P_CONFIG} "mandatory for slave operations"`,
+          source: cites(
+            C_CONFIG,
+            section('provider.rst', 'Device operations: device_config', '"mandatory for slave operations"'),
+          ),
           side: 'client',
           kind: 'safety',
         }),
@@ -315,7 +337,11 @@ export const channelSpec: MachineSpec<typeof channelMachine> = {
         defineRule({
           id: 'channel.activity-after-release',
           rule: 'No transfer of a channel finishes while no client holds it: device_free_chan_resources runs after synchronize and leaves nothing running.',
-          source: `${P_ALLOC}; ${DMAENGINE_C} dma_chan_put(); ${REF} §9 FREE-AFTER-QUIESCE`,
+          source: cites(
+            P_ALLOC,
+            kernelSource('drivers/dma/dmaengine.c', 'dma_chan_put()'),
+            section('kernel-dmaengine-rules.md', '§9', 'FREE-AFTER-QUIESCE'),
+          ),
           side: 'provider',
           kind: 'safety',
         }),
@@ -324,7 +350,15 @@ export const channelSpec: MachineSpec<typeof channelMachine> = {
         rule: defineRule({
           id: 'channel.activity-while-idle',
           rule: 'Nothing finishes on an idle channel: after draining or after dmaengine_synchronize returned, no transfer is still running.',
-          source: `${P_SYNC} "memory for previously submitted descriptors is no longer accessed"; ${REF} §9 SYNC-QUIESCES, §8 #15`,
+          source: cites(
+            section(
+              'provider.rst',
+              'Device operations: device_synchronize',
+              '"memory for previously submitted descriptors is no longer accessed"',
+            ),
+            section('kernel-dmaengine-rules.md', '§9', 'SYNC-QUIESCES'),
+            section('kernel-dmaengine-rules.md', '§8', '#15'),
+          ),
           side: 'provider',
           kind: 'safety',
         }),
@@ -336,7 +370,7 @@ export const channelSpec: MachineSpec<typeof channelMachine> = {
         rule: defineRule({
           id: 'channel.pause-before-sync',
           rule: 'A channel stopped by dmaengine_terminate_async is synchronized before it is paused: there is no activity left to pause.',
-          source: `${C_SYNC}; ${C_PAUSE}`,
+          source: cites(C_SYNC, C_PAUSE),
           side: 'client',
           kind: 'safety',
         }),
@@ -359,7 +393,7 @@ export const channelSpec: MachineSpec<typeof channelMachine> = {
     RELEASE: defineRule({
       id: 'channel.release-unheld',
       rule: 'dma_release_channel releases a channel its caller holds, once.',
-      source: `${C_ALLOC}; ${DMAENGINE_C} dma_release_channel() WARN_ONCE`,
+      source: cites(C_ALLOC, kernelSource('drivers/dma/dmaengine.c', 'dma_release_channel() WARN_ONCE')),
       side: 'client',
       kind: 'safety',
     }),

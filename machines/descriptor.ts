@@ -1,5 +1,6 @@
 import { and, assign, or, setup, stateIn } from 'xstate';
 import { defineRule, type Rule } from '../src/rules/rule.js';
+import { cites, kernelSource, section } from '../src/rules/sources.js';
 import { type MachineSpec, type RejectionCase, rule } from './spec.js';
 
 /**
@@ -14,24 +15,22 @@ import { type MachineSpec, type RejectionCase, rule } from './spec.js';
  * event, so that every event stays a bare type.
  */
 
-const C_PREP = 'client.rst "DMA usage: 3. Get a descriptor for transaction"';
-const C_METADATA = 'client.rst "DMA usage: 3. Optional: per descriptor metadata"';
-const C_SUBMIT = 'client.rst "DMA usage: 4. Submit the transaction"';
-const C_ISSUE = 'client.rst "DMA usage: 5. Issue pending DMA requests and wait for callback notification"';
-const C_TERMINATE = 'client.rst "Further APIs: 1. Terminate APIs"';
-const P_TYPES = 'provider.rst "Supported transaction types"';
-const P_PREP = 'provider.rst "Device operations: device_prep_dma_*"';
-const P_ISSUE = 'provider.rst "Device operations: device_issue_pending"';
-const P_TERMINATE = 'provider.rst "Device operations: device_terminate_all"';
-const P_ACK = 'provider.rst "Misc notes: DMA_CTRL_ACK"';
-const P_REUSE = 'provider.rst "Misc notes: DMA_CTRL_REUSE"';
-const P_REPEAT = 'provider.rst "Misc notes: DMA_PREP_REPEAT"';
-const P_LOAD_EOT = 'provider.rst "Misc notes: DMA_PREP_LOAD_EOT"';
-const P_METADATA = 'provider.rst "Per descriptor metadata support"';
-const VIRT_DMA_C = 'drivers/dma/virt-dma.c';
-const VIRT_DMA_H = 'drivers/dma/virt-dma.h';
-const DMAENGINE_H = 'drivers/dma/dmaengine.h';
-const REF = 'kernel-dmaengine-rules.md';
+const C_PREP = section('client.rst', 'DMA usage: 3. Get a descriptor for transaction');
+
+const C_SUBMIT = section('client.rst', 'DMA usage: 4. Submit the transaction');
+const C_ISSUE = section(
+  'client.rst',
+  'DMA usage: 5. Issue pending DMA requests and wait for callback notification',
+);
+const C_TERMINATE = section('client.rst', 'Further APIs: 1. Terminate APIs');
+const P_PREP = section('provider.rst', 'Device operations: device_prep_dma_*');
+const P_ISSUE = section('provider.rst', 'Device operations: device_issue_pending');
+const P_TERMINATE = section('provider.rst', 'Device operations: device_terminate_all');
+const P_ACK = section('provider.rst', 'Misc notes: DMA_CTRL_ACK');
+const P_REUSE = section('provider.rst', 'Misc notes: DMA_CTRL_REUSE');
+const P_REPEAT = section('provider.rst', 'Misc notes: DMA_PREP_REPEAT');
+const P_LOAD_EOT = section('provider.rst', 'Misc notes: DMA_PREP_LOAD_EOT');
+const P_METADATA = section('provider.rst', 'Per descriptor metadata support');
 
 export type DescriptorKind = 'oneshot' | 'cyclic' | 'repeat';
 
@@ -98,7 +97,7 @@ export const descriptorMachine = setup({
   context: { kind: 'oneshot' },
   ...rule(
     'A transaction descriptor lives from the prep call that returned it until the provider frees it.',
-    `${C_PREP}; ${P_PREP}`,
+    cites(C_PREP, P_PREP),
   ),
   states: {
     new: {
@@ -139,7 +138,7 @@ export const descriptorMachine = setup({
           target: '#descriptor.freed',
           ...rule(
             'desc_free runs only on an idle descriptor (never submitted, done, or aborted) that is not marked DMA_CTRL_REUSE.',
-            `${P_REUSE}; ${VIRT_DMA_H} vchan_vdesc_fini()`,
+            cites(P_REUSE, kernelSource('drivers/dma/virt-dma.h', 'vchan_vdesc_fini()')),
           ),
         },
       },
@@ -148,7 +147,7 @@ export const descriptorMachine = setup({
           initial: 'prepared',
           ...rule(
             'Where the descriptor is: client, virt-dma lists, hardware or completion tasklet.',
-            `${REF} §1.2`,
+            section('kernel-dmaengine-rules.md', '§1.2'),
           ),
           states: {
             prepared: {
@@ -168,7 +167,10 @@ export const descriptorMachine = setup({
                   target: 'aborted',
                   ...rule(
                     'vchan_get_all_descriptors also takes desc_allocated, so terminate aborts a prepared, unsubmitted descriptor.',
-                    `${REF} §1.8; ${VIRT_DMA_H} vchan_get_all_descriptors()`,
+                    cites(
+                      section('kernel-dmaengine-rules.md', '§1.8'),
+                      kernelSource('drivers/dma/virt-dma.h', 'vchan_get_all_descriptors()'),
+                    ),
                   ),
                 },
               },
@@ -209,13 +211,19 @@ export const descriptorMachine = setup({
               },
             },
             active: {
-              ...rule('The hardware is executing it (off every virt-dma list).', `${REF} §1.2`),
+              ...rule(
+                'The hardware is executing it (off every virt-dma list).',
+                section('kernel-dmaengine-rules.md', '§1.2'),
+              ),
               on: {
                 PERIOD: {
                   guard: 'isPeriodic',
                   ...rule(
                     'A cyclic transfer loops over its periods; a repeated one reports each pass the same way (vchan_cyclic_callback).',
-                    `${P_TYPES}: DMA_CYCLIC, DMA_REPEAT`,
+                    cites(
+                      section('provider.rst', 'Supported transaction types: DMA_CYCLIC'),
+                      section('provider.rst', 'Supported transaction types: DMA_REPEAT'),
+                    ),
                   ),
                 },
                 REPEAT: {
@@ -230,7 +238,11 @@ export const descriptorMachine = setup({
                   target: 'completed',
                   ...rule(
                     'The transfer finished (a repeated one: a DMA_PREP_LOAD_EOT successor replaced it at its end); a cyclic descriptor never completes.',
-                    `${VIRT_DMA_H} vchan_cookie_complete(); ${P_LOAD_EOT}; ${REF} §1.3`,
+                    cites(
+                      kernelSource('drivers/dma/virt-dma.h', 'vchan_cookie_complete()'),
+                      P_LOAD_EOT,
+                      section('kernel-dmaengine-rules.md', '§1.3'),
+                    ),
                   ),
                 },
                 TERMINATE: {
@@ -242,21 +254,21 @@ export const descriptorMachine = setup({
             completed: {
               ...rule(
                 'Completed (cookie completed, on desc_completed); the completion tasklet is scheduled.',
-                `${VIRT_DMA_H} vchan_cookie_complete()`,
+                kernelSource('drivers/dma/virt-dma.h', 'vchan_cookie_complete()'),
               ),
               on: {
                 FETCH_CALLBACK: {
                   target: 'callbackPending',
                   ...rule(
                     'The tasklet takes the completed list and copies each callback out (dmaengine_desc_get_callback).',
-                    `${VIRT_DMA_C} vchan_complete()`,
+                    kernelSource('drivers/dma/virt-dma.c', 'vchan_complete()'),
                   ),
                 },
                 TERMINATE: {
                   target: 'aborted',
                   ...rule(
                     'Terminate takes desc_completed too: a completed descriptor whose callback was not fetched is freed without a callback.',
-                    `${REF} §4 "Callbacks in flight"`,
+                    section('kernel-dmaengine-rules.md', '§4', '"Callbacks in flight"'),
                   ),
                 },
               },
@@ -264,14 +276,17 @@ export const descriptorMachine = setup({
             callbackPending: {
               ...rule(
                 'On the tasklet-private list with its callback copied out; terminate can no longer reach it.',
-                `${VIRT_DMA_C} vchan_complete()`,
+                kernelSource('drivers/dma/virt-dma.c', 'vchan_complete()'),
               ),
               on: {
                 CALLBACK_BEGIN: {
                   target: 'callback',
                   ...rule(
                     'The tasklet invokes the fetched callback, in softirq context, without the channel lock.',
-                    `${DMAENGINE_H} dmaengine_desc_callback_invoke(); client.rst "DMA usage: 3" note`,
+                    cites(
+                      kernelSource('drivers/dma/dmaengine.h', 'dmaengine_desc_callback_invoke()'),
+                      section('client.rst', 'DMA usage: 3. Get a descriptor for transaction', 'note'),
+                    ),
                   ),
                 },
               },
@@ -279,14 +294,14 @@ export const descriptorMachine = setup({
             callback: {
               ...rule(
                 'The completion callback runs; the descriptor and its tx_result stay valid until it returns.',
-                `${VIRT_DMA_C} vchan_complete() (commit 24461d9792c2)`,
+                kernelSource('drivers/dma/virt-dma.c', 'vchan_complete() (commit 24461d9792c2)'),
               ),
               on: {
                 CALLBACK_END: {
                   target: 'done',
                   ...rule(
                     'The callback returned; the tasklet then frees or recycles the descriptor (vchan_vdesc_fini).',
-                    `${VIRT_DMA_C} vchan_complete()`,
+                    kernelSource('drivers/dma/virt-dma.c', 'vchan_complete()'),
                   ),
                 },
               },
@@ -299,7 +314,7 @@ export const descriptorMachine = setup({
                   target: 'prepared',
                   ...rule(
                     'A DMA_CTRL_REUSE descriptor goes back to desc_allocated after its callback and may be submitted again.',
-                    `${P_REUSE}; ${VIRT_DMA_H} vchan_vdesc_fini()`,
+                    cites(P_REUSE, kernelSource('drivers/dma/virt-dma.h', 'vchan_vdesc_fini()')),
                   ),
                 },
               },
@@ -307,13 +322,16 @@ export const descriptorMachine = setup({
             aborted: {
               ...rule(
                 'Taken by terminate: no callback will be called for it; freed, or recycled if reusable.',
-                `${C_TERMINATE}; ${P_TERMINATE}`,
+                cites(C_TERMINATE, P_TERMINATE),
               ),
               on: {
                 TERMINATE: {
                   ...rule(
                     'An aborted descriptor on desc_terminated is gathered again by a later terminate before synchronize.',
-                    `${VIRT_DMA_H} vchan_get_all_descriptors(); ${REF} §1.2 TERMINATED`,
+                    cites(
+                      kernelSource('drivers/dma/virt-dma.h', 'vchan_get_all_descriptors()'),
+                      section('kernel-dmaengine-rules.md', '§1.2', 'TERMINATED'),
+                    ),
                   ),
                 },
                 RECYCLE: {
@@ -321,7 +339,10 @@ export const descriptorMachine = setup({
                   target: 'prepared',
                   ...rule(
                     'virt-dma keeps a DMA_CTRL_REUSE descriptor across terminate: it goes back to desc_allocated.',
-                    `${VIRT_DMA_C} vchan_dma_desc_free_list(); ${REF} §1.2`,
+                    cites(
+                      kernelSource('drivers/dma/virt-dma.c', 'vchan_dma_desc_free_list()'),
+                      section('kernel-dmaengine-rules.md', '§1.2'),
+                    ),
                   ),
                 },
               },
@@ -332,18 +353,27 @@ export const descriptorMachine = setup({
           initial: 'idle',
           ...rule(
             'Period callbacks of a cyclic or repeated transfer: fetched from vc->cyclic by the tasklet, then invoked.',
-            `${VIRT_DMA_C} vchan_complete(); ${REF} §1.3`,
+            cites(
+              kernelSource('drivers/dma/virt-dma.c', 'vchan_complete()'),
+              section('kernel-dmaengine-rules.md', '§1.3'),
+            ),
           ),
           states: {
             idle: {
-              ...rule('No period callback fetched.', `${VIRT_DMA_C} vchan_complete()`),
+              ...rule(
+                'No period callback fetched.',
+                kernelSource('drivers/dma/virt-dma.c', 'vchan_complete()'),
+              ),
               on: {
                 FETCH_CALLBACK: {
                   guard: 'periodCallbackDue',
                   target: 'fetched',
                   ...rule(
                     'While a cyclic or repeated transfer runs, the tasklet copies its callback out of vc->cyclic; several periods may coalesce into one callback.',
-                    `${VIRT_DMA_C} vchan_complete(); ${REF} §1.3`,
+                    cites(
+                      kernelSource('drivers/dma/virt-dma.c', 'vchan_complete()'),
+                      section('kernel-dmaengine-rules.md', '§1.3'),
+                    ),
                   ),
                 },
               },
@@ -351,7 +381,7 @@ export const descriptorMachine = setup({
             fetched: {
               ...rule(
                 'Callback copied out; a terminate from now on cannot stop it (terminate_async gives no guarantee about running callbacks).',
-                `${C_TERMINATE}; ${REF} §4 "Callbacks in flight"`,
+                cites(C_TERMINATE, section('kernel-dmaengine-rules.md', '§4', '"Callbacks in flight"')),
               ),
               on: {
                 // Only a cyclic or repeated descriptor gets here, so no guard on the kind.
@@ -359,7 +389,10 @@ export const descriptorMachine = setup({
                   target: 'running',
                   ...rule(
                     'The tasklet invokes the period callback it fetched, even if terminate ran in between.',
-                    `${VIRT_DMA_C} vchan_complete(); ${REF} §4 "Callbacks in flight"`,
+                    cites(
+                      kernelSource('drivers/dma/virt-dma.c', 'vchan_complete()'),
+                      section('kernel-dmaengine-rules.md', '§4', '"Callbacks in flight"'),
+                    ),
                   ),
                 },
               },
@@ -367,12 +400,15 @@ export const descriptorMachine = setup({
             running: {
               ...rule(
                 'The period callback runs in tasklet context.',
-                `${DMAENGINE_H} dmaengine_desc_callback_invoke()`,
+                kernelSource('drivers/dma/dmaengine.h', 'dmaengine_desc_callback_invoke()'),
               ),
               on: {
                 CALLBACK_END: {
                   target: 'idle',
-                  ...rule('The period callback returned.', `${VIRT_DMA_C} vchan_complete()`),
+                  ...rule(
+                    'The period callback returned.',
+                    kernelSource('drivers/dma/virt-dma.c', 'vchan_complete()'),
+                  ),
                 },
               },
             },
@@ -398,7 +434,10 @@ export const descriptorMachine = setup({
               ...rule('Acknowledged; this alone does not make it reusable.', P_ACK),
               on: {
                 ACK: {
-                  ...rule('Acknowledging again changes nothing.', 'include/linux/dmaengine.h async_tx_ack()'),
+                  ...rule(
+                    'Acknowledging again changes nothing.',
+                    kernelSource('include/linux/dmaengine.h', 'async_tx_ack()'),
+                  ),
                 },
               },
             },
@@ -422,7 +461,10 @@ export const descriptorMachine = setup({
                   ),
                 },
                 CLEAR_REUSE: {
-                  ...rule('Clearing a flag that is not set changes nothing.', 'include/linux/dmaengine.h'),
+                  ...rule(
+                    'Clearing a flag that is not set changes nothing.',
+                    kernelSource('include/linux/dmaengine.h'),
+                  ),
                 },
               },
             },
@@ -430,13 +472,16 @@ export const descriptorMachine = setup({
               ...rule('Reusable: the provider must not free it.', P_REUSE),
               on: {
                 SET_REUSE: {
-                  ...rule('Setting the flag again changes nothing.', 'include/linux/dmaengine.h'),
+                  ...rule(
+                    'Setting the flag again changes nothing.',
+                    kernelSource('include/linux/dmaengine.h'),
+                  ),
                 },
                 CLEAR_REUSE: {
                   target: 'oneshot',
                   ...rule(
                     'dmaengine_desc_clear_reuse (by the client, by dmaengine_desc_free, or by vchan_free_chan_resources) lets it be freed.',
-                    `${P_REUSE}; ${VIRT_DMA_H} vchan_free_chan_resources()`,
+                    cites(P_REUSE, kernelSource('drivers/dma/virt-dma.h', 'vchan_free_chan_resources()')),
                   ),
                 },
               },
@@ -445,16 +490,31 @@ export const descriptorMachine = setup({
         },
         metadata: {
           initial: 'none',
-          ...rule('Per-descriptor metadata: client mode or engine mode, never both.', C_METADATA),
+          ...rule(
+            'Per-descriptor metadata: client mode or engine mode, never both.',
+            section(
+              'client.rst',
+              'DMA usage: 3. Get a descriptor for transaction: Optional: per descriptor metadata',
+            ),
+          ),
           states: {
             none: {
-              ...rule('No metadata used yet.', C_METADATA),
+              ...rule(
+                'No metadata used yet.',
+                section(
+                  'client.rst',
+                  'DMA usage: 3. Get a descriptor for transaction: Optional: per descriptor metadata',
+                ),
+              ),
               on: {
                 METADATA_CLIENT: {
                   target: 'client',
                   ...rule(
                     'dmaengine_desc_attach_metadata attaches a client buffer (DESC_METADATA_CLIENT).',
-                    C_METADATA,
+                    section(
+                      'client.rst',
+                      'DMA usage: 3. Get a descriptor for transaction: Optional: per descriptor metadata',
+                    ),
                   ),
                 },
                 METADATA_ENGINE: {
@@ -462,7 +522,10 @@ export const descriptorMachine = setup({
                   target: 'engine',
                   ...rule(
                     'The client uses the engine metadata area (DESC_METADATA_ENGINE) before issue or from completion until its callback returns.',
-                    C_METADATA,
+                    section(
+                      'client.rst',
+                      'DMA usage: 3. Get a descriptor for transaction: Optional: per descriptor metadata',
+                    ),
                   ),
                 },
               },
@@ -470,25 +533,46 @@ export const descriptorMachine = setup({
             client: {
               ...rule(
                 'DESC_METADATA_CLIENT: the buffer belongs to the client.',
-                `${C_METADATA}; ${P_METADATA}`,
+                cites(
+                  section(
+                    'client.rst',
+                    'DMA usage: 3. Get a descriptor for transaction: Optional: per descriptor metadata',
+                  ),
+                  P_METADATA,
+                ),
               ),
               on: {
                 METADATA_CLIENT: {
-                  ...rule('The client may attach its metadata buffer again.', C_METADATA),
+                  ...rule(
+                    'The client may attach its metadata buffer again.',
+                    section(
+                      'client.rst',
+                      'DMA usage: 3. Get a descriptor for transaction: Optional: per descriptor metadata',
+                    ),
+                  ),
                 },
               },
             },
             engine: {
               ...rule(
                 'DESC_METADATA_ENGINE: the area belongs to the engine.',
-                `${C_METADATA}; ${P_METADATA}`,
+                cites(
+                  section(
+                    'client.rst',
+                    'DMA usage: 3. Get a descriptor for transaction: Optional: per descriptor metadata',
+                  ),
+                  P_METADATA,
+                ),
               ),
               on: {
                 METADATA_ENGINE: {
                   guard: 'engineMetadataValid',
                   ...rule(
                     'The engine metadata area is valid before issue and from completion until the completion callback returns.',
-                    C_METADATA,
+                    section(
+                      'client.rst',
+                      'DMA usage: 3. Get a descriptor for transaction: Optional: per descriptor metadata',
+                    ),
                   ),
                 },
               },
@@ -501,7 +585,7 @@ export const descriptorMachine = setup({
       type: 'final',
       ...rule(
         'desc_free ran: the descriptor is gone and nothing may touch it.',
-        `${P_REUSE}; ${REF} §9 NO-UAF`,
+        cites(P_REUSE, section('kernel-dmaengine-rules.md', '§9', 'NO-UAF')),
       ),
     },
   },
@@ -512,28 +596,41 @@ export const descriptorMachine = setup({
 const beforePrep = defineRule({
   id: 'descriptor.before-prep',
   rule: 'A descriptor is used only after a prep call returned it.',
-  source: `${C_PREP}; ${P_PREP}`,
+  source: cites(C_PREP, P_PREP),
   side: 'framework',
   kind: 'safety',
 });
 const useAfterFree = defineRule({
   id: 'descriptor.use-after-free',
   rule: 'No use of a freed descriptor.',
-  source: `${REF} §9 NO-UAF; ${VIRT_DMA_C} vchan_complete() (commit 24461d9792c2)`,
+  source: cites(
+    section('kernel-dmaengine-rules.md', '§9', 'NO-UAF'),
+    kernelSource('drivers/dma/virt-dma.c', 'vchan_complete() (commit 24461d9792c2)'),
+  ),
   side: 'provider',
   kind: 'safety',
 });
 const callbackForAborted = defineRule({
   id: 'descriptor.callback-for-aborted',
   rule: 'No callback is called for an aborted (terminated) transfer.',
-  source: `${C_TERMINATE} "No callback functions will be called for any incomplete transfers"; ${P_TERMINATE}`,
+  source: cites(
+    section(
+      'client.rst',
+      'Further APIs: 1. Terminate APIs',
+      '"No callback functions will be called for any incomplete transfers"',
+    ),
+    P_TERMINATE,
+  ),
   side: 'provider',
   kind: 'safety',
 });
 const mixedMetadata = defineRule({
   id: 'descriptor.metadata-mixed',
   rule: 'Mixed use of DESC_METADATA_CLIENT and DESC_METADATA_ENGINE on one descriptor is not allowed.',
-  source: C_METADATA,
+  source: section(
+    'client.rst',
+    'DMA usage: 3. Get a descriptor for transaction: Optional: per descriptor metadata',
+  ),
   side: 'client',
   kind: 'safety',
 });
@@ -545,7 +642,11 @@ const lifeStates = (states: readonly string[], r: Rule): RejectionCase[] =>
 const engineMetadataInvalid = defineRule({
   id: 'descriptor.metadata-engine-invalid',
   rule: 'The engine metadata area is used only before the transfer is issued or from its completion until the completion callback returns.',
-  source: `${C_METADATA} note`,
+  source: section(
+    'client.rst',
+    'DMA usage: 3. Get a descriptor for transaction: Optional: per descriptor metadata',
+    'note',
+  ),
   side: 'client',
   kind: 'safety',
 });
@@ -553,7 +654,7 @@ const engineMetadataInvalid = defineRule({
 export const clientAfterSubmit = defineRule({
   id: 'descriptor.client-use-after-submit',
   rule: 'After dmaengine_submit the descriptor belongs to the DMA engine; the client must consider its pointer invalid.',
-  source: 'client.rst "Submit the transaction" note',
+  source: section('client.rst', 'DMA usage: 4. Submit the transaction', 'note'),
   side: 'client',
   kind: 'safety',
 });
@@ -585,7 +686,10 @@ export const descriptorSpec: MachineSpec<typeof descriptorMachine> = {
         rule: defineRule({
           id: 'descriptor.submit-after-terminate',
           rule: 'Terminate must not take a prepared, unsubmitted descriptor away from the client that is about to submit it.',
-          source: `${REF} §1.8 (virt-dma multi-user fix); ${VIRT_DMA_H} vchan_get_all_descriptors()`,
+          source: cites(
+            section('kernel-dmaengine-rules.md', '§1.8', '(virt-dma multi-user fix)'),
+            kernelSource('drivers/dma/virt-dma.h', 'vchan_get_all_descriptors()'),
+          ),
           side: 'framework',
           kind: 'safety',
         }),
@@ -594,7 +698,7 @@ export const descriptorSpec: MachineSpec<typeof descriptorMachine> = {
         rule: defineRule({
           id: 'descriptor.submit-twice',
           rule: 'After dmaengine_submit the descriptor belongs to the DMA engine; the client must not submit it again.',
-          source: `${C_SUBMIT} note`,
+          source: section('client.rst', 'DMA usage: 4. Submit the transaction', 'note'),
           side: 'client',
           kind: 'safety',
         }),
@@ -604,7 +708,7 @@ export const descriptorSpec: MachineSpec<typeof descriptorMachine> = {
       rule: defineRule({
         id: 'descriptor.issue-unsubmitted',
         rule: 'issue_pending moves only submitted descriptors (the pending queue) to the issued queue.',
-        source: `${C_ISSUE}; ${VIRT_DMA_H} vchan_issue_pending()`,
+        source: cites(C_ISSUE, kernelSource('drivers/dma/virt-dma.h', 'vchan_issue_pending()')),
         side: 'provider',
         kind: 'safety',
       }),
@@ -613,7 +717,7 @@ export const descriptorSpec: MachineSpec<typeof descriptorMachine> = {
       rule: defineRule({
         id: 'descriptor.start-unissued',
         rule: 'dmaengine_submit() will not start the DMA operation; the hardware runs only descriptors issued by dma_async_issue_pending.',
-        source: `${C_SUBMIT}; ${P_ISSUE}; ${REF} §9 SUBMIT-NOSTART`,
+        source: cites(C_SUBMIT, P_ISSUE, section('kernel-dmaengine-rules.md', '§9', 'SUBMIT-NOSTART')),
         side: 'provider',
         kind: 'safety',
       }),
@@ -622,7 +726,10 @@ export const descriptorSpec: MachineSpec<typeof descriptorMachine> = {
       rule: defineRule({
         id: 'descriptor.period-not-running',
         rule: 'Only a running cyclic or repeated transfer reports an elapsed period.',
-        source: `${P_TYPES}: DMA_CYCLIC; ${VIRT_DMA_H} vchan_cyclic_callback()`,
+        source: cites(
+          section('provider.rst', 'Supported transaction types: DMA_CYCLIC'),
+          kernelSource('drivers/dma/virt-dma.h', 'vchan_cyclic_callback()'),
+        ),
         side: 'provider',
         kind: 'safety',
       }),
@@ -642,7 +749,11 @@ export const descriptorSpec: MachineSpec<typeof descriptorMachine> = {
         rule: defineRule({
           id: 'descriptor.complete-after-terminate',
           rule: 'An aborted transfer is not completed after terminate.',
-          source: `${P_TERMINATE}; ${REF} §8 #18 (k3dma), §9 NO-CB-AFTER-TERMINATE`,
+          source: cites(
+            P_TERMINATE,
+            section('kernel-dmaengine-rules.md', '§8', '#18 (k3dma)'),
+            section('kernel-dmaengine-rules.md', '§9', 'NO-CB-AFTER-TERMINATE'),
+          ),
           side: 'provider',
           kind: 'safety',
         }),
@@ -652,7 +763,10 @@ export const descriptorSpec: MachineSpec<typeof descriptorMachine> = {
         defineRule({
           id: 'descriptor.complete-twice',
           rule: 'A cookie is completed at most once (dma_cookie_complete BUG_ON).',
-          source: `${DMAENGINE_H} dma_cookie_complete(); ${REF} §2`,
+          source: cites(
+            kernelSource('drivers/dma/dmaengine.h', 'dma_cookie_complete()'),
+            section('kernel-dmaengine-rules.md', '§2'),
+          ),
           side: 'provider',
           kind: 'safety',
         }),
@@ -661,7 +775,11 @@ export const descriptorSpec: MachineSpec<typeof descriptorMachine> = {
         rule: defineRule({
           id: 'descriptor.complete-not-done',
           rule: 'Only a started one-shot or repeated transfer whose hardware work finished is completed; a cyclic descriptor never reaches desc_completed.',
-          source: `${REF} §1.3, §9 COMPLETE-ONLY-WHEN-DONE; ${REF} §8 #12 (at_hdmac)`,
+          source: cites(
+            section('kernel-dmaengine-rules.md', '§1.3'),
+            section('kernel-dmaengine-rules.md', '§9', 'COMPLETE-ONLY-WHEN-DONE'),
+            section('kernel-dmaengine-rules.md', '§8', '#12 (at_hdmac)'),
+          ),
           side: 'provider',
           kind: 'safety',
         }),
@@ -674,7 +792,10 @@ export const descriptorSpec: MachineSpec<typeof descriptorMachine> = {
         defineRule({
           id: 'descriptor.callback-twice',
           rule: 'The completion callback of a descriptor is fetched and invoked at most once.',
-          source: `${REF} §8 #16 (sf-pdma), §9 CB-AT-MOST-ONCE`,
+          source: cites(
+            section('kernel-dmaengine-rules.md', '§8', '#16 (sf-pdma)'),
+            section('kernel-dmaengine-rules.md', '§9', 'CB-AT-MOST-ONCE'),
+          ),
           side: 'provider',
           kind: 'safety',
         }),
@@ -684,7 +805,10 @@ export const descriptorSpec: MachineSpec<typeof descriptorMachine> = {
         rule: defineRule({
           id: 'descriptor.period-callback-overlap',
           rule: 'The completion tasklet is serialized with itself: a period callback is fetched again only after the previous one returned.',
-          source: `${VIRT_DMA_C} vchan_complete(); include/linux/interrupt.h "Tasklets"`,
+          source: cites(
+            kernelSource('drivers/dma/virt-dma.c', 'vchan_complete()'),
+            kernelSource('include/linux/interrupt.h', '"Tasklets"'),
+          ),
           side: 'framework',
           kind: 'safety',
         }),
@@ -693,7 +817,7 @@ export const descriptorSpec: MachineSpec<typeof descriptorMachine> = {
         rule: defineRule({
           id: 'descriptor.callback-before-complete',
           rule: 'A callback is fetched only for a completed transfer, or for a running cyclic or repeated one.',
-          source: `${C_ISSUE}; ${VIRT_DMA_C} vchan_complete()`,
+          source: cites(C_ISSUE, kernelSource('drivers/dma/virt-dma.c', 'vchan_complete()')),
           side: 'provider',
           kind: 'safety',
         }),
@@ -705,7 +829,10 @@ export const descriptorSpec: MachineSpec<typeof descriptorMachine> = {
         rule: defineRule({
           id: 'descriptor.callback-unfetched',
           rule: 'The callback wrapper invokes a callback only after the tasklet fetched it, once per fetch.',
-          source: `${DMAENGINE_H} dmaengine_desc_get_callback(), dmaengine_desc_callback_invoke()`,
+          source: kernelSource(
+            'drivers/dma/dmaengine.h',
+            'dmaengine_desc_get_callback(), dmaengine_desc_callback_invoke()',
+          ),
           side: 'framework',
           kind: 'safety',
         }),
@@ -715,7 +842,7 @@ export const descriptorSpec: MachineSpec<typeof descriptorMachine> = {
       rule: defineRule({
         id: 'descriptor.callback-end-unbalanced',
         rule: 'A callback returns only after it was invoked.',
-        source: `${DMAENGINE_H} dmaengine_desc_callback_invoke()`,
+        source: kernelSource('drivers/dma/dmaengine.h', 'dmaengine_desc_callback_invoke()'),
         side: 'framework',
         kind: 'safety',
       }),
@@ -724,7 +851,7 @@ export const descriptorSpec: MachineSpec<typeof descriptorMachine> = {
       rule: defineRule({
         id: 'descriptor.terminate-not-owned',
         rule: 'Terminate aborts only pending and ongoing transfers; a descriptor whose callback was fetched (or that is done) is not aborted.',
-        source: `${P_TERMINATE}; ${REF} §4 "Callbacks in flight"`,
+        source: cites(P_TERMINATE, section('kernel-dmaengine-rules.md', '§4', '"Callbacks in flight"')),
         side: 'provider',
         kind: 'safety',
       }),
@@ -735,7 +862,12 @@ export const descriptorSpec: MachineSpec<typeof descriptorMachine> = {
         defineRule({
           id: 'descriptor.free-in-flight',
           rule: 'A descriptor is not freed while it is in flight (submitted, issued, running, completed, or in its callback): use after free.',
-          source: `${C_SUBMIT} note; ${P_METADATA} note; ${REF} §1.2 vchan_tx_desc_free, §9 NO-UAF`,
+          source: cites(
+            section('client.rst', 'DMA usage: 4. Submit the transaction', 'note'),
+            section('provider.rst', 'Per descriptor metadata support', 'note'),
+            section('kernel-dmaengine-rules.md', '§1.2', 'vchan_tx_desc_free'),
+            section('kernel-dmaengine-rules.md', '§9', 'NO-UAF'),
+          ),
           side: 'provider',
           kind: 'safety',
         }),
@@ -756,7 +888,7 @@ export const descriptorSpec: MachineSpec<typeof descriptorMachine> = {
         rule: defineRule({
           id: 'descriptor.recycle-not-reusable',
           rule: 'Only a DMA_CTRL_REUSE descriptor goes back to desc_allocated; others are freed.',
-          source: `${VIRT_DMA_H} vchan_vdesc_fini()`,
+          source: kernelSource('drivers/dma/virt-dma.h', 'vchan_vdesc_fini()'),
           side: 'framework',
           kind: 'safety',
         }),
@@ -765,7 +897,11 @@ export const descriptorSpec: MachineSpec<typeof descriptorMachine> = {
         rule: defineRule({
           id: 'descriptor.recycle-in-flight',
           rule: 'A reusable descriptor is recycled only after its callback returned or after terminate.',
-          source: `${P_REUSE}; ${REF} §1.7, §9 ACK-BEFORE-RECYCLE`,
+          source: cites(
+            P_REUSE,
+            section('kernel-dmaengine-rules.md', '§1.7'),
+            section('kernel-dmaengine-rules.md', '§9', 'ACK-BEFORE-RECYCLE'),
+          ),
           side: 'provider',
           kind: 'safety',
         }),

@@ -1,5 +1,6 @@
 import { setup } from 'xstate';
 import { defineRule } from '../src/rules/rule.js';
+import { cites, section } from '../src/rules/sources.js';
 import { type MachineSpec, rule } from './spec.js';
 
 /**
@@ -11,16 +12,14 @@ import { type MachineSpec, rule } from './spec.js';
  * Region `engine` is the channel's activity, region `irq` its interrupt status bit.
  */
 
-const HW_INTRO = 'provider.rst "Hardware Introduction"';
-const CYCLIC = 'provider.rst "Supported transaction types" (DMA_CYCLIC)';
-const REPEAT = 'provider.rst "Misc notes" (DMA_PREP_REPEAT, DMA_PREP_LOAD_EOT)';
-const PAUSE = 'provider.rst "Device operations: device_pause"';
-const RESUME = 'provider.rst "Device operations: device_resume"';
-const TERMINATE = 'provider.rst "Device operations: device_terminate_all"';
-const RESULT = 'provider.rst "Device operations" (callback_result, dmaengine_tx_result)';
-const EOT_IRQ = 'provider.rst "General Design Notes" (end of transfer interrupts)';
-const GLOSSARY = 'provider.rst "Glossary" (Burst, Chunk)';
-const CLIENT_PAUSE = 'client.rst "Pause API" ("pauses activity on the DMA channel without data loss")';
+const HW_INTRO = section('provider.rst', 'Hardware Introduction');
+const REPEAT = section('provider.rst', 'Misc notes', '(DMA_PREP_REPEAT, DMA_PREP_LOAD_EOT)');
+const PAUSE = section('provider.rst', 'Device operations: device_pause');
+const RESUME = section('provider.rst', 'Device operations: device_resume');
+const TERMINATE = section('provider.rst', 'Device operations: device_terminate_all');
+const RESULT = section('provider.rst', 'Device operations', '(callback_result, dmaengine_tx_result)');
+const EOT_IRQ = section('provider.rst', 'General Design Notes', '(end of transfer interrupts)');
+const GLOSSARY = section('provider.rst', 'Glossary', '(Burst, Chunk)');
 
 export type HardwareChannelEvent =
   | { type: 'LOAD' }
@@ -108,7 +107,7 @@ export const hardwareChannelMachine = setup({
             FETCH: {
               ...rule(
                 'The controller fetched the next item: the one its current item points to, or a list queued for the end of transfer.',
-                `${HW_INTRO}; ${REPEAT}`,
+                cites(HW_INTRO, REPEAT),
               ),
             },
             RESTART: {
@@ -121,7 +120,7 @@ export const hardwareChannelMachine = setup({
               target: 'idle',
               ...rule(
                 'End of transfer: the last item is done, nothing is queued and the list does not repeat.',
-                `${HW_INTRO}; ${REPEAT}`,
+                cites(HW_INTRO, REPEAT),
               ),
             },
             PAUSE: {
@@ -141,7 +140,11 @@ export const hardwareChannelMachine = setup({
           initial: 'transferring',
           ...rule(
             'Paused: nothing moves and nothing is lost; resume continues where it stopped.',
-            CLIENT_PAUSE,
+            section(
+              'client.rst',
+              'Further APIs: 2. Pause API',
+              '("pauses activity on the DMA channel without data loss")',
+            ),
           ),
           on: {
             PAUSE: {
@@ -194,7 +197,7 @@ export const hardwareChannelMachine = setup({
               target: 'raised',
               ...rule(
                 'An item asking for an interrupt completed, the list ended, or an error stopped the channel.',
-                `${EOT_IRQ}; ${CYCLIC}`,
+                cites(EOT_IRQ, section('provider.rst', 'Supported transaction types: DMA_CYCLIC')),
               ),
             },
             ACK_IRQ: {
@@ -231,7 +234,14 @@ export const HardwareChannelRules = {
   pauseMovesNoByte: defineRule({
     id: 'hardware-channel.pause-moves-no-byte',
     rule: 'A paused channel fetches and moves nothing until it is resumed.',
-    source: `${CLIENT_PAUSE}; ${PAUSE}`,
+    source: cites(
+      section(
+        'client.rst',
+        'Further APIs: 2. Pause API',
+        '("pauses activity on the DMA channel without data loss")',
+      ),
+      PAUSE,
+    ),
     side: 'framework',
     kind: 'safety',
   }),
@@ -259,7 +269,14 @@ export const HardwareChannelRules = {
   resumeNotPaused: defineRule({
     id: 'hardware-channel.resume-not-paused',
     rule: 'Only a paused channel is resumed.',
-    source: `${RESUME}; client.rst "Resume API" ("It is invalid to resume a channel which is not currently paused")`,
+    source: cites(
+      RESUME,
+      section(
+        'client.rst',
+        'Further APIs: 3. Resume API',
+        '("It is invalid to resume a channel which is not currently paused")',
+      ),
+    ),
     side: 'provider',
     kind: 'safety',
   }),

@@ -1,10 +1,11 @@
 import type { AnyStateMachine, StateValue } from 'xstate';
 import type { Rule } from '../src/rules/rule.js';
+import type { Source } from '../src/rules/sources.js';
 
 /**
  * A statechart of the model, as the monitors and the diagram exporters use it.
  * Every state and transition carries `description` (the rule it encodes) and
- * `meta.source` (document and section). `rejections` names, for each event, the rule an
+ * `meta.source` (document and section, from src/rules/sources.ts). `rejections` names, for each event, the rule an
  * observation breaks when the current state does not accept it.
  */
 export interface MachineSpec<TMachine extends AnyStateMachine = AnyStateMachine> {
@@ -27,6 +28,6 @@ export interface RejectionCase {
 }
 
 /** The annotation every state and transition carries: the rule and where it is written. */
-export function rule(description: string, source: string): { description: string; meta: { source: string } } {
+export function rule(description: string, source: Source): { description: string; meta: { source: Source } } {
   return { description, meta: { source } };
 }

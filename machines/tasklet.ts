@@ -1,5 +1,6 @@
 import { assign, setup } from 'xstate';
 import { defineRule } from '../src/rules/rule.js';
+import { cites, kernelSource } from '../src/rules/sources.js';
 import { type MachineSpec, rule } from './spec.js';
 
 /**
@@ -9,8 +10,8 @@ import { type MachineSpec, rule } from './spec.js';
  * `run.scheduled` with `enable.enabled`.
  */
 
-const INTERRUPT_H = 'include/linux/interrupt.h "Tasklets" comment';
-const SOFTIRQ_C = 'kernel/softirq.c';
+const INTERRUPT_H = kernelSource('include/linux/interrupt.h', '"Tasklets" comment');
+const SOFTIRQ_C = kernelSource('kernel/softirq.c');
 
 export type TaskletEvent =
   | { type: 'SCHEDULE' }
@@ -53,14 +54,14 @@ export const taskletMachine = setup({
               target: 'scheduled',
               ...rule(
                 'tasklet_schedule sets TASKLET_STATE_SCHED and queues the tasklet.',
-                `${SOFTIRQ_C} tasklet_schedule()`,
+                kernelSource('kernel/softirq.c', 'tasklet_schedule()'),
               ),
             },
             KILL: {
               target: 'killed',
               ...rule(
                 'tasklet_kill returns once the tasklet is neither scheduled nor running.',
-                `${SOFTIRQ_C} tasklet_kill()`,
+                kernelSource('kernel/softirq.c', 'tasklet_kill()'),
               ),
             },
           },
@@ -71,7 +72,7 @@ export const taskletMachine = setup({
             SCHEDULE: {
               ...rule(
                 'Scheduling a tasklet already scheduled coalesces: it still runs once.',
-                `${SOFTIRQ_C} tasklet_schedule()`,
+                kernelSource('kernel/softirq.c', 'tasklet_schedule()'),
               ),
             },
             RUN_BEGIN: {
@@ -79,7 +80,7 @@ export const taskletMachine = setup({
               target: 'running',
               ...rule(
                 'The softirq runs an enabled scheduled tasklet, clearing TASKLET_STATE_SCHED first; a disabled one stays queued.',
-                `${SOFTIRQ_C} tasklet_action_common()`,
+                kernelSource('kernel/softirq.c', 'tasklet_action_common()'),
               ),
             },
           },
@@ -97,7 +98,10 @@ export const taskletMachine = setup({
                 },
                 RUN_END: {
                   target: '#tasklet.run.idle',
-                  ...rule('The run ends and TASKLET_STATE_RUN clears.', `${SOFTIRQ_C} tasklet_unlock()`),
+                  ...rule(
+                    'The run ends and TASKLET_STATE_RUN clears.',
+                    kernelSource('kernel/softirq.c', 'tasklet_unlock()'),
+                  ),
                 },
               },
             },
@@ -105,7 +109,10 @@ export const taskletMachine = setup({
               ...rule('Running and scheduled again: it runs once more after this run.', INTERRUPT_H),
               on: {
                 SCHEDULE: {
-                  ...rule('Coalesces with the pending schedule.', `${SOFTIRQ_C} tasklet_schedule()`),
+                  ...rule(
+                    'Coalesces with the pending schedule.',
+                    kernelSource('kernel/softirq.c', 'tasklet_schedule()'),
+                  ),
                 },
                 RUN_END: {
                   target: '#tasklet.run.scheduled',
@@ -118,18 +125,21 @@ export const taskletMachine = setup({
         killed: {
           ...rule(
             'tasklet_kill returned: not scheduled, not running. A later tasklet_schedule queues it again.',
-            `${SOFTIRQ_C} tasklet_kill()`,
+            kernelSource('kernel/softirq.c', 'tasklet_kill()'),
           ),
           on: {
             SCHEDULE: {
               target: 'scheduled',
               ...rule(
                 'A killed tasklet may be scheduled again (kill does not disable it).',
-                `${SOFTIRQ_C} tasklet_kill()`,
+                kernelSource('kernel/softirq.c', 'tasklet_kill()'),
               ),
             },
             KILL: {
-              ...rule('Killing a killed tasklet returns at once.', `${SOFTIRQ_C} tasklet_kill()`),
+              ...rule(
+                'Killing a killed tasklet returns at once.',
+                kernelSource('kernel/softirq.c', 'tasklet_kill()'),
+              ),
             },
           },
         },
@@ -185,21 +195,21 @@ export const taskletSpec: MachineSpec<typeof taskletMachine> = {
     RUN_BEGIN: defineRule({
       id: 'tasklet.run-unscheduled',
       rule: 'A tasklet runs only after tasklet_schedule, only while enabled, and never concurrently with itself.',
-      source: `${INTERRUPT_H}; ${SOFTIRQ_C} tasklet_action_common()`,
+      source: cites(INTERRUPT_H, kernelSource('kernel/softirq.c', 'tasklet_action_common()')),
       side: 'kernel',
       kind: 'safety',
     }),
     RUN_END: defineRule({
       id: 'tasklet.run-end-unbalanced',
       rule: 'A tasklet run ends only after it began.',
-      source: `${SOFTIRQ_C} tasklet_action_common()`,
+      source: kernelSource('kernel/softirq.c', 'tasklet_action_common()'),
       side: 'kernel',
       kind: 'safety',
     }),
     KILL: defineRule({
       id: 'tasklet.kill-while-active',
       rule: 'tasklet_kill completes only when the tasklet is neither scheduled nor running.',
-      source: `${SOFTIRQ_C} tasklet_kill()`,
+      source: kernelSource('kernel/softirq.c', 'tasklet_kill()'),
       side: 'kernel',
       kind: 'safety',
     }),

@@ -1,5 +1,6 @@
 import { assign, setup } from 'xstate';
 import { defineRule } from '../src/rules/rule.js';
+import { cites, kernelSource, section } from '../src/rules/sources.js';
 import { type MachineSpec, rule } from './spec.js';
 
 /**
@@ -11,10 +12,6 @@ import { type MachineSpec, rule } from './spec.js';
  * assign (actions of parallel regions run one after the other, so a clear of `submitted`
  * by its own region could run before `issued` read it).
  */
-
-const VIRT_DMA_H = 'drivers/dma/virt-dma.h';
-const VIRT_DMA_C = 'drivers/dma/virt-dma.c';
-const REF = 'kernel-dmaengine-rules.md';
 
 export type VirtualChannelEvent =
   | { type: 'PREP' }
@@ -40,8 +37,12 @@ export interface VirtualChannelCounts {
   terminated: number;
 }
 
-const GET_ALL = `${VIRT_DMA_H} vchan_get_all_descriptors()`;
-const GET_ALL_BUT = `${REF} §1.8 (vchan_get_all_descriptors without desc_allocated)`;
+const GET_ALL = kernelSource('drivers/dma/virt-dma.h', 'vchan_get_all_descriptors()');
+const GET_ALL_BUT = section(
+  'kernel-dmaengine-rules.md',
+  '§1.8',
+  '(vchan_get_all_descriptors without desc_allocated)',
+);
 
 export const virtualChannelMachine = setup({
   types: {
@@ -77,25 +78,32 @@ export const virtualChannelMachine = setup({
   context: { allocated: 0, submitted: 0, issued: 0, completed: 0, terminated: 0 },
   ...rule(
     'A virt_dma_chan keeps each of its descriptors on one of five lists under vc.lock, or active in the driver, plus the cyclic slot.',
-    `${VIRT_DMA_H} struct virt_dma_chan; ${REF} §1.1, §1.2`,
+    cites(
+      kernelSource('drivers/dma/virt-dma.h', 'struct virt_dma_chan'),
+      section('kernel-dmaengine-rules.md', '§1.1'),
+      section('kernel-dmaengine-rules.md', '§1.2'),
+    ),
   ),
   states: {
     allocated: {
       initial: 'empty',
       ...rule(
         'desc_allocated: prepared, not yet submitted (or recycled for reuse).',
-        `${REF} §1.2 ALLOCATED`,
+        section('kernel-dmaengine-rules.md', '§1.2', 'ALLOCATED'),
       ),
       states: {
         empty: {
-          ...rule('No prepared descriptor waits for submit.', `${VIRT_DMA_H} vchan_tx_prep()`),
+          ...rule(
+            'No prepared descriptor waits for submit.',
+            kernelSource('drivers/dma/virt-dma.h', 'vchan_tx_prep()'),
+          ),
           on: {
             PREP: {
               target: 'nonempty',
               actions: 'allocatedAdd',
               ...rule(
                 'vchan_tx_prep adds the new descriptor to desc_allocated.',
-                `${VIRT_DMA_H} vchan_tx_prep()`,
+                kernelSource('drivers/dma/virt-dma.h', 'vchan_tx_prep()'),
               ),
             },
             RECYCLE: {
@@ -103,7 +111,7 @@ export const virtualChannelMachine = setup({
               actions: 'allocatedAdd',
               ...rule(
                 'vchan_vdesc_fini puts a DMA_CTRL_REUSE descriptor back on desc_allocated.',
-                `${VIRT_DMA_H} vchan_vdesc_fini()`,
+                kernelSource('drivers/dma/virt-dma.h', 'vchan_vdesc_fini()'),
               ),
             },
             GET_ALL: {
@@ -112,20 +120,23 @@ export const virtualChannelMachine = setup({
           },
         },
         nonempty: {
-          ...rule('Prepared descriptors wait for submit.', `${VIRT_DMA_H} vchan_tx_prep()`),
+          ...rule(
+            'Prepared descriptors wait for submit.',
+            kernelSource('drivers/dma/virt-dma.h', 'vchan_tx_prep()'),
+          ),
           on: {
             PREP: {
               actions: 'allocatedAdd',
               ...rule(
                 'vchan_tx_prep adds the new descriptor to desc_allocated.',
-                `${VIRT_DMA_H} vchan_tx_prep()`,
+                kernelSource('drivers/dma/virt-dma.h', 'vchan_tx_prep()'),
               ),
             },
             RECYCLE: {
               actions: 'allocatedAdd',
               ...rule(
                 'vchan_vdesc_fini puts a DMA_CTRL_REUSE descriptor back on desc_allocated.',
-                `${VIRT_DMA_H} vchan_vdesc_fini()`,
+                kernelSource('drivers/dma/virt-dma.h', 'vchan_vdesc_fini()'),
               ),
             },
             SUBMIT: [
@@ -135,14 +146,14 @@ export const virtualChannelMachine = setup({
                 actions: 'allocatedRemove',
                 ...rule(
                   'vchan_tx_submit moves the last prepared descriptor off desc_allocated.',
-                  `${VIRT_DMA_C} vchan_tx_submit()`,
+                  kernelSource('drivers/dma/virt-dma.c', 'vchan_tx_submit()'),
                 ),
               },
               {
                 actions: 'allocatedRemove',
                 ...rule(
                   'vchan_tx_submit moves one prepared descriptor off desc_allocated.',
-                  `${VIRT_DMA_C} vchan_tx_submit()`,
+                  kernelSource('drivers/dma/virt-dma.c', 'vchan_tx_submit()'),
                 ),
               },
             ],
@@ -153,14 +164,14 @@ export const virtualChannelMachine = setup({
                 actions: 'allocatedRemove',
                 ...rule(
                   'vchan_tx_desc_free (dmaengine_desc_free of an idle reusable descriptor) takes the last one off desc_allocated.',
-                  `${VIRT_DMA_C} vchan_tx_desc_free()`,
+                  kernelSource('drivers/dma/virt-dma.c', 'vchan_tx_desc_free()'),
                 ),
               },
               {
                 actions: 'allocatedRemove',
                 ...rule(
                   'vchan_tx_desc_free takes an idle reusable descriptor off desc_allocated.',
-                  `${VIRT_DMA_C} vchan_tx_desc_free()`,
+                  kernelSource('drivers/dma/virt-dma.c', 'vchan_tx_desc_free()'),
                 ),
               },
             ],
@@ -178,10 +189,16 @@ export const virtualChannelMachine = setup({
     },
     submitted: {
       initial: 'empty',
-      ...rule('desc_submitted: submitted with a cookie, not yet issued.', `${REF} §1.2 SUBMITTED`),
+      ...rule(
+        'desc_submitted: submitted with a cookie, not yet issued.',
+        section('kernel-dmaengine-rules.md', '§1.2', 'SUBMITTED'),
+      ),
       states: {
         empty: {
-          ...rule('Nothing submitted waits for issue_pending.', `${VIRT_DMA_C} vchan_tx_submit()`),
+          ...rule(
+            'Nothing submitted waits for issue_pending.',
+            kernelSource('drivers/dma/virt-dma.c', 'vchan_tx_submit()'),
+          ),
           on: {
             SUBMIT: {
               guard: 'hasAllocated',
@@ -189,11 +206,14 @@ export const virtualChannelMachine = setup({
               actions: 'submittedAdd',
               ...rule(
                 'vchan_tx_submit moves a descriptor from desc_allocated to desc_submitted.',
-                `${VIRT_DMA_C} vchan_tx_submit()`,
+                kernelSource('drivers/dma/virt-dma.c', 'vchan_tx_submit()'),
               ),
             },
             ISSUE: {
-              ...rule('Issuing with nothing submitted moves nothing.', `${VIRT_DMA_C} vchan_issue_pending()`),
+              ...rule(
+                'Issuing with nothing submitted moves nothing.',
+                kernelSource('drivers/dma/virt-dma.c', 'vchan_issue_pending()'),
+              ),
             },
             GET_ALL: {
               ...rule('Taking an empty desc_submitted leaves it empty.', GET_ALL),
@@ -204,14 +224,17 @@ export const virtualChannelMachine = setup({
           },
         },
         nonempty: {
-          ...rule('Submitted descriptors wait for issue_pending.', `${VIRT_DMA_C} vchan_tx_submit()`),
+          ...rule(
+            'Submitted descriptors wait for issue_pending.',
+            kernelSource('drivers/dma/virt-dma.c', 'vchan_tx_submit()'),
+          ),
           on: {
             SUBMIT: {
               guard: 'hasAllocated',
               actions: 'submittedAdd',
               ...rule(
                 'vchan_tx_submit moves a descriptor from desc_allocated to the tail of desc_submitted.',
-                `${VIRT_DMA_C} vchan_tx_submit()`,
+                kernelSource('drivers/dma/virt-dma.c', 'vchan_tx_submit()'),
               ),
             },
             ISSUE: {
@@ -219,7 +242,7 @@ export const virtualChannelMachine = setup({
               target: 'empty',
               ...rule(
                 'vchan_issue_pending splices all of desc_submitted onto desc_issued.',
-                `${VIRT_DMA_H} vchan_issue_pending()`,
+                kernelSource('drivers/dma/virt-dma.h', 'vchan_issue_pending()'),
               ),
             },
             GET_ALL: {
@@ -238,10 +261,16 @@ export const virtualChannelMachine = setup({
     },
     issued: {
       initial: 'empty',
-      ...rule('desc_issued: issued, waiting for the driver to start them.', `${REF} §1.2 ISSUED`),
+      ...rule(
+        'desc_issued: issued, waiting for the driver to start them.',
+        section('kernel-dmaengine-rules.md', '§1.2', 'ISSUED'),
+      ),
       states: {
         empty: {
-          ...rule('Nothing issued waits to be started.', `${VIRT_DMA_H} vchan_issue_pending()`),
+          ...rule(
+            'Nothing issued waits to be started.',
+            kernelSource('drivers/dma/virt-dma.h', 'vchan_issue_pending()'),
+          ),
           on: {
             ISSUE: [
               {
@@ -250,13 +279,13 @@ export const virtualChannelMachine = setup({
                 actions: 'moveSubmittedToIssued',
                 ...rule(
                   'vchan_issue_pending moves desc_submitted onto desc_issued.',
-                  `${VIRT_DMA_H} vchan_issue_pending()`,
+                  kernelSource('drivers/dma/virt-dma.h', 'vchan_issue_pending()'),
                 ),
               },
               {
                 ...rule(
                   'With nothing submitted, vchan_issue_pending leaves desc_issued empty.',
-                  `${VIRT_DMA_H} vchan_issue_pending()`,
+                  kernelSource('drivers/dma/virt-dma.h', 'vchan_issue_pending()'),
                 ),
               },
             ],
@@ -271,14 +300,14 @@ export const virtualChannelMachine = setup({
         nonempty: {
           ...rule(
             'Issued descriptors wait for the driver; vchan_next_desc peeks the first.',
-            `${VIRT_DMA_H} vchan_next_desc()`,
+            kernelSource('drivers/dma/virt-dma.h', 'vchan_next_desc()'),
           ),
           on: {
             ISSUE: {
               actions: 'moveSubmittedToIssued',
               ...rule(
                 'vchan_issue_pending appends desc_submitted to the tail of desc_issued.',
-                `${VIRT_DMA_H} vchan_issue_pending()`,
+                kernelSource('drivers/dma/virt-dma.h', 'vchan_issue_pending()'),
               ),
             },
             TAKE: [
@@ -288,14 +317,14 @@ export const virtualChannelMachine = setup({
                 actions: 'issuedRemove',
                 ...rule(
                   'The driver takes the last issued descriptor off desc_issued to start it (it is then active).',
-                  `${REF} §1.2 ACTIVE`,
+                  section('kernel-dmaengine-rules.md', '§1.2', 'ACTIVE'),
                 ),
               },
               {
                 actions: 'issuedRemove',
                 ...rule(
                   'The driver takes the first issued descriptor off desc_issued to start it.',
-                  `${REF} §1.2 ACTIVE`,
+                  section('kernel-dmaengine-rules.md', '§1.2', 'ACTIVE'),
                 ),
               },
             ],
@@ -317,24 +346,27 @@ export const virtualChannelMachine = setup({
       initial: 'empty',
       ...rule(
         'desc_completed: completed, waiting for the tasklet to run their callbacks.',
-        `${REF} §1.2 COMPLETED`,
+        section('kernel-dmaengine-rules.md', '§1.2', 'COMPLETED'),
       ),
       states: {
         empty: {
-          ...rule('No completed descriptor waits for the tasklet.', `${VIRT_DMA_C} vchan_complete()`),
+          ...rule(
+            'No completed descriptor waits for the tasklet.',
+            kernelSource('drivers/dma/virt-dma.c', 'vchan_complete()'),
+          ),
           on: {
             COMPLETE: {
               target: 'nonempty',
               actions: 'completedAdd',
               ...rule(
                 'vchan_cookie_complete completes the cookie, adds the descriptor to desc_completed and schedules the tasklet.',
-                `${VIRT_DMA_H} vchan_cookie_complete()`,
+                kernelSource('drivers/dma/virt-dma.h', 'vchan_cookie_complete()'),
               ),
             },
             SPLICE: {
               ...rule(
                 'A tasklet run with only a cyclic callback splices an empty list.',
-                `${VIRT_DMA_C} vchan_complete()`,
+                kernelSource('drivers/dma/virt-dma.c', 'vchan_complete()'),
               ),
             },
             GET_ALL: {
@@ -346,13 +378,16 @@ export const virtualChannelMachine = setup({
           },
         },
         nonempty: {
-          ...rule('Completed descriptors wait for the tasklet.', `${VIRT_DMA_C} vchan_complete()`),
+          ...rule(
+            'Completed descriptors wait for the tasklet.',
+            kernelSource('drivers/dma/virt-dma.c', 'vchan_complete()'),
+          ),
           on: {
             COMPLETE: {
               actions: 'completedAdd',
               ...rule(
                 'vchan_cookie_complete appends to desc_completed.',
-                `${VIRT_DMA_H} vchan_cookie_complete()`,
+                kernelSource('drivers/dma/virt-dma.h', 'vchan_cookie_complete()'),
               ),
             },
             SPLICE: {
@@ -360,7 +395,7 @@ export const virtualChannelMachine = setup({
               actions: 'completedClear',
               ...rule(
                 'The tasklet splices desc_completed onto its private list under the lock.',
-                `${VIRT_DMA_C} vchan_complete()`,
+                kernelSource('drivers/dma/virt-dma.c', 'vchan_complete()'),
               ),
             },
             GET_ALL: {
@@ -368,7 +403,7 @@ export const virtualChannelMachine = setup({
               actions: 'completedClear',
               ...rule(
                 'vchan_get_all_descriptors takes desc_completed: those descriptors are freed without a callback.',
-                `${GET_ALL}; ${REF} §4 "Callbacks in flight"`,
+                cites(GET_ALL, section('kernel-dmaengine-rules.md', '§4', '"Callbacks in flight"')),
               ),
             },
             GET_ALL_BUT_ALLOCATED: {
@@ -384,24 +419,30 @@ export const virtualChannelMachine = setup({
       initial: 'empty',
       ...rule(
         'desc_terminated: active descriptors parked by terminate until synchronize frees them.',
-        `${REF} §1.2 TERMINATED, §1.6`,
+        cites(
+          section('kernel-dmaengine-rules.md', '§1.2', 'TERMINATED'),
+          section('kernel-dmaengine-rules.md', '§1.6'),
+        ),
       ),
       states: {
         empty: {
-          ...rule('No terminated descriptor waits for synchronize.', `${VIRT_DMA_H} vchan_synchronize()`),
+          ...rule(
+            'No terminated descriptor waits for synchronize.',
+            kernelSource('drivers/dma/virt-dma.h', 'vchan_synchronize()'),
+          ),
           on: {
             TERMINATE_VDESC: {
               target: 'nonempty',
               actions: 'terminatedAdd',
               ...rule(
                 'vchan_terminate_vdesc parks the active descriptor on desc_terminated.',
-                `${VIRT_DMA_H} vchan_terminate_vdesc()`,
+                kernelSource('drivers/dma/virt-dma.h', 'vchan_terminate_vdesc()'),
               ),
             },
             SYNC_FREE: {
               ...rule(
                 'vchan_synchronize with nothing terminated frees nothing.',
-                `${VIRT_DMA_H} vchan_synchronize()`,
+                kernelSource('drivers/dma/virt-dma.h', 'vchan_synchronize()'),
               ),
             },
             GET_ALL: {
@@ -413,13 +454,19 @@ export const virtualChannelMachine = setup({
           },
         },
         nonempty: {
-          ...rule('Terminated descriptors wait to be freed.', `${VIRT_DMA_H} vchan_synchronize()`),
+          ...rule(
+            'Terminated descriptors wait to be freed.',
+            kernelSource('drivers/dma/virt-dma.h', 'vchan_synchronize()'),
+          ),
           on: {
             TERMINATE_VDESC: {
               actions: 'terminatedAdd',
               ...rule(
                 'A second terminate before synchronize adds to desc_terminated (it was a single slot before 2019).',
-                `${VIRT_DMA_H} vchan_terminate_vdesc(); ${REF} §1.6`,
+                cites(
+                  kernelSource('drivers/dma/virt-dma.h', 'vchan_terminate_vdesc()'),
+                  section('kernel-dmaengine-rules.md', '§1.6'),
+                ),
               ),
             },
             SYNC_FREE: {
@@ -427,13 +474,16 @@ export const virtualChannelMachine = setup({
               actions: 'terminatedClear',
               ...rule(
                 'vchan_synchronize kills the tasklet, then frees desc_terminated outside the lock.',
-                `${VIRT_DMA_H} vchan_synchronize()`,
+                kernelSource('drivers/dma/virt-dma.h', 'vchan_synchronize()'),
               ),
             },
             GET_ALL: {
               target: 'empty',
               actions: 'terminatedClear',
-              ...rule('vchan_get_all_descriptors takes desc_terminated too.', `${GET_ALL}; ${REF} §1.6`),
+              ...rule(
+                'vchan_get_all_descriptors takes desc_terminated too.',
+                cites(GET_ALL, section('kernel-dmaengine-rules.md', '§1.6')),
+              ),
             },
             GET_ALL_BUT_ALLOCATED: {
               target: 'empty',
@@ -446,34 +496,43 @@ export const virtualChannelMachine = setup({
     },
     cyclic: {
       initial: 'empty',
-      ...rule('vc->cyclic: the cyclic descriptor whose period callback is pending.', `${REF} §1.1, §1.3`),
+      ...rule(
+        'vc->cyclic: the cyclic descriptor whose period callback is pending.',
+        cites(section('kernel-dmaengine-rules.md', '§1.1'), section('kernel-dmaengine-rules.md', '§1.3')),
+      ),
       states: {
         empty: {
-          ...rule('No period callback pending.', `${VIRT_DMA_C} vchan_complete()`),
+          ...rule('No period callback pending.', kernelSource('drivers/dma/virt-dma.c', 'vchan_complete()')),
           on: {
             CYCLIC_SET: {
               target: 'set',
               ...rule(
                 'vchan_cyclic_callback records the descriptor in vc->cyclic and schedules the tasklet.',
-                `${VIRT_DMA_H} vchan_cyclic_callback()`,
+                kernelSource('drivers/dma/virt-dma.h', 'vchan_cyclic_callback()'),
               ),
             },
           },
         },
         set: {
-          ...rule('A period callback is pending.', `${VIRT_DMA_H} vchan_cyclic_callback()`),
+          ...rule(
+            'A period callback is pending.',
+            kernelSource('drivers/dma/virt-dma.h', 'vchan_cyclic_callback()'),
+          ),
           on: {
             CYCLIC_SET: {
               ...rule(
                 'Periods that elapse before the tasklet runs coalesce into one callback.',
-                `${REF} §1.3 "Cyclic coalescing"`,
+                section('kernel-dmaengine-rules.md', '§1.3', '"Cyclic coalescing"'),
               ),
             },
             CYCLIC_CLEAR: {
               target: 'empty',
               ...rule(
                 'The tasklet takes vc->cyclic with its callback, or vchan_terminate_vdesc clears it for the descriptor it parks.',
-                `${VIRT_DMA_C} vchan_complete(); ${VIRT_DMA_H} vchan_terminate_vdesc()`,
+                cites(
+                  kernelSource('drivers/dma/virt-dma.c', 'vchan_complete()'),
+                  kernelSource('drivers/dma/virt-dma.h', 'vchan_terminate_vdesc()'),
+                ),
               ),
             },
           },
@@ -488,7 +547,7 @@ export const virtualChannelMachine = setup({
 const listIntegrity = defineRule({
   id: 'virtualChannel.list-integrity',
   rule: 'Each virt-dma descriptor is on exactly one list (or active, or freed) and no list holds fewer than zero descriptors.',
-  source: `${REF} §9 ONE-LIST`,
+  source: section('kernel-dmaengine-rules.md', '§9', 'ONE-LIST'),
   side: 'framework',
   kind: 'safety',
 });
@@ -501,7 +560,10 @@ export const virtualChannelSpec: MachineSpec<typeof virtualChannelMachine> = {
     SUBMIT: defineRule({
       id: 'virtualChannel.submit-unallocated',
       rule: 'vchan_tx_submit moves a descriptor from desc_allocated, so one must be there (submitted twice, or freed by terminate first).',
-      source: `${VIRT_DMA_C} vchan_tx_submit(); ${REF} §1.8`,
+      source: cites(
+        kernelSource('drivers/dma/virt-dma.c', 'vchan_tx_submit()'),
+        section('kernel-dmaengine-rules.md', '§1.8'),
+      ),
       side: 'provider',
       kind: 'safety',
     }),
@@ -509,7 +571,10 @@ export const virtualChannelSpec: MachineSpec<typeof virtualChannelMachine> = {
     TAKE: defineRule({
       id: 'virtualChannel.take-empty',
       rule: 'The driver starts a descriptor only when vchan_next_desc found one on desc_issued.',
-      source: `${VIRT_DMA_H} vchan_next_desc(); ${REF} §1.2 ACTIVE`,
+      source: cites(
+        kernelSource('drivers/dma/virt-dma.h', 'vchan_next_desc()'),
+        section('kernel-dmaengine-rules.md', '§1.2', 'ACTIVE'),
+      ),
       side: 'provider',
       kind: 'safety',
     }),
@@ -520,7 +585,10 @@ export const virtualChannelSpec: MachineSpec<typeof virtualChannelMachine> = {
     CYCLIC_CLEAR: defineRule({
       id: 'virtualChannel.cyclic-clear-empty',
       rule: 'vc->cyclic is taken or cleared only while it holds a descriptor.',
-      source: `${VIRT_DMA_C} vchan_complete(); ${VIRT_DMA_H} vchan_terminate_vdesc()`,
+      source: cites(
+        kernelSource('drivers/dma/virt-dma.c', 'vchan_complete()'),
+        kernelSource('drivers/dma/virt-dma.h', 'vchan_terminate_vdesc()'),
+      ),
       side: 'framework',
       kind: 'safety',
     }),
@@ -530,7 +598,10 @@ export const virtualChannelSpec: MachineSpec<typeof virtualChannelMachine> = {
     DESC_FREE: defineRule({
       id: 'virtualChannel.desc-free-unallocated',
       rule: 'vchan_tx_desc_free takes an idle descriptor off desc_allocated, so one must be there (not one in flight).',
-      source: `${VIRT_DMA_C} vchan_tx_desc_free(); ${REF} §1.2`,
+      source: cites(
+        kernelSource('drivers/dma/virt-dma.c', 'vchan_tx_desc_free()'),
+        section('kernel-dmaengine-rules.md', '§1.2'),
+      ),
       side: 'provider',
       kind: 'safety',
     }),

@@ -1,12 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { writeCoverage } from '../diagrams/coverage-files.js';
 import { type CampaignOptions, type CampaignReport, runCampaign } from '../explore/campaign.js';
-import { makeCounterexample, saveCounterexample } from '../explore/counterexample.js';
-import { replaySchedule, violationRecord } from '../explore/run-schedule.js';
+import { saveFound } from '../explore/save-found.js';
 import { providerShape } from '../fuzz/fuzz.js';
-import type { Faults } from '../scenarios/board.js';
+import { lifecycleKind } from '../workload/lifecycle-kind.js';
 
 export interface CheckCliOptions extends CampaignOptions {
   readonly json: string | null;
@@ -44,47 +42,14 @@ export async function check(o: CheckCliOptions): Promise<number> {
     }),
   );
   bar?.stop();
-  const files = saveFound(o, report);
+  const files = saveFound(lifecycleKind, o, report);
   for (const line of summarize(report, files)) o.out_(line);
   if (o.coverage) for (const line of await writeCoverage(o.coverage, report.coverage)) o.out_(line);
   if (o.json) writeFileSync(o.json, `${JSON.stringify({ ...report, counterexamples: files }, null, 2)}\n`);
   return report.found.length > 0 ? 1 : 0;
 }
 
-export function saveFound(
-  o: Pick<CheckCliOptions, 'out' | 'provider' | 'stepBound' | 'toolVersion'>,
-  report: CampaignReport,
-  faults?: Faults,
-): string[] {
-  if (report.found.length === 0) return [];
-  mkdirSync(o.out, { recursive: true });
-  return report.found.map((f) => {
-    // A crash or hang has no schedule to replay (replaying a hang would hang): no file.
-    if (f.violation.id === 'provider.hang' || f.violation.id === 'provider.threw') return '';
-    const best = f.shrunk ?? f;
-    const provider = o.provider ?? 'refdma';
-    const run = replaySchedule(best.workload, best.seed, best.choices, o.stepBound, 'hash', provider, faults);
-    const v = run.result.violations[0];
-    const cx = makeCounterexample({
-      toolVersion: o.toolVersion,
-      provider,
-      seed: best.seed,
-      stepBound: o.stepBound,
-      strategy: f.strategy,
-      workload: best.workload as never,
-      choices: [...best.choices],
-      violation: v ? violationRecord(v) : f.violation,
-      traceHash: run.result.traceHash ?? '',
-      steps: run.result.steps,
-      ...(faults ? { faults: { ...faults } } : {}),
-    });
-    const path = join(o.out, `${faults ? 'faults.' : ''}${f.violation.id}.json`);
-    saveCounterexample(path, cx);
-    return path;
-  });
-}
-
-export function summarize(r: CampaignReport, files: readonly string[] = []): string[] {
+export function summarize<W>(r: CampaignReport<W>, files: readonly string[] = []): string[] {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const lines = [
     `dmactor check: ${r.schedules} schedules in ${r.seconds.toFixed(1)} s (${r.schedulesPerSec.toFixed(0)}/s), seed ${r.seed}`,
@@ -111,7 +76,7 @@ export function summarize(r: CampaignReport, files: readonly string[] = []): str
     if (f.shrunk) {
       const s = f.shrunk;
       lines.push(
-        `      shrunk in ${(s.ms / 1000).toFixed(1)} s: ${s.before.steps} -> ${s.steps} steps, ${s.before.choices} -> ${s.choices.length} choices, ${s.before.ops} -> ${s.workload.threads.reduce((n, t) => n + t.ops.length, 0)} operations`,
+        `      shrunk in ${s.runs} runs (${(s.ms / 1000).toFixed(1)} s): ${s.before.steps} -> ${s.steps} steps, ${s.before.choices} -> ${s.choices.length} choices, ${f.ops.before} -> ${f.ops.after} operations`,
       );
     }
     if (files[i]) lines.push(`      counterexample: ${files[i]}  (dmactor replay ${files[i]})`);

@@ -1,12 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { makeAsyncCounterexample } from '../explore/async-counterexample.js';
+import { writeFileSync } from 'node:fs';
 import type { CampaignReport } from '../explore/campaign.js';
-import { saveCounterexample } from '../explore/counterexample.js';
-import { ASYNC_STEP_BOUND, type AsyncFound } from '../fuzz/async-phase.js';
+import { saveFound } from '../explore/save-found.js';
+import { ASYNC_STEP_BOUND } from '../fuzz/async-phase.js';
 import { FUZZ_FAULTS, type FuzzOptions, fuzz, fuzzFindings } from '../fuzz/fuzz.js';
 import type { Faults } from '../scenarios/board.js';
-import { saveFound, summarize } from './check.js';
+import { asyncTxKind } from '../workload/async-tx-kind.js';
+import { lifecycleKind } from '../workload/lifecycle-kind.js';
+import { summarize } from './check.js';
 import { fuzzJunit } from './junit.js';
 
 export interface FuzzCliOptions extends FuzzOptions {
@@ -15,29 +15,6 @@ export interface FuzzCliOptions extends FuzzOptions {
   readonly out: string;
   readonly toolVersion: string;
   readonly out_: (line: string) => void;
-}
-
-/** Write an async_tx finding as a replayable counterexample file; its path. */
-function saveAsyncFound(o: FuzzCliOptions, provider: string, f: AsyncFound): string {
-  mkdirSync(o.out, { recursive: true });
-  const path = join(o.out, `async_tx.${f.violation.id}.json`);
-  saveCounterexample(
-    path,
-    makeAsyncCounterexample({
-      toolVersion: o.toolVersion,
-      provider,
-      mode: 'document',
-      seed: f.seed,
-      stepBound: Math.max(o.stepBound, ASYNC_STEP_BOUND),
-      strategy: f.strategy,
-      workload: f.workload,
-      choices: [...f.choices],
-      violation: f.violation,
-      traceHash: f.traceHash,
-      steps: f.steps,
-    }),
-  );
-  return path;
 }
 
 /** `dmactor fuzz PROVIDER`: exit 1 when the provider breaks any rule, 0 when it comes out clean. */
@@ -61,7 +38,7 @@ export async function fuzzCommand(o: FuzzCliOptions): Promise<number> {
       return;
     }
     say(`${n}. ${name}:`);
-    const files = saveFound({ ...o, provider: o.provider }, c, faults);
+    const files = saveFound(lifecycleKind, { ...o, ...(faults ? { faults, prefix: 'faults.' } : {}) }, c);
     for (const line of summarize(c, files)) say(`  ${line}`);
     say('  invariants (times checked / broken):');
     const rows = Object.entries(c.invariants)
@@ -108,15 +85,21 @@ export async function fuzzCommand(o: FuzzCliOptions): Promise<number> {
         .map(([k, n]) => `${k} ${n}`)
         .join(', ')}`,
     );
-    for (const f of a.found) {
+    const files = saveFound(
+      asyncTxKind,
+      { ...o, stepBound: Math.max(o.stepBound, ASYNC_STEP_BOUND), prefix: 'async_tx.' },
+      a,
+    );
+    a.found.forEach((f, i) => {
+      const best = f.shrunk ?? f;
       say(`  [${f.violation.side}] ${f.violation.id}: ${f.violation.detail}`);
       say(`      rule: ${f.violation.rule}`);
       say(`      source: ${f.violation.source}`);
       say(
-        `      ${f.hits} schedule(s); shrunk from ${f.ops.before} to ${f.ops.after} operation(s); ${f.strategy}, world seed ${f.seed}, ${f.steps} steps`,
+        `      ${f.hits} schedule(s); shrunk from ${f.ops.before} to ${f.ops.after} operation(s); ${f.strategy}, world seed ${best.seed}, ${best.steps} steps`,
       );
-      say(`      counterexample: ${saveAsyncFound(o, o.provider, f)}`);
-    }
+      say(`      counterexample: ${files[i]}`);
+    });
     say('  invariants (times checked / broken):');
     for (const id of [
       'inv.async-dependency-order',

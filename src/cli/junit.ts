@@ -1,5 +1,4 @@
 import type { CampaignReport } from '../explore/campaign.js';
-import type { AsyncPhaseReport } from '../fuzz/async-phase.js';
 import type { FuzzReport } from '../fuzz/fuzz.js';
 
 const esc = (s: string) =>
@@ -32,7 +31,7 @@ export function fuzzJunit(r: FuzzReport): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="dmactor fuzz ${esc(r.provider)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
-function asyncSuite(a: AsyncPhaseReport): string[] {
+function asyncSuite<W>(a: CampaignReport<W>): string[] {
   const found = new Map(a.found.map((f) => [f.violation.id, f]));
   const ids = [...new Set([...Object.keys(a.invariants), ...found.keys()])].sort();
   const cases = ids.map((id) => {
@@ -48,7 +47,7 @@ function asyncSuite(a: AsyncPhaseReport): string[] {
   ];
 }
 
-function campaignSuite(name: string, c: CampaignReport): string[] {
+function campaignSuite<W>(name: string, c: CampaignReport<W>): string[] {
   const found = new Map(c.found.map((f) => [f.violation.id, f]));
   const ids = [...new Set([...Object.keys(c.invariants), ...found.keys()])].sort();
   const cases = ids.map((id) => {

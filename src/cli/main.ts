@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { scenarios } from '../../examples/client-flows.js';
 import { defaultWorkers, strategyNames } from '../explore/campaign.js';
+import { DEFAULT_SHRINK_RUNS } from '../explore/shrink.js';
 import { providers } from '../providers/planted.js';
 import { loadProvider } from '../providers/registry.js';
 import { UsageError } from '../rules/usage-error.js';
@@ -40,7 +41,8 @@ check options:
   --shard I/N       run only schedules with index = I mod N (spread a campaign over machines)
   --strategy NAME   ${strategyNames().join(' | ')} (default portfolio)
   --provider NAME   ${Object.keys(providers).join(' | ')} or a provider module path (default refdma)
-  --shrink-ms N     shrink budget per distinct violation (default 10000; 0: no shrinking)
+  --shrink-runs N   schedules a shrink may run per distinct violation (default ${DEFAULT_SHRINK_RUNS};
+                    0: no shrinking); a count, so a counterexample is the same on any machine
   --out DIR         where counterexamples go (default dmactor-counterexamples)
   --json FILE       write the full report as JSON
   --coverage DIR    write each statechart coloured by how often its transitions were taken, and
@@ -89,6 +91,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       shard: { type: 'string' },
       strategy: { type: 'string' },
       provider: { type: 'string' },
+      'shrink-runs': { type: 'string' },
+      // Gone (shrinking was bounded by time): named, so using it says what replaced it.
       'shrink-ms': { type: 'string' },
       out: { type: 'string' },
       json: { type: 'string' },
@@ -113,6 +117,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const command = positionals[0] ?? 'check';
+  if (values['shrink-ms'] !== undefined) {
+    throw new UsageError('--shrink-ms is gone: shrinking is bounded by a number of runs, --shrink-runs N');
+  }
   const seed = int('seed', values.seed, 1);
   switch (command) {
     case 'check': {
@@ -133,7 +140,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         ...(sh ? { shard: sh } : {}),
         strategy,
         provider,
-        shrinkMs: int('shrink-ms', values['shrink-ms'], 10_000, 0),
+        shrinkRuns: int('shrink-runs', values['shrink-runs'], DEFAULT_SHRINK_RUNS, 0),
         json: values.json ?? null,
         coverage: values.coverage ?? null,
         out: values.out ?? 'dmactor-counterexamples',
@@ -175,7 +182,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         workers: int('workers', values.workers, defaultWorkers(), 1),
         ...(sh ? { shard: sh } : {}),
         strategy,
-        shrinkMs: int('shrink-ms', values['shrink-ms'], 10_000, 0),
+        shrinkRuns: int('shrink-runs', values['shrink-runs'], DEFAULT_SHRINK_RUNS, 0),
         hangMs: int('hang-ms', values['hang-ms'], 30_000, 100),
         json: values.json ?? null,
         junit: values.junit ?? null,

@@ -14,7 +14,7 @@ export interface ReplayedRun {
 /** Below Mermaid's default `maxTextSize` (50,000), with room for a renderer's own additions. */
 const MERMAID_MAX = 45_000;
 
-export function counterexampleMarkdown(cx: Counterexample, run: ReplayedRun): string {
+export function counterexampleMarkdown(cx: Counterexample<unknown>, run: ReplayedRun): string {
   const v = cx.violation;
   const same =
     run.traceHash === cx.traceHash ? 'identical to the recorded one' : `recorded ${cx.traceHash}: DIFFERENT`;

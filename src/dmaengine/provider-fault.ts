@@ -4,6 +4,7 @@ import type { TracePayload } from '../kernel/trace.js';
 import type { Violation } from '../kernel/violation.js';
 import type { World } from '../kernel/world.js';
 import { defineRule, type Rule } from '../rules/rule.js';
+import { cites, kernelSource, section } from '../rules/sources.js';
 import type { DmaDevice } from './device.js';
 
 /**
@@ -23,16 +24,25 @@ export const ProviderFaultRules = {
   exception: defineRule({
     id: 'provider.exception',
     rule: "A provider's probe, dma_device operations, tx_submit, desc_free, interrupt handler and tasklets return normally: an exception there is a crash of the driver.",
-    source:
-      'provider.rst "Device operations" (each operation returns its result: a descriptor, NULL, a status or an error code); Documentation/admin-guide/bug-hunting.rst (an oops in a driver)',
+    source: cites(
+      section(
+        'provider.rst',
+        'Device operations',
+        '(each operation returns its result: a descriptor, NULL, a status or an error code)',
+      ),
+      kernelSource('Documentation/admin-guide/bug-hunting.rst', '(an oops in a driver)'),
+    ),
     side: 'provider',
     kind: 'safety',
   }),
   prepNull: defineRule({
     id: 'provider.prep-null',
     rule: 'A device_prep_* operation returns a descriptor for a request within the capabilities the device registered (cap_mask, directions, address widths, bursts, max_sg_burst, alignment); NULL only when it runs out of descriptors or memory.',
-    source:
-      'provider.rst "Device operations" (device_prep_dma_*: "These functions are matching the capabilities you registered previously", "It should return a unique instance of the dma_async_tx_descriptor structure")',
+    source: section(
+      'provider.rst',
+      'Device operations',
+      '(device_prep_dma_*: "These functions are matching the capabilities you registered previously", "It should return a unique instance of the dma_async_tx_descriptor structure")',
+    ),
     side: 'provider',
     kind: 'safety',
   }),

@@ -1,73 +1,96 @@
 import { defineRule } from '../rules/rule.js';
+import { cites, kernelSource, projectSource, section } from '../rules/sources.js';
 
 /** dmaengine rules checked by the framework's own code (the statecharts carry the lifecycle rules). */
 export const DmaRules = {
   callbackContext: defineRule({
     id: 'dmaengine.callback-context',
     rule: "Completion callbacks are invoked from the DMA engine's tasklet (softirq), never from interrupt or process context.",
-    source:
-      'client.rst "Get a descriptor for transaction" note: "callbacks will always be invoked from the DMA engines tasklet, never from interrupt context"',
+    source: section(
+      'client.rst',
+      'DMA usage: 3. Get a descriptor for transaction',
+      'note: "callbacks will always be invoked from the DMA engines tasklet, never from interrupt context"',
+    ),
     side: 'provider',
     kind: 'safety',
   }),
   callbackUnderLock: defineRule({
     id: 'dmaengine.callback-under-lock',
     rule: 'A provider drops its locks before it invokes a completion callback.',
-    source:
-      'client.rst "Get a descriptor for transaction" note: "DMA engine drivers drop any locks before calling the callback function"',
+    source: section(
+      'client.rst',
+      'DMA usage: 3. Get a descriptor for transaction',
+      'note: "DMA engine drivers drop any locks before calling the callback function"',
+    ),
     side: 'provider',
     kind: 'safety',
   }),
   cookieCompleteUnassigned: defineRule({
     id: 'dmaengine.complete-unassigned-cookie',
     rule: 'dma_cookie_complete is called once per submitted descriptor, on a descriptor holding a valid cookie.',
-    source: 'drivers/dma/dmaengine.h dma_cookie_complete(): BUG_ON(tx->cookie < DMA_MIN_COOKIE)',
+    source: kernelSource(
+      'drivers/dma/dmaengine.h',
+      'dma_cookie_complete(): BUG_ON(tx->cookie < DMA_MIN_COOKIE)',
+    ),
     side: 'provider',
     kind: 'safety',
   }),
   terminateSleeps: defineRule({
     id: 'dmaengine.terminate-all-sleeps',
     rule: 'device_terminate_all must not sleep: it may be called from atomic context or from a completion callback.',
-    source: 'provider.rst "Device operations: device_terminate_all" ("Must not sleep")',
+    source: section('provider.rst', 'Device operations: device_terminate_all', '("Must not sleep")'),
     side: 'provider',
     kind: 'safety',
   }),
   syncInCallback: defineRule({
     id: 'client.terminate-sync-in-callback',
     rule: 'dmaengine_terminate_sync and dmaengine_synchronize are not called from a complete callback (use dmaengine_terminate_async there).',
-    source:
-      'client.rst "Further APIs: Terminate APIs" ("must not be called from atomic context or from within a complete callback")',
+    source: section(
+      'client.rst',
+      'Further APIs: 1. Terminate APIs',
+      '("must not be called from atomic context or from within a complete callback")',
+    ),
     side: 'client',
     kind: 'safety',
   }),
   syncInAtomic: defineRule({
     id: 'client.terminate-sync-in-atomic',
     rule: 'dmaengine_terminate_sync and dmaengine_synchronize may sleep: they are not called from atomic context (use dmaengine_terminate_async there).',
-    source:
-      'client.rst "Further APIs: Terminate APIs" ("the function must not be called from atomic context")',
+    source: section(
+      'client.rst',
+      'Further APIs: 1. Terminate APIs',
+      '("the function must not be called from atomic context")',
+    ),
     side: 'client',
     kind: 'safety',
   }),
   prepReturnedLive: defineRule({
     id: 'dmaengine.prep-returned-live-descriptor',
     rule: 'A prep call returns a unique descriptor, not one still in use.',
-    source:
-      'provider.rst "Device operations: device_prep_dma_*" ("It should return a unique instance of the dma_async_tx_descriptor structure")',
+    source: section(
+      'provider.rst',
+      'Device operations: device_prep_dma_*',
+      '("It should return a unique instance of the dma_async_tx_descriptor structure")',
+    ),
     side: 'provider',
     kind: 'safety',
   }),
   descriptorUnmap: defineRule({
     id: 'dmaengine.descriptor-unmap',
     rule: "A provider's clean-up path drops a descriptor's unmap data (dma_descriptor_unmap) before it frees or reuses the descriptor: async_tx mapped the pages, and only the provider knows when the device is done with them.",
-    source:
-      'include/linux/dmaengine.h dma_set_unmap(), drivers/dma/dmaengine.h dma_descriptor_unmap(); the clean-up paths of async_tx engines (drivers/dma/ioat/dma.c __cleanup(), mv_xor.c mv_desc_run_tx_complete_actions())',
+    source: cites(
+      kernelSource('include/linux/dmaengine.h', 'dma_set_unmap()'),
+      kernelSource('drivers/dma/dmaengine.h', 'dma_descriptor_unmap()'),
+      kernelSource('drivers/dma/ioat/dma.c', '__cleanup() (the clean-up path of an async_tx engine)'),
+      kernelSource('drivers/dma/mv_xor.c', 'mv_desc_run_tx_complete_actions()'),
+    ),
     side: 'provider',
     kind: 'safety',
   }),
   untaggedHardware: defineRule({
     id: 'dmaengine.hardware-untagged',
     rule: 'Every linked-list item the provider gives the controller names the descriptor it belongs to (Lli.tag), so the model can attribute hardware progress.',
-    source: 'dmactor provider contract (docs/architecture.md "Trusted observations")',
+    source: projectSource('docs/architecture.md', '"Trusted observations" (the dmactor provider contract)'),
     side: 'provider',
     kind: 'safety',
   }),
@@ -77,8 +100,10 @@ export const VirtDmaRules = {
   listCorruption: defineRule({
     id: 'virt-dma.list-corruption',
     rule: 'A virt-dma descriptor sits on at most one list: it is taken off (list_del) before it is added to another.',
-    source:
-      'drivers/dma/virt-dma.h (vd->node "protected by vc.lock"); lib/list_debug.c (CONFIG_DEBUG_LIST list_add corruption)',
+    source: cites(
+      kernelSource('drivers/dma/virt-dma.h', '(vd->node "protected by vc.lock")'),
+      kernelSource('lib/list_debug.c', '(CONFIG_DEBUG_LIST list_add corruption)'),
+    ),
     side: 'provider',
     kind: 'safety',
   }),

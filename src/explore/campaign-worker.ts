@@ -1,17 +1,28 @@
 // A campaign worker: runs its share of schedule indices and posts the batch back.
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadProvider } from '../providers/registry.js';
+import type { WorkloadKindName } from '../workload/kind.js';
+import { withWorkloadKind } from '../workload/kinds.js';
 import { type CampaignOptions, runBatch } from './campaign.js';
 
-const { options, indices, deadline } = workerData as {
-  options: CampaignOptions;
+const { kind, options, indices, deadline } = workerData as {
+  kind: WorkloadKindName;
+  options: CampaignOptions<unknown>;
   indices: number[];
   deadline: number;
 };
 // A provider module is loaded in every thread (same path, same module).
 if (options.provider) await loadProvider(options.provider);
 // Each schedule's summary goes out as soon as it is done, so a watchdog knows where a hang is.
-const result = runBatch(options, indices, undefined, deadline ?? Number.POSITIVE_INFINITY, (summary) =>
-  parentPort?.postMessage({ summary }),
+const result = withWorkloadKind(kind, (k) =>
+  // The options came from runKindCampaign for this very kind: their shape is the kind's.
+  runBatch(
+    k,
+    options as CampaignOptions<never>,
+    indices,
+    undefined,
+    deadline ?? Number.POSITIVE_INFINITY,
+    (summary) => parentPort?.postMessage({ summary }),
+  ),
 );
 parentPort?.postMessage({ result: { ...result, summaries: [] } });

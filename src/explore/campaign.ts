@@ -4,22 +4,30 @@ import type { InvariantStats } from '../../invariants/invariant.js';
 import { randomStrategy } from '../kernel/strategies/random.js';
 import { loadProvider } from '../providers/registry.js';
 import { defineRule } from '../rules/rule.js';
-import type { Faults } from '../scenarios/board.js';
-import { DEFAULT_SHAPE, type WorkloadShape } from '../workload/arbitraries.js';
+import { cites, projectSource, section } from '../rules/sources.js';
+import type { WorkloadShape } from '../workload/arbitraries.js';
+import type { BuiltWorkload, WorkloadKind } from '../workload/kind.js';
+import { lifecycleKind } from '../workload/lifecycle-kind.js';
 import type { Workload } from '../workload/workload.js';
 import { coverageReport, type MachineCoverage } from './coverage.js';
-import { generateWorkload } from './generate.js';
+import { generateKindWorkload } from './generate.js';
 import { defaultPortfolio, portfolio, scheduleSeed } from './portfolio.js';
-import { runSchedule, type ViolationRecord, violationRecord } from './run-schedule.js';
+import {
+  runKindSchedule,
+  type ViolationRecord,
+  violationRecord,
+  type WorldSettings,
+} from './run-schedule.js';
 import { type ShrinkResult, shrink } from './shrink.js';
 
 /**
- * A campaign: schedules 0..n-1, schedule i running the workload generated from
+ * A campaign over workloads of one kind (lifecycle workloads or async_tx chains, see
+ * src/workload/kind.ts): schedules 0..n-1, schedule i running the workload generated from
  * workloadSeed(seed, i) under the portfolio's strategy for i. Everything about schedule i
  * is a function of (seed, i), so a campaign is the same however it is split over workers
  * (worker_threads) or shards (--shard i/n, for spreading it over machines).
  */
-export interface CampaignOptions {
+export interface CampaignOptions<S = WorkloadShape> extends WorldSettings {
   readonly seed: number;
   /** Schedules to run (before sharding). */
   readonly schedules: number;
@@ -30,26 +38,27 @@ export interface CampaignOptions {
   readonly shard?: { readonly index: number; readonly count: number };
   /** A portfolio entry name to use alone, or 'portfolio'. */
   readonly strategy: string;
-  /** Shrink budget per distinct violation, ms (0: no shrinking). */
-  readonly shrinkMs: number;
-  readonly shape?: WorkloadShape;
-  /** Provider by name (src/providers/planted.ts); default the reference provider. */
-  readonly provider?: string;
+  /** Schedules a shrink may run per distinct violation (0: no shrinking). */
+  readonly shrinkRuns: number;
+  readonly shape?: S;
+  /**
+   * Whether PCT's change points are drawn over the length of a probe run (schedule 0's
+   * workload under a random walk; the default) or over PCT's own default horizon.
+   */
+  readonly probe?: boolean;
   /**
    * Run even a one-worker campaign in a worker thread, watched: a schedule that makes no
    * progress for `hangMs` is a finding (the provider never returns), not a hung tool.
    */
   readonly isolate?: boolean;
   readonly hangMs?: number;
-  /** Fault injection for every schedule (bus errors, spurious and late interrupts). */
-  readonly faults?: Faults;
 }
 
 /** Found when building a world or running a step throws outside any task (e.g. in probe). */
 export const ProviderThrew = defineRule({
   id: 'provider.threw',
   rule: "The provider's probe and operations return normally: an exception outside any task is a crash of the driver.",
-  source: 'docs/providers.md (the provider contract)',
+  source: projectSource('docs/providers.md', '(the provider contract)'),
   side: 'provider',
   kind: 'safety',
 });
@@ -58,8 +67,10 @@ export const ProviderThrew = defineRule({
 export const ProviderHang = defineRule({
   id: 'provider.hang',
   rule: 'Every provider operation returns: a schedule that does not finish within the watchdog time means a provider call never returned (an infinite loop without a yield).',
-  source:
-    'docs/providers.md (the provider contract); provider.rst "Device operations" (none of them blocks forever)',
+  source: cites(
+    projectSource('docs/providers.md', '(the provider contract)'),
+    section('provider.rst', 'Device operations', '(none of them blocks forever)'),
+  ),
   side: 'provider',
   kind: 'liveness',
 });
@@ -82,20 +93,22 @@ export interface BatchResult {
   readonly invariants: [string, InvariantStats][];
 }
 
-export interface Found {
+export interface Found<W = Workload> {
   readonly violation: ViolationRecord;
   readonly index: number;
   readonly strategy: string;
-  readonly workload: Workload;
+  readonly workload: W;
   readonly seed: number;
   readonly choices: readonly number[];
   readonly steps: number;
   /** Schedules that hit this rule. */
   readonly hits: number;
-  readonly shrunk: ShrinkResult | null;
+  /** Operations before and after shrinking. */
+  readonly ops: { readonly before: number; readonly after: number };
+  readonly shrunk: ShrinkResult<W> | null;
 }
 
-export interface CampaignReport {
+export interface CampaignReport<W = Workload> {
   readonly seed: number;
   readonly schedules: number;
   readonly steps: { readonly min: number; readonly avg: number; readonly max: number };
@@ -107,7 +120,7 @@ export interface CampaignReport {
   readonly strategies: Record<string, { schedules: number; violations: number }>;
   readonly coverage: MachineCoverage[];
   readonly invariants: Record<string, InvariantStats>;
-  readonly found: Found[];
+  readonly found: Found<W>[];
 }
 
 export interface Progress {
@@ -116,8 +129,27 @@ export interface Progress {
   readonly violations: number;
 }
 
+/** The seed of schedule `index`'s workload: a function of the campaign seed, the index and the kind. */
+export function kindWorkloadSeed<W, S, B extends BuiltWorkload>(
+  kind: WorkloadKind<W, S, B>,
+  seed: number,
+  index: number,
+): number {
+  return scheduleSeed(seed ^ kind.workloadSalt, index);
+}
+
+/** A lifecycle campaign's workload seed. */
 export function workloadSeed(seed: number, index: number): number {
-  return scheduleSeed(seed ^ 0x5bd1e995, index);
+  return kindWorkloadSeed(lifecycleKind, seed, index);
+}
+
+/** The world settings a campaign's schedules run with. */
+function settingsOf(o: WorldSettings): WorldSettings {
+  return {
+    ...(o.provider ? { provider: o.provider } : {}),
+    ...(o.faults ? { faults: o.faults } : {}),
+    ...(o.asyncTxMode ? { asyncTxMode: o.asyncTxMode } : {}),
+  };
 }
 
 function entriesFor(strategy: string, expectedSteps?: number) {
@@ -134,14 +166,15 @@ export function strategyNames(): string[] {
 }
 
 /** Run the given schedule indices in this thread. */
-export function runBatch(
-  options: CampaignOptions,
+export function runBatch<W, S, B extends BuiltWorkload>(
+  kind: WorkloadKind<W, S, B>,
+  options: CampaignOptions<S>,
   indices: readonly number[],
   onProgress?: (done: number, violations: number) => void,
   deadline = Number.POSITIVE_INFINITY,
   onSchedule?: (summary: ScheduleSummary) => void,
 ): BatchResult {
-  const pick = portfolio(options.seed, entriesFor(options.strategy, expectedSteps(options)));
+  const pick = portfolio(options.seed, campaignEntries(kind, options));
   const coverage = new Map<string, number>();
   const states = new Set<number>();
   const invariants = new Map<string, InvariantStats>();
@@ -150,18 +183,17 @@ export function runBatch(
   for (const index of indices) {
     if (Date.now() > deadline) break;
     const { entry, strategy, seed } = pick(index);
-    const workload = generateWorkload(workloadSeed(options.seed, index), options.shape ?? DEFAULT_SHAPE);
-    let run: ReturnType<typeof runSchedule>;
+    const workload = generateKindWorkload(kind, kindWorkloadSeed(kind, options.seed, index), options.shape);
+    let run: ReturnType<typeof runKindSchedule<W, S, B>>;
     try {
-      run = runSchedule({
+      run = runKindSchedule(kind, {
+        ...settingsOf(options),
         workload,
         seed,
         strategy,
         stepBound: options.stepBound,
         coverage,
         states,
-        ...(options.provider ? { provider: options.provider } : {}),
-        ...(options.faults ? { faults: options.faults } : {}),
       });
     } catch (error) {
       const summary: ScheduleSummary = {
@@ -205,33 +237,45 @@ export function runBatch(
   return { summaries, coverage: [...coverage], states: [...states], invariants: [...invariants] };
 }
 
+/** The strategies of a campaign's portfolio. */
+function campaignEntries<W, S, B extends BuiltWorkload>(
+  kind: WorkloadKind<W, S, B>,
+  options: CampaignOptions<S>,
+) {
+  return entriesFor(options.strategy, options.probe === false ? undefined : expectedSteps(kind, options));
+}
+
 /**
  * PCT draws its change points from [1, k], with k the expected run length: a probe schedule
  * (schedule 0's workload under a random walk) measures it. Every worker computes the same
  * probe, so the campaign stays a function of its seed.
  */
-function expectedSteps(options: CampaignOptions): number {
-  const workload = generateWorkload(workloadSeed(options.seed, 0), options.shape ?? DEFAULT_SHAPE);
-  const run = runSchedule({
+function expectedSteps<W, S, B extends BuiltWorkload>(
+  kind: WorkloadKind<W, S, B>,
+  options: CampaignOptions<S>,
+): number {
+  const workload = generateKindWorkload(kind, kindWorkloadSeed(kind, options.seed, 0), options.shape);
+  const run = runKindSchedule(kind, {
+    ...settingsOf({ ...options, faults: undefined }),
     workload,
     seed: scheduleSeed(options.seed, 0),
     strategy: randomStrategy(),
     stepBound: options.stepBound,
-    ...(options.provider ? { provider: options.provider } : {}),
   });
   return Math.max(50, run.result.steps);
 }
 
 /** The indices of this shard, in order. */
-export function shardIndices(options: CampaignOptions): number[] {
+export function shardIndices(options: Pick<CampaignOptions<unknown>, 'shard' | 'schedules'>): number[] {
   const { index, count } = options.shard ?? { index: 0, count: 1 };
   const out: number[] = [];
   for (let i = index; i < options.schedules; i += count) out.push(i);
   return out;
 }
 
-async function runWorkers(
-  options: CampaignOptions,
+async function runWorkers<W, S, B extends BuiltWorkload>(
+  kind: WorkloadKind<W, S, B>,
+  options: CampaignOptions<S>,
   indices: readonly number[],
   onProgress: (p: Progress) => void,
   deadline: number,
@@ -249,7 +293,7 @@ async function runWorkers(
     Array.from({ length: n }, (_, w) => {
       const mine = indices.filter((_, k) => k % n === w);
       const worker = new Worker(new URL('./campaign-worker.js', import.meta.url), {
-        workerData: { options, indices: mine, deadline },
+        workerData: { kind: kind.name, options, indices: mine, deadline },
       });
       const got: ScheduleSummary[] = [];
       return new Promise<BatchResult>((resolve, reject) => {
@@ -318,7 +362,7 @@ function syntheticViolation(rule: typeof ProviderHang, detail: string): Violatio
 }
 
 /** Only the campaign's own fields: what crosses to worker threads. */
-function plain(o: CampaignOptions): CampaignOptions {
+function plain<S>(o: CampaignOptions<S>): CampaignOptions<S> {
   return {
     seed: o.seed,
     schedules: o.schedules,
@@ -327,41 +371,68 @@ function plain(o: CampaignOptions): CampaignOptions {
     workers: o.workers,
     ...(o.shard ? { shard: o.shard } : {}),
     strategy: o.strategy,
-    shrinkMs: o.shrinkMs,
+    shrinkRuns: o.shrinkRuns,
     ...(o.shape ? { shape: o.shape } : {}),
-    ...(o.provider ? { provider: o.provider } : {}),
+    ...(o.probe === undefined ? {} : { probe: o.probe }),
     ...(o.isolate ? { isolate: true } : {}),
     ...(o.hangMs === undefined ? {} : { hangMs: o.hangMs }),
-    ...(o.faults ? { faults: o.faults } : {}),
+    ...settingsOf(o),
   };
 }
 
-export async function runCampaign(
-  given: CampaignOptions,
+/** A campaign of lifecycle workloads. */
+export function runCampaign(
+  given: CampaignOptions<WorkloadShape>,
   onProgress: (p: Progress) => void = () => {},
-): Promise<CampaignReport> {
+): Promise<CampaignReport<Workload>> {
+  return runKindCampaign(lifecycleKind, given, onProgress);
+}
+
+/**
+ * A campaign of workloads of `kind`: generate, run, check, and shrink the first schedule
+ * breaking each rule. In worker threads (watched for hangs) or in this thread.
+ */
+export async function runKindCampaign<W, S, B extends BuiltWorkload>(
+  kind: WorkloadKind<W, S, B>,
+  given: CampaignOptions<S>,
+  onProgress: (p: Progress) => void = () => {},
+): Promise<CampaignReport<W>> {
   const options = plain(given);
   // A provider module is loaded here and again in each worker (same path, same module).
   if (options.provider) await loadProvider(options.provider);
+  if (options.workers <= 1 && !options.isolate) return runCampaignHere(kind, options, onProgress);
+  const t0 = Date.now();
+  const deadline = options.timeMs === undefined ? Number.POSITIVE_INFINITY : t0 + options.timeMs;
+  const batches = await runWorkers(kind, options, shardIndices(options), onProgress, deadline);
+  return merge(kind, options, batches, (Date.now() - t0) / 1000);
+}
+
+/** The same campaign in this thread, without a watchdog; its provider, if a module, is loaded already. */
+export function runCampaignHere<W, S, B extends BuiltWorkload>(
+  kind: WorkloadKind<W, S, B>,
+  given: CampaignOptions<S>,
+  onProgress: (p: Progress) => void = () => {},
+): CampaignReport<W> {
+  const options = plain(given);
   const t0 = Date.now();
   const deadline = options.timeMs === undefined ? Number.POSITIVE_INFINITY : t0 + options.timeMs;
   const indices = shardIndices(options);
-  const batches =
-    options.workers <= 1 && !options.isolate
-      ? [
-          runBatch(
-            options,
-            indices,
-            (done, violations) => onProgress({ done, total: indices.length, violations }),
-            deadline,
-          ),
-        ]
-      : await runWorkers(options, indices, onProgress, deadline);
-  const seconds = (Date.now() - t0) / 1000;
-  return merge(options, batches, seconds);
+  const batch = runBatch(
+    kind,
+    options,
+    indices,
+    (done, violations) => onProgress({ done, total: indices.length, violations }),
+    deadline,
+  );
+  return merge(kind, options, [batch], (Date.now() - t0) / 1000);
 }
 
-function merge(options: CampaignOptions, batches: readonly BatchResult[], seconds: number): CampaignReport {
+function merge<W, S, B extends BuiltWorkload>(
+  kind: WorkloadKind<W, S, B>,
+  options: CampaignOptions<S>,
+  batches: readonly BatchResult[],
+  seconds: number,
+): CampaignReport<W> {
   const summaries = batches.flatMap((b) => b.summaries).sort((a, b) => a.index - b.index);
   const coverage = new Map<string, number>();
   const states = new Set<number>();
@@ -397,23 +468,27 @@ function merge(options: CampaignOptions, batches: readonly BatchResult[], second
       else firstByRule.set(s.violation.id, { s, hits: 1 });
     }
   }
-  const found: Found[] = [...firstByRule.values()].map(({ s, hits }) => {
-    const workload = generateWorkload(workloadSeed(options.seed, s.index), options.shape ?? DEFAULT_SHAPE);
+  const entries = firstByRule.size > 0 ? campaignEntries(kind, options) : [];
+  const found: Found<W>[] = [...firstByRule.values()].map(({ s, hits }) => {
+    const entry = entries.find((e) => e.name === s.strategy);
+    const wseed = kindWorkloadSeed(kind, options.seed, s.index);
+    const workload = generateKindWorkload(kind, wseed, options.shape);
     const failing = { workload, seed: s.seed, choices: s.choices ?? [], steps: s.steps };
     const synthetic = s.violation!.id === ProviderHang.id || s.violation!.id === ProviderThrew.id;
     const shrunk =
-      options.shrinkMs > 0 && !synthetic
-        ? shrink(failing, {
+      options.shrinkRuns > 0 && !synthetic
+        ? shrink(kind, failing, {
+            ...settingsOf(options),
             ruleId: s.violation!.id,
             stepBound: options.stepBound,
-            budgetMs: options.shrinkMs,
-            workloadSeed: workloadSeed(options.seed, s.index),
+            maxRuns: options.shrinkRuns,
+            ...(entry ? { strategy: entry.create } : {}),
+            workloadSeed: wseed,
             ...(options.shape ? { shape: options.shape } : {}),
-            ...(options.provider ? { provider: options.provider } : {}),
-            ...(options.faults ? { faults: options.faults } : {}),
           })
         : null;
-    return { violation: s.violation!, index: s.index, strategy: s.strategy, ...failing, hits, shrunk };
+    const ops = { before: kind.size(workload), after: kind.size((shrunk ?? failing).workload) };
+    return { violation: s.violation!, index: s.index, strategy: s.strategy, ...failing, hits, ops, shrunk };
   });
   const n = summaries.length;
   return {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { DEFAULT_SHAPE, type WorkloadShape, workloadArb } from '../workload/arbitraries.js';
+import type { BuiltWorkload, WorkloadKind } from '../workload/kind.js';
 import type { Workload } from '../workload/workload.js';
 
 /**
@@ -7,6 +8,15 @@ import type { Workload } from '../workload/workload.js';
  * later runs fast-check again from the same seed with the bug as its property, so fast-check
  * regenerates this very value and shrinks it with its own shrinker.
  */
+export function generateKindWorkload<W, S, B extends BuiltWorkload>(
+  kind: WorkloadKind<W, S, B>,
+  seed: number,
+  shape: S = kind.defaultShape,
+): W {
+  return firstGenerated(kind.arbitrary(shape), seed);
+}
+
+/** A lifecycle workload (see generateKindWorkload). */
 export function generateWorkload(seed: number, shape: WorkloadShape = DEFAULT_SHAPE): Workload {
   return firstGenerated(workloadArb(shape), seed);
 }

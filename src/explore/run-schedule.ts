@@ -1,4 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
+import { type AsyncTxMode, setAsyncTxMode } from '../async_tx/async-tx.js';
 import { monitorsOf, schedulerOf, trackCoverage } from '../kernel/checker.js';
 import type { Monitor } from '../kernel/monitor.js';
 import { replayStrategy } from '../kernel/strategies/replay.js';
@@ -8,7 +9,8 @@ import type { Violation } from '../kernel/violation.js';
 import { type RunResult, World } from '../kernel/world.js';
 import { providerByName } from '../providers/registry.js';
 import type { Board, Faults } from '../scenarios/board.js';
-import { buildWorkload } from '../workload/interpreter.js';
+import type { BuiltWorkload, WorkloadKind } from '../workload/kind.js';
+import { lifecycleKind } from '../workload/lifecycle-kind.js';
 import type { Workload } from '../workload/workload.js';
 
 /** A violation as plain data: what a counterexample file and a report carry. */
@@ -38,8 +40,20 @@ export function violationRecord(v: Violation): ViolationRecord {
   };
 }
 
-export interface ScheduleOptions {
-  readonly workload: Workload;
+/**
+ * How a world is set up besides its workload: recorded in a counterexample, so a replay
+ * builds the same world.
+ */
+export interface WorldSettings {
+  /** The provider by name (src/providers/planted.ts, or a module loaded before); default the kind's. */
+  readonly provider?: string;
+  readonly faults?: Faults;
+  /** async_tx_submit as the document promises, or as mainline has it (src/async_tx/async-tx.ts). */
+  readonly asyncTxMode?: AsyncTxMode;
+}
+
+export interface ScheduleOptions<W> extends WorldSettings {
+  readonly workload: W;
   /** The world seed. */
   readonly seed: number;
   readonly strategy: Strategy;
@@ -49,36 +63,61 @@ export interface ScheduleOptions {
   readonly coverage?: Map<string, number>;
   /** Add the fingerprint of every state the run passes through to this set (distinct states). */
   readonly states?: Set<number>;
-  /** The provider by name (src/providers/planted.ts); default the reference provider. */
-  readonly provider?: string;
-  readonly faults?: Faults;
 }
 
-export interface ScheduleRun {
+export interface ScheduleRun<B extends BuiltWorkload = Board> {
   readonly world: World;
-  readonly board: Board;
+  readonly board: B;
   readonly result: RunResult;
 }
 
-/** Run one schedule of a workload on the reference provider, with every invariant attached. */
-export function runSchedule(options: ScheduleOptions): ScheduleRun {
+/** Run one schedule of a workload of any kind, with every invariant attached. */
+export function runKindSchedule<W, S, B extends BuiltWorkload>(
+  kind: WorkloadKind<W, S, B>,
+  options: ScheduleOptions<W>,
+): ScheduleRun<B> {
   const world = new World({
     seed: options.seed,
     strategy: options.strategy,
     stepBound: options.stepBound,
     trace: options.trace ?? 'off',
+    ...(kind.tolerate.length > 0 ? { tolerate: kind.tolerate } : {}),
   });
+  if (options.asyncTxMode) setAsyncTxMode(world, options.asyncTxMode);
   if (options.coverage) trackCoverage(world, options.coverage);
-  const board = buildWorkload(world, options.workload, {
-    ...(options.provider ? { provider: providerByName(options.provider) } : {}),
-    ...(options.faults ? { faults: options.faults } : {}),
-  });
+  const provider = options.provider ? providerByName(options.provider) : undefined;
+  const board = kind.build(world, options.workload, provider, options.faults);
   if (options.states) trackStates(world, options.states);
   const result = world.run();
   return { world, board, result };
 }
 
-/** Replay a recorded choice list on a workload. */
+/** Replay a recorded choice list on a workload of any kind. */
+export function replayKindSchedule<W, S, B extends BuiltWorkload>(
+  kind: WorkloadKind<W, S, B>,
+  workload: W,
+  seed: number,
+  choices: readonly number[],
+  stepBound: number,
+  trace: TraceMode,
+  settings: WorldSettings,
+): ScheduleRun<B> {
+  return runKindSchedule(kind, {
+    ...settings,
+    workload,
+    seed,
+    strategy: replayStrategy(choices),
+    stepBound,
+    trace,
+  });
+}
+
+/** Run one schedule of a lifecycle workload (the reference provider unless one is named). */
+export function runSchedule(options: ScheduleOptions<Workload>): ScheduleRun<Board> {
+  return runKindSchedule(lifecycleKind, options);
+}
+
+/** Replay a recorded choice list on a lifecycle workload. */
 export function replaySchedule(
   workload: Workload,
   seed: number,
@@ -87,13 +126,8 @@ export function replaySchedule(
   trace: TraceMode = 'off',
   provider = 'refdma',
   faults?: Faults,
-): ScheduleRun {
-  return runSchedule({
-    workload,
-    seed,
-    strategy: replayStrategy(choices),
-    stepBound,
-    trace,
+): ScheduleRun<Board> {
+  return replayKindSchedule(lifecycleKind, workload, seed, choices, stepBound, trace, {
     provider,
     ...(faults ? { faults } : {}),
   });

@@ -1,37 +1,43 @@
 import fc from 'fast-check';
 import { randomStrategy } from '../kernel/strategies/random.js';
 import type { Strategy } from '../kernel/strategy.js';
-import type { Faults } from '../scenarios/board.js';
-import { DEFAULT_SHAPE, type WorkloadShape, workloadArb } from '../workload/arbitraries.js';
-import type { Workload } from '../workload/workload.js';
-import { replaySchedule, runSchedule, type ScheduleRun } from './run-schedule.js';
+import type { BuiltWorkload, WorkloadKind } from '../workload/kind.js';
+import { replayKindSchedule, runKindSchedule, type ScheduleRun, type WorldSettings } from './run-schedule.js';
 
 /** A failing run: the workload and the choices that reproduce it, and how long it is. */
-export interface Failing {
-  readonly workload: Workload;
+export interface Failing<W> {
+  readonly workload: W;
   readonly seed: number;
   readonly choices: readonly number[];
   readonly steps: number;
 }
 
-export interface ShrinkOptions {
+/** Schedules a shrink may run per distinct violation when nobody says otherwise. */
+export const DEFAULT_SHRINK_RUNS = 1000;
+
+export interface ShrinkOptions extends WorldSettings {
   readonly ruleId: string;
   readonly stepBound: number;
-  /** Wall-clock budget for the whole shrink, in ms (the shrinker runs outside any world). */
-  readonly budgetMs: number;
+  /**
+   * Schedules the whole shrink may run: a count, not a time, so the counterexample is the same
+   * on any machine.
+   */
+  readonly maxRuns: number;
   /** Extra random schedules tried per shrunk workload when the current choices no longer fail. */
   readonly retries?: number;
-  readonly provider?: string;
-  readonly faults?: Faults;
+  /**
+   * The strategy those schedules run under (a fresh one per run): the one that found the
+   * violation is likelier to find it again than a random walk. Default random.
+   */
+  readonly strategy?: () => Strategy;
 }
 
-export interface ShrinkResult extends Failing {
+export interface ShrinkResult<W> extends Failing<W> {
   readonly before: { readonly steps: number; readonly choices: number; readonly ops: number };
   readonly runs: number;
+  /** How long it took (reported, never a bound). */
   readonly ms: number;
 }
-
-const opCount = (w: Workload) => w.threads.reduce((n, t) => n + t.ops.length, 0);
 
 /** Drop trailing zeros: replay answers 0 past the end of the list anyway. */
 export function trimChoices(choices: readonly number[]): number[] {
@@ -40,54 +46,62 @@ export function trimChoices(choices: readonly number[]): number[] {
   return choices.slice(0, n);
 }
 
-class Shrinker {
+class Shrinker<W, S, B extends BuiltWorkload> {
   runs = 0;
-  private readonly deadline: number;
+  private readonly settings: WorldSettings;
 
-  constructor(private readonly o: ShrinkOptions) {
-    this.deadline = Date.now() + o.budgetMs;
+  constructor(
+    private readonly kind: WorkloadKind<W, S, B>,
+    private readonly o: ShrinkOptions,
+  ) {
+    this.settings = {
+      ...(o.provider ? { provider: o.provider } : {}),
+      ...(o.faults ? { faults: o.faults } : {}),
+      ...(o.asyncTxMode ? { asyncTxMode: o.asyncTxMode } : {}),
+    };
   }
 
   get expired(): boolean {
-    return Date.now() > this.deadline;
+    return this.runs >= this.o.maxRuns;
   }
 
-  private fails(run: ScheduleRun): boolean {
+  private fails(run: ScheduleRun<B>): boolean {
     return run.result.violations[0]?.rule.id === this.o.ruleId;
   }
 
-  /** Replay `choices`; the failing run it gives, normalised, or null. */
-  replay(workload: Workload, seed: number, choices: readonly number[]): Failing | null {
+  private random(
+    workload: W,
+    seed: number,
+    stepBound: number,
+    strategy: Strategy = randomStrategy(),
+  ): ScheduleRun<B> {
     this.runs++;
-    const run = replaySchedule(
+    return runKindSchedule(this.kind, { ...this.settings, workload, seed, strategy, stepBound });
+  }
+
+  /** Replay `choices`; the failing run it gives, normalised, or null. */
+  replay(workload: W, seed: number, choices: readonly number[]): Failing<W> | null {
+    this.runs++;
+    const run = replayKindSchedule(
+      this.kind,
       workload,
       seed,
       choices,
       this.o.stepBound,
       'off',
-      this.o.provider,
-      this.o.faults,
+      this.settings,
     );
     if (!this.fails(run)) return null;
     return { workload, seed, choices: trimChoices(run.result.choices.picks), steps: run.result.steps };
   }
 
   /** Replay the old choices on a new workload, then a few fresh random schedules. */
-  find(workload: Workload, current: Failing): Failing | null {
+  find(workload: W, current: Failing<W>): Failing<W> | null {
     const again = this.replay(workload, current.seed, current.choices);
     if (again) return again;
     for (let k = 0; k < (this.o.retries ?? 6) && !this.expired; k++) {
       const seed = (current.seed + 0x9e37 * (k + 1)) >>> 0;
-      this.runs++;
-      const strategy: Strategy = randomStrategy();
-      const run = runSchedule({
-        workload,
-        seed,
-        strategy,
-        stepBound: this.o.stepBound,
-        ...(this.o.provider ? { provider: this.o.provider } : {}),
-        ...(this.o.faults ? { faults: this.o.faults } : {}),
-      });
+      const run = this.random(workload, seed, this.o.stepBound, this.o.strategy?.());
       if (this.fails(run))
         return { workload, seed, choices: trimChoices(run.result.choices.picks), steps: run.result.steps };
     }
@@ -98,19 +112,11 @@ class Shrinker {
    * With the workload as small as it gets, other schedules of it may be much shorter than the
    * one that was found: try `count` fresh random ones and keep the shortest that still fails.
    */
-  shortestSchedule(start: Failing, count: number): Failing {
+  shortestSchedule(start: Failing<W>, count: number): Failing<W> {
     let best = start;
     for (let k = 1; k <= count && !this.expired; k++) {
       const seed = (start.seed + Math.imul(k, 0x2545f491)) >>> 0;
-      this.runs++;
-      const run = runSchedule({
-        workload: best.workload,
-        seed,
-        strategy: randomStrategy(),
-        stepBound: Math.min(this.o.stepBound, best.steps),
-        ...(this.o.provider ? { provider: this.o.provider } : {}),
-        ...(this.o.faults ? { faults: this.o.faults } : {}),
-      });
+      const run = this.random(best.workload, seed, Math.min(this.o.stepBound, best.steps));
       if (this.fails(run) && run.result.steps < best.steps) {
         best = {
           workload: best.workload,
@@ -124,9 +130,9 @@ class Shrinker {
   }
 
   /** Shrink the choice list with the workload fixed: truncate, delete chunks, lower values. */
-  choices(start: Failing): Failing {
+  choices(start: Failing<W>): Failing<W> {
     let best = start;
-    const better = (f: Failing | null) =>
+    const better = (f: Failing<W> | null) =>
       f !== null && (f.choices.length < best.choices.length || f.steps < best.steps);
     let progress = true;
     while (progress && !this.expired) {
@@ -171,40 +177,41 @@ class Shrinker {
 }
 
 /**
- * Shrink a failing run on both axes: the workload with fast-check's own shrinker (from the
- * seed that generated it, so fast-check regenerates the same value), keeping a schedule that
- * still breaks the same rule; then the choice list. Stops at the budget with the best so far.
+ * Shrink a failing run of any workload kind on both axes: the workload with fast-check's own
+ * shrinker (from the seed that generated it, so fast-check regenerates the same value),
+ * keeping a schedule that still breaks the same rule; then the choice list. Stops after
+ * `maxRuns` schedules with the best so far, so the result depends on nothing but its inputs.
  */
-export function shrink(
-  failing: Failing,
+export function shrink<W, S, B extends BuiltWorkload>(
+  kind: WorkloadKind<W, S, B>,
+  failing: Failing<W>,
   options: ShrinkOptions & {
     readonly workloadSeed?: number;
-    readonly shape?: WorkloadShape;
+    readonly shape?: S;
     /** Random schedules of the shrunk workload to try for a shorter one (default 200). */
     readonly schedules?: number;
   },
-): ShrinkResult {
+): ShrinkResult<W> {
   const t0 = Date.now();
-  const s = new Shrinker(options);
+  const s = new Shrinker(kind, options);
   let best = failing;
   if (options.workloadSeed !== undefined) {
-    const result = fc.check(
-      fc.property(workloadArb(options.shape ?? DEFAULT_SHAPE), (w) => {
-        if (s.expired) return true; // out of budget: accept nothing more
+    fc.check(
+      fc.property(kind.arbitrary(options.shape ?? kind.defaultShape), (w) => {
+        if (s.expired) return true; // out of runs: accept nothing more
         const f = s.find(w, best);
         if (f === null) return true;
-        if (opCount(f.workload) <= opCount(best.workload) || f.steps <= best.steps) best = f;
+        if (kind.size(f.workload) <= kind.size(best.workload) || f.steps <= best.steps) best = f;
         return false;
       }),
       { seed: options.workloadSeed, numRuns: 1 },
     );
-    void result;
   }
   best = s.shortestSchedule(best, options.schedules ?? 200);
   best = s.choices(best);
   return {
     ...best,
-    before: { steps: failing.steps, choices: failing.choices.length, ops: opCount(failing.workload) },
+    before: { steps: failing.steps, choices: failing.choices.length, ops: kind.size(failing.workload) },
     runs: s.runs,
     ms: Date.now() - t0,
   };

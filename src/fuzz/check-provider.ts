@@ -1,3 +1,4 @@
+import { DEFAULT_SHRINK_RUNS } from '../explore/shrink.js';
 import { type FuzzReport, fuzz, fuzzFindings } from './fuzz.js';
 
 export interface CheckProviderOptions {
@@ -5,7 +6,8 @@ export interface CheckProviderOptions {
   readonly schedules?: number;
   readonly workers?: number;
   readonly stepBound?: number;
-  readonly shrinkMs?: number;
+  /** Schedules a shrink may run per distinct violation (0: no shrinking). */
+  readonly shrinkRuns?: number;
   readonly timeMs?: number;
 }
 
@@ -32,7 +34,7 @@ export async function checkProvider(
     workers: o.workers ?? 1,
     stepBound: o.stepBound ?? 5000,
     strategy: 'portfolio',
-    shrinkMs: o.shrinkMs ?? 5000,
+    shrinkRuns: o.shrinkRuns ?? DEFAULT_SHRINK_RUNS,
     ...(o.timeMs === undefined ? {} : { timeMs: o.timeMs }),
   });
   const summary = [

@@ -7,6 +7,7 @@ import { Blamed } from '../kernel/blame.js';
 import { World } from '../kernel/world.js';
 import type { ProviderDefinition } from '../providers/contract.js';
 import { defineRule, type Rule } from '../rules/rule.js';
+import { cites, kernelSource, type Source, section } from '../rules/sources.js';
 import { createBoard } from '../scenarios/board.js';
 
 /** A conformance finding: a rule the provider's dma_device breaks before any transfer runs. */
@@ -15,54 +16,75 @@ export interface ConformanceFinding {
   readonly detail: string;
 }
 
-const rule = (id: string, text: string, source: string): Rule =>
+const rule = (id: string, text: string, source: Source): Rule =>
   defineRule({ id: `conformance.${id}`, rule: text, source, side: 'provider', kind: 'safety' });
 
 export const ConformanceRules = {
   register: rule(
     'register',
     'dma_async_device_register accepts the device.',
-    'drivers/dma/dmaengine.c dma_async_device_register() (reference §3.5)',
+    kernelSource('drivers/dma/dmaengine.c', 'dma_async_device_register() (reference §3.5)'),
   ),
   slaveOps: rule(
     'slave-ops',
     'A DMA_SLAVE device has device_prep_slave_sg, device_config and device_terminate_all (the kernel no longer checks this at register).',
-    'provider.rst "Device operations" (device_config is "mandatory for slave operations"); reference §3.5 "Not checked today"',
+    cites(
+      section('provider.rst', 'Device operations', '(device_config is "mandatory for slave operations")'),
+      section('kernel-dmaengine-rules.md', '§3.5', '"Not checked today"'),
+    ),
   ),
   slaveCaps: rule(
     'slave-caps',
     'A slave device declares its directions and its source and destination address widths, and dma_get_slave_caps succeeds on its channels.',
-    'provider.rst "struct dma_device Initialization" (src_addr_widths, dst_addr_widths, directions); include/linux/dmaengine.h dma_get_slave_caps()',
+    cites(
+      section(
+        'provider.rst',
+        'struct dma_device Initialization',
+        '(src_addr_widths, dst_addr_widths, directions)',
+      ),
+      kernelSource('include/linux/dmaengine.h', 'dma_get_slave_caps()'),
+    ),
   ),
   repeat: rule(
     'repeat-needs-interleave',
     'DMA_REPEAT is set only with DMA_INTERLEAVE, and DMA_LOAD_EOT only with DMA_REPEAT.',
-    'provider.rst "DMA_REPEAT" ("this flag should thus not be set if the DMA_INTERLEAVE flag isn\'t set"), "DMA_LOAD_EOT"',
+    cites(
+      section(
+        'provider.rst',
+        'Supported transaction types: DMA_REPEAT',
+        '("this flag should thus not be set if the DMA_INTERLEAVE flag isn\'t set")',
+      ),
+      section('provider.rst', 'Supported transaction types: DMA_LOAD_EOT'),
+    ),
   ),
   asyncTx: rule(
     'async-tx-flag',
     'A driver never sets DMA_ASYNC_TX itself; the framework does.',
-    'provider.rst "Supported transaction types" (DMA_ASYNC_TX: "Must not be set by the device")',
+    section('provider.rst', 'Supported transaction types', '(DMA_ASYNC_TX: "Must not be set by the device")'),
   ),
   pauseResume: rule(
     'pause-resume-pair',
     'device_pause and device_resume come together.',
-    'provider.rst "Device operations" (device_pause, device_resume); client.rst "Pause API", "Resume API"',
+    cites(
+      section('provider.rst', 'Device operations', '(device_pause, device_resume)'),
+      section('client.rst', 'Further APIs: 2. Pause API'),
+      section('client.rst', 'Further APIs: 3. Resume API'),
+    ),
   ),
   allocFree: rule(
     'alloc-free-pair',
     'device_alloc_chan_resources and device_free_chan_resources come together.',
-    'provider.rst "Device operations" (device_alloc_chan_resources, device_free_chan_resources)',
+    section('provider.rst', 'Device operations', '(device_alloc_chan_resources, device_free_chan_resources)'),
   ),
   bursts: rule(
     'bursts',
     'min_burst does not exceed max_burst.',
-    'include/linux/dmaengine.h struct dma_device (min_burst, max_burst)',
+    kernelSource('include/linux/dmaengine.h', 'struct dma_device (min_burst, max_burst)'),
   ),
   channels: rule(
     'channels',
     'The device has at least one channel, and each channel points back to it.',
-    'provider.rst "struct dma_device Initialization" (channels)',
+    section('provider.rst', 'struct dma_device Initialization', '(channels)'),
   ),
 } as const;
 

@@ -147,11 +147,11 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   );
   const asyncTx =
     servesAsyncTx(device.cap_mask) && !broken
-      ? runAsyncPhase(def, {
+      ? runAsyncPhase(o.provider, {
           seed: o.seed ^ 0xa5e7,
           schedules: Math.max(1, Math.ceil(o.schedules / 2)),
           stepBound: Math.max(o.stepBound, ASYNC_STEP_BOUND),
-          shrinkMs: o.shrinkMs,
+          shrinkRuns: o.shrinkRuns,
         })
       : null;
   return { provider: def.name, conformance, dmatest, lifecycle, faults, asyncTx };

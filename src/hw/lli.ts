@@ -76,10 +76,18 @@ export type LliInit = Omit<Lli, 'next'>;
 /** Link `items` in order and return the head; `cyclic` points the last one back to the head. */
 export function linkLlis(items: readonly LliInit[], cyclic = false): Lli {
   if (items.length === 0) throw new RangeError('a linked list needs at least one item');
+  return linkLliList(items, cyclic)[0]!;
+}
+
+/**
+ * `items` linked in order, every one of them (a provider keeps them to find the current item
+ * again, e.g. for the residue); `cyclic` points the last one back to the first. No items, no list.
+ */
+export function linkLliList(items: readonly LliInit[], cyclic = false): Lli[] {
   const linked: Lli[] = items.map((item) => ({ ...item, next: null }));
   for (let i = 0; i + 1 < linked.length; i++) linked[i]!.next = linked[i + 1]!;
-  if (cyclic) linked[linked.length - 1]!.next = linked[0]!;
-  return linked[0]!;
+  if (cyclic && linked.length > 0) linked[linked.length - 1]!.next = linked[0]!;
+  return linked;
 }
 
 const WIDTHS: ReadonlySet<number> = new Set([1, 2, 4, 8]);

@@ -8,6 +8,7 @@ import {
 } from 'xstate';
 import type { MachineSpec, RejectionCase } from '../../machines/spec.js';
 import { defineRule, type Rule } from '../rules/rule.js';
+import { projectSource } from '../rules/sources.js';
 import { addMonitor, coverageOf, report, traceEmit } from './checker.js';
 import type { World } from './world.js';
 
@@ -139,7 +140,7 @@ const unnamedRejection = (spec: MachineSpec, type: string): Rule =>
   defineRule({
     id: `${spec.name}.unexpected-${type.toLowerCase()}`,
     rule: `${type} happens only in the states of the ${spec.name} lifecycle that accept it.`,
-    source: `machines/${spec.name}.ts`,
+    source: projectSource(`machines/${spec.name}.ts`),
     side: 'framework',
     kind: 'safety',
   });

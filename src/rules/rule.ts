@@ -1,3 +1,5 @@
+import type { Source } from './sources.js';
+
 /**
  * A rule of the DMA engine or of the kernel services it runs on, as the model checks it.
  * Statechart rejections, kernel-service checks and the invariant catalogue all report
@@ -11,8 +13,8 @@ export interface Rule {
   readonly id: string;
   /** The rule in one sentence. */
   readonly rule: string;
-  /** Where it is written: document and section, or kernel file and function. */
-  readonly source: string;
+  /** Where it is written: document and section, or kernel file and function, from the list of sources. */
+  readonly source: Source;
   /** Who is to blame when it breaks. */
   readonly side: Side;
   readonly kind: RuleKind;

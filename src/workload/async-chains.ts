@@ -1,28 +1,37 @@
 import fc from 'fast-check';
+import { z } from 'zod';
 import { ASYNC_TX_CAPS, type AsyncTxCap } from '../dmaengine/types.js';
-import type { PlatformKind } from '../mapping/platform.js';
+import { type PlatformKind, platformKinds } from '../mapping/platform.js';
 import { pqOf, raid6Coefs, xorOf } from '../raid6/reference.js';
+
+const nat = z.number().int().nonnegative();
+/** A buffer of the thread, by index. */
+const buf = nat;
 
 /**
  * An async_tx workload as data: offload engines with some of the capabilities, and client
  * threads, each running one dependency chain of operations on its own buffers (every
  * operation depends on the previous one, the way md's raid5 chains xor → copy → xor). The
  * operations name buffers by index; `chainReference` computes what the buffers must hold at
- * the end, on plain arrays.
+ * the end, on plain arrays. The schemas are the definition; the types are inferred from them.
  */
-export type ChainOp =
-  | { readonly op: 'memcpy'; readonly dst: number; readonly src: number }
-  | { readonly op: 'memset'; readonly dst: number; readonly value: number }
-  /** dst ^= srcs (ASYNC_TX_XOR_DROP_DST: dst is also the first source) or dst = xor of srcs (ZERO_DST). */
-  | { readonly op: 'xor'; readonly dst: number; readonly srcs: readonly number[]; readonly drop: boolean }
-  /** Is the xor of the buffers zero? The answer lands in the thread's result slot `slot`. */
-  | { readonly op: 'xor-val'; readonly srcs: readonly number[]; readonly slot: number }
-  /** RAID6 P and Q of the data buffers (async_gen_syndrome). */
-  | { readonly op: 'pq'; readonly p: number; readonly q: number; readonly data: readonly number[] }
-  /** async_trigger_callback in the middle of the chain (an interrupt descriptor or the CPU). */
-  | { readonly op: 'callback' }
-  /** async_tx_quiesce: wait for the chain so far, ack it, go on without a dependency. */
-  | { readonly op: 'quiesce' };
+export const chainOpSchema = z
+  .discriminatedUnion('op', [
+    z.object({ op: z.literal('memcpy'), dst: buf, src: buf }),
+    z.object({ op: z.literal('memset'), dst: buf, value: z.number().int().min(0).max(255) }),
+    /** dst ^= srcs (ASYNC_TX_XOR_DROP_DST: dst is also the first source) or dst = xor of srcs (ZERO_DST). */
+    z.object({ op: z.literal('xor'), dst: buf, srcs: z.array(buf).min(1).readonly(), drop: z.boolean() }),
+    /** Is the xor of the buffers zero? The answer lands in the thread's result slot `slot`. */
+    z.object({ op: z.literal('xor-val'), srcs: z.array(buf).min(2).readonly(), slot: nat }),
+    /** RAID6 P and Q of the data buffers (async_gen_syndrome). */
+    z.object({ op: z.literal('pq'), p: buf, q: buf, data: z.array(buf).min(1).readonly() }),
+    /** async_trigger_callback in the middle of the chain (an interrupt descriptor or the CPU). */
+    z.object({ op: z.literal('callback') }),
+    /** async_tx_quiesce: wait for the chain so far, ack it, go on without a dependency. */
+    z.object({ op: z.literal('quiesce') }),
+  ])
+  .readonly();
+export type ChainOp = z.infer<typeof chainOpSchema>;
 
 /** The buffers an operation names. */
 export function buffersOf(op: ChainOp): number[] {
@@ -43,25 +52,40 @@ export function buffersOf(op: ChainOp): number[] {
   }
 }
 
-export interface ChainThread {
-  /** Buffers the thread owns (all `len` bytes), filled with a pattern seeded by the index. */
-  readonly buffers: number;
-  readonly ops: readonly ChainOp[];
-  /** ASYNC_TX_FENCE on every operation but the last. */
-  readonly fence: boolean;
-}
+export const chainThreadSchema = z
+  .object({
+    /** Buffers the thread owns (all `len` bytes), filled with a pattern seeded by the index. */
+    buffers: z.number().int().min(2),
+    ops: z.array(chainOpSchema).min(1).readonly(),
+    /** ASYNC_TX_FENCE on every operation but the last. */
+    fence: z.boolean(),
+  })
+  .readonly();
+export type ChainThread = z.infer<typeof chainThreadSchema>;
 
-export interface EngineSpec {
-  readonly caps: readonly AsyncTxCap[];
-  readonly channels: number;
-}
+export const engineSpecSchema = z
+  .object({ caps: z.array(z.enum(ASYNC_TX_CAPS)).readonly(), channels: z.number().int().min(1) })
+  .readonly();
+export type EngineSpec = z.infer<typeof engineSpecSchema>;
 
-export interface ChainWorkload {
-  readonly engines: readonly EngineSpec[];
-  readonly threads: readonly ChainThread[];
-  readonly len: number;
-  readonly platform: PlatformKind;
-}
+export const chainWorkloadSchema = z
+  .object({
+    engines: z.array(engineSpecSchema).readonly(),
+    threads: z.array(chainThreadSchema).min(1).readonly(),
+    len: z.number().int().positive(),
+    platform: z.enum(platformKinds),
+  })
+  .readonly()
+  .superRefine((w, ctx) => {
+    // Every buffer an operation names exists in its thread.
+    w.threads.forEach((t, i) => {
+      const bad = t.ops.flatMap(buffersOf).find((b) => b >= t.buffers);
+      if (bad !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `buffer ${bad} of ${t.buffers}`, path: ['threads', i] });
+      }
+    });
+  });
+export type ChainWorkload = z.infer<typeof chainWorkloadSchema>;
 
 /** The bytes buffer `b` of thread `t` starts with. */
 export function initialBuffer(t: number, b: number, len: number): Uint8Array {

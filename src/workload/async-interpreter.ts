@@ -20,6 +20,7 @@ import { complete, init_completion, wait_for_completion } from '../kernel/comple
 import type { World } from '../kernel/world.js';
 import type { Page } from '../mapping/types.js';
 import type { ProviderDefinition } from '../providers/contract.js';
+import type { Faults } from '../scenarios/board.js';
 import { async_tx_init, createOffloadBoard, type OffloadBoard } from '../scenarios/offload-board.js';
 import {
   type ChainOp,
@@ -43,6 +44,8 @@ export interface ChainRun {
 export interface ChainBuildOptions {
   /** The provider behind every engine (given the engine's spec); the workload picks capabilities. */
   readonly provider: (engine: EngineSpec, index: number) => ProviderDefinition;
+  /** Fault injection on the engines (bus errors, late interrupts). */
+  readonly faults?: Faults;
 }
 
 /**
@@ -62,6 +65,7 @@ export function buildChainWorkload(
       physicalChannels: e.channels,
     })),
     platform: workload.platform,
+    ...(options.faults ? { faults: options.faults } : {}),
   });
   const len = workload.len;
   const buffers = workload.threads.map((thread, t) =>

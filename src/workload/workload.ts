@@ -1,87 +1,110 @@
+import { z } from 'zod';
+
 /**
  * A workload is data: the board and the client threads, each a program of operations on its
  * channels. Being plain JSON, a workload goes into a counterexample file as it is, and
  * fast-check generates and shrinks it. Programs are valid by construction (every thread ends
  * by waiting for its transfers, terminating and releasing its channels); misuse appears only
  * where a test asks for it on purpose.
+ *
+ * The schemas below are the definition: the types are inferred from them, so what a
+ * counterexample file may hold and what the interpreter runs cannot drift apart.
  */
 
+const nat = z.number().int().nonnegative();
+const positive = z.number().int().positive();
+/** The index of one of the thread's channels (taken modulo their count). */
+const on = nat;
+
 /** A channel a thread holds: the slave "tx"/"rx" channel of a UART, or a memcpy channel. */
-export type ChannelRole = { readonly kind: 'tx' | 'rx'; readonly uart: number } | { readonly kind: 'mem' };
+export const channelRoleSchema = z
+  .union([z.object({ kind: z.enum(['tx', 'rx']), uart: nat }), z.object({ kind: z.literal('mem') })])
+  .readonly();
+export type ChannelRole = z.infer<typeof channelRoleSchema>;
 
 /**
  * What a completion callback does: nothing, read the residue of its cookie, prepare and submit
  * one more transfer (allowed for slave DMA, client.rst note), or stop the channel with
  * dmaengine_terminate_async (the thread then waits for it and synchronizes).
  */
-export type CallbackAction = 'none' | 'read-residue' | 'submit-more' | 'terminate-async';
+export const callbackActionSchema = z.enum(['none', 'read-residue', 'submit-more', 'terminate-async']);
+export type CallbackAction = z.infer<typeof callbackActionSchema>;
+const callback = callbackActionSchema;
+const offload = { on, len: positive, sources: z.number().int().min(1) };
 
-export type Op =
-  /** Prepare and submit a slave_sg transfer of these segment lengths (a slave channel). */
-  | {
-      readonly op: 'slave';
-      readonly on: number;
-      readonly lens: readonly number[];
-      readonly callback: CallbackAction;
+export const opSchema = z
+  .discriminatedUnion('op', [
+    /** Prepare and submit a slave_sg transfer of these segment lengths (a slave channel). */
+    z.object({
+      op: z.literal('slave'),
+      on,
+      lens: z.array(positive).min(1).readonly(),
+      callback,
       /** Mark it DMA_CTRL_REUSE and submit it twice. */
-      readonly reuse: boolean;
-    }
-  /** Prepare and submit a memcpy (a mem channel). */
-  | { readonly op: 'memcpy'; readonly on: number; readonly len: number; readonly callback: CallbackAction }
-  /** Prepare and submit a memset (a mem channel). */
-  | { readonly op: 'memset'; readonly on: number; readonly len: number; readonly value: number }
-  /**
-   * dmatest's xor and pq threads (kernel-dmaengine-rules.md §6.2): `sources` buffers with the
-   * same pattern (an odd count, so the xor is the pattern again), xor'ed into one destination
-   * or, for pq, into P and Q with every coefficient 1 (a mem channel whose device has DMA_XOR /
-   * DMA_PQ; skipped elsewhere).
-   */
-  | { readonly op: 'xor' | 'pq'; readonly on: number; readonly len: number; readonly sources: number }
-  /** A cyclic ring whose period callback stops it after `stopAfter` periods (a slave channel). */
-  | {
-      readonly op: 'cyclic';
-      readonly on: number;
-      readonly periods: number;
-      readonly periodLen: number;
-      readonly stopAfter: number;
-    }
-  /**
-   * A repeated interleaved frame (DMA_PREP_REPEAT), replaced after a while by a second frame
-   * issued with DMA_PREP_LOAD_EOT, or, with `loadEot` false, by one without it (misuse: the
-   * channel "appears stuck").
-   */
-  | { readonly op: 'repeat'; readonly on: number; readonly frame: number; readonly loadEot: boolean }
-  | { readonly op: 'issue'; readonly on: number }
-  /** dmaengine_pause, `steps` yields, dmaengine_resume. */
-  | { readonly op: 'pause'; readonly on: number; readonly steps: number }
-  /** dmaengine_tx_status of the last cookie. */
-  | { readonly op: 'status'; readonly on: number }
-  | {
-      readonly op: 'terminate';
-      readonly on: number;
-      readonly how: 'sync' | 'async-then-sync' | 'all-then-sync';
-    }
-  /** Issue, then wait for every outstanding transfer of the channel. */
-  | { readonly op: 'wait'; readonly on: number }
-  | { readonly op: 'sleep'; readonly us: number };
+      reuse: z.boolean(),
+    }),
+    /** Prepare and submit a memcpy (a mem channel). */
+    z.object({ op: z.literal('memcpy'), on, len: positive, callback }),
+    /** Prepare and submit a memset (a mem channel). */
+    z.object({ op: z.literal('memset'), on, len: positive, value: z.number().int().min(0).max(255) }),
+    /**
+     * dmatest's xor and pq threads (kernel-dmaengine-rules.md §6.2): `sources` buffers with the
+     * same pattern (an odd count, so the xor is the pattern again), xor'ed into one destination
+     * or, for pq, into P and Q with every coefficient 1 (a mem channel whose device has DMA_XOR /
+     * DMA_PQ; skipped elsewhere).
+     */
+    z.object({ op: z.literal('xor'), ...offload }),
+    z.object({ op: z.literal('pq'), ...offload }),
+    /** A cyclic ring whose period callback stops it after `stopAfter` periods (a slave channel). */
+    z.object({
+      op: z.literal('cyclic'),
+      on,
+      periods: z.number().int().min(1),
+      periodLen: positive,
+      stopAfter: z.number().int().min(1),
+    }),
+    /**
+     * A repeated interleaved frame (DMA_PREP_REPEAT), replaced after a while by a second frame
+     * issued with DMA_PREP_LOAD_EOT, or, with `loadEot` false, by one without it (misuse: the
+     * channel "appears stuck").
+     */
+    z.object({ op: z.literal('repeat'), on, frame: positive, loadEot: z.boolean() }),
+    z.object({ op: z.literal('issue'), on }),
+    /** dmaengine_pause, `steps` yields, dmaengine_resume. */
+    z.object({ op: z.literal('pause'), on, steps: nat }),
+    /** dmaengine_tx_status of the last cookie. */
+    z.object({ op: z.literal('status'), on }),
+    z.object({ op: z.literal('terminate'), on, how: z.enum(['sync', 'async-then-sync', 'all-then-sync']) }),
+    /** Issue, then wait for every outstanding transfer of the channel. */
+    z.object({ op: z.literal('wait'), on }),
+    z.object({ op: z.literal('sleep'), us: nat }),
+  ])
+  .readonly();
+export type Op = z.infer<typeof opSchema>;
 
-export interface ThreadProgram {
-  readonly channels: readonly ChannelRole[];
-  readonly ops: readonly Op[];
-}
+export const threadProgramSchema = z
+  .object({
+    channels: z.array(channelRoleSchema).min(1).readonly(),
+    ops: z.array(opSchema).readonly(),
+  })
+  .readonly();
+export type ThreadProgram = z.infer<typeof threadProgramSchema>;
 
-export interface BoardSpec {
-  readonly uarts: number;
-  readonly physicalChannels: number;
-  readonly fifoDepth: number;
-  /** The DMA mapping platform (src/mapping/platform.ts); direct when absent. */
-  readonly platform?: 'direct' | 'bounce' | 'iommu';
-}
+export const boardSpecSchema = z
+  .object({
+    uarts: z.number().int().min(1),
+    physicalChannels: z.number().int().min(1),
+    fifoDepth: z.number().int().min(2),
+    /** The DMA mapping platform (src/mapping/platform.ts); direct when absent. */
+    platform: z.enum(['direct', 'bounce', 'iommu']).optional(),
+  })
+  .readonly();
+export type BoardSpec = z.infer<typeof boardSpecSchema>;
 
-export interface Workload {
-  readonly board: BoardSpec;
-  readonly threads: readonly ThreadProgram[];
-}
+export const workloadSchema = z
+  .object({ board: boardSpecSchema, threads: z.array(threadProgramSchema).readonly() })
+  .readonly();
+export type Workload = z.infer<typeof workloadSchema>;
 
 /** Descriptors a workload prepares (a cyclic or repeat op counts its descriptors too). */
 export function descriptorCount(w: Workload): number {

@@ -21,7 +21,9 @@ describe('the dmactor command', () => {
     expect(r.stdout).toContain('5. async_tx');
     const file = join(dir, 'async_tx.inv.async-dependency-order.json');
     const cx = JSON.parse(readFileSync(file, 'utf8'));
-    expect(cx.format).toBe('dmactor-async-tx-counterexample');
+    expect(cx.format).toBe('dmactor-counterexample');
+    expect(cx.version).toBe(2);
+    expect(cx.workload.kind).toBe('async-tx');
     const replay = dmactor('replay', file);
     expect(replay.code).toBe(1);
     expect(replay.stdout).toContain(`trace hash ${cx.traceHash} (recorded ${cx.traceHash}): identical`);
@@ -32,7 +34,7 @@ describe('the dmactor command', () => {
     const broken = dmactor('replay', bad);
     expect(broken.code).toBe(2);
     expect(broken.stderr.trim().split('\n')).toHaveLength(1);
-    expect(broken.stderr).toContain('not a dmactor async_tx counterexample');
+    expect(broken.stderr).toContain('not a dmactor counterexample (v2, async-tx)');
   }, 120_000);
 
   it('check: exit 0 when nothing is found, and writes its JSON report', () => {
@@ -64,6 +66,7 @@ describe('the dmactor command', () => {
     const files = readdirSync(dir);
     expect(files).toEqual(['inv.nothing-leaked-after-sync.json']);
     const cx = JSON.parse(readFileSync(join(dir, files[0]!), 'utf8'));
+    expect([cx.format, cx.version, cx.workload.kind]).toEqual(['dmactor-counterexample', 2, 'lifecycle']);
     // Replayed in a fresh process: the identical trace, the violating step marked.
     const replay = dmactor('replay', join(dir, files[0]!));
     expect(replay.code).toBe(1);
@@ -78,16 +81,26 @@ describe('the dmactor command', () => {
     writeFileSync(bad, JSON.stringify({ format: 'dmactor-counterexample', version: 1, seed: -1 }));
     const notJson = join(dir, 'not.json');
     writeFileSync(notJson, '{ nope');
+    const future = join(dir, 'future.json');
+    writeFileSync(future, JSON.stringify({ format: 'dmactor-counterexample', version: 3, workload: {} }));
+    const unknownKind = join(dir, 'kind.json');
+    writeFileSync(
+      unknownKind,
+      JSON.stringify({ format: 'dmactor-counterexample', version: 2, workload: { kind: 'raid' } }),
+    );
     for (const args of [
       ['--bogus'],
       ['check', '--schedules', 'many'],
       ['check', '--shard', '3/2'],
       ['check', '--strategy', 'nope'],
+      ['check', '--shrink-ms', '100'],
       ['frobnicate'],
       ['replay'],
       ['replay', join(dir, 'missing.json')],
       ['replay', bad],
       ['replay', notJson],
+      ['replay', future],
+      ['replay', unknownKind],
     ]) {
       const r = dmactor(...args);
       expect(r.code, args.join(' ')).toBe(2);

@@ -24,8 +24,8 @@ export function plantedCounterexample(): string {
     '40',
     '--workers',
     '1',
-    '--shrink-ms',
-    '1000',
+    '--shrink-runs',
+    '200',
     '--out',
     dir,
   );

@@ -6,6 +6,7 @@ import { toDot } from '../../src/diagrams/dot.js';
 import { toMermaidState } from '../../src/diagrams/mermaid-state.js';
 import { rvAutomataOf, toRvDot } from '../../src/diagrams/rv.js';
 import { dotToSvg } from '../../src/diagrams/svg.js';
+import { projectSource } from '../../src/rules/sources.js';
 
 /**
  * The exporters read the machine, not a copy of it: a small chart built here, and a variant
@@ -13,7 +14,7 @@ import { dotToSvg } from '../../src/diagrams/svg.js';
  * with the new state and transition in it.
  */
 
-const SRC = 'test fixture';
+const SRC = projectSource('test/diagrams/fixture.test.ts');
 
 const lampSetup = setup({
   types: { context: {} as { flips: number }, events: {} as { type: 'FLIP' | 'BURN' | 'REPLACE' | 'DIM' } },

@@ -5,6 +5,7 @@ import { MAX_RUN, toSequenceDiagram, windowStart } from '../../src/diagrams/sequ
 import { toStateTimeline } from '../../src/diagrams/timeline.js';
 import { makeCounterexample } from '../../src/explore/counterexample.js';
 import type { TraceEvent } from '../../src/kernel/trace.js';
+import { lifecycleKind } from '../../src/workload/lifecycle-kind.js';
 import { mermaidBlocks, mermaidParse } from './mermaid-parse.js';
 
 /** A small hand-written trace: one client, one channel, a tasklet, an interrupt, the hardware. */
@@ -121,7 +122,7 @@ describe('counterexample sequence diagrams', () => {
       wordy.push(ev(s, 'client0', 'process', 'memory', 'alloc', { label: 'x'.repeat(80), size: s }));
     }
     wordy.push(...trace.slice(-2).map((e) => ({ ...e, step: 5000 })));
-    const cx = makeCounterexample({
+    const cx = makeCounterexample(lifecycleKind, {
       toolVersion: '0.0.0',
       provider: 'prov',
       seed: 1,

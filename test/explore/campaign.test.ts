@@ -7,7 +7,7 @@ const { runCampaign } = (await import(
   new URL('../../dist/src/explore/campaign.js', import.meta.url).href
 )) as typeof CampaignModule;
 
-const base = { seed: 11, schedules: 120, stepBound: 5000, strategy: 'portfolio', shrinkMs: 0 } as const;
+const base = { seed: 11, schedules: 120, stepBound: 5000, strategy: 'portfolio', shrinkRuns: 0 } as const;
 
 describe('campaigns', () => {
   it('are the same campaign whatever the worker count', async () => {

@@ -3,12 +3,13 @@ import type { Strategy } from '../../src/kernel/strategy.js';
 import type { TaskBody, YieldPoint } from '../../src/kernel/task.js';
 import { World } from '../../src/kernel/world.js';
 import { defineRule } from '../../src/rules/rule.js';
+import { projectSource } from '../../src/rules/sources.js';
 
 /** Planted bugs, each reported through `world.report` with its own rule. */
 export const OrderingRule = defineRule({
   id: 'planted.ordering',
   rule: 'No reader sees the flag half-initialised (between its two writes).',
-  source: 'test/explore/planted.ts',
+  source: projectSource('test/explore/planted.ts'),
   side: 'client',
   kind: 'safety',
 });
@@ -16,7 +17,7 @@ export const OrderingRule = defineRule({
 export const AtomicityRule = defineRule({
   id: 'planted.atomicity',
   rule: 'Every increment of the shared counter is kept (read-modify-write is atomic).',
-  source: 'test/explore/planted.ts',
+  source: projectSource('test/explore/planted.ts'),
   side: 'client',
   kind: 'safety',
 });

@@ -13,7 +13,7 @@ describe('the reference provider', () => {
       stepBound: 5000,
       workers: 2,
       strategy: 'random',
-      shrinkMs: 0,
+      shrinkRuns: 0,
     });
     expect(r.schedules).toBe(10_000);
     expect(r.found.map((f) => `${f.violation.id}: ${f.violation.detail} (schedule ${f.index})`)).toEqual([]);

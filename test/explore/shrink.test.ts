@@ -10,6 +10,9 @@ const { runCampaign } = (await import(
 
 const board = { uarts: 2, physicalChannels: 2, fifoDepth: 8 };
 
+/** The shrink's bound: schedules, not seconds, so the result is the same on any machine. */
+const SHRINK_RUNS = 1000;
+
 /**
  * For each planted bug, the shortest counterexample found by hand: the smallest workload we
  * could write that shows it. A counterexample has two lengths: its workload (operations) and
@@ -61,7 +64,7 @@ function byHand(provider: string, rule: string, workload: Workload): number {
 
 describe('shrinking', () => {
   it.each(planted)(
-    '$provider: shrinks to within 1.5x of the shortest hand-made counterexample, in under 10 s',
+    `$provider: shrinks to within 1.5x of the shortest hand-made counterexample, within ${SHRINK_RUNS} runs`,
     async ({ provider, rule, minimal }) => {
       expect(byHand(provider, rule, minimal)).toBeLessThan(Number.POSITIVE_INFINITY);
       const handOps = minimal.threads.reduce((n, t) => n + t.ops.length, 0);
@@ -71,21 +74,45 @@ describe('shrinking', () => {
         stepBound: 5000,
         workers: 1,
         strategy: 'portfolio',
-        shrinkMs: 10_000,
+        shrinkRuns: SHRINK_RUNS,
         provider,
       });
       const f = r.found.find((x) => x.violation.id === rule);
       expect(f, `found ${r.found.map((x) => x.violation.id).join(', ')}`).toBeDefined();
       const s = f!.shrunk!;
-      expect(s.ms).toBeLessThan(10_000);
+      expect(s.runs).toBeGreaterThan(0);
+      expect(s.runs).toBeLessThanOrEqual(SHRINK_RUNS);
       const ops = s.workload.threads.reduce((n, t) => n + t.ops.length, 0);
       expect(ops).toBeLessThanOrEqual(Math.floor(1.5 * handOps));
       const shortest = byHand(provider, rule, s.workload);
       expect(s.steps).toBeLessThanOrEqual(Math.ceil(1.5 * Math.min(shortest, s.steps)));
       console.log(
-        `${provider}: ${s.before.ops} -> ${ops} ops (hand ${handOps}), ${s.before.steps} -> ${s.steps} steps (shortest of 300 schedules of it: ${shortest}), ${s.ms} ms`,
+        `${provider}: ${s.before.ops} -> ${ops} ops (hand ${handOps}), ${s.before.steps} -> ${s.steps} steps (shortest of 300 schedules of it: ${shortest}), ${s.runs} runs`,
       );
     },
     60_000,
   );
+
+  it('stops at its run bound, and gives the same counterexample every time', async () => {
+    const options = {
+      seed: 3,
+      schedules: 30,
+      stepBound: 5000,
+      workers: 1,
+      strategy: 'portfolio',
+      provider: 'planted:terminate-leaks',
+    } as const;
+    const shrunk = async (shrinkRuns: number) => {
+      const f = (await runCampaign({ ...options, shrinkRuns })).found[0]!;
+      const { ms: _ms, ...rest } = f.shrunk!;
+      return rest;
+    };
+    const first = await shrunk(SHRINK_RUNS);
+    expect(await shrunk(SHRINK_RUNS)).toEqual(first);
+    // A smaller bound is a hard stop, whatever the machine's speed.
+    const cut = await shrunk(40);
+    expect(cut.runs).toBeLessThanOrEqual(40);
+    expect(cut.runs).toBeLessThan(first.runs);
+    expect(await shrunk(40)).toEqual(cut);
+  }, 60_000);
 });

@@ -7,6 +7,7 @@ import type { Strategy } from '../../src/kernel/strategy.js';
 import type { TaskBody, YieldPoint } from '../../src/kernel/task.js';
 import { World, type WorldOptions } from '../../src/kernel/world.js';
 import { defineRule } from '../../src/rules/rule.js';
+import { projectSource } from '../../src/rules/sources.js';
 
 /**
  * Tiny workloads for checking the exhaustive search against brute force. Every step touches
@@ -33,7 +34,7 @@ export type Program = readonly (readonly Op[])[];
 export const CheckRule = defineRule({
   id: 'tiny.check',
   rule: 'A checked variable never holds its bad value.',
-  source: 'test/explore/tiny.ts',
+  source: projectSource('test/explore/tiny.ts'),
   side: 'client',
   kind: 'safety',
 });

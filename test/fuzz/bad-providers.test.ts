@@ -7,7 +7,7 @@ const fixture = (f: string) => new URL(`../fixtures/providers/${f}`, import.meta
 function fuzz(provider: string, ...extra: string[]) {
   const r = spawnSync(
     process.execPath,
-    [MAIN, 'fuzz', provider, '--schedules', '40', '--workers', '1', '--shrink-ms', '1000', ...extra],
+    [MAIN, 'fuzz', provider, '--schedules', '40', '--workers', '1', '--shrink-runs', '200', ...extra],
     {
       encoding: 'utf8',
       timeout: 120_000,

@@ -33,7 +33,7 @@ describe('blame lands where the fault is', () => {
   it.each(cases)(
     '%s is a provider fault (%s), named after the provider',
     async (file, rule, detail) => {
-      const r = await checkProvider(fixture(file), { seed: 1, schedules: 60, shrinkMs: 0 });
+      const r = await checkProvider(fixture(file), { seed: 1, schedules: 60, shrinkRuns: 0 });
       const all = findings(r.report);
       const f = all.find((x) => x.id === rule);
       expect(f, `found: ${all.map((x) => x.id).join(', ')}`).toBeDefined();

@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { catalogue } from '../../invariants/catalogue.js';
+import { machineSpecs } from '../../machines/index.js';
+import { AsyncTxRules } from '../../src/async_tx/rules.js';
+import { chartOf } from '../../src/diagrams/chart.js';
+import { ProviderFaultRules } from '../../src/dmaengine/provider-fault.js';
+import { DmaRules, VirtDmaRules } from '../../src/dmaengine/rules.js';
+import { ProviderHang, ProviderThrew } from '../../src/explore/campaign.js';
+import { ConformanceRules } from '../../src/fuzz/conformance.js';
+import { KernelRules, MutexRules, PeripheralRules } from '../../src/kernel/kernel-rules.js';
+import { MappingRules } from '../../src/mapping/rules.js';
+import type { Rule } from '../../src/rules/rule.js';
+import { citationsOf, type DocumentName, documents } from '../../src/rules/sources.js';
+
+/**
+ * Every rule source comes from the one list (src/rules/sources.ts), and every section the list
+ * names is a heading of its document: the seeds of /work/shared/seeds/ and the reference notes,
+ * copied into test/fixtures/seeds/ so the check runs anywhere.
+ */
+
+const SEEDS = new URL('../fixtures/seeds/', import.meta.url).pathname;
+
+/** A document's text lines, without what the seed's web page wrapped them in. */
+function documentLines(doc: DocumentName): string[] {
+  const raw = readFileSync(join(SEEDS, documents[doc].seed), 'utf8').split('\n');
+  if (doc === 'client.rst') {
+    // Every line is prefixed with its number, 1, 2, ...: strip exactly that number.
+    const lines: string[] = [];
+    for (const l of raw) {
+      const n = `${lines.length + 1}`;
+      const t = l.trimStart();
+      if (t.startsWith(n)) lines.push(t.slice(n.length));
+    }
+    return lines;
+  }
+  // provider.rst is a diff adding the file; async-tx-api.rst a page with "|" gutters.
+  if (doc === 'provider.rst')
+    return raw.filter((l) => l.startsWith('+') && !l.startsWith('+++')).map((l) => l.slice(1));
+  return raw;
+}
+
+const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/** A line as a heading or list item: without list markers, emphasis and literal quotes. */
+const itemText = (line: string) => norm(line.replace(/^\s*(?:[-*]\s+|#+\s+)/, ''));
+
+/** Whether `parts` (a heading path) are lines of `lines`, each after the one before. */
+function findPath(lines: readonly string[], parts: readonly string[], from = 0): boolean {
+  if (parts.length === 0) return true;
+  // A part may itself contain ": " ("Optional: per descriptor metadata"): try every grouping.
+  for (let take = 1; take <= parts.length; take++) {
+    const heading = parts.slice(0, take).join(': ');
+    const items = take === parts.length ? heading.split(', ') : [heading];
+    const at = lines.findIndex((l, i) => i >= from && itemText(l) === norm(items[0]!));
+    if (at < 0) continue;
+    if (!items.slice(1).every((it) => lines.some((l, i) => i > at && itemText(l) === norm(it)))) continue;
+    if (findPath(lines, parts.slice(take), at + 1)) return true;
+  }
+  return false;
+}
+
+/** A numbered section of the reference notes ("§1.2") is a markdown heading "## 1.2 ..." or "## 2. ...". */
+function referenceHeading(lines: readonly string[], section: string): boolean {
+  const n = section.slice(1);
+  return lines.some((l) => new RegExp(`^#{2,3} ${n.replace('.', '\\.')}\\.? `).test(l));
+}
+
+describe('the list of rule sources', () => {
+  for (const doc of Object.keys(documents) as DocumentName[]) {
+    it(`names only sections that are headings of ${doc}`, () => {
+      const lines = documentLines(doc);
+      expect(lines.length).toBeGreaterThan(40);
+      const missing = documents[doc].sections.filter((s: string) =>
+        doc === 'kernel-dmaengine-rules.md'
+          ? !referenceHeading(lines, s)
+          : // async-tx-api.rst: §3.6 "Constraints" is the line "3.6 Constraints".
+            !findPath(lines, doc === 'async-tx-api.rst' ? [s.replace(/[§"]/g, '')] : s.split(': ')),
+      );
+      expect(missing).toEqual([]);
+    });
+  }
+
+  it('finds a misspelt section missing', () => {
+    const lines = documentLines('client.rst');
+    expect(findPath(lines, ['Further APIs', '1. Terminate APIs'])).toBe(true);
+    expect(findPath(lines, ['Further APIs', 'Terminate APIs'])).toBe(false);
+    expect(findPath(lines, ['DMA usage', '1. Terminate APIs'])).toBe(true); // order only: Further APIs follows DMA usage
+    expect(findPath(lines, ['Further APIs', '1. Allocate a DMA slave channel'])).toBe(false);
+  });
+});
+
+/** Every Rule reachable from `x` (a rule table, an invariant, a machine's rejections). */
+function rulesIn(x: unknown, out: Rule[] = [], seen = new Set<unknown>()): Rule[] {
+  if (x === null || typeof x !== 'object' || seen.has(x)) return out;
+  seen.add(x);
+  const r = x as Partial<Rule>;
+  if (typeof r.id === 'string' && typeof r.rule === 'string' && typeof r.source === 'string') {
+    out.push(r as Rule);
+    return out;
+  }
+  for (const v of Object.values(x)) rulesIn(v, out, seen);
+  return out;
+}
+
+describe('every rule and every statechart annotation', () => {
+  const rules = rulesIn([
+    KernelRules,
+    PeripheralRules,
+    MutexRules,
+    DmaRules,
+    VirtDmaRules,
+    MappingRules,
+    AsyncTxRules,
+    ConformanceRules,
+    ProviderFaultRules,
+    ProviderThrew,
+    ProviderHang,
+    catalogue,
+    machineSpecs.map((s) => s.rejections),
+  ]);
+
+  it('are many (the walk found them)', () => {
+    expect(rules.length).toBeGreaterThan(100);
+  });
+
+  it('cite the list: every part of every rule source is a listed section or file', () => {
+    const bad = rules.filter((r) => !citationsOf(r.source)?.length).map((r) => `${r.id}: ${r.source}`);
+    expect(bad).toEqual([]);
+  });
+
+  it('cite the list: every state and transition of every chart', () => {
+    const bad: string[] = [];
+    for (const spec of machineSpecs) {
+      const chart = chartOf(spec);
+      for (const s of chart.states.values())
+        if (!citationsOf(s.source)?.length) bad.push(`${spec.name} ${s.id}: ${s.source}`);
+      for (const t of chart.transitions)
+        if (!citationsOf(t.source)?.length) bad.push(`${spec.name} ${t.event}: ${t.source}`);
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('are read back as citations, and free text is not', () => {
+    expect(
+      citationsOf('client.rst "Further APIs: 1. Terminate APIs"; kernel/softirq.c tasklet_kill()'),
+    ).toEqual(['client.rst "Further APIs: 1. Terminate APIs"', 'kernel/softirq.c']);
+    expect(citationsOf('client.rst "Further APIs: Terminate APIs"')).toBeNull();
+    expect(citationsOf('somewhere in the kernel')).toBeNull();
+  });
+});
