@@ -1,4 +1,5 @@
 import type { DmaController } from '../hw/dma-controller.js';
+import { setHwObserver } from '../hw/observer.js';
 import { report } from '../kernel/checker.js';
 import { DmaAsyncTxDescriptor } from './descriptor.js';
 import { dmaBus } from './events.js';
@@ -18,7 +19,7 @@ export function observeHardware(hw: DmaController): void {
   };
   const world = hw.world;
   const bus = dmaBus(world);
-  hw.observer = {
+  setHwObserver(hw, {
     started(ch, tag) {
       const tx = txOf(ch, tag);
       if (tx !== null) instrument(world, { type: 'hw-start', tx, ch });
@@ -32,5 +33,5 @@ export function observeHardware(hw: DmaController): void {
       const tx = txOf(ch, tag);
       if (tx !== null) instrument(world, { type: 'hw-restart', tx, ch });
     },
-  };
+  });
 }
