@@ -1,5 +1,4 @@
 import type { DmaChan } from '../../dmaengine/channel.js';
-import { txModel } from '../../dmaengine/record.js';
 import type { Body } from '../../dmaengine/types.js';
 import { spin_lock_irqsave, spin_unlock_irqrestore } from '../../kernel/spinlock.js';
 import { claim, grant, program, release, start_next, unqueue } from './phy.js';
@@ -44,7 +43,7 @@ export function* refdma_resume(chan: DmaChan): Body<number> {
         hw === 'idle' &&
         c.active.llis[0] &&
         controller.currentItem(c.phy) === null &&
-        txModel(c.active.tx)?.monitor.matches({ live: { life: 'issued' } })
+        c.active.startOnResume
       ) {
         // A LOAD_EOT successor promoted while paused (see the interrupt's error path): start it now.
         program(d, c.phy, c.active);
