@@ -1,6 +1,7 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
 import type { DmaAsyncTxDescriptor, TxModel } from '../src/dmaengine/descriptor.js';
 import { txModel } from '../src/dmaengine/record.js';
+import { onMemoryFree } from '../src/kernel/checker.js';
 import type { Region } from '../src/kernel/memory.js';
 import { defineRule } from '../src/rules/rule.js';
 import { cites, section } from '../src/rules/sources.js';
@@ -86,7 +87,7 @@ export const bufferFreedBeforeSync = defineInvariant({
       }
     });
 
-    ctx.world.memory.freeWatchers.push((region: Region) => {
+    onMemoryFree(ctx.world, (region: Region) => {
       ctx.checked();
       for (const tx of submitted) {
         const m = txModel(tx);

@@ -1,6 +1,7 @@
 import type { ChoiceKind, ScheduleView, Strategy } from '../kernel/strategy.js';
 import type { TaskInfo } from '../kernel/task.js';
-import { type Trace, type TraceEvent, traceEvents } from '../kernel/trace.js';
+import type { Trace, TraceEvent } from '../kernel/trace.js';
+import { traceEvents } from '../kernel/trace-access.js';
 import {
   firstAllowed,
   isPreemption,

@@ -1,8 +1,10 @@
 import type { AnyStateMachine } from 'xstate';
 import type { Rule } from '../rules/rule.js';
+import type { Region } from './memory.js';
 import type { Monitor } from './monitor.js';
 import type { Outcome, Scheduler } from './scheduler.js';
-import { recordTrace, type Trace, type TracePayload } from './trace.js';
+import type { Trace, TracePayload } from './trace.js';
+import { recordTrace } from './trace-access.js';
 import type { Violation } from './violation.js';
 import type { World } from './world.js';
 
@@ -26,6 +28,8 @@ interface WorldRecord {
   coverage: Map<string, number> | null;
   /** Run when the scheduler stops, before the result is built: quiescence and liveness checks. */
   readonly endHooks: ((outcome: Outcome) => void)[];
+  /** Run when memory is freed (buffer lifetime checks), before the region is poisoned. */
+  readonly freeHooks: ((region: Region) => void)[];
 }
 
 export interface WorldRecordInit {
@@ -50,6 +54,7 @@ export function attachWorldRecord(world: World, init: WorldRecordInit): void {
     monitors: [],
     coverage: null,
     endHooks: [],
+    freeHooks: [],
   });
 }
 
@@ -144,4 +149,13 @@ export function onRunEnd(world: World, hook: (outcome: Outcome) => void): void {
 
 export function endHooksOf(world: World): readonly ((outcome: Outcome) => void)[] {
   return recordOf(world).endHooks;
+}
+
+/** Run `hook` whenever the world's memory frees a region (checks of what still used it). */
+export function onMemoryFree(world: World, hook: (region: Region) => void): void {
+  recordOf(world).freeHooks.push(hook);
+}
+
+export function memoryFreeHooksOf(world: World): readonly ((region: Region) => void)[] {
+  return recordOf(world).freeHooks;
 }

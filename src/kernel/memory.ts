@@ -1,4 +1,4 @@
-import { report, traceEmit } from './checker.js';
+import { memoryFreeHooksOf, report, traceEmit } from './checker.js';
 import { KernelRules } from './kernel-rules.js';
 import type { World } from './world.js';
 
@@ -34,8 +34,6 @@ export class Memory {
   private top = Memory.BASE;
   /** All known regions (live and dead), ordered by address. */
   private readonly regions: Region[] = [];
-  /** Called after each successful free (e.g. to catch buffers freed while DMA may still use them). */
-  readonly freeWatchers: ((region: Region) => void)[] = [];
 
   constructor(
     private readonly world: World,
@@ -93,7 +91,7 @@ export class Memory {
     region.freeStep = this.world.step;
     this.buf.fill(POISON_FREE, addr - Memory.BASE, addr - Memory.BASE + region.size);
     if (this.world.trace.enabled) traceEmit(this.world, 'memory', 'free', { addr, label: region.label });
-    for (const w of this.freeWatchers) w(region);
+    for (const w of memoryFreeHooksOf(this.world)) w(region);
   }
 
   /** Whether [addr, addr+len) lies inside one live region; reports the violation if not. */

@@ -1,5 +1,6 @@
 import { Hash64 } from './hash.js';
 import type { ExecContext } from './task.js';
+import { provideTraceAccess } from './trace-access.js';
 
 /** A payload value: plain data only, so a trace renders and hashes the same everywhere. */
 export type TraceValue = string | number | boolean | null | readonly TraceValue[] | TracePayload;
@@ -26,11 +27,8 @@ export interface TraceEvent {
  */
 export type TraceMode = 'off' | 'hash' | 'full';
 
-let recorder: (trace: Trace, event: TraceEvent) => void;
-let eventsReader: (trace: Trace) => readonly TraceEvent[];
-
 /**
- * The run's trace. Only trusted code records into it (through `recordTrace`, which the
+ * The run's trace. Only trusted code records into it (through trace-access.ts, which the
  * public API does not export): the World shows it read-only, so a provider holding the World
  * can read the trace but not add to it or rewrite it.
  */
@@ -41,8 +39,7 @@ export class Trace {
   #count = 0;
 
   static {
-    recorder = (trace, event) => trace.#record(event);
-    eventsReader = (trace) => trace.#events;
+    provideTraceAccess({ record: (trace, event) => trace.#record(event), events: (trace) => trace.#events });
   }
 
   constructor(mode: TraceMode) {
@@ -78,16 +75,6 @@ export class Trace {
   render(): string {
     return this.#events.map(renderEvent).join('\n');
   }
-}
-
-/** Add an event to a trace: trusted code only (src/kernel/checker.ts's traceEmit). */
-export function recordTrace(trace: Trace, event: TraceEvent): void {
-  recorder(trace, event);
-}
-
-/** The trace's own event list, without a copy: for trusted readers that follow it as it grows. */
-export function traceEvents(trace: Trace): readonly TraceEvent[] {
-  return eventsReader(trace);
 }
 
 /** Stable text for one event: fixed field order, payload keys sorted. */
