@@ -247,6 +247,9 @@ export class Monitor<TMachine extends AnyStateMachine> {
   }
 }
 
+// Every check goes through these methods: nobody may patch them for all monitors at once.
+Object.freeze(Monitor.prototype);
+
 const matchCache = new WeakMap<AnyMachineSnapshot, Map<string, boolean>>();
 
 /** 'a.b.c' for `'a.b.c'` or `{ a: { b: 'c' } }`; null for a query with more than one branch. */

@@ -44,6 +44,7 @@ export class Trace {
 
   constructor(mode: TraceMode) {
     this.mode = mode;
+    Object.freeze(this);
   }
 
   get enabled(): boolean {
@@ -76,6 +77,8 @@ export class Trace {
     return this.#events.map(renderEvent).join('\n');
   }
 }
+
+Object.freeze(Trace.prototype);
 
 /** Stable text for one event: fixed field order, payload keys sorted. */
 export function renderEvent(e: TraceEvent): string {

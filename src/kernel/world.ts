@@ -56,7 +56,7 @@ export class World {
   readonly #scheduler: Scheduler;
   #violationsView: readonly Violation[] = Object.freeze([]);
   #toleratedView: readonly Violation[] = Object.freeze([]);
-  private nextObjectId = 1;
+  #nextObjectId = 1;
 
   constructor(options: WorldOptions = {}) {
     this.seed = options.seed ?? 1;
@@ -73,6 +73,8 @@ export class World {
     });
     strategy.start({ seed: this.seed, rng: this.rng, stepBound });
     this.memory = new Memory(this);
+    // Nothing a provider holds may shadow the read-only views (an own `violations` property).
+    Object.freeze(this);
   }
 
   /** The violations found so far, read-only (a frozen copy, renewed when one is added). */
@@ -109,7 +111,7 @@ export class World {
 
   /** A fresh id for naming objects (locks, tasklets, ...) in traces. */
   newId(): number {
-    return this.nextObjectId++;
+    return this.#nextObjectId++;
   }
 
   /** Start a thread (process context unless said otherwise) running `body`. */
@@ -144,9 +146,17 @@ export class World {
       outcome,
       steps: this.#scheduler.step,
       time: this.#scheduler.time,
-      violations: this.violations,
+      violations: violationsView(this),
       choices: this.#scheduler.choices,
       traceHash: this.#trace.enabled ? this.#trace.hash() : null,
     };
   }
+}
+
+// Nor may anyone patch the class every world shares (its `violations` getter, `run`).
+Object.freeze(World.prototype);
+
+/** The World's read-only verdict view, read without a property lookup a forged own property could shadow. */
+function violationsView(world: World): readonly Violation[] {
+  return Object.freeze(violationsOf(world).slice());
 }
