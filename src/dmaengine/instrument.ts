@@ -19,7 +19,8 @@ type Of<T extends DmaEvent['type']> = Extract<DmaEvent, { readonly type: T }>;
  * that only feed a chart or the trace. `instrument` routes each to its consumers.
  */
 export type DmaInstrumentEvent =
-  | Exclude<DmaEvent, { readonly type: 'prep' | 'recycle-prep' | 'terminate' | 'free' }>
+  // recycle-prep is published by the prep route, recycle by virt-dma's (src/virt-dma/instrument.ts).
+  | Exclude<DmaEvent, { readonly type: 'prep' | 'recycle-prep' | 'recycle' | 'terminate' | 'free' }>
   /** A prep wrapper calls the provider: the channel chart sees which kind of prep. */
   | { readonly type: 'prep-call'; readonly chan: DmaChan; readonly prep: 'PREP_SLAVE' | 'PREP_MEM' }
   /** A prep call returned `tx`: the framework attaches its record (a new life if `previous`). */
@@ -255,7 +256,6 @@ const routes: Routes<DmaInstrumentEvent, DmaEvent> = {
     }),
     trace((e) => ({ actor: e.tx.name, event: 'free' })),
   ],
-  recycle: [bus(self)],
   'chan-resources': [bus(self)],
   'txd-chain': [
     bus(self),
