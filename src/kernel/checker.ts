@@ -24,8 +24,8 @@ interface WorldRecord {
   readonly stopOnViolation: boolean;
   /** Every statechart monitor of this world, in creation order (state fingerprints read them). */
   readonly monitors: Monitor<AnyStateMachine>[];
-  /** Transition counts by transitionKey, when the run tracks coverage (null: not tracked). */
-  coverage: Map<string, number> | null;
+  /** Transition counts by transitionKey, when the run tracks coverage (null: not tracked); monitors hold the box. */
+  readonly coverage: CoverageBox;
   /** Run when the scheduler stops, before the result is built: quiescence and liveness checks. */
   readonly endHooks: ((outcome: Outcome) => void)[];
   /** Run when memory is freed (buffer lifetime checks), before the region is poisoned. */
@@ -52,7 +52,7 @@ export function attachWorldRecord(world: World, init: WorldRecordInit): void {
     tolerate: new Set(init.tolerate),
     stopOnViolation: init.stopOnViolation,
     monitors: [],
-    coverage: null,
+    coverage: { counts: null },
     endHooks: [],
     freeHooks: [],
   });
@@ -110,8 +110,8 @@ export function toleratedOf(world: World): readonly Violation[] {
 
 /** Add an event to the trace (free when tracing is off). */
 export function traceEmit(world: World, actor: string, event: string, payload?: TracePayload): void {
+  if (!world.trace.enabled) return;
   const r = recordOf(world);
-  if (!r.trace.enabled) return;
   const task = r.scheduler.current;
   recordTrace(r.trace, {
     step: r.scheduler.step,
@@ -135,10 +135,15 @@ export function monitorsOf(world: World): readonly Monitor<AnyStateMachine>[] {
 
 /** Count the run's transitions into `counts` (campaign coverage). */
 export function trackCoverage(world: World, counts: Map<string, number>): void {
-  recordOf(world).coverage = counts;
+  recordOf(world).coverage.counts = counts;
 }
 
-export function coverageOf(world: World): Map<string, number> | null {
+/** Where a world's transition counts go: a box the monitors keep, so counting costs no lookup per observation. */
+export interface CoverageBox {
+  counts: Map<string, number> | null;
+}
+
+export function coverageOf(world: World): CoverageBox {
   return recordOf(world).coverage;
 }
 

@@ -61,10 +61,13 @@ export interface Inspector {
 }
 
 const inspectors = new WeakMap<World, Inspector>();
+/** Whether any world was ever inspected: until then dispatch does not look (the hot path). */
+let inspecting = false;
 
 /** Inspect every instrumentation event of `world` (one inspector per world). */
 export function inspectInstrumentation(world: World, inspector: Inspector): void {
   inspectors.set(world, inspector);
+  inspecting = true;
 }
 
 /** The dispatcher of one stream: `routes` says what each event type feeds, `busOf` finds the world's bus. */
@@ -75,7 +78,7 @@ export function dispatcher<E extends { readonly type: string }, B>(
   const table = routes as unknown as Readonly<Record<string, Route<E, B>>>;
   return (world, event) => {
     const route = table[event.type]!;
-    const inspector = inspectors.get(world);
+    const inspector = inspecting ? inspectors.get(world) : undefined;
     for (let i = 0; i < route.length; i++) {
       const step = route[i]!;
       if (inspector !== undefined) {

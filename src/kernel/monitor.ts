@@ -9,7 +9,7 @@ import {
 import type { MachineSpec, RejectionCase } from '../../machines/spec.js';
 import { defineRule, type Rule } from '../rules/rule.js';
 import { projectSource } from '../rules/sources.js';
-import { addMonitor, coverageOf, report, traceEmit } from './checker.js';
+import { addMonitor, type CoverageBox, coverageOf, report, traceEmit } from './checker.js';
 import type { World } from './world.js';
 
 /**
@@ -162,6 +162,7 @@ function rejectionRule(spec: MachineSpec, snapshot: AnyMachineSnapshot, type: st
  */
 export class Monitor<TMachine extends AnyStateMachine> {
   #snapshot: SnapshotFrom<TMachine>;
+  readonly #coverage: CoverageBox;
   private readonly memo: MachineMemo;
 
   constructor(
@@ -170,6 +171,7 @@ export class Monitor<TMachine extends AnyStateMachine> {
     readonly name: string,
   ) {
     this.memo = memoFor(spec.machine);
+    this.#coverage = coverageOf(world);
     this.#snapshot = this.memo.initial as SnapshotFrom<TMachine>;
     addMonitor(world, this as unknown as Monitor<AnyStateMachine>);
   }
@@ -197,7 +199,7 @@ export class Monitor<TMachine extends AnyStateMachine> {
       if (row !== undefined && simple) row.set(event.type, step);
     }
     const next = step.next;
-    const coverage = coverageOf(this.world);
+    const coverage = this.#coverage.counts;
     if (coverage !== null) for (const key of step.taken) coverage.set(key, (coverage.get(key) ?? 0) + 1);
     if (next === null) {
       const rule = rejectionRule(this.spec, snapshot, event.type);
