@@ -139,9 +139,10 @@ const routes: Routes<DmaInstrumentEvent, DmaEvent> = {
   ],
   submit: [
     chart((e) => {
-      observeTx(e.tx, TX.SUBMIT, `cookie ${e.cookie}`);
       const model = txModel(e.tx);
-      if (chanModel(e.tx.chan).issuing > 0 && model !== null) submittedDuringIssue.add(model);
+      if (model === null) return;
+      model.monitor.observe(TX.SUBMIT, `cookie ${e.cookie}`);
+      if (chanModel(e.tx.chan).issuing > 0) submittedDuringIssue.add(model);
     }),
     trace((e) => ({ actor: e.tx.name, event: 'submit', payload: { cookie: e.cookie } })),
     bus(self),
@@ -157,15 +158,16 @@ const routes: Routes<DmaInstrumentEvent, DmaEvent> = {
   ],
   'hw-start': [
     chart((e) => {
+      const m = txModel(e.tx);
+      if (m === null) return;
       // Submitted while another task's issue_pending on the channel was in progress: that
       // call issued it (the provider saw it in its queue), as the kernel allows.
-      const m = txModel(e.tx);
-      if (m && submittedDuringIssue.has(m) && lifeIs(e.tx, 'submitted')) {
-        observeTx(e.tx, TX.ISSUE, 'by the issue_pending in progress at its submit');
+      if (submittedDuringIssue.has(m) && m.monitor.matches({ live: { life: 'submitted' } })) {
+        m.monitor.observe(TX.ISSUE, 'by the issue_pending in progress at its submit');
       }
       // A descriptor already active (a list of several items, a repeat) is not started twice;
       // any other state is checked by the chart (START is accepted only when issued).
-      if (!lifeIs(e.tx, 'active')) observeTx(e.tx, TX.START);
+      if (!m.monitor.matches({ live: { life: 'active' } })) m.monitor.observe(TX.START);
     }),
     bus(self),
   ],

@@ -1,6 +1,6 @@
 import type { DmaChan } from './channel.js';
 import type { DmaAsyncTxDescriptor, TxModel } from './descriptor.js';
-import { chanModel, observeChan, txModel } from './record.js';
+import { chanModel, txModel } from './record.js';
 
 /** Whether the framework saw the descriptor issued and not yet finished (completed or aborted). */
 export function inFlight(tx: DmaAsyncTxDescriptor): boolean {
@@ -10,14 +10,17 @@ export function inFlight(tx: DmaAsyncTxDescriptor): boolean {
   );
 }
 
+const DRAINED = { type: 'DRAINED' } as const;
+
 /**
  * After a descriptor finished: a busy channel with nothing issued or active left has drained.
  * Called from the trusted places where descriptors finish (cookie completion, terminate).
  */
 export function noteFinished(chan: DmaChan): void {
-  if (!chanModel(chan).monitor.matches({ allocated: { activity: 'busy' } })) return;
-  for (const tx of chanModel(chan).live) if (inFlight(tx)) return;
-  observeChan(chan, { type: 'DRAINED' });
+  const fw = chanModel(chan);
+  if (!fw.monitor.matches({ allocated: { activity: 'busy' } })) return;
+  for (const tx of fw.live) if (inFlight(tx)) return;
+  fw.monitor.observe(DRAINED);
 }
 
 /**

@@ -6,7 +6,7 @@ import { BusPath } from './bus-translation.js';
 import type { FifoDevice } from './fifo-device.js';
 import { type ChannelBoard, HwChannel, type HwChannelState, type IntStatus } from './hw-channel.js';
 import type { Lli } from './lli.js';
-import { hwObserverOf, setHwMonitors } from './observer.js';
+import { hwObserverBox, setHwMonitors } from './observer.js';
 import { OffloadEngine } from './offload.js';
 
 export {
@@ -78,12 +78,13 @@ export class DmaController {
     const path = new BusPath(this, world);
     const mover = new BurstMover(world, path, busWidth);
     const offload = new OffloadEngine(world, path, busWidth);
+    const observerBox = hwObserverBox(this);
     // The channels' view of the controller: one object, shared by all of them.
     const board: ChannelBoard = {
       world,
       bulkThreshold: options.bulkThreshold ?? Number.POSITIVE_INFINITY,
       busErrors: options.faults?.busError ?? false,
-      observer: () => hwObserverOf(this),
+      observer: () => observerBox.observer,
       raiseLine: () => this.line?.raise(),
       device: (addr: number) => devices.get(addr) ?? null,
       burst: (c: HwChannel, item: Lli) =>

@@ -10,17 +10,30 @@ import type { HwObserver } from './hw-channel.js';
  * replace the observer (and hide what its hardware runs) nor reach the monitors. Trusted
  * modules only; the public API does not export these functions.
  */
-const observers = new WeakMap<DmaController, HwObserver>();
+/** A box per controller: the controller keeps it, so reading the observer costs no lookup per burst. */
+interface ObserverBox {
+  observer: HwObserver | null;
+}
+const observers = new WeakMap<DmaController, ObserverBox>();
+
+/** The controller's box (created on first use; the controller asks once, at construction). */
+export function hwObserverBox(ctl: DmaController): { readonly observer: HwObserver | null } {
+  let box = observers.get(ctl);
+  if (box === undefined) {
+    box = { observer: null };
+    observers.set(ctl, box);
+  }
+  return box;
+}
 const monitors = new WeakMap<DmaController, readonly Monitor<typeof hardwareChannelMachine>[]>();
 
 /** Install the framework's observer (dmaengine's observeHardware does, once per registered device). */
 export function setHwObserver(ctl: DmaController, observer: HwObserver | null): void {
-  if (observer === null) observers.delete(ctl);
-  else observers.set(ctl, observer);
+  (hwObserverBox(ctl) as ObserverBox).observer = observer;
 }
 
 export function hwObserverOf(ctl: DmaController): HwObserver | null {
-  return observers.get(ctl) ?? null;
+  return observers.get(ctl)?.observer ?? null;
 }
 
 /** Called once by the controller's constructor. */

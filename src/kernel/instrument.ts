@@ -76,16 +76,26 @@ export function dispatcher<E extends { readonly type: string }, B>(
   busOf: (world: World) => Bus<B>,
 ): (world: World, event: E) => void {
   const table = routes as unknown as Readonly<Record<string, Route<E, B>>>;
+  // The last world's bus: events come in runs from one world, so this saves a lookup per bus step.
+  let lastWorld: World | null = null;
+  let lastBus: Bus<B> | null = null;
+  const busFor = (world: World): Bus<B> => {
+    if (world !== lastWorld) {
+      lastWorld = world;
+      lastBus = busOf(world);
+    }
+    return lastBus!;
+  };
   return (world, event) => {
     const route = table[event.type]!;
     const inspector = inspecting ? inspectors.get(world) : undefined;
     for (let i = 0; i < route.length; i++) {
       const step = route[i]!;
       if (inspector !== undefined) {
-        inspected(world, busOf, inspector, event, step, i);
+        inspected(world, busFor, inspector, event, step, i);
         continue;
       }
-      run(world, busOf, event, step);
+      run(world, busFor, event, step);
     }
   };
 }
