@@ -20,7 +20,7 @@ import { chanName, channelPaused, lifeIn } from './observe.js';
 export const issuedStarts = defineInvariant({
   rule: defineRule({
     id: 'inv.issued-starts',
-    rule: 'When a run ends quiescent, every descriptor issued on a channel that is not paused has been started on the hardware or aborted.',
+    rule: 'When a run ends quiescent, or deadlocked with nothing of the device on the hardware, every descriptor issued on a channel that is not paused has been started on the hardware or aborted.',
     source: cites(
       section(
         'client.rst',

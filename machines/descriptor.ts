@@ -16,7 +16,6 @@ import { type MachineSpec, type RejectionCase, rule } from './spec.js';
  */
 
 const C_PREP = section('client.rst', 'DMA usage: 3. Get a descriptor for transaction');
-
 const C_SUBMIT = section('client.rst', 'DMA usage: 4. Submit the transaction');
 const C_ISSUE = section(
   'client.rst',

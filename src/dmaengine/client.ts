@@ -14,7 +14,7 @@ import {
   slaveSgProblem,
   xorProblem,
 } from './prep-null.js';
-import { blameDevice } from './provider-fault.js';
+import { blameDevice } from './provider-blame.js';
 import { chanModel, txModel } from './record.js';
 import { DmaRules } from './rules.js';
 import {

@@ -4,6 +4,7 @@ import { report } from '../kernel/checker.js';
 import { DmaAsyncTxDescriptor } from './descriptor.js';
 import { dmaBus } from './events.js';
 import { instrument } from './instrument.js';
+import { txModel } from './record.js';
 import { DmaRules } from './rules.js';
 
 /**
@@ -11,6 +12,9 @@ import { DmaRules } from './rules.js';
  * items it starts and restarts (Lli.tag), and the descriptor charts see START and REPEAT from
  * here, never from the provider's own word.
  */
+const LOOPS = Object.freeze({ cyclic: true });
+const ONCE = Object.freeze({ cyclic: false });
+
 export function observeHardware(hw: DmaController): void {
   const txOf = (ch: number, tag: unknown): DmaAsyncTxDescriptor | null => {
     if (tag instanceof DmaAsyncTxDescriptor) return tag;
@@ -28,6 +32,12 @@ export function observeHardware(hw: DmaController): void {
       // The hot path: nothing is made for a burst while no invariant listens.
       if (bus.active && tag instanceof DmaAsyncTxDescriptor)
         instrument(world, { type: 'hw-moved', tx: tag, ch, bytes });
+    },
+    transfer(tag) {
+      const kind = tag instanceof DmaAsyncTxDescriptor ? txModel(tag)?.kind : undefined;
+      if (kind === undefined) return null;
+      // A repeat restarts by its register, but a provider may build it as a loop too.
+      return kind === 'cyclic' || kind === 'repeat' ? LOOPS : ONCE;
     },
     restarted(ch, tag) {
       const tx = txOf(ch, tag);

@@ -1,6 +1,9 @@
+import { reportProviderFault } from '../kernel/provider-fault.js';
+import { defineRule } from '../rules/rule.js';
+import { section } from '../rules/sources.js';
 import type { DmaChan } from './channel.js';
 import { type DmaDevice, dma_maxpq } from './device.js';
-import { ProviderFaultRules, providerName, reportProviderFault } from './provider-fault.js';
+import { providerName } from './provider-blame.js';
 import { chanId, chanModel } from './record.js';
 import {
   BIT,
@@ -27,6 +30,18 @@ import {
  * cannot be exhausted then). Interleaved and memcpy_sg templates are not judged: which frame
  * shapes a controller supports is not part of its registered capabilities.
  */
+
+export const PrepNull = defineRule({
+  id: 'provider.prep-null',
+  rule: 'A device_prep_* operation returns a descriptor for a request within the capabilities the device registered (cap_mask, directions, address widths, bursts, max_sg_burst, alignment); NULL only when it runs out of descriptors or memory.',
+  source: section(
+    'provider.rst',
+    'Device operations: device_prep_dma_*',
+    '("These functions are matching the capabilities you registered previously", "It should return a unique instance of the dma_async_tx_descriptor structure")',
+  ),
+  side: 'provider',
+  kind: 'safety',
+});
 
 /** Flags every prep accepts: DMA_PREP_FENCE is what async_tx passes to dependent operations. */
 const PLAIN_FLAGS = DMA_PREP_INTERRUPT | DMA_CTRL_ACK | DMA_PREP_FENCE;
@@ -146,7 +161,7 @@ export function noteNullPrep(
     chan.world,
     {
       provider: providerName(chan.device),
-      rule: ProviderFaultRules.prepNull,
+      rule: PrepNull,
       op,
       detail: `${op} returned NULL for ${what} on ${chanId(chan)}, which its registered capabilities allow, with no descriptor outstanding`,
     },

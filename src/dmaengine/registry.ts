@@ -8,7 +8,7 @@ import { attachDmaMappingBus } from './dma-mapping-bus.js';
 import { ERR_PTR, type ErrPtr } from './errptr.js';
 import { observeHardware } from './hw-observer.js';
 import { instrument } from './instrument.js';
-import { blameDevice } from './provider-fault.js';
+import { blameDevice } from './provider-blame.js';
 import { chanId } from './record.js';
 import { dmaengine_synchronize } from './terminate.js';
 import { type Body, type DmaCap, type dma_cap_mask_t, EIO, ENODEV, EPROBE_DEFER } from './types.js';

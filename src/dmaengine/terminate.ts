@@ -3,7 +3,7 @@ import { describeAtomic, might_sleep } from '../kernel/preempt.js';
 import { inCallback } from './callback.js';
 import type { DmaChan } from './channel.js';
 import { instrument } from './instrument.js';
-import { blameDevice } from './provider-fault.js';
+import { blameDevice } from './provider-blame.js';
 import { chanId } from './record.js';
 import { DmaRules } from './rules.js';
 import { type Body, EINVAL, ENOSYS } from './types.js';

@@ -88,6 +88,12 @@ export interface ScheduleSummary {
 /** What one worker (or the main thread) sends back. */
 export interface BatchResult {
   readonly summaries: ScheduleSummary[];
+  /**
+   * The run length PCT's change points were drawn over (null: PCT's default), so the main
+   * thread can rebuild the portfolio without running the probe itself (a provider that hangs
+   * would hang it; workers are watched). Absent when the worker was stopped by the watchdog.
+   */
+  readonly horizon?: number | null;
   readonly coverage: [string, number][];
   readonly states: number[];
   readonly invariants: [string, InvariantStats][];
@@ -174,7 +180,8 @@ export function runBatch<W, S, B extends BuiltWorkload>(
   deadline = Number.POSITIVE_INFINITY,
   onSchedule?: (summary: ScheduleSummary) => void,
 ): BatchResult {
-  const pick = portfolio(options.seed, campaignEntries(kind, options));
+  const horizon = options.probe === false ? null : expectedSteps(kind, options);
+  const pick = portfolio(options.seed, entriesFor(options.strategy, horizon ?? undefined));
   const coverage = new Map<string, number>();
   const states = new Set<number>();
   const invariants = new Map<string, InvariantStats>();
@@ -234,15 +241,7 @@ export function runBatch<W, S, B extends BuiltWorkload>(
     onSchedule?.(summary);
     if (onProgress && summaries.length % 25 === 0) onProgress(summaries.length, violations);
   }
-  return { summaries, coverage: [...coverage], states: [...states], invariants: [...invariants] };
-}
-
-/** The strategies of a campaign's portfolio. */
-function campaignEntries<W, S, B extends BuiltWorkload>(
-  kind: WorkloadKind<W, S, B>,
-  options: CampaignOptions<S>,
-) {
-  return entriesFor(options.strategy, options.probe === false ? undefined : expectedSteps(kind, options));
+  return { summaries, coverage: [...coverage], states: [...states], invariants: [...invariants], horizon };
 }
 
 /**
@@ -468,7 +467,9 @@ function merge<W, S, B extends BuiltWorkload>(
       else firstByRule.set(s.violation.id, { s, hits: 1 });
     }
   }
-  const entries = firstByRule.size > 0 ? campaignEntries(kind, options) : [];
+  // The portfolio as the batches had it: a shrink retries under the strategy that found the bug.
+  const horizon = batches.find((b) => b.horizon !== undefined)?.horizon;
+  const entries = horizon === undefined ? [] : entriesFor(options.strategy, horizon ?? undefined);
   const found: Found<W>[] = [...firstByRule.values()].map(({ s, hits }) => {
     const entry = entries.find((e) => e.name === s.strategy);
     const wseed = kindWorkloadSeed(kind, options.seed, s.index);

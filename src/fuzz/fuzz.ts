@@ -1,11 +1,11 @@
 import type { DmaDevice } from '../dmaengine/device.js';
-import { ProviderFaultRules } from '../dmaengine/provider-fault.js';
 import {
   type CampaignOptions,
   type CampaignReport,
   ProviderThrew,
   runCampaign,
 } from '../explore/campaign.js';
+import { ProviderException } from '../kernel/provider-fault.js';
 import { World } from '../kernel/world.js';
 import type { ProviderDefinition } from '../providers/contract.js';
 import { loadProvider } from '../providers/registry.js';
@@ -103,7 +103,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   const def = await loadProvider(o.provider);
   const conformance = checkConformance(def);
   // A device the core refuses cannot run transfers: report conformance alone.
-  const fatal = ['conformance.register', ProviderThrew.id, ProviderFaultRules.exception.id];
+  const fatal = ['conformance.register', ProviderThrew.id, ProviderException.id];
   if (conformance.some((f) => fatal.includes(f.rule.id))) {
     return { provider: def.name, conformance, dmatest: null, lifecycle: null, faults: null, asyncTx: null };
   }

@@ -82,6 +82,8 @@ export class DmaController {
     // The channels' view of the controller: one object, shared by all of them.
     const board: ChannelBoard = {
       world,
+      controller: this.name,
+      transfer: (tag: unknown) => observerBox.observer?.transfer?.(tag),
       bulkThreshold: options.bulkThreshold ?? Number.POSITIVE_INFINITY,
       busErrors: options.faults?.busError ?? false,
       observer: () => observerBox.observer,

@@ -5,10 +5,18 @@ import {
 } from '../../machines/hardware-channel.js';
 import { traceEmit } from '../kernel/checker.js';
 import { Monitor } from '../kernel/monitor.js';
+import { providerFaultError, reportProviderFault } from '../kernel/provider-fault.js';
 import type { World } from '../kernel/world.js';
 import { type BusErrorKind, READ_FAULT } from './bus-translation.js';
 import type { FifoDevice } from './fifo-device.js';
-import { type Lli, lliProblem } from './lli.js';
+import type { Lli } from './lli.js';
+import {
+  itemProblem,
+  type KnownTransfer,
+  type LliCheckContext,
+  lliListProblem,
+  MalformedLli,
+} from './lli-check.js';
 
 export type HwChannelState = 'idle' | 'loading' | 'transferring' | 'paused' | 'error';
 
@@ -33,11 +41,15 @@ export interface HwObserver {
   /** A repeated list wrapped to its head. */
   restarted?(ch: number, tag: unknown): void;
   error?(ch: number, tag: unknown, kind: BusErrorKind): void;
+  /** The transfer items tagged `tag` belong to, or null for none it knows (asked when a list is programmed). */
+  transfer?(tag: unknown): KnownTransfer | null;
 }
 
 /** What a channel needs of its controller: the shared line, devices, movers and observer. */
-export interface ChannelBoard {
+export interface ChannelBoard extends LliCheckContext {
   readonly world: World;
+  /** The controller's name: the provider that drives it, for the faults it reports. */
+  readonly controller: string;
   /** The framework's observer, read at each call (it is installed after the channels exist). */
   observer(): HwObserver | null;
   /** Raise the controller's one interrupt line. */
@@ -120,6 +132,7 @@ export class HwChannel {
 
   /** See DmaController.start. */
   start(head: Lli, repeat: boolean): void {
+    if (!this.accepts(head, 'start')) return;
     if (!this.monitor.observe(EV.LOAD)) return;
     this.state = 'loading';
     this.head = head;
@@ -135,11 +148,28 @@ export class HwChannel {
 
   /** See DmaController.queueNext. */
   queueNext(head: Lli | null, repeat: boolean): void {
+    if (head !== null && !this.accepts(head, 'queueNext')) return;
     this.queued = head;
     this.queuedRepeat = head !== null && repeat;
     const world = this.board.world;
     if (world.trace.enabled)
       traceEmit(world, this.name, 'queue-next', { queued: head !== null, repeat: this.queuedRepeat });
+  }
+
+  /**
+   * Whether the list the provider programs is one this channel can run; if not, a provider
+   * fault now, where the provider made it, and the register write is refused.
+   */
+  private accepts(head: Lli, op: 'start' | 'queueNext'): boolean {
+    const problem = lliListProblem(head, this.board);
+    if (problem === null) return true;
+    const b = this.board;
+    reportProviderFault(
+      b.world,
+      { provider: b.controller, rule: MalformedLli, op, detail: `${this.name} ${op} with ${problem}` },
+      this.name,
+    );
+    return false;
   }
 
   pause(): void {
@@ -291,8 +321,12 @@ export class HwChannel {
   }
 
   private fetch(item: Lli, listStart: boolean, notes: Note[]): void {
-    const problem = lliProblem(item);
-    if (problem !== null) throw new RangeError(`${this.name} fetched a linked-list item with ${problem}`);
+    const problem = itemProblem(item, this.board);
+    if (problem !== null) {
+      // Linked after it was programmed: the channel cannot go on (its task ends, as a hung engine).
+      const detail = `${this.name} fetched an item with ${problem}`;
+      throw providerFaultError({ provider: this.board.controller, rule: MalformedLli, op: 'fetch', detail });
+    }
     this.monitor.observe(EV.FETCH);
     this.state = 'transferring';
     this.item = item;

@@ -1,8 +1,9 @@
 import type { Device, DmaDevice, DmaSlaveMap } from '../dmaengine/device.js';
-import { providerException, setProviderName } from '../dmaengine/provider-fault.js';
+import { setProviderName } from '../dmaengine/provider-blame.js';
 import { DmaController } from '../hw/dma-controller.js';
 import type { FifoDevice } from '../hw/fifo-device.js';
 import { schedulerOf } from '../kernel/checker.js';
+import { providerException } from '../kernel/provider-fault.js';
 import type { World } from '../kernel/world.js';
 
 /**

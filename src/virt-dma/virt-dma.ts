@@ -4,7 +4,7 @@ import { dma_cookie_assign, dma_cookie_complete, dma_cookie_init } from '../dmae
 import { DmaAsyncTxDescriptor, dma_async_tx_descriptor_init } from '../dmaengine/descriptor.js';
 import type { DmaDevice } from '../dmaengine/device.js';
 import { instrument } from '../dmaengine/instrument.js';
-import { blameDevice } from '../dmaengine/provider-fault.js';
+import { blameDevice } from '../dmaengine/provider-blame.js';
 import { chanId } from '../dmaengine/record.js';
 import { dma_chan_create } from '../dmaengine/registry.js';
 import { VirtDmaRules } from '../dmaengine/rules.js';

@@ -28,6 +28,13 @@ describe('the layers', () => {
   it('only point down: dependency-cruiser finds no violation in the tree', async () => {
     const result = await cruiseLayers();
     expect(result.summary.totalCruised).toBeGreaterThan(150);
+    // A module outside every layer would escape the rules: a new folder must join a layer.
+    const folders = loadLayers().flatMap((l) => l.folders);
+    const unlayered = result.modules
+      .map((m) => m.source)
+      .filter((s) => TREE.some((root) => s.startsWith(`${root}/`)))
+      .filter((s) => !folders.some((f) => s === f || s.startsWith(`${f}/`)));
+    expect(unlayered).toEqual([]);
     const lines = violationLines(result);
     if (lines.length > 0) console.error(lines.join('\n'));
     expect(lines).toEqual([]);

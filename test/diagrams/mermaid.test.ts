@@ -34,11 +34,12 @@ describe('Mermaid accepts', () => {
 
   describe('a counterexample replayed with --mermaid', () => {
     let markdown = '';
+    // Two dmactor processes (a short campaign, then the replay): more than a hook's default 10 s on a busy machine.
     beforeAll(() => {
       const r = dmactor('replay', plantedCounterexample(), '--mermaid');
       expect(r.code).toBe(1);
       markdown = r.stdout;
-    });
+    }, 120_000);
 
     it('its sequence diagram and state timeline', async () => {
       const blocks = mermaidBlocks(markdown);

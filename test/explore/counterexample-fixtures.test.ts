@@ -13,9 +13,9 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 const MAIN = new URL('../../dist/src/cli/main.js', import.meta.url).pathname;
 const fixture = (name: string) => new URL(`../fixtures/counterexamples/${name}`, import.meta.url).pathname;
 
-function replay(file: string) {
+function replay(file: string, ...options: string[]) {
   // The async_tx file names its provider by a path relative to the repository.
-  const r = spawnSync(process.execPath, [MAIN, 'replay', file], {
+  const r = spawnSync(process.execPath, [MAIN, 'replay', file, ...options], {
     encoding: 'utf8',
     cwd: ROOT,
     timeout: 120_000,
@@ -44,4 +44,13 @@ describe('counterexample files of the version-1 formats', () => {
     },
     120_000,
   );
+
+  it('draws either kind as Markdown with --mermaid (one pipeline, one replay)', () => {
+    for (const name of ['v1-lifecycle.json', 'v1-async-tx.json']) {
+      const r = replay(fixture(name), '--mermaid');
+      expect(r.code, name).toBe(1);
+      expect(r.stdout).toContain('identical to the recorded one');
+      expect(r.stdout).toContain('sequenceDiagram');
+    }
+  }, 120_000);
 });

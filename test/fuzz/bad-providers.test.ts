@@ -31,18 +31,20 @@ describe('providers that do not behave', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('a provider that throws in probe: a finding, not a crash', () => {
+  it('a provider that throws in probe: a provider.exception finding naming probe, not a crash', () => {
     const r = fuzz(fixture('throws-in-probe.ts'));
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('provider.threw');
+    expect(r.stdout).toContain('provider.exception');
+    expect(r.stdout).toContain('throws-in-probe: probe threw TypeError');
     expect(r.stderr).not.toContain('    at ');
   });
 
-  it('a provider that throws in an operation: a kernel.oops finding with a trace to replay', () => {
+  it('a provider that throws in an operation: a provider.exception finding naming the op, with a trace to replay', () => {
     const r = fuzz(fixture('throws-in-terminate.ts'));
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('kernel.oops');
-    expect(r.stdout).toContain('oops in terminate_all');
+    expect(r.stdout).toContain('provider.exception');
+    expect(r.stdout).not.toContain('kernel.oops');
+    expect(r.stdout).toContain('device_terminate_all threw Error: oops in terminate_all');
   });
 
   it('a provider that never returns: a provider.hang finding after the watchdog, not a hung tool', () => {

@@ -26,6 +26,11 @@ const cases: [string, string, string][] = [
   ['throws-in-irq.ts', 'provider.exception', 'interrupt handler throws-in-irq.irq threw TypeError'],
   ['throws-in-probe.ts', 'provider.exception', 'probe threw TypeError'],
   ['prep-null-memcpy.ts', 'provider.prep-null', 'device_prep_dma_memcpy returned NULL for a'],
+  [
+    'malformed-lli.ts',
+    'provider.malformed-lli',
+    'start with a loop in the list of a transfer that is not cyclic',
+  ],
   ['never-starts-cyclic.ts', 'inv.issued-starts', 'never started (the run deadlocked)'],
 ];
 

@@ -695,13 +695,40 @@ describe('DmaController: errors and misuse', () => {
     expect(world.violations.map((v) => v.rule.id)).toEqual([id]);
   });
 
-  it('refuses a malformed linked-list item when it fetches it', () => {
+  it('refuses a malformed linked-list item when the provider programs it: a provider fault, not an oops', () => {
     const { result, world } = runWorld((w) => {
       const ctl = new DmaController(w, { name: 'dma', channels: 1 });
       const s = source(w, 12, 1);
       ctl.start(0, linkLlis([mem(s.addr, w.memory.alloc(12), 12, 3, 1)]));
     });
-    expect(ids(result)).toEqual(['kernel.oops']);
-    expect(world.violations[0]!.detail).toContain('widths 3/3');
+    expect(ids(result)).toEqual(['provider.malformed-lli']);
+    expect(world.violations[0]!.rule.side).toBe('provider');
+    expect(world.violations[0]!.detail).toBe(
+      'dma: dma.ch0 start with item 0: widths 3/3 (must be 1, 2, 4 or 8)',
+    );
+    expect(world.violations[0]!.data).toEqual({ provider: 'dma', op: 'start' });
+  });
+
+  it('reports an item linked in after the list was programmed when the channel fetches it', () => {
+    const { result, world } = runWorld((w) => {
+      const ctl = new DmaController(w, { name: 'dma', channels: 1 });
+      const s = source(w, 24, 1);
+      const dst = w.memory.alloc(24);
+      const head = linkLlis([mem(s.addr, dst, 12, 4, 1)]);
+      ctl.start(0, head);
+      head.next = { ...mem(s.addr + 12, dst + 12, 12, 4, 0), next: null };
+    });
+    expect(ids(result)).toEqual(['provider.malformed-lli']);
+    expect(world.violations[0]!.detail).toBe('dma: dma.ch0 fetched an item with source burst 0');
+  });
+
+  it('refuses a read of a peripheral that only takes data', () => {
+    const { result, world } = runWorld((w) => {
+      const tx = new FifoDevice(w, { name: 'tx', direction: 'tx', width: 4, depth: 16 });
+      const ctl = new DmaController(w, { name: 'dma', channels: 1, devices: [tx] });
+      ctl.start(0, linkLlis([{ ...mem(tx.register, w.memory.alloc(16), 16, 4, 1), srcInc: false }]));
+    });
+    expect(ids(result)).toEqual(['provider.malformed-lli']);
+    expect(world.violations[0]!.detail).toContain('a read of tx, which takes data (tx)');
   });
 });

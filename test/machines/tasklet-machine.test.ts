@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { type TaskletEvent, taskletSpec } from '../../machines/tasklet.js';
 import { Monitor } from '../../src/kernel/monitor.js';
 import { World } from '../../src/kernel/world.js';
-import { missingAnnotations } from '../fixtures/annotations.js';
 
 function monitorAfter(events: TaskletEvent['type'][]) {
   const world = new World({ trace: 'full' });
@@ -54,9 +53,5 @@ describe('tasklet statechart', () => {
     // A rejected observation leaves the state unchanged.
     expect(m.state).toBe(before[0]);
     expect(world.violations[0]!.rule.source).toMatch(/softirq|interrupt\.h/);
-  });
-
-  it('annotates every state and transition with a rule and its source', () => {
-    expect(missingAnnotations(taskletSpec.machine)).toEqual([]);
   });
 });
