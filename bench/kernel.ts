@@ -1,5 +1,6 @@
 import { createActor } from 'xstate';
 import { type TaskletEvent, taskletMachine, taskletSpec } from '../machines/tasklet.js';
+import { schedulerOf } from '../src/kernel/checker.js';
 import { Monitor, xstateStep } from '../src/kernel/monitor.js';
 import { World } from '../src/kernel/world.js';
 import { buildPipeline, SYNTHETIC_16 } from '../src/scenarios/kernel-pipeline.js';
@@ -21,7 +22,7 @@ const CYCLE: TaskletEvent[] = [{ type: 'SCHEDULE' }, { type: 'RUN_BEGIN' }, { ty
 export function benchKernel(): KernelBench {
   const probe = new World({ seed: 1 });
   buildPipeline(probe, SYNTHETIC_16);
-  const tasks = probe.scheduler.tasks.length;
+  const tasks = schedulerOf(probe).tasks.length;
   const stepsPerSchedule = probe.run().steps;
 
   // The same xstate machine three ways: a bare actor, a started actor per creation, our monitor.

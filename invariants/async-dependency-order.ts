@@ -1,4 +1,5 @@
 import type { TxModel } from '../src/dmaengine/descriptor.js';
+import { chanId, txModel } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
 import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
@@ -40,19 +41,26 @@ export const asyncDependencyOrder = defineInvariant({
       hw.note(e);
       switch (e.type) {
         case 'async-submit':
-          if (e.depend?.model && e.tx.model) parentOf.set(e.tx.model, e.depend.model);
+          {
+            const child = txModel(e.tx);
+            const parent = e.depend ? txModel(e.depend) : null;
+            if (parent && child) parentOf.set(child, parent);
+          }
           break;
         case 'complete':
-          if (e.tx.model) completed.add(e.tx.model);
+          {
+            const m = txModel(e.tx);
+            if (m) completed.add(m);
+          }
           break;
         case 'hw-start': {
-          const m = e.tx.model;
+          const m = txModel(e.tx);
           const parent = m === null ? undefined : parentOf.get(m);
           if (parent === undefined) break;
           ctx.checked();
           if (!done(parent)) {
             ctx.fail(
-              `${e.tx.name} started on ${e.tx.chan.fw.monitor.name} before ${parent.id}, which it depends on, completed (${parent.monitor.state})`,
+              `${e.tx.name} started on ${chanId(e.tx.chan)} before ${parent.id}, which it depends on, completed (${parent.monitor.state})`,
               e.tx.name,
             );
           }

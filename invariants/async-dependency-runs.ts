@@ -1,4 +1,5 @@
 import type { DmaAsyncTxDescriptor, TxModel } from '../src/dmaengine/descriptor.js';
+import { txModel } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
 import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
@@ -32,10 +33,16 @@ export const asyncDependencyRuns = defineInvariant({
     ctx.on((e) => {
       switch (e.type) {
         case 'txd-chain':
-          if (e.parent.model) chained.set(e.parent.model, { child: e.child, life: e.child.model });
+          {
+            const parent = txModel(e.parent);
+            if (parent) chained.set(parent, { child: e.child, life: txModel(e.child) });
+          }
           break;
         case 'complete':
-          if (e.tx.model) completed.add(e.tx.model);
+          {
+            const m = txModel(e.tx);
+            if (m) completed.add(m);
+          }
           break;
       }
     });
@@ -46,7 +53,7 @@ export const asyncDependencyRuns = defineInvariant({
         ctx.checked();
         // Still the same life, still unsubmitted: cookie -EBUSY or never past prepared.
         const waiting =
-          life !== null && child.model === life && life.monitor.matches({ live: { life: 'prepared' } });
+          life !== null && txModel(child) === life && life.monitor.matches({ live: { life: 'prepared' } });
         if (waiting) {
           chained.delete(parentLife);
           ctx.fail(

@@ -1,5 +1,6 @@
 import type { AsyncCompute, Raid6Recovery } from '../src/dmaengine/async-tx-events.js';
 import type { DmaAsyncTxDescriptor, TxModel } from '../src/dmaengine/descriptor.js';
+import { txModel } from '../src/dmaengine/record.js';
 import { SUM_CHECK_P_RESULT, SUM_CHECK_Q_RESULT } from '../src/dmaengine/types.js';
 import type { Memory } from '../src/kernel/memory.js';
 import { raid6_2data_recov, raid6_datap_recov } from '../src/raid6/recov.js';
@@ -70,7 +71,7 @@ export const asyncResult = defineInvariant({
       const p = pending.get(tx);
       if (p === undefined) return;
       pending.delete(tx);
-      if (p.model === tx.model) verdictOnRecovery(p.expect, tx.name);
+      if (p.model === txModel(tx)) verdictOnRecovery(p.expect, tx.name);
     };
     ctx.on((e) => {
       const finished = hw.note(e);
@@ -94,14 +95,15 @@ export const asyncResult = defineInvariant({
         case 'async-recovery': {
           const expect = expectRecovery(memory, e.recovery);
           if (expect === undefined) break;
-          const m = e.tx?.model ?? null;
+          const m = e.tx ? txModel(e.tx) : null;
           if (e.tx === null) verdictOnRecovery(expect, 'CPU');
           else if (m !== null && (hw.done(m) || completed.has(m))) verdictOnRecovery(expect, e.tx.name);
           else pending.set(e.tx, { model: m, expect });
           break;
         }
         case 'complete': {
-          if (e.tx.model !== null) completed.add(e.tx.model);
+          const m = txModel(e.tx);
+          if (m !== null) completed.add(m);
           settle(e.tx);
           break;
         }

@@ -1,5 +1,7 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
 import type { DmaAsyncTxDescriptor, TxModel } from '../src/dmaengine/descriptor.js';
+import { txModel } from '../src/dmaengine/record.js';
+import { onMemoryFree } from '../src/kernel/checker.js';
 import type { Region } from '../src/kernel/memory.js';
 import { defineRule } from '../src/rules/rule.js';
 import { cites, section } from '../src/rules/sources.js';
@@ -62,7 +64,7 @@ export const bufferFreedBeforeSync = defineInvariant({
           if (e.phase === 'begin') {
             const models: TxModel[] = [];
             for (const tx of submitted)
-              if (tx.chan === e.chan && lifeIn(tx, ...IN_FLIGHT)) models.push(tx.model!);
+              if (tx.chan === e.chan && lifeIn(tx, ...IN_FLIGHT)) models.push(txModel(tx)!);
             if (models.length > 0) list.push({ models, returned: false, syncing: false });
           } else {
             for (const t of list) t.returned = true;
@@ -85,10 +87,10 @@ export const bufferFreedBeforeSync = defineInvariant({
       }
     });
 
-    ctx.world.memory.freeWatchers.push((region: Region) => {
+    onMemoryFree(ctx.world, (region: Region) => {
       ctx.checked();
       for (const tx of submitted) {
-        const m = tx.model;
+        const m = txModel(tx);
         if (!m || !lifeIn(tx, ...IN_FLIGHT) || !touches(m, region)) continue;
         ctx.fail(
           `the client frees ${region.label} (${hex(region.addr)}) while ${tx.name} is ${lifeOf(tx)} and uses it`,

@@ -1,4 +1,5 @@
 import type { DmaAsyncTxDescriptor, Seg, TxLayout, TxModel } from '../src/dmaengine/descriptor.js';
+import { txModel } from '../src/dmaengine/record.js';
 import {
   DMA_PREP_CONTINUE,
   DMA_PREP_PQ_DISABLE_P,
@@ -15,7 +16,7 @@ import { defineInvariant } from './invariant.js';
 import { hardwareDone, hex, lifeIn, SubmitOrder } from './observe.js';
 
 /**
- * Every completed transfer moved exactly what the client asked for (tx.model.layout):
+ * Every completed transfer moved exactly what the client asked for (txModel(tx).layout):
  * - copy: each destination byte equals its source byte (the smaller total is copied);
  * - fill: every destination byte is the value;
  * - to-device: the FIFO received exactly the source bytes from the descriptor's hw-start on;
@@ -80,7 +81,7 @@ export const dataIntegrity = defineInvariant({
     const hw = hardwareDone(ctx.world);
     ctx.on((e) => {
       const finished = hw.note(e);
-      if (finished !== null && MEMORY_KINDS.has(finished.model?.layout.kind ?? 'opaque')) {
+      if (finished !== null && MEMORY_KINDS.has(txModel(finished)?.layout.kind ?? 'opaque')) {
         const verdict = judge(finished);
         if (verdict !== undefined) verdicts.set(finished, verdict);
       }
@@ -90,12 +91,13 @@ export const dataIntegrity = defineInvariant({
           verdicts.delete(e.tx);
           break;
         case 'hw-start': {
-          const layout = e.tx.model?.layout;
-          if (layout !== undefined && e.tx.model !== null && !operands.has(e.tx.model)) {
+          const model = txModel(e.tx);
+          const layout = model?.layout;
+          if (layout !== undefined && model !== null && !operands.has(model)) {
             const reads = offloadReads(layout);
             if (reads !== null && allLive(memory, reads)) {
               operands.set(
-                e.tx.model,
+                model,
                 reads.map((r) => memory.view(r.addr, r.len).slice()),
               );
             }
@@ -119,11 +121,11 @@ export const dataIntegrity = defineInvariant({
           break;
         }
         case 'complete': {
-          const judged =
-            e.tx.model !== null && hw.done(e.tx.model) && MEMORY_KINDS.has(e.tx.model.layout.kind);
+          const model = txModel(e.tx);
+          const judged = model !== null && hw.done(model) && MEMORY_KINDS.has(model.layout.kind);
           const verdict = judged ? undefined : judge(e.tx);
           if (verdict !== undefined) verdicts.set(e.tx, verdict);
-          const layout = e.tx.model?.layout;
+          const layout = txModel(e.tx)?.layout;
           if (layout?.kind === 'to-device' || layout?.kind === 'from-device') {
             running.get(layout.register)?.delete(e.tx);
           }
@@ -143,7 +145,7 @@ export const dataIntegrity = defineInvariant({
 
     /** The verdict on a descriptor that just completed, or undefined when it cannot be judged. */
     function judge(tx: DmaAsyncTxDescriptor): string | null | undefined {
-      const layout = tx.model?.layout;
+      const layout = txModel(tx)?.layout;
       if (layout === undefined || layout.kind === 'opaque') return undefined;
       if (!allLive(memory, layout.mem)) return undefined;
       const mem = gather(memory, layout.mem);
@@ -179,7 +181,8 @@ export const dataIntegrity = defineInvariant({
         case 'pq':
         case 'xor-val':
         case 'pq-val': {
-          const ops = tx.model === null ? undefined : operands.get(tx.model);
+          const model = txModel(tx);
+          const ops = model === null ? undefined : operands.get(model);
           return ops === undefined ? undefined : judgeOffload(tx, layout, ops, mem);
         }
         case 'from-device': {

@@ -1,4 +1,5 @@
 import { type DmaBus, type DmaEvent, dmaBus } from '../src/dmaengine/events.js';
+import { onRunEnd, report } from '../src/kernel/checker.js';
 import type { Outcome } from '../src/kernel/scheduler.js';
 import type { World } from '../src/kernel/world.js';
 import type { Rule } from '../src/rules/rule.js';
@@ -59,13 +60,13 @@ export function attachInvariants(
       },
       fail: (detail, actor) => {
         s.violations++;
-        world.report(inv.rule, detail, actor);
+        report(world, inv.rule, detail, actor);
       },
       on: (listener) => {
         bus.listeners.push(listener);
       },
       atEnd: (check) => {
-        world.endHooks.push(check);
+        onRunEnd(world, check);
       },
     });
   }

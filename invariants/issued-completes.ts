@@ -1,4 +1,5 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
+import { chanModel, txModel } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
 import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
@@ -41,12 +42,12 @@ export const issuedCompletes = defineInvariant({
       for (const chan of channels) {
         if (channelPaused(chan)) continue;
         ctx.checked();
-        const live = [...chan.fw.live];
-        const repeating = live.find((tx) => tx.model?.kind === 'repeat' && lifeIn(tx, 'active'));
+        const live = [...chanModel(chan).live];
+        const repeating = live.find((tx) => txModel(tx)?.kind === 'repeat' && lifeIn(tx, 'active'));
         const behind = repeating === undefined ? Number.POSITIVE_INFINITY : (order.of(repeating) ?? 0);
         const stuck = live.filter(
           (tx) =>
-            tx.model?.kind === 'oneshot' &&
+            txModel(tx)?.kind === 'oneshot' &&
             (lifeIn(tx, 'active') ||
               (lifeIn(tx, 'issued') && outcome.kind === 'deadlock' && (order.of(tx) ?? 0) < behind)),
         );

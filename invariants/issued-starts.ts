@@ -1,4 +1,5 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
+import { chanModel, txModel } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
 import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
@@ -44,8 +45,8 @@ export const issuedStarts = defineInvariant({
       if (outcome.kind !== 'quiescent' && outcome.kind !== 'deadlock') return;
       for (const chan of channels) {
         if (channelPaused(chan)) continue;
-        const live = [...chan.fw.live];
-        if (live.some((tx) => tx.model?.kind === 'repeat' && lifeIn(tx, 'active'))) continue;
+        const live = [...chanModel(chan).live];
+        if (live.some((tx) => txModel(tx)?.kind === 'repeat' && lifeIn(tx, 'active'))) continue;
         if (outcome.kind === 'deadlock' && deviceActive(chan)) continue;
         ctx.checked();
         const waiting = live.filter((tx) => lifeIn(tx, 'issued'));
@@ -62,6 +63,7 @@ export const issuedStarts = defineInvariant({
 
 /** Whether any channel of `chan`'s device has a transfer on the hardware. */
 function deviceActive(chan: DmaChan): boolean {
-  for (const c of chan.device.channels) for (const tx of c.fw.live) if (lifeIn(tx, 'active')) return true;
+  for (const c of chan.device.channels)
+    for (const tx of chanModel(c).live) if (lifeIn(tx, 'active')) return true;
   return false;
 }

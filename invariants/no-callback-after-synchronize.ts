@@ -1,5 +1,6 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
 import type { DmaAsyncTxDescriptor } from '../src/dmaengine/descriptor.js';
+import { chanId } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
 import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
@@ -46,7 +47,7 @@ export const noCallbackAfterSynchronize = defineInvariant({
           const n = submitted.get(e.tx);
           if (f !== undefined && n !== undefined && n <= f) {
             ctx.fail(
-              `callback of ${e.tx.name} runs after dmaengine_synchronize(${e.tx.chan.fw.monitor.name}) returned`,
+              `callback of ${e.tx.name} runs after dmaengine_synchronize(${chanId(e.tx.chan)}) returned`,
               e.tx.name,
             );
           }

@@ -1,4 +1,5 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
+import { chanModel } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
 import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
@@ -52,7 +53,7 @@ export const nothingLeakedAfterSync = defineInvariant({
           syncing.delete(e.chan);
           if (fence === undefined) break;
           ctx.checked();
-          const leaked = [...e.chan.fw.live].filter((tx) => {
+          const leaked = [...chanModel(e.chan).live].filter((tx) => {
             const n = order.of(tx);
             return n !== undefined && n <= fence && !lifeIn(tx, 'prepared');
           });

@@ -1,10 +1,11 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
 import type { DmaAsyncTxDescriptor, Seg, TxLayout, TxModel } from '../src/dmaengine/descriptor.js';
 import type { DmaEvent } from '../src/dmaengine/events.js';
+import { chanId, chanModel, txModel } from '../src/dmaengine/record.js';
 import type { World } from '../src/kernel/world.js';
 
 /**
- * What the invariants read of the framework's own record (tx.model, chan.fw), never of the
+ * What the invariants read of the framework's own record (txModel(tx), chanModel(chan)), never of the
  * provider's word. Shared so that every checker means the same thing by "in flight".
  */
 
@@ -21,7 +22,7 @@ export type Life =
 
 /** Whether the descriptor's chart is in one of `states` of its `life` region (false once freed). */
 export function lifeIn(tx: DmaAsyncTxDescriptor, ...states: readonly Life[]): boolean {
-  const m = tx.model?.monitor;
+  const m = txModel(tx)?.monitor;
   if (m === undefined) return false;
   for (const s of states) if (m.matches({ live: { life: s } })) return true;
   return false;
@@ -41,7 +42,7 @@ const LIVES: readonly Life[] = [
 
 /** Where the descriptor is, for messages: its life state, or freed. */
 export function lifeOf(tx: DmaAsyncTxDescriptor): Life | 'freed' | 'untracked' {
-  const m = tx.model?.monitor;
+  const m = txModel(tx)?.monitor;
   if (m === undefined) return 'untracked';
   return LIVES.find((s) => m.matches({ live: { life: s } })) ?? 'freed';
 }
@@ -52,10 +53,10 @@ export const IN_FLIGHT: readonly Life[] = ['submitted', 'issued', 'active'];
 /** provider.rst DMA_COMPLETION_NO_ORDER: "All cookie tracking and checking API should be treated as invalid". */
 export const noOrder = (chan: DmaChan): boolean => chan.device.cap_mask.has('DMA_COMPLETION_NO_ORDER');
 
-export const chanName = (chan: DmaChan): string => chan.fw.monitor.name;
+export const chanName = (chan: DmaChan): string => chanId(chan);
 
 export const channelPaused = (chan: DmaChan): boolean =>
-  chan.fw.monitor.matches({ allocated: { activity: 'paused' } });
+  chanModel(chan).monitor.matches({ allocated: { activity: 'paused' } });
 
 /** Every memory segment the transfer touches: its memory side, and the source of a copy. */
 export function layoutSegs(layout: TxLayout): readonly Seg[] {
@@ -158,7 +159,7 @@ export class HardwareDone {
 
   private count(e: DmaEvent): DmaAsyncTxDescriptor | null {
     if (e.type !== 'hw-moved' && e.type !== 'hw-start') return null;
-    const m = e.tx.model;
+    const m = txModel(e.tx);
     if (m === null || m.kind !== 'oneshot' || this.finished.has(m)) return null;
     const moved = (this.moved.get(m) ?? 0) + (e.type === 'hw-moved' ? e.bytes : 0);
     this.moved.set(m, moved);

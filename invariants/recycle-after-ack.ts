@@ -1,5 +1,6 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
 import type { DmaAsyncTxDescriptor, TxModel } from '../src/dmaengine/descriptor.js';
+import { chanId, chanModel, txModel } from '../src/dmaengine/record.js';
 import { DMA_CTRL_ACK } from '../src/dmaengine/types.js';
 import { defineRule } from '../src/rules/rule.js';
 import { cites, section } from '../src/rules/sources.js';
@@ -43,13 +44,13 @@ export const recycleAfterAck = defineInvariant({
     const asyncOwned = new WeakSet<TxModel>();
     const tearingDown = new WeakSet<DmaChan>();
     const look = (tx: DmaAsyncTxDescriptor) => {
-      const m = tx.model;
+      const m = txModel(tx);
       if (m?.monitor.matches({ live: { ack: 'acked' } })) seenAcked.add(m);
     };
     ctx.on((e) => {
       switch (e.type) {
         case 'free': {
-          const m = e.tx.model;
+          const m = txModel(e.tx);
           if (!m) break;
           const acked = seenAcked.has(m) || (e.tx.flags & DMA_CTRL_ACK) !== 0;
           ackedWhenFreed.set(m, acked);
@@ -58,9 +59,9 @@ export const recycleAfterAck = defineInvariant({
           // unless the channel is being torn down (terminate, free_chan_resources).
           if (asyncOwned.has(m) && !tearingDown.has(e.tx.chan)) {
             ctx.checked();
-            if (!acked && !e.tx.chan.fw.monitor.matches({ allocated: { activity: 'terminating' } })) {
+            if (!acked && !chanModel(e.tx.chan).monitor.matches({ allocated: { activity: 'terminating' } })) {
               ctx.fail(
-                `${e.tx.chan.fw.monitor.name} freed ${m.id}, an async_tx descriptor the client has not acknowledged`,
+                `${chanId(e.tx.chan)} freed ${m.id}, an async_tx descriptor the client has not acknowledged`,
                 m.id,
               );
             }
@@ -68,7 +69,10 @@ export const recycleAfterAck = defineInvariant({
           break;
         }
         case 'async-submit':
-          if (e.tx.model) asyncOwned.add(e.tx.model);
+          {
+            const m = txModel(e.tx);
+            if (m) asyncOwned.add(m);
+          }
           look(e.tx);
           break;
         case 'chan-resources':
@@ -81,14 +85,14 @@ export const recycleAfterAck = defineInvariant({
           ctx.checked();
           if (!acked) {
             ctx.fail(
-              `a prep on ${e.tx.chan.fw.monitor.name} returned the descriptor of ${e.previous.id}, which the client never acknowledged (DMA_CTRL_ACK)`,
+              `a prep on ${chanId(e.tx.chan)} returned the descriptor of ${e.previous.id}, which the client never acknowledged (DMA_CTRL_ACK)`,
               e.previous.id,
             );
           }
           break;
         }
         case 'terminate':
-          for (const tx of e.chan.fw.live) look(tx);
+          for (const tx of chanModel(e.chan).live) look(tx);
           break;
         case 'hw-moved':
         case 'issue-pending':

@@ -1,5 +1,6 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
 import type { DmaAsyncTxDescriptor } from '../src/dmaengine/descriptor.js';
+import { chanModel, txModel } from '../src/dmaengine/record.js';
 import { DMA_PREP_LOAD_EOT } from '../src/dmaengine/types.js';
 import { defineRule } from '../src/rules/rule.js';
 import { cites, section } from '../src/rules/sources.js';
@@ -42,8 +43,8 @@ export const repeatAppearsStuck = defineInvariant({
     ctx.atEnd((outcome) => {
       if (outcome.kind === 'violation') return;
       for (const chan of channels) {
-        const live = [...chan.fw.live];
-        const repeating = live.find((tx) => tx.model?.kind === 'repeat' && lifeIn(tx, 'active'));
+        const live = [...chanModel(chan).live];
+        const repeating = live.find((tx) => txModel(tx)?.kind === 'repeat' && lifeIn(tx, 'active'));
         if (repeating === undefined) continue;
         ctx.checked();
         const from = order.of(repeating) ?? 0;

@@ -1,4 +1,5 @@
 import type { DmaAsyncTxDescriptor } from '../src/dmaengine/descriptor.js';
+import { txModel } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
 import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
@@ -6,7 +7,7 @@ import { CookieOwners, chanName, lifeIn } from './observe.js';
 
 /**
  * The residue device_tx_status reports for a cookie (tx_state given), against the
- * descriptor the framework saw submitted under it (tx.model.length is what the client asked):
+ * descriptor the framework saw submitted under it (txModel(tx).length is what the client asked):
  * - always within [0, length] (cyclic: the buffer length);
  * - 0 with DMA_COMPLETE (dma_cookie_status zeroes it; the final residue of a completed
  *   transfer travels in callback_result, not here);
@@ -58,7 +59,7 @@ export const residueBounds = defineInvariant({
             break;
           }
           const tx = cookies.owner(e.chan, e.cookie);
-          const model = tx?.model;
+          const model = tx ? txModel(tx) : null;
           if (!tx || !model) break;
           if (!Number.isInteger(r) || r < 0 || r > model.length) {
             ctx.fail(`${where} reports residue ${r} for ${tx.name} of ${model.length} bytes`, tx.name);

@@ -1,4 +1,5 @@
 import type { DmaAsyncTxDescriptor } from '../src/dmaengine/descriptor.js';
+import { chanModel } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
 import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
@@ -42,7 +43,7 @@ export const startInIssueOrder = defineInvariant({
       const chan = e.tx.chan;
       if (noOrder(chan)) return;
       ctx.checked();
-      for (const other of chan.fw.live) {
+      for (const other of chanModel(chan).live) {
         const m = order.of(other);
         if (other === e.tx || m === undefined || m >= n || !lifeIn(other, 'issued')) continue;
         ctx.fail(

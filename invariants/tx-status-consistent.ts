@@ -1,4 +1,5 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
+import { chanModel } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
 import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
@@ -49,7 +50,7 @@ export const txStatusConsistent = defineInvariant({
           ctx.checked();
           if (e.status === 'DMA_PAUSED' && !channelPaused(e.chan) && (resuming.get(e.chan) ?? 0) === 0) {
             ctx.fail(
-              `tx_status(${chanName(e.chan)}, cookie ${e.cookie}) reports DMA_PAUSED on a channel in ${e.chan.fw.monitor.state}`,
+              `tx_status(${chanName(e.chan)}, cookie ${e.cookie}) reports DMA_PAUSED on a channel in ${chanModel(e.chan).monitor.state}`,
               chanName(e.chan),
             );
             break;

@@ -10,11 +10,13 @@ import {
 } from '../dmaengine/client.js';
 import { awaitProgress, dma_wait_for_async_tx } from '../dmaengine/dependencies.js';
 import type { DmaAsyncTxDescriptor, TxModel } from '../dmaengine/descriptor.js';
-import { dmaBus } from '../dmaengine/events.js';
+import { instrument } from '../dmaengine/instrument.js';
 import { dmaProgress } from '../dmaengine/progress.js';
 import { dma_find_channel, dma_issue_pending_all } from '../dmaengine/public.js';
+import { txModel } from '../dmaengine/record.js';
 import { txd_chain, txd_clear_parent, txd_lock, txd_next, txd_parent, txd_unlock } from '../dmaengine/txd.js';
 import { type Body, DMA_PREP_FENCE, DMA_PREP_INTERRUPT, type DmaCap, EBUSY } from '../dmaengine/types.js';
+import { report } from '../kernel/checker.js';
 import type { Task } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
 import { AsyncTxRules } from './rules.js';
@@ -68,10 +70,11 @@ export function async_tx_enter(submit: AsyncSubmitCtl, op: string): void {
   const task = world.current;
   if (task === null) return;
   if (task.context === 'hardirq') {
-    world.report(AsyncTxRules.irqContext, `${op} called from hardirq context (${task.name})`, task.name);
+    report(world, AsyncTxRules.irqContext, `${op} called from hardirq context (${task.name})`, task.name);
   }
   if (inCallback(task) || (epilogDepth.get(task) ?? 0) > 0) {
-    world.report(
+    report(
+      world,
       AsyncTxRules.callbackSubmits,
       `${op} called from a completion callback (${task.name})`,
       task.name,
@@ -149,7 +152,8 @@ function* async_tx_channel_switch(depend_tx: DmaAsyncTxDescriptor, tx: DmaAsyncT
   }
   const status = yield* dma_wait_for_async_tx(depend_tx);
   if (status !== 'DMA_COMPLETE') {
-    world.report(
+    report(
+      world,
       AsyncTxRules.waitFailed,
       `async_tx_channel_switch: DMA error waiting for depend_tx ${depend_tx.name} (${status})`,
       depend_tx.name,
@@ -173,12 +177,12 @@ export function* async_tx_submit(
   const world = chan.world;
   tx.callback = submit.cb_fn;
   tx.callback_param = submit.cb_param;
-  const bus = dmaBus(world);
-  if (bus.active) bus.emit({ type: 'async-submit', tx, depend: depend_tx, flags: submit.flags });
+  instrument(world, { type: 'async-submit', tx, depend: depend_tx, flags: submit.flags });
   if (depend_tx !== null) {
     // BUG_ON: an acked parent may be another operation already; dependencies are 1:1.
     if (async_tx_test_ack(depend_tx)) {
-      world.report(
+      report(
+        world,
         AsyncTxRules.dependAcked,
         `${depend_tx.name} is a dependency of ${tx.name} but already acked`,
         depend_tx.name,
@@ -186,7 +190,8 @@ export function* async_tx_submit(
       return;
     }
     if (txd_next(depend_tx) !== null || txd_parent(tx) !== null) {
-      world.report(
+      report(
+        world,
         AsyncTxRules.oneChild,
         `${tx.name} depends on ${depend_tx.name}, which already has the dependant ${txd_next(depend_tx)?.name ?? '?'}`,
         depend_tx.name,
@@ -239,12 +244,18 @@ export function* async_tx_quiesce(holder: { depend_tx: DmaAsyncTxDescriptor | nu
   if (tx === null) return;
   const world = tx.chan.world;
   if (async_tx_test_ack(tx)) {
-    world.report(AsyncTxRules.dependAcked, `async_tx_quiesce of ${tx.name}, which is already acked`, tx.name);
+    report(
+      world,
+      AsyncTxRules.dependAcked,
+      `async_tx_quiesce of ${tx.name}, which is already acked`,
+      tx.name,
+    );
     return;
   }
   const status = yield* dma_wait_for_async_tx(tx);
   if (status !== 'DMA_COMPLETE') {
-    world.report(
+    report(
+      world,
       AsyncTxRules.waitFailed,
       `async_tx_quiesce: DMA error waiting for ${tx.name} (${status})`,
       tx.name,
@@ -298,18 +309,16 @@ export function async_sync_begin(
   compute: AsyncCompute,
   depend: TxModel | null,
 ): void {
-  const bus = dmaBus(submit.world);
-  if (bus.active) bus.emit({ type: 'async-sync', phase: 'begin', compute, depend });
+  instrument(submit.world, { type: 'async-sync', phase: 'begin', compute, depend });
 }
 
 export function async_sync_end(submit: AsyncSubmitCtl, compute: AsyncCompute, depend: TxModel | null): void {
-  const bus = dmaBus(submit.world);
-  if (bus.active) bus.emit({ type: 'async-sync', phase: 'end', compute, depend });
+  instrument(submit.world, { type: 'async-sync', phase: 'end', compute, depend });
 }
 
 /** The model of the caller's dependency (submit.depend_tx) for the 'async-sync' event, read before it is quiesced. */
 export function dependModel(submit: AsyncSubmitCtl): TxModel | null {
-  return submit.depend_tx?.model ?? null;
+  return submit.depend_tx ? txModel(submit.depend_tx) : null;
 }
 
 /**

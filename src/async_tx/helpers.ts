@@ -3,6 +3,7 @@ import { dma_async_issue_pending } from '../dmaengine/client.js';
 import type { DmaAsyncTxDescriptor } from '../dmaengine/descriptor.js';
 import type { DmaDevice } from '../dmaengine/device.js';
 import type { Body } from '../dmaengine/types.js';
+import { report } from '../kernel/checker.js';
 import type { YieldPoint } from '../kernel/task.js';
 import { async_tx_quiesce } from './async-tx.js';
 import { dmaengine_check_align } from './memcpy.js';
@@ -53,7 +54,8 @@ export function* async_prep_retry(
     tx = yield* prep();
     if (tx !== null) return tx;
   }
-  submit.world.report(
+  report(
+    submit.world,
     AsyncTxRules.prepNoProgress,
     `${what} on ${chan.name}: prep still returns NULL after the dependency completed and ${ASYNC_PREP_RETRIES} rounds of issue_pending`,
     chan.name,
@@ -63,5 +65,5 @@ export function* async_prep_retry(
 
 /** A BUG()/BUG_ON() of the async_tx code: the caller's arguments are out of range. */
 export function async_bug(submit: AsyncSubmitCtl, op: string, why: string): void {
-  submit.world.report(AsyncTxRules.badArguments, `${op}: ${why}`, submit.world.current?.name ?? op);
+  report(submit.world, AsyncTxRules.badArguments, `${op}: ${why}`, submit.world.current?.name ?? op);
 }

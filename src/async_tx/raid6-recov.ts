@@ -1,7 +1,7 @@
 import type { AsyncCompute, Raid6Recovery } from '../dmaengine/async-tx-events.js';
 import { dmaengine_prep_dma_pq } from '../dmaengine/client.js';
 import type { DmaAsyncTxDescriptor } from '../dmaengine/descriptor.js';
-import { dmaBus } from '../dmaengine/events.js';
+import { instrument } from '../dmaengine/instrument.js';
 import { type Body, DMA_PREP_FENCE, DMA_PREP_PQ_DISABLE_P } from '../dmaengine/types.js';
 import { dma_set_unmap, dmaengine_get_unmap_data, dmaengine_unmap_put } from '../dmaengine/unmap.js';
 import type { World } from '../kernel/world.js';
@@ -427,8 +427,7 @@ function recoveryRecord(
 }
 
 function publishRecovery(world: World, tx: DmaAsyncTxDescriptor | null, recovery: Raid6Recovery): void {
-  const bus = dmaBus(world);
-  if (bus.active) bus.emit({ type: 'async-recovery', tx, recovery });
+  instrument(world, { type: 'async-recovery', tx, recovery });
 }
 
 /**

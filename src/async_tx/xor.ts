@@ -16,6 +16,7 @@ import {
   dmaengine_get_unmap_data,
   dmaengine_unmap_put,
 } from '../dmaengine/unmap.js';
+import { traceEmit } from '../kernel/checker.js';
 import type { World } from '../kernel/world.js';
 import { cpu_read, cpu_write } from '../mapping/cpu.js';
 import { DMA_BIDIRECTIONAL, DMA_TO_DEVICE, type Page } from '../mapping/types.js';
@@ -244,7 +245,7 @@ export function* async_xor_offs(
 
   // Run the xor synchronously.
   if (chan !== null) {
-    submit.world.emit(chan.name, 'async_xor_offs: no space for dma address conversion');
+    traceEmit(submit.world, chan.name, 'async_xor_offs: no space for dma address conversion');
   }
   let list = src_list;
   let offs = src_offs;
@@ -354,7 +355,7 @@ export function* async_xor_val_offs(
     const flags_orig = submit.flags;
     const world = submit.world;
     if (device !== null && src_cnt <= device.max_xor) {
-      world.emit(chan!.name, 'async_xor_val_offs: no space for dma address conversion');
+      traceEmit(world, chan!.name, 'async_xor_val_offs: no space for dma address conversion');
     }
     const depend = dependModel(submit);
     yield* async_tx_quiesce(submit);

@@ -1,8 +1,9 @@
 import { Blamed, blamed, describeError } from '../kernel/blame.js';
+import { report } from '../kernel/checker.js';
 import { KernelRules } from '../kernel/kernel-rules.js';
 import type { Task, TaskBody } from '../kernel/task.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
-import { dmaBus } from './events.js';
+import { instrument } from './instrument.js';
 import { noteDmaProgress } from './progress.js';
 import { DmaRules } from './rules.js';
 import type { DmaengineResult, dma_async_tx_callback, dma_async_tx_callback_result } from './types.js';
@@ -31,7 +32,7 @@ const NOERROR: DmaengineResult = Object.freeze({
 
 /** dmaengine_desc_get_callback: copy the callback out; from here on it will be invoked. */
 export function dmaengine_desc_get_callback(tx: DmaAsyncTxDescriptor): DmaengineDescCallback {
-  tx.observe({ type: 'FETCH_CALLBACK' });
+  instrument(tx.chan.world, { type: 'fetch-callback', tx });
   return {
     callback: tx.callback,
     callback_result: tx.callback_result,
@@ -57,24 +58,22 @@ export function* dmaengine_desc_callback_invoke(
   const world = tx.chan.world;
   const task = world.current;
   if (task !== null && task.context !== 'softirq') {
-    world.report(
+    report(
+      world,
       DmaRules.callbackContext,
       `callback of ${tx.name} invoked in ${task.context} context`,
       tx.name,
     );
   }
   if (task !== null && task.locksHeld.length > 0) {
-    world.report(
+    report(
+      world,
       DmaRules.callbackUnderLock,
       `callback of ${tx.name} invoked holding ${task.locksHeld.map((l) => l.name).join(', ')}`,
       tx.name,
     );
   }
-  tx.observe({ type: 'CALLBACK_BEGIN' });
-  const bus = dmaBus(world);
-  if (bus.active) bus.emit({ type: 'callback', tx, phase: 'begin', result });
-  if (world.trace.enabled)
-    world.emit(tx.name, 'callback', result ? { result: result.result, residue: result.residue } : undefined);
+  instrument(world, { type: 'callback', tx, phase: 'begin', result });
   if (task !== null) callbackDepth.set(task, (callbackDepth.get(task) ?? 0) + 1);
   try {
     let body: TaskBody | undefined;
@@ -91,9 +90,8 @@ export function* dmaengine_desc_callback_invoke(
   } finally {
     if (task !== null) callbackDepth.set(task, (callbackDepth.get(task) ?? 1) - 1);
   }
-  tx.observe({ type: 'CALLBACK_END' });
+  instrument(world, { type: 'callback', tx, phase: 'end', result });
   noteDmaProgress(world);
-  if (bus.active) bus.emit({ type: 'callback', tx, phase: 'end', result });
 }
 
 /** dmaengine_desc_get_callback_invoke: fetch and invoke in one go (for providers without a tasklet list). */

@@ -1,11 +1,12 @@
-import { type ChannelEvent, channelSpec } from '../../machines/channel.js';
-import { Monitor } from '../kernel/monitor.js';
+import type { channelSpec } from '../../machines/channel.js';
+import type { Monitor } from '../kernel/monitor.js';
 import type { World } from '../kernel/world.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
 import type { DmaDevice } from './device.js';
+import { chanModel } from './record.js';
 import type { DmaSlaveConfig, dma_cookie_t } from './types.js';
 
-/** What the framework tracks of a channel, from trusted places only. */
+/** What the framework tracks of a channel, from trusted places only (kept in record.ts, never on the channel). */
 export interface ChannelModel {
   readonly monitor: Monitor<typeof channelSpec.machine>;
   /** Descriptors prepared on the channel and not yet freed. */
@@ -19,7 +20,7 @@ export interface ChannelModel {
 
 /**
  * struct dma_chan. `cookie` and `completed_cookie` are the provider's (through the cookie
- * helpers); `fw` is the framework's record, which providers never write.
+ * helpers). The framework's record of it (ChannelModel) is kept apart, in record.ts.
  */
 export class DmaChan {
   cookie: dma_cookie_t = 0;
@@ -30,7 +31,6 @@ export class DmaChan {
   /** dma_request_chan's name ("dma:<name>") and client. */
   name: string;
   slave: string | null = null;
-  readonly fw: ChannelModel;
 
   constructor(
     readonly world: World,
@@ -39,16 +39,6 @@ export class DmaChan {
     name: string,
   ) {
     this.name = name;
-    this.fw = {
-      monitor: new Monitor(world, channelSpec, name),
-      live: new Set(),
-      config: null,
-      nextDesc: 1,
-      issuing: 0,
-    };
-  }
-
-  observe(event: ChannelEvent, detail?: string): boolean {
-    return this.fw.monitor.observe(event, detail);
+    chanModel(this); // the channel's monitor is created with it, in the world's monitor order
   }
 }

@@ -1,14 +1,9 @@
+import { report } from '../kernel/checker.js';
 import type { DmaChan } from './channel.js';
-import {
-  type DmaAsyncTxDescriptor,
-  type Seg,
-  type TxKind,
-  type TxLayout,
-  type TxModel,
-  trackPrepared,
-} from './descriptor.js';
+import type { DmaAsyncTxDescriptor, Seg, TxKind, TxLayout, TxModel } from './descriptor.js';
 import type { Device, PrepResult } from './device.js';
 import { dmaBus } from './events.js';
+import { instrument } from './instrument.js';
 import {
   cyclicProblem,
   interruptProblem,
@@ -20,6 +15,7 @@ import {
   xorProblem,
 } from './prep-null.js';
 import { blameDevice } from './provider-blame.js';
+import { chanModel, txModel } from './record.js';
 import { DmaRules } from './rules.js';
 import {
   BIT,
@@ -70,20 +66,17 @@ function* prepared(
     throw blameDevice(chan.device, name, error);
   }
   if (tx === null) return null;
-  const previous = tx.model;
+  const previous = txModel(tx);
   if (previous && !previous.monitor.matches('freed')) {
-    chan.world.report(
+    report(
+      chan.world,
       DmaRules.prepReturnedLive,
       `prep returned ${previous.id}, which is ${previous.monitor.state}`,
       previous.id,
     );
     return tx;
   }
-  const bus = dmaBus(chan.world);
-  if (bus.active && previous) bus.emit({ type: 'recycle-prep', tx, previous });
-  trackPrepared(tx, chan, kind, op, direction, length, layout);
-  if (tx.flags & DMA_CTRL_ACK) tx.observe({ type: 'ACK' });
-  if (bus.active) bus.emit({ type: 'prep', tx });
+  instrument(chan.world, { type: 'prep', tx, chan, previous, kind, op, direction, length, layout });
   return tx;
 }
 
@@ -102,7 +95,7 @@ const segs = (sgl: readonly ScatterEntry[]): Seg[] =>
   sgl.map((e) => ({ addr: e.dma_address, len: e.length }));
 
 function slaveLayout(chan: DmaChan, direction: DmaTransferDirection, mem: readonly Seg[]): TxLayout {
-  const cfg = chan.fw.config;
+  const cfg = chanModel(chan).config;
   if (cfg === null) return { kind: 'opaque', mem };
   if (direction === DMA_MEM_TO_DEV) return { kind: 'to-device', register: cfg.dst_addr, mem };
   if (direction === DMA_DEV_TO_MEM) return { kind: 'from-device', register: cfg.src_addr, mem };
@@ -137,7 +130,7 @@ export function* dmaengine_prep_slave_sg(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_slave_sg;
   if (!op) return null;
-  chan.observe({ type: 'PREP_SLAVE' });
+  instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_SLAVE' });
   const tx = yield* prepared(
     chan,
     'device_prep_slave_sg',
@@ -180,7 +173,7 @@ export function* dmaengine_prep_dma_cyclic(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_cyclic;
   if (!op) return null;
-  chan.observe({ type: 'PREP_SLAVE' });
+  instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_SLAVE' });
   const tx = yield* prepared(
     chan,
     'device_prep_dma_cyclic',
@@ -211,7 +204,11 @@ export function* dmaengine_prep_interleaved_dma(
   if (!op) return null;
   // include/linux/dmaengine.h: DMA_PREP_REPEAT needs the DMA_REPEAT capability.
   if (flags & DMA_PREP_REPEAT && !chan.device.cap_mask.has('DMA_REPEAT')) return null;
-  chan.observe({ type: xt.dir === DMA_MEM_TO_MEM ? 'PREP_MEM' : 'PREP_SLAVE' });
+  instrument(chan.world, {
+    type: 'prep-call',
+    chan,
+    prep: xt.dir === DMA_MEM_TO_MEM ? 'PREP_MEM' : 'PREP_SLAVE',
+  });
   const frame = xt.sgl.slice(0, xt.frame_size).reduce((n, c) => n + c.size, 0);
   const repeat = (flags & DMA_PREP_REPEAT) !== 0;
   const { src, dst } = interleavedSegs(xt);
@@ -240,7 +237,7 @@ export function* dmaengine_prep_dma_memcpy(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_memcpy;
   if (!op) return null;
-  chan.observe({ type: 'PREP_MEM' });
+  instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
   const tx = yield* prepared(
     chan,
     'device_prep_dma_memcpy',
@@ -274,7 +271,7 @@ export function* dmaengine_prep_dma_memcpy_sg(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_memcpy_sg;
   if (!op) return null;
-  chan.observe({ type: 'PREP_MEM' });
+  instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
   const len = Math.min(total(dst_sg), total(src_sg));
   return yield* prepared(
     chan,
@@ -297,7 +294,7 @@ export function* dmaengine_prep_dma_memset(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_memset;
   if (!op) return null;
-  chan.observe({ type: 'PREP_MEM' });
+  instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
   const tx = yield* prepared(
     chan,
     'device_prep_dma_memset',
@@ -334,7 +331,7 @@ export function* dmaengine_prep_dma_xor(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_xor;
   if (!op) return null;
-  chan.observe({ type: 'PREP_MEM' });
+  instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
   const srcs = [...src];
   const tx = yield* prepared(
     chan,
@@ -373,7 +370,7 @@ export function* dmaengine_prep_dma_xor_val(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_xor_val;
   if (!op) return null;
-  chan.observe({ type: 'PREP_MEM' });
+  instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
   const srcs = [...src];
   return yield* prepared(
     chan,
@@ -406,7 +403,7 @@ export function* dmaengine_prep_dma_pq(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_pq;
   if (!op) return null;
-  chan.observe({ type: 'PREP_MEM' });
+  instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
   const d: [number, number] = [dst[0], dst[1]];
   const srcs = [...src];
   const coefs = [...scf];
@@ -451,7 +448,7 @@ export function* dmaengine_prep_dma_pq_val(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_pq_val;
   if (!op) return null;
-  chan.observe({ type: 'PREP_MEM' });
+  instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
   const p: [number, number] = [pq[0], pq[1]];
   const srcs = [...src];
   const coefs = [...scf];
@@ -474,7 +471,7 @@ export function* dmaengine_prep_dma_interrupt(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_interrupt;
   if (!op) return null;
-  chan.observe({ type: 'PREP_MEM' });
+  instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
   const tx = yield* prepared(
     chan,
     'device_prep_dma_interrupt',
@@ -515,22 +512,17 @@ export function dma_submit_error(cookie: dma_cookie_t): number {
 
 /** dma_async_issue_pending: descriptors submitted before the call are issued, then the provider starts them. */
 export function* dma_async_issue_pending(chan: DmaChan): Body<void> {
-  const bus = dmaBus(chan.world);
-  if (bus.active) bus.emit({ type: 'issue-pending', chan, phase: 'begin' });
-  for (const tx of chan.fw.live) {
-    if (tx.model?.monitor.matches({ live: { life: 'submitted' } })) tx.observe({ type: 'ISSUE' });
-  }
-  chan.observe({ type: 'ISSUE' });
-  chan.world.emit(chan.fw.monitor.name, 'issue_pending');
-  chan.fw.issuing++;
+  instrument(chan.world, { type: 'issue-pending', chan, phase: 'begin' });
+  const fw = chanModel(chan);
+  fw.issuing++;
   try {
     yield* chan.device.device_issue_pending!(chan);
   } catch (error) {
     throw blameDevice(chan.device, 'device_issue_pending', error);
   } finally {
-    chan.fw.issuing--;
+    fw.issuing--;
   }
-  if (bus.active) bus.emit({ type: 'issue-pending', chan, phase: 'end' });
+  instrument(chan.world, { type: 'issue-pending', chan, phase: 'end' });
 }
 
 /** dmaengine_tx_status: the provider's device_tx_status. */
@@ -548,7 +540,7 @@ export function* dmaengine_tx_status(
   } catch (error) {
     throw blameDevice(chan.device, 'device_tx_status', error);
   }
-  if (bus.active) bus.emit({ type: 'tx-status', chan, cookie, status, state: st });
+  instrument(chan.world, { type: 'tx-status', chan, cookie, status, state: st });
   return status;
 }
 
@@ -570,7 +562,7 @@ export function* dma_async_is_tx_complete(
 export function* dmaengine_slave_config(chan: DmaChan, config: DmaSlaveConfig): Body<number> {
   const d = chan.device;
   const bad = (why: string) => {
-    if (chan.world.trace.enabled) chan.world.emit(chan.fw.monitor.name, 'slave_config-rejected', { why });
+    instrument(chan.world, { type: 'config-rejected', chan, why });
     return -EINVAL;
   };
   if (
@@ -596,10 +588,7 @@ export function* dmaengine_slave_config(chan: DmaChan, config: DmaSlaveConfig): 
   } catch (error) {
     throw blameDevice(d, 'device_config', error);
   }
-  if (ret === 0) {
-    chan.fw.config = { ...config };
-    chan.observe({ type: 'CONFIG' });
-  }
+  if (ret === 0) instrument(chan.world, { type: 'config', chan, config });
   return ret;
 }
 
@@ -650,13 +639,13 @@ export function dmaengine_desc_set_reuse(tx: DmaAsyncTxDescriptor): number {
   if (ret) return ret;
   if (!caps.descriptor_reuse) return -EPERM;
   tx.flags |= DMA_CTRL_REUSE;
-  tx.observe({ type: 'SET_REUSE' });
+  instrument(tx.chan.world, { type: 'reuse', tx, set: true });
   return 0;
 }
 
 export function dmaengine_desc_clear_reuse(tx: DmaAsyncTxDescriptor): void {
   tx.flags &= ~DMA_CTRL_REUSE;
-  tx.observe({ type: 'CLEAR_REUSE' });
+  instrument(tx.chan.world, { type: 'reuse', tx, set: false });
 }
 
 export function dmaengine_desc_test_reuse(tx: DmaAsyncTxDescriptor): boolean {
@@ -667,7 +656,7 @@ export function dmaengine_desc_test_reuse(tx: DmaAsyncTxDescriptor): boolean {
 export function* dmaengine_desc_free(desc: DmaAsyncTxDescriptor): Body<number> {
   if (!dmaengine_desc_test_reuse(desc) || !desc.desc_free) return -EPERM;
   // The client ends reuse here; the provider's free that follows is then legitimate.
-  desc.observe({ type: 'CLEAR_REUSE' }, 'dmaengine_desc_free');
+  instrument(desc.chan.world, { type: 'reuse', tx: desc, set: false, detail: 'dmaengine_desc_free' });
   try {
     return yield* desc.desc_free(desc);
   } catch (error) {
@@ -678,7 +667,7 @@ export function* dmaengine_desc_free(desc: DmaAsyncTxDescriptor): Body<number> {
 /** async_tx_ack: set DMA_CTRL_ACK. */
 export function async_tx_ack(tx: DmaAsyncTxDescriptor): void {
   tx.flags |= DMA_CTRL_ACK;
-  tx.observe({ type: 'ACK' });
+  instrument(tx.chan.world, { type: 'ack', tx });
 }
 
 /** async_tx_clear_ack: clear DMA_CTRL_ACK (a provider re-arming a descriptor it hands out again). */
@@ -698,7 +687,7 @@ export function dmaengine_is_metadata_mode_supported(chan: DmaChan, mode: DmaDes
 
 function setMode(desc: DmaAsyncTxDescriptor, mode: 'DESC_METADATA_CLIENT' | 'DESC_METADATA_ENGINE'): number {
   // The chart reports mixing modes and late access; the kernel also refuses with -EINVAL.
-  desc.observe({ type: mode === 'DESC_METADATA_CLIENT' ? 'METADATA_CLIENT' : 'METADATA_ENGINE' });
+  instrument(desc.chan.world, { type: 'metadata', tx: desc, mode });
   if (!dmaengine_is_metadata_mode_supported(desc.chan, mode)) return -ENOSYS;
   if (desc.desc_metadata_mode === 'DESC_METADATA_NONE') desc.desc_metadata_mode = mode;
   else if (desc.desc_metadata_mode !== mode) return -EINVAL;

@@ -1,9 +1,9 @@
+import { report } from '../kernel/checker.js';
 import type { DmaChan } from './channel.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
-import { dmaBus } from './events.js';
+import { instrument } from './instrument.js';
 import { noteDmaProgress } from './progress.js';
 import { DmaRules } from './rules.js';
-import { noteFinished, submittedDuringIssue } from './tracking.js';
 import { type DmaStatus, type DmaTxState, type dma_cookie_t, INT_MAX } from './types.js';
 
 /**
@@ -25,11 +25,7 @@ export function dma_cookie_assign(tx: DmaAsyncTxDescriptor): dma_cookie_t {
   if (cookie < DMA_MIN_COOKIE) cookie = DMA_MIN_COOKIE;
   tx.cookie = cookie;
   chan.cookie = cookie;
-  tx.observe({ type: 'SUBMIT' }, `cookie ${cookie}`);
-  if (chan.fw.issuing > 0 && tx.model !== null) submittedDuringIssue.add(tx.model);
-  if (chan.world.trace.enabled) chan.world.emit(tx.name, 'submit', { cookie });
-  const bus = dmaBus(chan.world);
-  if (bus.active) bus.emit({ type: 'submit', tx, cookie });
+  instrument(chan.world, { type: 'submit', tx, cookie });
   noteDmaProgress(chan.world);
   return cookie;
 }
@@ -38,20 +34,17 @@ export function dma_cookie_assign(tx: DmaAsyncTxDescriptor): dma_cookie_t {
 export function dma_cookie_complete(tx: DmaAsyncTxDescriptor): void {
   const chan = tx.chan;
   if (tx.cookie < DMA_MIN_COOKIE) {
-    chan.world.report(
+    report(
+      chan.world,
       DmaRules.cookieCompleteUnassigned,
       `dma_cookie_complete(${tx.name}) with cookie ${tx.cookie}`,
       tx.name,
     );
     return;
   }
-  if (chan.world.trace.enabled) chan.world.emit(tx.name, 'complete', { cookie: tx.cookie });
-  const bus = dmaBus(chan.world);
-  if (bus.active) bus.emit({ type: 'complete', tx, cookie: tx.cookie });
+  instrument(chan.world, { type: 'complete', tx, cookie: tx.cookie });
   chan.completed_cookie = tx.cookie;
   tx.cookie = 0;
-  tx.observe({ type: 'COMPLETE' });
-  noteFinished(chan);
   noteDmaProgress(chan.world);
 }
 

@@ -1,10 +1,12 @@
+import { traceEmit } from '../kernel/checker.js';
 import { sleepUntil } from '../kernel/waitqueue.js';
 import type { World } from '../kernel/world.js';
 import type { DmaChan } from './channel.js';
 import { dma_async_is_tx_complete, dma_async_issue_pending, dmaengine_submit } from './client.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
-import { dmaBus } from './events.js';
+import { instrument } from './instrument.js';
 import { dmaProgress } from './progress.js';
+import { chanId } from './record.js';
 import { txd_clear_next, txd_clear_parent, txd_lock, txd_next, txd_unlock } from './txd.js';
 import { type Body, type DmaStatus, type dma_cookie_t, EBUSY } from './types.js';
 
@@ -22,8 +24,7 @@ export const DMA_SYNC_WAIT_TIMEOUT_NS = 5_000_000_000;
 export function* dma_run_dependencies(tx: DmaAsyncTxDescriptor): Body<void> {
   let dep = txd_next(tx);
   if (dep === null) return;
-  const bus = dmaBus(tx.chan.world);
-  if (bus.active) bus.emit({ type: 'run-dependencies', tx });
+  instrument(tx.chan.world, { type: 'run-dependencies', tx });
   // We submit tx->next now, so clear the link.
   txd_clear_next(tx);
   const chan = dep.chan;
@@ -63,7 +64,7 @@ export function* dma_sync_wait(chan: DmaChan, cookie: dma_cookie_t): Body<DmaSta
     const seen = progress.gen;
     const { status } = yield* dma_async_is_tx_complete(chan, cookie);
     if (world.now >= deadline) {
-      world.emit(chan.fw.monitor.name, 'dma_sync_wait: timeout!', { cookie });
+      traceEmit(world, chanId(chan), 'dma_sync_wait: timeout!', { cookie });
       return 'DMA_ERROR';
     }
     if (status !== 'DMA_IN_PROGRESS') return status;
@@ -84,9 +85,7 @@ export function* dma_wait_for_async_tx(tx: DmaAsyncTxDescriptor | null): Body<Dm
   const progress = dmaProgress(world);
   while (tx.cookie === -EBUSY) {
     if (world.now >= deadline) {
-      world.emit(tx.name, 'dma_wait_for_async_tx: timeout waiting for descriptor submission');
-      const bus = dmaBus(world);
-      if (bus.active) bus.emit({ type: 'submission-timeout', tx });
+      instrument(world, { type: 'submission-timeout', tx });
       return 'DMA_ERROR';
     }
     yield* awaitProgress(world, progress.gen, deadline);

@@ -1,7 +1,9 @@
-import { clientAfterSubmit, type DescriptorEvent, descriptorSpec } from '../../machines/descriptor.js';
-import { Monitor } from '../kernel/monitor.js';
+import { clientAfterSubmit, type descriptorSpec } from '../../machines/descriptor.js';
+import { report } from '../kernel/checker.js';
+import type { Monitor } from '../kernel/monitor.js';
 import type { DmaChan } from './channel.js';
-import { dmaBus as dmaBusOf } from './events.js';
+import { instrument } from './instrument.js';
+import { txModel } from './record.js';
 import type {
   Body,
   DmaDescMetadataMode,
@@ -10,7 +12,7 @@ import type {
   dma_async_tx_callback_result,
   dma_cookie_t,
 } from './types.js';
-import { checkUnmapped, type DmaengineUnmapData } from './unmap.js';
+import type { DmaengineUnmapData } from './unmap.js';
 
 /** The kinds of transfer the framework tells apart (the descriptor chart's PREP events). */
 export type TxKind = 'oneshot' | 'cyclic' | 'repeat';
@@ -73,7 +75,7 @@ export type TxLayout =
       readonly mem: readonly Seg[];
     };
 
-/** What the framework recorded about a descriptor at prep time; trusted, never written by providers. */
+/** What the framework recorded about a descriptor at prep time; kept in record.ts, never on the descriptor. */
 export interface TxModel {
   readonly id: string;
   readonly monitor: Monitor<typeof descriptorSpec.machine>;
@@ -104,8 +106,8 @@ export interface DmaDescriptorMetadataOps {
 
 /**
  * struct dma_async_tx_descriptor. Providers allocate it (usually inside their own descriptor
- * type) and fill `tx_submit` and `desc_free`; clients set the callback fields. `model` is the
- * framework's own record (its monitor and what was prepared), set when a prep call returns.
+ * type) and fill `tx_submit` and `desc_free`; clients set the callback fields. The framework's
+ * own record of it (TxModel: its monitor and what was prepared) is kept apart, in record.ts.
  */
 export class DmaAsyncTxDescriptor {
   cookie: dma_cookie_t = 0;
@@ -127,7 +129,6 @@ export class DmaAsyncTxDescriptor {
   parent: DmaAsyncTxDescriptor | null = null;
   /** dma_set_unmap: the mappings to undo when the descriptor completes (dma_descriptor_unmap). */
   unmap: DmaengineUnmapData | null = null;
-  model: TxModel | null = null;
 
   constructor(chan: DmaChan) {
     this.chan = chan;
@@ -158,52 +159,24 @@ export class DmaAsyncTxDescriptor {
   }
 
   private clientWrites(field: string): void {
-    const m = this.model?.monitor;
+    const m = txModel(this)?.monitor;
     if (m === undefined || m.matches({ live: { life: 'prepared' } })) return;
-    this.chan.world.report(
+    report(
+      this.chan.world,
       clientAfterSubmit,
       `the client sets ${field} of ${this.name}, which is ${m.state}`,
       this.name,
     );
   }
 
-  /** Feed the descriptor's monitor; silently nothing for a descriptor the framework never saw prepared. */
-  observe(event: DescriptorEvent, detail?: string): boolean {
-    return this.model?.monitor.observe(event, detail) ?? true;
-  }
-
   get name(): string {
-    return this.model?.id ?? `${this.chan.name}.d?`;
+    return txModel(this)?.id ?? `${this.chan.name}.d?`;
   }
 }
 
 /** dma_async_tx_descriptor_init. */
 export function dma_async_tx_descriptor_init(tx: DmaAsyncTxDescriptor, chan: DmaChan): void {
   tx.chan = chan;
-}
-
-/** Attach the framework's record to a descriptor a prep call just returned. */
-export function trackPrepared(
-  tx: DmaAsyncTxDescriptor,
-  chan: DmaChan,
-  kind: TxKind,
-  op: TxModel['op'],
-  direction: DmaTransferDirection,
-  length: number,
-  layout: TxLayout,
-): TxModel {
-  const id = `${chan.fw.monitor.name}.d${chan.fw.nextDesc++}`;
-  const monitor = new Monitor(chan.world, descriptorSpec, id);
-  const model: TxModel = { id, monitor, kind, op, direction, length, layout };
-  tx.model = model;
-  chan.fw.live.add(tx);
-  monitor.observe({ type: kind === 'cyclic' ? 'PREP_CYCLIC' : kind === 'repeat' ? 'PREP_REPEAT' : 'PREP' });
-  if (chan.world.trace.enabled) chan.world.emit(id, 'prep', { op, length, flags: tx.flags });
-  return model;
-}
-
-export function descriptorState(tx: DmaAsyncTxDescriptor): string {
-  return tx.model?.monitor.state ?? 'untracked';
 }
 
 /**
@@ -213,16 +186,5 @@ export function descriptorState(tx: DmaAsyncTxDescriptor): string {
  * without its callback) freed while its channel is being terminated was aborted by it.
  */
 export function dma_descriptor_free(tx: DmaAsyncTxDescriptor): void {
-  const m = tx.model?.monitor;
-  const terminating = tx.chan.fw.monitor.matches({ allocated: { activity: 'terminating' } });
-  const abortable = ['submitted', 'issued', 'active', 'completed'].some((life) =>
-    m?.matches({ live: { life } }),
-  );
-  if (m && terminating && abortable) tx.observe({ type: 'TERMINATE' }, 'freed by a terminate');
-  const bus = dmaBusOf(tx.chan.world);
-  if (bus.active) bus.emit({ type: 'free', tx });
-  checkUnmapped(tx);
-  tx.observe({ type: 'FREE' });
-  tx.chan.fw.live.delete(tx);
-  if (tx.chan.world.trace.enabled) tx.chan.world.emit(tx.name, 'free');
+  instrument(tx.chan.world, { type: 'free', tx, terminating: true });
 }

@@ -8,6 +8,7 @@ import { MappingRules } from '../mapping/rules.js';
 import { faultDetail, translateBus } from '../mapping/translate.js';
 import { DmaAsyncTxDescriptor, type Seg, type TxLayout } from './descriptor.js';
 import { type DmaEvent, dmaBus } from './events.js';
+import { chanId, txModel } from './record.js';
 
 /**
  * What dmaengine does for a world's DMA mapping layer, which knows nothing of dmaengine: it
@@ -51,7 +52,8 @@ class MappedBus implements BusTranslator {
         ? `${ctl.name} ${access}s ${len} bytes at bus address ${hex(bus)}, but ${ctl.name} belongs to no registered dma_device`
         : faultDetail(this.layer, st, ctl.name, bus, len, access);
     const tx = tag instanceof DmaAsyncTxDescriptor ? tag : null;
-    const segs = tx?.model ? layoutSegs(tx.model.layout) : null;
+    const model = tx === null ? null : txModel(tx);
+    const segs = model ? layoutSegs(model.layout) : null;
     if (tx !== null && segs !== null && !segs.some((s) => bus >= s.addr && bus < s.addr + s.len)) {
       // Not an address the client gave: the provider programmed the controller wrongly.
       const asked = segs.map((s) => `${hex(s.addr)}+${s.len}`).join(', ');
@@ -80,12 +82,12 @@ class MappedBus implements BusTranslator {
 /** A prep associates the mappings it names with its channel; a channel's release checks them. */
 function observe(layer: DmaMappingLayer, event: DmaEvent): void {
   if (event.type === 'prep') {
-    const layout = event.tx.model?.layout;
+    const layout = txModel(event.tx)?.layout;
     const dev = event.tx.chan.device.dev;
     if (layout === undefined || dev === null) return;
     noteMappingUse(layer, dev, event.tx.chan, layoutSegs(layout));
   } else if (event.type === 'chan-resources' && event.phase === 'free') {
-    checkUserReleased(layer, event.chan, event.chan.fw.monitor.name);
+    checkUserReleased(layer, event.chan, chanId(event.chan));
   }
 }
 

@@ -1,8 +1,11 @@
 import type { DmaController } from '../hw/dma-controller.js';
+import { setHwObserver } from '../hw/observer.js';
+import { report } from '../kernel/checker.js';
 import { DmaAsyncTxDescriptor } from './descriptor.js';
 import { dmaBus } from './events.js';
+import { instrument } from './instrument.js';
+import { txModel } from './record.js';
 import { DmaRules } from './rules.js';
-import { submittedDuringIssue } from './tracking.js';
 
 /**
  * The framework's trusted view of the hardware: the controller reports which descriptor's
@@ -15,37 +18,30 @@ const ONCE = Object.freeze({ cyclic: false });
 export function observeHardware(hw: DmaController): void {
   const txOf = (ch: number, tag: unknown): DmaAsyncTxDescriptor | null => {
     if (tag instanceof DmaAsyncTxDescriptor) return tag;
-    hw.world.report(DmaRules.untaggedHardware, `${hw.name}.ch${ch} runs an item without a descriptor tag`);
+    report(hw.world, DmaRules.untaggedHardware, `${hw.name}.ch${ch} runs an item without a descriptor tag`);
     return null;
   };
-  const bus = dmaBus(hw.world);
-  hw.observer = {
+  const world = hw.world;
+  const bus = dmaBus(world);
+  setHwObserver(hw, {
     started(ch, tag) {
-      // A descriptor already active (a list of several items, a repeat) is not started twice;
-      // any other state is checked by the chart (START is accepted only when issued).
       const tx = txOf(ch, tag);
-      // Submitted while another task's issue_pending on the channel was in progress: that
-      // call issued it (the provider saw it in its queue), as the kernel allows.
-      const m = tx?.model;
-      if (m && submittedDuringIssue.has(m) && m.monitor.matches({ live: { life: 'submitted' } })) {
-        tx!.observe({ type: 'ISSUE' }, 'by the issue_pending in progress at its submit');
-      }
-      if (tx && !tx.model?.monitor.matches({ live: { life: 'active' } })) tx.observe({ type: 'START' });
-      if (tx && bus.active) bus.emit({ type: 'hw-start', tx, ch });
+      if (tx !== null) instrument(world, { type: 'hw-start', tx, ch });
     },
     moved(ch, tag, bytes) {
+      // The hot path: nothing is made for a burst while no invariant listens.
       if (bus.active && tag instanceof DmaAsyncTxDescriptor)
-        bus.emit({ type: 'hw-moved', tx: tag, ch, bytes });
+        instrument(world, { type: 'hw-moved', tx: tag, ch, bytes });
     },
     transfer(tag) {
-      const kind = tag instanceof DmaAsyncTxDescriptor ? tag.model?.kind : undefined;
+      const kind = tag instanceof DmaAsyncTxDescriptor ? txModel(tag)?.kind : undefined;
       if (kind === undefined) return null;
       // A repeat restarts by its register, but a provider may build it as a loop too.
       return kind === 'cyclic' || kind === 'repeat' ? LOOPS : ONCE;
     },
     restarted(ch, tag) {
       const tx = txOf(ch, tag);
-      if (tx?.model?.kind === 'repeat') tx.observe({ type: 'REPEAT' });
+      if (tx !== null) instrument(world, { type: 'hw-restart', tx, ch });
     },
-  };
+  });
 }

@@ -4,6 +4,7 @@ import { section } from '../rules/sources.js';
 import type { DmaChan } from './channel.js';
 import { type DmaDevice, dma_maxpq } from './device.js';
 import { providerName } from './provider-blame.js';
+import { chanId, chanModel } from './record.js';
 import {
   BIT,
   DMA_CTRL_ACK,
@@ -58,7 +59,7 @@ function slaveProblem(chan: DmaChan, direction: DmaTransferDirection): string | 
   const d = chan.device;
   if (direction !== DMA_MEM_TO_DEV && direction !== DMA_DEV_TO_MEM) return 'not a slave direction';
   if (!(d.directions & BIT(direction))) return 'a direction the device lacks';
-  const cfg = chan.fw.config;
+  const cfg = chanModel(chan).config;
   if (cfg === null) return 'no slave config';
   if (cfg.direction !== undefined && cfg.direction !== direction) return 'a config for the other direction';
   const toDev = direction === DMA_MEM_TO_DEV;
@@ -154,7 +155,7 @@ export function noteNullPrep(
   flags: number,
   problem: string | null,
 ): void {
-  if (problem !== null || chan.fw.live.size > 0) return;
+  if (problem !== null || chanModel(chan).live.size > 0) return;
   if (op !== 'device_prep_dma_pq' && flags & ~PLAIN_FLAGS) return;
   reportProviderFault(
     chan.world,
@@ -162,8 +163,8 @@ export function noteNullPrep(
       provider: providerName(chan.device),
       rule: PrepNull,
       op,
-      detail: `${op} returned NULL for ${what} on ${chan.fw.monitor.name}, which its registered capabilities allow, with no descriptor outstanding`,
+      detail: `${op} returned NULL for ${what} on ${chanId(chan)}, which its registered capabilities allow, with no descriptor outstanding`,
     },
-    chan.fw.monitor.name,
+    chanId(chan),
   );
 }

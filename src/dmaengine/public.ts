@@ -1,7 +1,10 @@
+import { traceEmit } from '../kernel/checker.js';
 import { mutex_lock, mutex_unlock } from '../kernel/mutex.js';
 import type { World } from '../kernel/world.js';
 import type { DmaChan } from './channel.js';
 import { dma_async_issue_pending } from './client.js';
+import { instrument } from './instrument.js';
+import { chanId } from './record.js';
 import { dma_chan_get, dma_chan_put, dmaCore } from './registry.js';
 import type { Body, DmaCap } from './types.js';
 
@@ -96,12 +99,13 @@ export function* dmaengine_get(world: World): Body<void> {
       for (const chan of device.channels) {
         const first = chan.client_count === 0;
         const err = yield* dma_chan_get(chan);
-        if (err < 0) world.emit(chan.fw.monitor.name, 'dmaengine_get: failed to get', { err });
+        if (err < 0) traceEmit(world, chanId(chan), 'dmaengine_get: failed to get', { err });
         // The general-purpose client holds the channel from here on, as a requester would.
-        else if (first) chan.observe({ type: 'REQUEST' }, 'dmaengine_get (public channel)');
+        else if (first)
+          instrument(world, { type: 'chan-request', chan, detail: 'dmaengine_get (public channel)' });
       }
     }
-    if (s.refCount === 1) world.emit('dmaengine', 'dmaengine_get');
+    if (s.refCount === 1) traceEmit(world, 'dmaengine', 'dmaengine_get');
     dma_channel_rebalance(world);
   } finally {
     mutex_unlock(core.dma_list_mutex);
@@ -120,7 +124,8 @@ export function* dmaengine_put(world: World): Body<void> {
       for (const chan of device.channels) {
         if (chan.client_count === 0) continue;
         yield* dma_chan_put(chan);
-        if (chan.client_count === 0) chan.observe({ type: 'RELEASE' }, 'dmaengine_put (public channel)');
+        if (chan.client_count === 0)
+          instrument(world, { type: 'chan-release', chan, detail: 'dmaengine_put (public channel)' });
       }
     }
     dma_channel_rebalance(world);

@@ -1,3 +1,4 @@
+import { traceEmit } from '../kernel/checker.js';
 import { type Mutex, mutex_init, mutex_lock, mutex_unlock } from '../kernel/mutex.js';
 import type { World } from '../kernel/world.js';
 import { onDmaMappingSetup } from '../mapping/layer.js';
@@ -5,9 +6,10 @@ import { DmaChan } from './channel.js';
 import type { Device, DmaDevice, DmaDeviceOps, DmaFilterFn } from './device.js';
 import { attachDmaMappingBus } from './dma-mapping-bus.js';
 import { ERR_PTR, type ErrPtr } from './errptr.js';
-import { dmaBus } from './events.js';
 import { observeHardware } from './hw-observer.js';
+import { instrument } from './instrument.js';
 import { blameDevice } from './provider-blame.js';
+import { chanId } from './record.js';
 import { dmaengine_synchronize } from './terminate.js';
 import { type Body, type DmaCap, type dma_cap_mask_t, EIO, ENODEV, EPROBE_DEFER } from './types.js';
 
@@ -89,7 +91,7 @@ export function registerDevice(device: DmaDevice | null): RegisterResult {
   core.devices.push(device);
   if (device.hw) observeHardware(device.hw);
   if (world.trace.enabled)
-    world.emit(device.dev.name, 'dma_async_device_register', { channels: device.chancnt });
+    traceEmit(world, device.dev.name, 'dma_async_device_register', { channels: device.chancnt });
   return { ret: 0 };
 }
 
@@ -105,7 +107,7 @@ export function dma_async_device_unregister(device: DmaDevice): void {
   if (i >= 0) core.devices.splice(i, 1);
   device.registered = false;
   device.cap_mask.add('DMA_PRIVATE');
-  device.dev.world.emit(device.dev.name, 'dma_async_device_unregister', {
+  traceEmit(device.dev.world, device.dev.name, 'dma_async_device_unregister', {
     held: device.channels.filter((c) => c.client_count > 0).length,
   });
 }
@@ -133,8 +135,7 @@ export function* dma_chan_get(chan: DmaChan): Body<number> {
     if (ret < 0) return ret;
   }
   chan.client_count++;
-  const bus = dmaBus(chan.world);
-  if (bus.active) bus.emit({ type: 'chan-resources', chan, phase: 'alloc' });
+  instrument(chan.world, { type: 'chan-resources', chan, phase: 'alloc' });
   return 0;
 }
 
@@ -144,8 +145,7 @@ export function* dma_chan_put(chan: DmaChan): Body<void> {
   chan.client_count--;
   if (chan.client_count === 0 && chan.device.device_free_chan_resources) {
     yield* dmaengine_synchronize(chan);
-    const bus = dmaBus(chan.world);
-    if (bus.active) bus.emit({ type: 'chan-resources', chan, phase: 'free' });
+    instrument(chan.world, { type: 'chan-resources', chan, phase: 'free' });
     try {
       yield* chan.device.device_free_chan_resources(chan);
     } catch (error) {
@@ -183,7 +183,7 @@ function* find_candidate(
     if (--device.privatecnt === 0) device.cap_mask.delete('DMA_PRIVATE');
     return ERR_PTR(err);
   }
-  chan.observe({ type: 'REQUEST' });
+  instrument(chan.world, { type: 'chan-request', chan });
   return chan;
 }
 
@@ -224,7 +224,7 @@ function* request_chan_locked(dev: Device, name: string): Body<DmaChan | ErrPtr>
         found.name = `dma:${name}`;
         found.slave = dev.name;
         if (dev.world.trace.enabled)
-          dev.world.emit(found.fw.monitor.name, 'dma_request_chan', { client: dev.name, name });
+          traceEmit(dev.world, chanId(found), 'dma_request_chan', { client: dev.name, name });
         return found;
       }
       last = found;
@@ -246,7 +246,7 @@ export function* dma_request_channel(
     for (const device of core.devices) {
       const found = yield* find_candidate(device, mask, fn, param);
       if (found instanceof DmaChan) {
-        world.emit(found.fw.monitor.name, 'dma_request_channel');
+        traceEmit(world, chanId(found), 'dma_request_channel');
         return found;
       }
     }
@@ -261,12 +261,12 @@ export function* dma_release_channel(chan: DmaChan): Body<void> {
   const world = chan.world;
   const core = dmaCore(world);
   yield* mutex_lock(core.dma_list_mutex);
-  if (chan.client_count !== 1) world.emit(chan.fw.monitor.name, 'WARN', { client_count: chan.client_count });
+  if (chan.client_count !== 1) traceEmit(world, chanId(chan), 'WARN', { client_count: chan.client_count });
   yield* dma_chan_put(chan);
-  chan.observe({ type: 'RELEASE' });
+  instrument(world, { type: 'chan-release', chan });
   const device = chan.device;
   if (--device.privatecnt === 0) device.cap_mask.delete('DMA_PRIVATE');
   chan.slave = null;
-  world.emit(chan.fw.monitor.name, 'dma_release_channel');
+  traceEmit(world, chanId(chan), 'dma_release_channel');
   mutex_unlock(core.dma_list_mutex);
 }

@@ -1,10 +1,11 @@
+import { report } from '../kernel/checker.js';
 import { describeAtomic, might_sleep } from '../kernel/preempt.js';
 import { inCallback } from './callback.js';
 import type { DmaChan } from './channel.js';
-import { dmaBus } from './events.js';
+import { instrument } from './instrument.js';
 import { blameDevice } from './provider-blame.js';
+import { chanId } from './record.js';
 import { DmaRules } from './rules.js';
-import { noteFinished } from './tracking.js';
 import { type Body, EINVAL, ENOSYS } from './types.js';
 
 /**
@@ -13,32 +14,14 @@ import { type Body, EINVAL, ENOSYS } from './types.js';
  * only the framework can see: terminate_all must not sleep, terminate_sync not from a callback.
  */
 
-/** After device_terminate_all returned, every descriptor still in flight is aborted. */
-function abortRemaining(chan: DmaChan): void {
-  for (const tx of chan.fw.live) {
-    const m = tx.model?.monitor;
-    if (!m) continue;
-    if (
-      m.matches({ live: { life: 'submitted' } }) ||
-      m.matches({ live: { life: 'issued' } }) ||
-      m.matches({ live: { life: 'active' } })
-    ) {
-      tx.observe({ type: 'TERMINATE' }, 'still in flight when device_terminate_all returned');
-    }
-  }
-}
-
 function* terminate(chan: DmaChan, missing: number, variant: 'async' | 'all'): Body<number> {
   const op = chan.device.device_terminate_all;
   if (!op) return -missing;
-  const bus = dmaBus(chan.world);
-  if (bus.active) bus.emit({ type: 'terminate', chan, phase: 'begin', variant });
+  // From here the channel is terminating: what the provider frees meanwhile was aborted.
+  instrument(chan.world, { type: 'terminate', chan, phase: 'begin', variant });
   const task = chan.world.current;
   const saved = task?.noSleep ?? null;
-  if (task)
-    task.noSleep = { rule: DmaRules.terminateSleeps, what: `device_terminate_all(${chan.fw.monitor.name})` };
-  // The channel is terminating from the call on: what the provider frees meanwhile was aborted.
-  chan.observe({ type: 'TERMINATE' });
+  if (task) task.noSleep = { rule: DmaRules.terminateSleeps, what: `device_terminate_all(${chanId(chan)})` };
   let ret: number;
   try {
     ret = yield* op.call(chan.device, chan);
@@ -47,10 +30,8 @@ function* terminate(chan: DmaChan, missing: number, variant: 'async' | 'all'): B
   } finally {
     if (task) task.noSleep = saved;
   }
-  abortRemaining(chan);
-  noteFinished(chan);
-  if (chan.world.trace.enabled) chan.world.emit(chan.fw.monitor.name, 'terminated', { ret });
-  if (bus.active) bus.emit({ type: 'terminate', chan, phase: 'end', variant });
+  // Whatever is still in flight now was aborted by the call.
+  instrument(chan.world, { type: 'terminate', chan, phase: 'end', variant, ret });
   return ret;
 }
 
@@ -69,12 +50,9 @@ export function* dmaengine_terminate_all(chan: DmaChan): Body<number> {
 function checkSleepable(chan: DmaChan, what: string): void {
   const world = chan.world;
   if (inCallback(world.current)) {
-    world.report(DmaRules.syncInCallback, `${what}(${chan.fw.monitor.name}) from a complete callback`);
+    report(world, DmaRules.syncInCallback, `${what}(${chanId(chan)}) from a complete callback`);
   } else if (world.current?.atomic) {
-    world.report(
-      DmaRules.syncInAtomic,
-      `${what}(${chan.fw.monitor.name}) from ${describeAtomic(world.current)}`,
-    );
+    report(world, DmaRules.syncInAtomic, `${what}(${chanId(chan)}) from ${describeAtomic(world.current)}`);
   } else {
     might_sleep(world, what);
   }
@@ -87,8 +65,7 @@ export function* dmaengine_synchronize(chan: DmaChan): Body<void> {
 
 function* synchronize(chan: DmaChan): Body<void> {
   const world = chan.world;
-  const bus = dmaBus(world);
-  if (bus.active) bus.emit({ type: 'synchronize', chan, phase: 'begin' });
+  instrument(world, { type: 'synchronize', chan, phase: 'begin' });
   if (chan.device.device_synchronize) {
     try {
       yield* chan.device.device_synchronize(chan);
@@ -96,9 +73,7 @@ function* synchronize(chan: DmaChan): Body<void> {
       throw blameDevice(chan.device, 'device_synchronize', error);
     }
   }
-  chan.observe({ type: 'SYNC' });
-  if (bus.active) bus.emit({ type: 'synchronize', chan, phase: 'end' });
-  world.emit(chan.fw.monitor.name, 'synchronized');
+  instrument(world, { type: 'synchronize', chan, phase: 'end' });
 }
 
 /** dmaengine_terminate_sync: terminate_async then synchronize; not from atomic context or a callback. */
@@ -112,31 +87,26 @@ export function* dmaengine_terminate_sync(chan: DmaChan): Body<number> {
 
 export function* dmaengine_pause(chan: DmaChan): Body<number> {
   if (!chan.device.device_pause) return -ENOSYS;
-  chan.observe({ type: 'PAUSE' });
-  const bus = dmaBus(chan.world);
-  if (bus.active) bus.emit({ type: 'pause', chan, phase: 'begin', ret: 0 });
+  instrument(chan.world, { type: 'pause', chan, phase: 'begin', ret: 0 });
   let ret: number;
   try {
     ret = yield* chan.device.device_pause(chan);
   } catch (error) {
     throw blameDevice(chan.device, 'device_pause', error);
   }
-  if (bus.active) bus.emit({ type: 'pause', chan, phase: 'end', ret });
+  instrument(chan.world, { type: 'pause', chan, phase: 'end', ret });
   return ret;
 }
 
 export function* dmaengine_resume(chan: DmaChan): Body<number> {
   if (!chan.device.device_resume) return -ENOSYS;
-  chan.observe({ type: 'RESUME' });
-  const bus = dmaBus(chan.world);
-  if (bus.active) bus.emit({ type: 'resume', chan, phase: 'begin', ret: 0 });
+  instrument(chan.world, { type: 'resume', chan, phase: 'begin', ret: 0 });
   let ret: number;
   try {
     ret = yield* chan.device.device_resume(chan);
   } catch (error) {
     throw blameDevice(chan.device, 'device_resume', error);
   }
-  if (bus.active) bus.emit({ type: 'resume', chan, phase: 'end', ret });
-  noteFinished(chan);
+  instrument(chan.world, { type: 'resume', chan, phase: 'end', ret });
   return ret;
 }

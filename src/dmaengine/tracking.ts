@@ -1,22 +1,26 @@
 import type { DmaChan } from './channel.js';
 import type { DmaAsyncTxDescriptor, TxModel } from './descriptor.js';
+import { chanModel, txModel } from './record.js';
 
 /** Whether the framework saw the descriptor issued and not yet finished (completed or aborted). */
 export function inFlight(tx: DmaAsyncTxDescriptor): boolean {
-  const m = tx.model?.monitor;
+  const m = txModel(tx)?.monitor;
   return (
     m !== undefined && (m.matches({ live: { life: 'issued' } }) || m.matches({ live: { life: 'active' } }))
   );
 }
+
+const DRAINED = { type: 'DRAINED' } as const;
 
 /**
  * After a descriptor finished: a busy channel with nothing issued or active left has drained.
  * Called from the trusted places where descriptors finish (cookie completion, terminate).
  */
 export function noteFinished(chan: DmaChan): void {
-  if (!chan.fw.monitor.matches({ allocated: { activity: 'busy' } })) return;
-  for (const tx of chan.fw.live) if (inFlight(tx)) return;
-  chan.observe({ type: 'DRAINED' });
+  const fw = chanModel(chan);
+  if (!fw.monitor.matches({ allocated: { activity: 'busy' } })) return;
+  for (const tx of fw.live) if (inFlight(tx)) return;
+  fw.monitor.observe(DRAINED);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { type Spinlock, spin_lock_bh, spin_lock_init, spin_unlock_bh } from '../kernel/spinlock.js';
 import type { YieldPoint } from '../kernel/task.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
-import { dmaBus } from './events.js';
+import { instrument } from './instrument.js';
 
 /**
  * The dependency-chain accessors of include/linux/dmaengine.h under
@@ -32,9 +32,7 @@ export function txd_unlock(txd: DmaAsyncTxDescriptor): void {
 export function txd_chain(txd: DmaAsyncTxDescriptor, next: DmaAsyncTxDescriptor): void {
   txd.next = next;
   next.parent = txd;
-  const bus = dmaBus(txd.chan.world);
-  if (bus.active) bus.emit({ type: 'txd-chain', parent: txd, child: next });
-  if (txd.chan.world.trace.enabled) txd.chan.world.emit(txd.name, 'txd_chain', { next: next.name });
+  instrument(txd.chan.world, { type: 'txd-chain', parent: txd, child: next });
 }
 
 export function txd_clear_parent(txd: DmaAsyncTxDescriptor): void {

@@ -1,3 +1,4 @@
+import { report } from '../kernel/checker.js';
 import { dma_unmap_page } from '../mapping/streaming.js';
 import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE, type dma_addr_t } from '../mapping/types.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
@@ -66,7 +67,8 @@ export function dma_descriptor_unmap(tx: DmaAsyncTxDescriptor): void {
 /** A descriptor is being freed: report it if the provider never dropped its unmap data. */
 export function checkUnmapped(tx: DmaAsyncTxDescriptor): void {
   if (tx.unmap === null) return;
-  tx.chan.world.report(
+  report(
+    tx.chan.world,
     DmaRules.descriptorUnmap,
     `${tx.name} is freed with the pages async_tx mapped for it still mapped (no dma_descriptor_unmap)`,
     tx.name,

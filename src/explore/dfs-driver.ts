@@ -1,6 +1,7 @@
 import type { ChoiceKind, ScheduleView, Strategy } from '../kernel/strategy.js';
 import type { TaskInfo } from '../kernel/task.js';
 import type { Trace, TraceEvent } from '../kernel/trace.js';
+import { traceEvents } from '../kernel/trace-access.js';
 import {
   firstAllowed,
   isPreemption,
@@ -170,7 +171,7 @@ export class DfsDriver implements Strategy {
   private stepFootprint(node: TaskNode): Footprint {
     const base = node.base[node.pick]!;
     if (this.options.independence === 'announced' || this.trace === null) return base;
-    const events = this.trace.events;
+    const events = traceEvents(this.trace);
     const mine: TraceEvent[] = [];
     while (this.cursor < events.length && events[this.cursor]!.step <= this.openStep) {
       const e = events[this.cursor++]!;

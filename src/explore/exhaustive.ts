@@ -1,3 +1,4 @@
+import { schedulerOf } from '../kernel/checker.js';
 import type { Outcome } from '../kernel/scheduler.js';
 import { type RunResult, World, type WorldOptions } from '../kernel/world.js';
 import type { Rule } from '../rules/rule.js';
@@ -151,7 +152,7 @@ export function explore(options: ExploreOptions): ExhaustiveReport {
       outcomes[result.outcome.kind]++;
       if (result.traceHash !== null) traces.add(result.traceHash);
     }
-    const choices = [...world.scheduler.choices.picks];
+    const choices = [...schedulerOf(world).choices.picks];
     maxChoicePoints = Math.max(maxChoicePoints, choices.length);
     for (const v of world.violations) {
       const seen = violations.get(v.rule.id);

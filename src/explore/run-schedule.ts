@@ -1,5 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
 import { type AsyncTxMode, setAsyncTxMode } from '../async_tx/async-tx.js';
+import { monitorsOf, schedulerOf, trackCoverage } from '../kernel/checker.js';
 import type { Monitor } from '../kernel/monitor.js';
 import { replayStrategy } from '../kernel/strategies/replay.js';
 import type { Strategy } from '../kernel/strategy.js';
@@ -83,7 +84,7 @@ export function runKindSchedule<W, S, B extends BuiltWorkload>(
     ...(kind.tolerate.length > 0 ? { tolerate: kind.tolerate } : {}),
   });
   if (options.asyncTxMode) setAsyncTxMode(world, options.asyncTxMode);
-  if (options.coverage) world.coverage = options.coverage;
+  if (options.coverage) trackCoverage(world, options.coverage);
   const provider = options.provider ? providerByName(options.provider) : undefined;
   const board = kind.build(world, options.workload, provider, options.faults);
   if (options.states) trackStates(world, options.states);
@@ -140,9 +141,9 @@ const TASK_STATE = { ready: 1, blocked: 2, idle: 3, done: 4 } as const;
  * It abstracts data (bytes, counters outside the charts), so it counts lifecycle states.
  */
 function trackStates(world: World, states: Set<number>): void {
-  const monitors: Monitor<AnyStateMachine>[] = world.monitors;
-  const tasks = world.scheduler.tasks;
-  world.scheduler.afterStep = () => {
+  const monitors: readonly Monitor<AnyStateMachine>[] = monitorsOf(world);
+  const tasks = schedulerOf(world).tasks;
+  schedulerOf(world).afterStep = () => {
     let h = 0x811c9dc5;
     for (const m of monitors) h = Math.imul(h ^ m.stateId, 0x01000193);
     for (const t of tasks) h = Math.imul(h ^ TASK_STATE[t.state], 0x01000193);

@@ -1,19 +1,12 @@
-import type { hardwareChannelMachine } from '../../machines/hardware-channel.js';
 import type { IrqLine } from '../kernel/irq.js';
-import type { Monitor } from '../kernel/monitor.js';
 import type { Task } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
 import { BurstMover } from './burst.js';
 import { BusPath } from './bus-translation.js';
 import type { FifoDevice } from './fifo-device.js';
-import {
-  type ChannelBoard,
-  HwChannel,
-  type HwChannelState,
-  type HwObserver,
-  type IntStatus,
-} from './hw-channel.js';
+import { type ChannelBoard, HwChannel, type HwChannelState, type IntStatus } from './hw-channel.js';
 import type { Lli } from './lli.js';
+import { hwObserverBox, setHwMonitors } from './observer.js';
 import { OffloadEngine } from './offload.js';
 
 export {
@@ -68,11 +61,10 @@ export interface DmaControllerOptions {
  */
 export class DmaController {
   readonly name: string;
-  observer: HwObserver | null = null;
-  readonly monitors: readonly Monitor<typeof hardwareChannelMachine>[];
   /** One hardware task per channel, named like its monitor. */
   readonly tasks: readonly Task[];
-  private readonly chans: readonly HwChannel[];
+  // Runtime-private: the channels hold their monitors (the record, src/hw/observer.ts).
+  readonly #chans: readonly HwChannel[];
   private line: IrqLine | null = null;
 
   constructor(
@@ -86,14 +78,15 @@ export class DmaController {
     const path = new BusPath(this, world);
     const mover = new BurstMover(world, path, busWidth);
     const offload = new OffloadEngine(world, path, busWidth);
+    const observerBox = hwObserverBox(this);
     // The channels' view of the controller: one object, shared by all of them.
     const board: ChannelBoard = {
       world,
       controller: this.name,
-      transfer: (tag: unknown) => this.observer?.transfer?.(tag),
+      transfer: (tag: unknown) => observerBox.observer?.transfer?.(tag),
       bulkThreshold: options.bulkThreshold ?? Number.POSITIVE_INFINITY,
       busErrors: options.faults?.busError ?? false,
-      observer: () => this.observer,
+      observer: () => observerBox.observer,
       raiseLine: () => this.line?.raise(),
       device: (addr: number) => devices.get(addr) ?? null,
       burst: (c: HwChannel, item: Lli) =>
@@ -115,13 +108,16 @@ export class DmaController {
         }),
       );
     }
-    this.chans = chans;
-    this.monitors = chans.map((c) => c.monitor);
+    this.#chans = chans;
+    setHwMonitors(
+      this,
+      chans.map((c) => c.monitor),
+    );
     this.tasks = tasks;
   }
 
   get channels(): number {
-    return this.chans.length;
+    return this.#chans.length;
   }
 
   /** The controller's one interrupt line (the provider request_irq'd it). */
@@ -193,7 +189,7 @@ export class DmaController {
   }
 
   private chan(ch: number): HwChannel {
-    const c = this.chans[ch];
+    const c = this.#chans[ch];
     if (c === undefined) throw new RangeError(`${this.name} has no channel ${ch}`);
     return c;
   }

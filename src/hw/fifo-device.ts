@@ -1,3 +1,4 @@
+import { report, traceEmit } from '../kernel/checker.js';
 import { KernelRules, PeripheralRules } from '../kernel/kernel-rules.js';
 import type { Task } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
@@ -121,7 +122,8 @@ export class FifoDevice {
   push(data: Uint8Array, who: string): boolean {
     if (!this.checkAccess(data.length, who, 'tx')) return false;
     if (data.length > this.space) {
-      this.world.report(
+      report(
+        this.world,
         KernelRules.fifoOverflow,
         `${who} writes ${data.length} bytes to ${this.name} with room for ${this.space}`,
         this.name,
@@ -144,7 +146,8 @@ export class FifoDevice {
   pop(length: number, who: string): Uint8Array | null {
     if (!this.checkAccess(length, who, 'rx')) return null;
     if (length > this.level) {
-      this.world.report(
+      report(
+        this.world,
         KernelRules.fifoUnderflow,
         `${who} reads ${length} bytes from ${this.name} holding ${this.level}`,
         this.name,
@@ -170,7 +173,8 @@ export class FifoDevice {
       throw new Error(`${who}: ${this.name} is an ${this.direction} device`);
     }
     if (length % this.width !== 0) {
-      this.world.report(
+      report(
+        this.world,
         PeripheralRules.accessWidth,
         `${who} moves ${length} bytes through ${this.name}, whose register is ${this.width} bytes wide`,
         this.name,
@@ -201,7 +205,8 @@ export class FifoDevice {
       }
       this.out.set(data, this.consumed);
       this.consumed += n;
-      if (this.world.trace.enabled) this.world.emit(this.name, 'drain', { bytes: n, level: this.level });
+      if (this.world.trace.enabled)
+        traceEmit(this.world, this.name, 'drain', { bytes: n, level: this.level });
     } else {
       const n = Math.min(entries * this.width, this.space, this.limit - this.produced);
       for (let i = 0; i < n; i++) {
@@ -209,7 +214,7 @@ export class FifoDevice {
       }
       this.level += n;
       this.produced += n;
-      if (this.world.trace.enabled) this.world.emit(this.name, 'fill', { bytes: n, level: this.level });
+      if (this.world.trace.enabled) traceEmit(this.world, this.name, 'fill', { bytes: n, level: this.level });
     }
   }
 }

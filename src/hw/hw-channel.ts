@@ -3,6 +3,7 @@ import {
   type hardwareChannelMachine,
   hardwareChannelSpec,
 } from '../../machines/hardware-channel.js';
+import { traceEmit } from '../kernel/checker.js';
 import { Monitor } from '../kernel/monitor.js';
 import { providerFaultError, reportProviderFault } from '../kernel/provider-fault.js';
 import type { World } from '../kernel/world.js';
@@ -142,7 +143,7 @@ export class HwChannel {
     this.offset = 0;
     this.gen++;
     const world = this.board.world;
-    if (world.trace.enabled) world.emit(this.name, 'load', { repeat: this.repeat });
+    if (world.trace.enabled) traceEmit(world, this.name, 'load', { repeat: this.repeat });
   }
 
   /** See DmaController.queueNext. */
@@ -152,7 +153,7 @@ export class HwChannel {
     this.queuedRepeat = head !== null && repeat;
     const world = this.board.world;
     if (world.trace.enabled)
-      world.emit(this.name, 'queue-next', { queued: head !== null, repeat: this.queuedRepeat });
+      traceEmit(world, this.name, 'queue-next', { queued: head !== null, repeat: this.queuedRepeat });
   }
 
   /**
@@ -177,19 +178,19 @@ export class HwChannel {
       this.resumeTo = this.state;
       this.state = 'paused';
     }
-    this.board.world.emit(this.name, 'pause');
+    traceEmit(this.board.world, this.name, 'pause');
   }
 
   resume(): void {
     if (!this.monitor.observe(EV.RESUME)) return;
     this.state = this.resumeTo;
-    this.board.world.emit(this.name, 'resume');
+    traceEmit(this.board.world, this.name, 'resume');
   }
 
   abort(): void {
     this.monitor.observe(EV.ABORT);
     const world = this.board.world;
-    if (world.trace.enabled) world.emit(this.name, 'abort', { residue: this.itemResidue() });
+    if (world.trace.enabled) traceEmit(world, this.name, 'abort', { residue: this.itemResidue() });
     this.stop();
   }
 
@@ -201,7 +202,7 @@ export class HwChannel {
 
   clearError(): void {
     if (!this.monitor.observe(EV.CLEAR_ERROR)) return;
-    this.board.world.emit(this.name, 'clear-error');
+    traceEmit(this.board.world, this.name, 'clear-error');
     this.stop();
   }
 
@@ -260,7 +261,7 @@ export class HwChannel {
       this.offset += moved;
       this.monitor.observe(EV.BURST);
       if (board.world.trace.enabled) {
-        board.world.emit(this.name, 'burst', { bytes: moved, residue: item.len - this.offset });
+        traceEmit(board.world, this.name, 'burst', { bytes: moved, residue: item.len - this.offset });
       }
     }
     const notes = this.offset === item.len ? this.endItem(item) : null;
@@ -285,7 +286,7 @@ export class HwChannel {
   private endItem(item: Lli): Note[] {
     const notes: Note[] = [{ call: 'itemDone', tag: item.tag }];
     const world = this.board.world;
-    world.emit(this.name, 'item');
+    traceEmit(world, this.name, 'item');
     let raise = item.irq;
     if (item.irq) this.tc = true;
     if (item.next !== null) {
@@ -304,12 +305,12 @@ export class HwChannel {
         this.fetch(this.head, true, notes);
       } else if (this.repeat) {
         this.monitor.observe(EV.RESTART);
-        world.emit(this.name, 'restart');
+        traceEmit(world, this.name, 'restart');
         notes.push({ call: 'restarted', tag: this.head!.tag });
         this.fetch(this.head!, true, notes);
       } else {
         this.monitor.observe(EV.EOT);
-        world.emit(this.name, 'eot');
+        traceEmit(world, this.name, 'eot');
         const gen = this.gen;
         this.stop();
         this.gen = gen; // the step's own stop: its observer calls are still owed
@@ -346,7 +347,7 @@ export class HwChannel {
     this.state = 'error';
     this.err = kind;
     const world = this.board.world;
-    if (world.trace.enabled) world.emit(this.name, 'error', { kind, residue: item.len - this.offset });
+    if (world.trace.enabled) traceEmit(world, this.name, 'error', { kind, residue: item.len - this.offset });
     this.raise();
     this.board.observer()?.error?.(this.index, item.tag, kind);
   }

@@ -1,3 +1,4 @@
+import { traceEmit } from './checker.js';
 import { might_sleep } from './preempt.js';
 import type { YieldPoint } from './task.js';
 import { sleepUntil, WaitQueue, wake_up_all } from './waitqueue.js';
@@ -31,13 +32,13 @@ export function reinit_completion(c: Completion): void {
 export function complete(c: Completion): void {
   if (c.done !== ALL) c.done++;
   if (c.wq.world.trace.enabled)
-    c.wq.world.emit(c.name, 'complete', { done: c.done === ALL ? 'all' : c.done });
+    traceEmit(c.wq.world, c.name, 'complete', { done: c.done === ALL ? 'all' : c.done });
   wake_up_all(c.wq);
 }
 
 export function complete_all(c: Completion): void {
   c.done = ALL;
-  c.wq.world.emit(c.name, 'complete_all');
+  traceEmit(c.wq.world, c.name, 'complete_all');
   wake_up_all(c.wq);
 }
 

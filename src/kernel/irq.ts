@@ -1,3 +1,4 @@
+import { report, schedulerOf, traceEmit } from './checker.js';
 import { KernelRules } from './kernel-rules.js';
 import { might_sleep } from './preempt.js';
 import type { Task, YieldPoint } from './task.js';
@@ -43,11 +44,11 @@ export class IrqLine {
       *run() {
         line.pending = false;
         line.running = true;
-        world.emit(line.name, 'handler');
+        traceEmit(world, line.name, 'handler');
         const ret = yield* handler();
         if (ret === 'IRQ_HANDLED') line.handled++;
         else line.unhandled++;
-        if (world.trace.enabled) world.emit(line.name, 'handler-return', { ret });
+        if (world.trace.enabled) traceEmit(world, line.name, 'handler-return', { ret });
       },
       onRunEnd: () => {
         this.running = false;
@@ -63,15 +64,15 @@ export class IrqLine {
       const steps = this.world.choose(`irq-late:${this.name}`, 4);
       if (steps > 0) {
         const at = this.world.now + (steps * this.lateMaxNs) / 3;
-        if (this.world.trace.enabled) this.world.emit(this.name, 'raise-late', { at });
-        this.world.scheduler.addTimer(at, () => {
+        if (this.world.trace.enabled) traceEmit(this.world, this.name, 'raise-late', { at });
+        schedulerOf(this.world).addTimer(at, () => {
           this.pending = true;
         });
         return;
       }
     }
     this.pending = true;
-    this.world.emit(this.name, 'raise');
+    traceEmit(this.world, this.name, 'raise');
   }
 }
 
@@ -101,7 +102,7 @@ export function* synchronize_irq(line: IrqLine): Generator<YieldPoint, void, voi
 
 export function disable_irq_nosync(line: IrqLine): void {
   line.depth++;
-  if (line.world.trace.enabled) line.world.emit(line.name, 'disable', { depth: line.depth });
+  if (line.world.trace.enabled) traceEmit(line.world, line.name, 'disable', { depth: line.depth });
 }
 
 export function* disable_irq(line: IrqLine): Generator<YieldPoint, void, void> {
@@ -111,7 +112,8 @@ export function* disable_irq(line: IrqLine): Generator<YieldPoint, void, void> {
 
 export function enable_irq(line: IrqLine): void {
   if (line.depth === 0) {
-    line.world.report(
+    report(
+      line.world,
       KernelRules.irqEnableUnbalanced,
       `enable_irq(${line.name}) without disable_irq`,
       line.name,
@@ -119,5 +121,5 @@ export function enable_irq(line: IrqLine): void {
     return;
   }
   line.depth--;
-  if (line.world.trace.enabled) line.world.emit(line.name, 'enable', { depth: line.depth });
+  if (line.world.trace.enabled) traceEmit(line.world, line.name, 'enable', { depth: line.depth });
 }

@@ -1,3 +1,4 @@
+import { memoryFreeHooksOf, report, traceEmit } from './checker.js';
 import { KernelRules } from './kernel-rules.js';
 import type { World } from './world.js';
 
@@ -33,8 +34,6 @@ export class Memory {
   private top = Memory.BASE;
   /** All known regions (live and dead), ordered by address. */
   private readonly regions: Region[] = [];
-  /** Called after each successful free (e.g. to catch buffers freed while DMA may still use them). */
-  readonly freeWatchers: ((region: Region) => void)[] = [];
 
   constructor(
     private readonly world: World,
@@ -64,21 +63,24 @@ export class Memory {
       freeStep: -1,
     };
     this.insert(region);
-    if (this.world.trace.enabled) this.world.emit('memory', 'alloc', { addr, size, label: region.label });
+    if (this.world.trace.enabled)
+      traceEmit(this.world, 'memory', 'alloc', { addr, size, label: region.label });
     return addr;
   }
 
   free(addr: number): void {
     const region = this.regionAt(addr);
     if (region === undefined || region.addr !== addr) {
-      this.world.report(
+      report(
+        this.world,
         KernelRules.invalidFree,
         `free of ${hex(addr)}, which is not the start of an allocation`,
       );
       return;
     }
     if (!region.live) {
-      this.world.report(
+      report(
+        this.world,
         KernelRules.doubleFree,
         `second free of ${region.label} (${hex(addr)}), first freed at step ${region.freeStep}`,
         region.label,
@@ -88,22 +90,24 @@ export class Memory {
     region.live = false;
     region.freeStep = this.world.step;
     this.buf.fill(POISON_FREE, addr - Memory.BASE, addr - Memory.BASE + region.size);
-    if (this.world.trace.enabled) this.world.emit('memory', 'free', { addr, label: region.label });
-    for (const w of this.freeWatchers) w(region);
+    if (this.world.trace.enabled) traceEmit(this.world, 'memory', 'free', { addr, label: region.label });
+    for (const w of memoryFreeHooksOf(this.world)) w(region);
   }
 
   /** Whether [addr, addr+len) lies inside one live region; reports the violation if not. */
   check(addr: number, len: number, access: 'read' | 'write', who: string): boolean {
     const region = this.regionAt(addr);
     if (region === undefined) {
-      this.world.report(
+      report(
+        this.world,
         KernelRules.outOfBounds,
         `${who} ${access}s ${len} bytes at ${hex(addr)}, outside any allocation`,
       );
       return false;
     }
     if (!region.live) {
-      this.world.report(
+      report(
+        this.world,
         KernelRules.useAfterFree,
         `${who} ${access}s ${len} bytes at ${hex(addr)} in ${region.label}, freed at step ${region.freeStep}`,
         region.label,
@@ -111,7 +115,8 @@ export class Memory {
       return false;
     }
     if (addr + len > region.addr + region.size) {
-      this.world.report(
+      report(
+        this.world,
         KernelRules.outOfBounds,
         `${who} ${access}s ${len} bytes at ${hex(addr)}, past the end of ${region.label} (${region.size} bytes at ${hex(region.addr)})`,
         region.label,

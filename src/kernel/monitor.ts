@@ -9,6 +9,7 @@ import {
 import type { MachineSpec, RejectionCase } from '../../machines/spec.js';
 import { defineRule, type Rule } from '../rules/rule.js';
 import { projectSource } from '../rules/sources.js';
+import { addMonitor, type CoverageBox, coverageOf, report, traceEmit } from './checker.js';
 import type { World } from './world.js';
 
 /**
@@ -160,7 +161,8 @@ function rejectionRule(spec: MachineSpec, snapshot: AnyMachineSnapshot, type: st
  * left as it was, so the monitor keeps checking what follows.
  */
 export class Monitor<TMachine extends AnyStateMachine> {
-  snapshot: SnapshotFrom<TMachine>;
+  #snapshot: SnapshotFrom<TMachine>;
+  readonly #coverage: CoverageBox;
   private readonly memo: MachineMemo;
 
   constructor(
@@ -169,18 +171,24 @@ export class Monitor<TMachine extends AnyStateMachine> {
     readonly name: string,
   ) {
     this.memo = memoFor(spec.machine);
-    this.snapshot = this.memo.initial as SnapshotFrom<TMachine>;
-    world.monitors.push(this as unknown as Monitor<AnyStateMachine>);
+    this.#coverage = coverageOf(world);
+    this.#snapshot = this.memo.initial as SnapshotFrom<TMachine>;
+    addMonitor(world, this as unknown as Monitor<AnyStateMachine>);
+  }
+
+  /** The current snapshot, read-only: it moves only by observations. */
+  get snapshot(): SnapshotFrom<TMachine> {
+    return this.#snapshot;
   }
 
   /** A 32-bit id of the current state, the same in every process (0 when past the memo's cap). */
   get stateId(): number {
-    return this.memo.ids.get(this.snapshot as AnyMachineSnapshot) ?? 0;
+    return this.memo.ids.get(this.#snapshot as AnyMachineSnapshot) ?? 0;
   }
 
   /** Feed one observation; false (after reporting) if the current state rejects it. */
   observe(event: EventFromLogic<TMachine>, detail?: string): boolean {
-    const snapshot = this.snapshot as AnyMachineSnapshot;
+    const snapshot = this.#snapshot as AnyMachineSnapshot;
     const row = this.memo.rows.get(snapshot);
     const simple = typeOnly(event);
     let step = row !== undefined && simple ? row.get(event.type) : undefined;
@@ -191,12 +199,13 @@ export class Monitor<TMachine extends AnyStateMachine> {
       if (row !== undefined && simple) row.set(event.type, step);
     }
     const next = step.next;
-    const coverage = this.world.coverage;
+    const coverage = this.#coverage.counts;
     if (coverage !== null) for (const key of step.taken) coverage.set(key, (coverage.get(key) ?? 0) + 1);
     if (next === null) {
       const rule = rejectionRule(this.spec, snapshot, event.type);
       const where = stateString(snapshot.value);
-      this.world.report(
+      report(
+        this.world,
         rule,
         `${this.name} in ${where} does not accept ${event.type}${detail ? `: ${detail}` : ''}`,
         this.name,
@@ -204,10 +213,10 @@ export class Monitor<TMachine extends AnyStateMachine> {
       );
       return false;
     }
-    this.snapshot = next as SnapshotFrom<TMachine>;
+    this.#snapshot = next as SnapshotFrom<TMachine>;
     if (this.world.trace.enabled) {
-      this.world.emit(this.name, event.type, {
-        state: stateString((this.snapshot as AnyMachineSnapshot).value),
+      traceEmit(this.world, this.name, event.type, {
+        state: stateString((this.#snapshot as AnyMachineSnapshot).value),
       });
     }
     return true;
@@ -219,7 +228,7 @@ export class Monitor<TMachine extends AnyStateMachine> {
    * cached per snapshot: the framework asks these on every step.
    */
   matches(value: StateValue): boolean {
-    const snapshot = this.snapshot as AnyMachineSnapshot;
+    const snapshot = this.#snapshot as AnyMachineSnapshot;
     const path = singlePath(value);
     if (path === null) return snapshot.matches(value);
     let row = matchCache.get(snapshot);
@@ -236,9 +245,12 @@ export class Monitor<TMachine extends AnyStateMachine> {
   }
 
   get state(): string {
-    return stateString((this.snapshot as AnyMachineSnapshot).value);
+    return stateString((this.#snapshot as AnyMachineSnapshot).value);
   }
 }
+
+// Every check goes through these methods: nobody may patch them for all monitors at once.
+Object.freeze(Monitor.prototype);
 
 const matchCache = new WeakMap<AnyMachineSnapshot, Map<string, boolean>>();
 

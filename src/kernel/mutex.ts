@@ -1,3 +1,4 @@
+import { report, traceEmit } from './checker.js';
 import { MutexRules } from './kernel-rules.js';
 import { might_sleep } from './preempt.js';
 import type { Task, YieldPoint } from './task.js';
@@ -30,16 +31,17 @@ export function* mutex_lock(m: Mutex): Generator<YieldPoint, void, void> {
   if (t === null) throw new Error(`mutex_lock(${m.name}) outside any task`);
   might_sleep(world, `mutex_lock(${m.name})`);
   yield { kind: 'preempt', label: 'mutex_lock', obj: m.name };
-  if (m.owner === t) world.report(MutexRules.recursion, `${t.name} takes ${m.name}, which it holds`, m.name);
+  if (m.owner === t) report(world, MutexRules.recursion, `${t.name} takes ${m.name}, which it holds`, m.name);
   yield* sleepUntil(m.waiters, () => m.owner === null, Number.POSITIVE_INFINITY);
   m.owner = t;
-  world.emit(m.name, 'mutex_lock');
+  traceEmit(world, m.name, 'mutex_lock');
 }
 
 export function mutex_unlock(m: Mutex): void {
   const t = m.world.current;
   if (m.owner === null || m.owner !== t) {
-    m.world.report(
+    report(
+      m.world,
       MutexRules.unlockNotOwner,
       `${t?.name ?? 'setup'} unlocks ${m.name}${m.owner ? `, held by ${m.owner.name}` : ', which is not held'}`,
       m.name,
@@ -47,7 +49,7 @@ export function mutex_unlock(m: Mutex): void {
     return;
   }
   m.owner = null;
-  m.world.emit(m.name, 'mutex_unlock');
+  traceEmit(m.world, m.name, 'mutex_unlock');
   wake_up_all(m.waiters);
 }
 

@@ -1,3 +1,4 @@
+import { report } from './checker.js';
 import { KernelRules } from './kernel-rules.js';
 import type { Task } from './task.js';
 import type { World } from './world.js';
@@ -19,7 +20,7 @@ export function in_atomic(world: World): boolean {
 export function might_sleep(world: World, what: string): boolean {
   const t = world.current;
   if (t === null || !t.atomic) return true;
-  world.report(KernelRules.sleepInAtomic, `${what} called from ${describeAtomic(t)}`);
+  report(world, KernelRules.sleepInAtomic, `${what} called from ${describeAtomic(t)}`);
   return false;
 }
 

@@ -1,6 +1,7 @@
 import { defineRule, type Rule } from '../rules/rule.js';
 import { cites, kernelSource, section } from '../rules/sources.js';
 import { Blamed, describeError } from './blame.js';
+import { report } from './checker.js';
 import type { TracePayload } from './trace.js';
 import type { Violation } from './violation.js';
 import type { World } from './world.js';
@@ -44,7 +45,7 @@ function faultDetail(fault: ProviderFault): string {
 
 /** Report a provider fault now. */
 export function reportProviderFault(world: World, fault: ProviderFault, actor = '-'): Violation {
-  return world.report(fault.rule, faultDetail(fault), actor, faultData(fault));
+  return report(world, fault.rule, faultDetail(fault), actor, faultData(fault));
 }
 
 /** A fault found where the code cannot go on (the hardware fetching what it cannot run): thrown, reported by the scheduler. */

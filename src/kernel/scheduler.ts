@@ -1,4 +1,5 @@
 import { Blamed, describeError } from './blame.js';
+import { report } from './checker.js';
 import { KernelRules } from './kernel-rules.js';
 import type { ChoiceKind, ChoiceRecord, ScheduleView, Strategy } from './strategy.js';
 import { type DaemonSpec, type ExecContext, Task, type TaskBody, type YieldPoint } from './task.js';
@@ -160,8 +161,8 @@ export class Scheduler implements ScheduleView {
     } catch (error) {
       const claimed = error instanceof Blamed ? error : (task.blame?.(error, task.name) ?? null);
       if (claimed === null)
-        this.world.report(KernelRules.oops, `${task.name} threw: ${describeError(error)}`);
-      else this.world.report(claimed.rule, claimed.detail, task.name, claimed.data);
+        report(this.world, KernelRules.oops, `${task.name} threw: ${describeError(error)}`);
+      else report(this.world, claimed.rule, claimed.detail, task.name, claimed.data);
       // Like an oopsed kernel thread, the task is gone and keeps whatever it held.
       task.body = null;
       task.state = 'done';
@@ -186,16 +187,21 @@ export class Scheduler implements ScheduleView {
 
   private exitChecks(task: Task): void {
     if (task.locksHeld.length > 0) {
-      this.world.report(
+      report(
+        this.world,
         KernelRules.lockHeldAtExit,
         `${task.name} returned holding ${task.locksHeld.map((l) => l.name).join(', ')}`,
       );
     } else if (task.irqOffDepth !== 0 || task.bhOffDepth !== 0) {
       // Checked only without held locks: a lock taken with _irqsave explains its own irq state.
-      this.world.report(
+      report(
+        this.world,
         KernelRules.irqStateAtExit,
         `${task.name} returned with interrupts off ${task.irqOffDepth}x, bottom halves off ${task.bhOffDepth}x`,
       );
     }
   }
 }
+
+// The scheduler decides when a run stops: nobody may patch it for every world.
+Object.freeze(Scheduler.prototype);

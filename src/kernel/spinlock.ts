@@ -1,3 +1,4 @@
+import { report, traceEmit } from './checker.js';
 import { KernelRules } from './kernel-rules.js';
 import type { Task, YieldPoint } from './task.js';
 import { sleepUntil, WaitQueue, wake_up_all } from './waitqueue.js';
@@ -38,14 +39,16 @@ export class Spinlock {
     if (this.reported) return;
     if (this.usedInHardirq && this.usedHardirqOn) {
       this.reported = true;
-      this.world.report(
+      report(
+        this.world,
         KernelRules.inconsistentIrq,
         `${this.name} is taken in hardirq context and elsewhere with interrupts enabled (last: ${t.name}/${t.context})`,
         this.name,
       );
     } else if (this.usedInSoftirq && this.usedSoftirqOn) {
       this.reported = true;
-      this.world.report(
+      report(
+        this.world,
         KernelRules.inconsistentSoftirq,
         `${this.name} is taken in softirq context and in process context with bottom halves enabled (last: ${t.name})`,
         this.name,
@@ -65,7 +68,8 @@ function* acquire(lock: Spinlock, variant: string): Generator<YieldPoint, Task, 
   // Another CPU may take the lock first: a choice point on the lock.
   yield { kind: 'preempt', label: variant, obj: lock.name };
   if (lock.owner === t) {
-    world.report(
+    report(
+      world,
       KernelRules.spinRecursion,
       `${t.name} takes ${lock.name}, which it already holds`,
       lock.name,
@@ -74,7 +78,7 @@ function* acquire(lock: Spinlock, variant: string): Generator<YieldPoint, Task, 
   yield* sleepUntil(lock.waiters, () => lock.owner === null, Number.POSITIVE_INFINITY, true);
   lock.owner = t;
   t.locksHeld.push(lock);
-  if (world.trace.enabled) world.emit(lock.name, 'lock', { via: variant });
+  if (world.trace.enabled) traceEmit(world, lock.name, 'lock', { via: variant });
   return t;
 }
 
@@ -110,7 +114,7 @@ export function spin_trylock(lock: Spinlock): boolean {
   lock.owner = t;
   t.locksHeld.push(lock);
   lock.noteAcquire(t);
-  if (lock.world.trace.enabled) lock.world.emit(lock.name, 'lock', { via: 'spin_trylock' });
+  if (lock.world.trace.enabled) traceEmit(lock.world, lock.name, 'lock', { via: 'spin_trylock' });
   return true;
 }
 
@@ -118,7 +122,8 @@ function release(lock: Spinlock, variant: string): Task | null {
   const world = lock.world;
   const t = world.current;
   if (lock.owner === null) {
-    world.report(
+    report(
+      world,
       KernelRules.spinNotHeld,
       `${t?.name ?? 'setup'} releases ${lock.name}, which is not held`,
       lock.name,
@@ -126,7 +131,8 @@ function release(lock: Spinlock, variant: string): Task | null {
     return null;
   }
   if (lock.owner !== t) {
-    world.report(
+    report(
+      world,
       KernelRules.spinWrongOwner,
       `${t?.name ?? 'setup'} releases ${lock.name}, held by ${lock.owner.name}`,
       lock.name,
@@ -136,7 +142,7 @@ function release(lock: Spinlock, variant: string): Task | null {
   const i = t.locksHeld.lastIndexOf(lock);
   t.locksHeld.splice(i, 1);
   lock.owner = null;
-  if (world.trace.enabled) world.emit(lock.name, 'unlock', { via: variant });
+  if (world.trace.enabled) traceEmit(world, lock.name, 'unlock', { via: variant });
   wake_up_all(lock.waiters);
   return t;
 }
@@ -164,7 +170,8 @@ export function spin_unlock_irqrestore(lock: Spinlock, _flags: IrqFlags): void {
 export function lockdep_assert_held(lock: Spinlock, where: string): boolean {
   const t = lock.world.current;
   if (lock.owner !== null && lock.owner === t) return true;
-  lock.world.report(
+  report(
+    lock.world,
     KernelRules.assertHeld,
     `${where} called by ${t?.name ?? 'setup'} without holding ${lock.name}${lock.owner ? ` (held by ${lock.owner.name})` : ''}`,
     lock.name,

@@ -1,13 +1,18 @@
-import { type TaskletEvent, taskletSpec } from '../../machines/tasklet.js';
+import type { TaskletEvent, taskletSpec } from '../../machines/tasklet.js';
+import { report } from './checker.js';
 import { KernelRules } from './kernel-rules.js';
-import { Monitor } from './monitor.js';
+import type { Monitor } from './monitor.js';
 import { in_interrupt, might_sleep } from './preempt.js';
 import type { Task, TaskBody, YieldPoint } from './task.js';
+import { createTaskletMonitor } from './tasklet-monitor.js';
 import { sleepUntil, WaitQueue, wake_up_all } from './waitqueue.js';
 import type { World } from './world.js';
 
 /** A tasklet function: plain, or a generator that yields between pieces of work (e.g. between callbacks). */
 export type TaskletFn = () => TaskBody | undefined;
+
+// The chart moves only through the tasklet API below (runtime-private, not a method anyone can call).
+let observe: (t: Tasklet, event: TaskletEvent) => boolean;
 
 /**
  * struct tasklet_struct. Its statechart (machines/tasklet.ts) is the source of truth: the
@@ -16,50 +21,54 @@ export type TaskletFn = () => TaskBody | undefined;
  * the chart checks.
  */
 export class Tasklet {
-  readonly monitor: Monitor<typeof taskletSpec.machine>;
+  readonly #monitor: Monitor<typeof taskletSpec.machine>;
   readonly task: Task;
   /** tasklet_kill and tasklet_disable wait here for a run to end. */
   readonly wq: WaitQueue;
-  private runnable = false;
+  #runnable = false;
   runs = 0;
+
+  static {
+    observe = (t, event) => t.#observe(event);
+  }
 
   constructor(
     readonly world: World,
     readonly name: string,
     private readonly fn: TaskletFn,
   ) {
-    this.monitor = new Monitor(world, taskletSpec, name);
+    this.#monitor = createTaskletMonitor(world, this, name);
     this.wq = new WaitQueue(world, `${name}.wait`);
     const self = this;
     this.task = world.spawnDaemon({
       name,
       context: 'softirq',
-      pending: () => this.runnable,
+      pending: () => this.#runnable,
       *run() {
-        self.observe({ type: 'RUN_BEGIN' });
+        observe(self, { type: 'RUN_BEGIN' });
         self.runs++;
         const body = self.fn();
         if (body !== undefined) yield* body;
       },
       onRunEnd: () => {
-        this.observe({ type: 'RUN_END' });
+        observe(this, { type: 'RUN_END' });
         wake_up_all(this.wq);
       },
     });
   }
 
-  observe(event: TaskletEvent): boolean {
-    const ok = this.monitor.observe(event);
-    this.runnable = this.monitor.matches({ run: 'scheduled', enable: 'enabled' });
+  #observe(event: TaskletEvent): boolean {
+    const ok = this.#monitor.observe(event);
+    this.#runnable = this.#monitor.matches({ run: 'scheduled', enable: 'enabled' });
     return ok;
   }
 
   get idle(): boolean {
-    return this.monitor.matches({ run: 'idle' }) || this.monitor.matches({ run: 'killed' });
+    return this.#monitor.matches({ run: 'idle' }) || this.#monitor.matches({ run: 'killed' });
   }
 
   get running(): boolean {
-    return this.monitor.matches({ run: 'running' });
+    return this.#monitor.matches({ run: 'running' });
   }
 }
 
@@ -69,13 +78,14 @@ export function tasklet_setup(world: World, name: string, fn: TaskletFn): Taskle
 
 /** Queue the tasklet; coalesces with a pending schedule. Callable from any context. */
 export function tasklet_schedule(t: Tasklet): void {
-  t.observe({ type: 'SCHEDULE' });
+  observe(t, { type: 'SCHEDULE' });
 }
 
 /** Wait until the tasklet is neither scheduled nor running (a scheduled one runs first). */
 export function* tasklet_kill(t: Tasklet): Generator<YieldPoint, void, void> {
   if (in_interrupt(t.world)) {
-    t.world.report(
+    report(
+      t.world,
       KernelRules.taskletKillInInterrupt,
       `tasklet_kill(${t.name}) from interrupt context`,
       t.name,
@@ -85,19 +95,19 @@ export function* tasklet_kill(t: Tasklet): Generator<YieldPoint, void, void> {
     might_sleep(t.world, `tasklet_kill(${t.name})`);
     yield* sleepUntil(t.wq, () => t.idle, Number.POSITIVE_INFINITY);
   }
-  t.observe({ type: 'KILL' });
+  observe(t, { type: 'KILL' });
 }
 
 /** Disable, then wait for a running instance to finish (tasklet_disable). */
 export function* tasklet_disable(t: Tasklet): Generator<YieldPoint, void, void> {
-  t.observe({ type: 'DISABLE' });
+  observe(t, { type: 'DISABLE' });
   if (t.running) yield* sleepUntil(t.wq, () => !t.running, Number.POSITIVE_INFINITY);
 }
 
 export function tasklet_disable_nosync(t: Tasklet): void {
-  t.observe({ type: 'DISABLE' });
+  observe(t, { type: 'DISABLE' });
 }
 
 export function tasklet_enable(t: Tasklet): void {
-  t.observe({ type: 'ENABLE' });
+  observe(t, { type: 'ENABLE' });
 }

@@ -1,5 +1,6 @@
 import { Hash64 } from './hash.js';
 import type { ExecContext } from './task.js';
+import { provideTraceAccess } from './trace-access.js';
 
 /** A payload value: plain data only, so a trace renders and hashes the same everywhere. */
 export type TraceValue = string | number | boolean | null | readonly TraceValue[] | TracePayload;
@@ -26,14 +27,24 @@ export interface TraceEvent {
  */
 export type TraceMode = 'off' | 'hash' | 'full';
 
+/**
+ * The run's trace. Only trusted code records into it (through trace-access.ts, which the
+ * public API does not export): the World shows it read-only, so a provider holding the World
+ * can read the trace but not add to it or rewrite it.
+ */
 export class Trace {
   readonly mode: TraceMode;
-  readonly events: TraceEvent[] = [];
-  private readonly hasher = new Hash64();
-  private count = 0;
+  readonly #events: TraceEvent[] = [];
+  readonly #hasher = new Hash64();
+  #count = 0;
+
+  static {
+    provideTraceAccess({ record: (trace, event) => trace.#record(event), events: (trace) => trace.#events });
+  }
 
   constructor(mode: TraceMode) {
     this.mode = mode;
+    Object.freeze(this);
   }
 
   get enabled(): boolean {
@@ -41,26 +52,33 @@ export class Trace {
   }
 
   get length(): number {
-    return this.count;
+    return this.#count;
   }
 
-  record(event: TraceEvent): void {
+  /** The events kept so far (`full` mode), as a copy. */
+  get events(): readonly TraceEvent[] {
+    return this.#events.slice();
+  }
+
+  #record(event: TraceEvent): void {
     if (this.mode === 'off') return;
-    this.count++;
-    this.hasher.update(renderEvent(event)).update('\n');
-    if (this.mode === 'full') this.events.push(event);
+    this.#count++;
+    this.#hasher.update(renderEvent(event)).update('\n');
+    if (this.mode === 'full') this.#events.push(event);
   }
 
   /** The hash of every event recorded so far; `off` traces have none. */
   hash(): string {
     if (this.mode === 'off') throw new Error('trace hash requested from a world run with trace mode "off"');
-    return this.hasher.digest();
+    return this.#hasher.digest();
   }
 
   render(): string {
-    return this.events.map(renderEvent).join('\n');
+    return this.#events.map(renderEvent).join('\n');
   }
 }
+
+Object.freeze(Trace.prototype);
 
 /** Stable text for one event: fixed field order, payload keys sorted. */
 export function renderEvent(e: TraceEvent): string {

@@ -1,3 +1,4 @@
+import { report, schedulerOf, traceEmit } from './checker.js';
 import { might_sleep } from './preempt.js';
 import type { Task, YieldPoint } from './task.js';
 import type { World } from './world.js';
@@ -53,20 +54,20 @@ export function* sleepUntil(
   const task = world.current;
   if (task === null) throw new Error(`blocking on ${wq.name} outside any task`);
   if (!spinning && task.noSleep !== null && !condition()) {
-    world.report(task.noSleep.rule, `${task.noSleep.what} sleeps waiting for ${wq.name}`);
+    report(world, task.noSleep.rule, `${task.noSleep.what} sleeps waiting for ${wq.name}`);
   }
   const point: YieldPoint = { kind: 'block', label: 'wait', obj: wq.name };
   while (!condition()) {
     if (world.now >= deadline) return false;
     wq.waiters.add(task);
-    world.scheduler.block(task, wq.name);
-    world.emit(wq.name, 'sleep');
+    schedulerOf(world).block(task, wq.name);
+    traceEmit(world, wq.name, 'sleep');
     if (deadline !== Number.POSITIVE_INFINITY) {
       const gen = task.wakeGen;
-      world.scheduler.addTimer(deadline, () => {
+      schedulerOf(world).addTimer(deadline, () => {
         if (task.wakeGen === gen && task.state === 'blocked') {
           wq.waiters.delete(task);
-          world.scheduler.wake(task);
+          schedulerOf(world).wake(task);
         }
       });
     }
@@ -78,7 +79,7 @@ export function* sleepUntil(
 /** Wake every sleeper on `wq`; each re-checks its own condition (wake_up_all). */
 export function wake_up_all(wq: WaitQueue): void {
   if (wq.waiters.size === 0) return;
-  for (const t of wq.waiters) wq.world.scheduler.wake(t);
+  for (const t of wq.waiters) schedulerOf(wq.world).wake(t);
   wq.waiters.clear();
 }
 

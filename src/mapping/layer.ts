@@ -1,3 +1,4 @@
+import { onMemoryFree, onRunEnd } from '../kernel/checker.js';
 import type { Device } from '../kernel/device.js';
 import { POISON_FREE } from '../kernel/memory.js';
 import type { World } from '../kernel/world.js';
@@ -38,8 +39,8 @@ export class DmaMappingLayer extends MappingRegistry {
       this.swiotlb = new Carveout(world.memory, options.swiotlbBytes ?? 256 << 10, 'swiotlb');
       this.busLimit = Math.max(this.zoneDma.top, this.swiotlb.top);
     }
-    world.memory.freeWatchers.push((region) => checkFreed(this, region));
-    world.endHooks.push((outcome) => checkUnbind(this, outcome));
+    onMemoryFree(world, (region) => checkFreed(this, region));
+    onRunEnd(world, (outcome) => checkUnbind(this, outcome));
     for (const hook of setupHooks) hook(this);
   }
 

@@ -1,3 +1,4 @@
+import { report, traceEmit } from '../kernel/checker.js';
 import type { Device } from '../kernel/device.js';
 import { hex } from '../kernel/memory.js';
 import type { World } from '../kernel/world.js';
@@ -83,7 +84,7 @@ export class MappingRegistry {
   }
 
   report(rule: Rule, detail: string, actor: string): void {
-    this.world.report(rule, detail, actor);
+    report(this.world, rule, detail, actor);
   }
 
   /** The live mapping of `st` with this handle that best matches `ref`, as dma-debug finds it. */
@@ -145,7 +146,7 @@ export class MappingRegistry {
     st.live.push(mapping);
     this.live.add(mapping);
     if (this.world.trace.enabled) {
-      this.world.emit(st.dev.name, 'dma-map', {
+      traceEmit(this.world, st.dev.name, 'dma-map', {
         id: mapping.id,
         kind: mapping.kind,
         dir: dir2name[mapping.dir]!,

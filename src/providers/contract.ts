@@ -2,6 +2,7 @@ import type { Device, DmaDevice, DmaSlaveMap } from '../dmaengine/device.js';
 import { setProviderName } from '../dmaengine/provider-blame.js';
 import { DmaController } from '../hw/dma-controller.js';
 import type { FifoDevice } from '../hw/fifo-device.js';
+import { schedulerOf } from '../kernel/checker.js';
 import { providerException } from '../kernel/provider-fault.js';
 import type { World } from '../kernel/world.js';
 
@@ -103,7 +104,7 @@ export function instantiate(
     ...(o.bulkThreshold === undefined ? {} : { bulkThreshold: o.bulkThreshold }),
     ...(o.faults === undefined ? {} : { faults: o.faults }),
   });
-  const spawned = world.scheduler.tasks.length;
+  const spawned = schedulerOf(world).tasks.length;
   let device: DmaDevice;
   try {
     device = def.probe({
@@ -120,7 +121,7 @@ export function instantiate(
   setProviderName(device, def.name);
   // What probe started (its interrupt handlers, its tasklets) runs the provider's code: an
   // exception there is the provider's, unless the framework that spawned it claimed the task.
-  for (const task of world.scheduler.tasks.slice(spawned)) {
+  for (const task of schedulerOf(world).tasks.slice(spawned)) {
     if (task.blame !== null) continue;
     const op =
       task.context === 'hardirq' ? 'interrupt handler' : task.context === 'softirq' ? 'tasklet' : task.name;

@@ -1,3 +1,4 @@
+import { traceEmit } from '../kernel/checker.js';
 import { type Completion, complete, init_completion, wait_for_completion } from '../kernel/completion.js';
 import { type IrqLine, type IrqReturn, request_irq } from '../kernel/irq.js';
 import {
@@ -64,7 +65,7 @@ export function buildPipeline(world: World, options: PipelineOptions): Pipeline 
     const batch = finished.splice(0);
     spin_unlock_irqrestore(lock, flags);
     for (const req of batch) {
-      world.emit(req.id, 'callback');
+      traceEmit(world, req.id, 'callback');
       complete(req.done);
       yield { kind: 'preempt', label: 'next-callback', obj: 'dev.tasklet' };
     }
@@ -92,7 +93,7 @@ export function buildPipeline(world: World, options: PipelineOptions): Pipeline 
     *run() {
       if (active === null) {
         active = queued.shift()!;
-        world.emit('hw:engine', 'load', { req: active.id });
+        traceEmit(world, 'hw:engine', 'load', { req: active.id });
         return;
       }
       const n = Math.min(options.chunk, active.len - active.copied);
@@ -121,7 +122,7 @@ export function buildPipeline(world: World, options: PipelineOptions): Pipeline 
           queued.push(req);
           spin_unlock_irqrestore(lock, flags);
         }
-        world.emit(id, 'submit', { len });
+        traceEmit(world, id, 'submit', { len });
         yield* wait_for_completion(req.done);
         const a = world.memory.view(src, len);
         const b = world.memory.view(dst, len);

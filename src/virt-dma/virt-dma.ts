@@ -1,18 +1,16 @@
-import { type VirtualChannelEvent, virtualChannelSpec } from '../../machines/virtual-channel.js';
 import { dmaengine_desc_callback_invoke, dmaengine_desc_get_callback } from '../dmaengine/callback.js';
 import type { DmaChan } from '../dmaengine/channel.js';
 import { dma_cookie_assign, dma_cookie_complete, dma_cookie_init } from '../dmaengine/cookie.js';
 import { DmaAsyncTxDescriptor, dma_async_tx_descriptor_init } from '../dmaengine/descriptor.js';
 import type { DmaDevice } from '../dmaengine/device.js';
-import { dmaBus } from '../dmaengine/events.js';
+import { instrument } from '../dmaengine/instrument.js';
 import { blameDevice } from '../dmaengine/provider-blame.js';
+import { chanId } from '../dmaengine/record.js';
 import { dma_chan_create } from '../dmaengine/registry.js';
 import { VirtDmaRules } from '../dmaengine/rules.js';
-import { noteFinished } from '../dmaengine/tracking.js';
 import { type Body, DMA_CTRL_REUSE, type DmaengineResult, type dma_cookie_t } from '../dmaengine/types.js';
-import { checkUnmapped } from '../dmaengine/unmap.js';
 import { kernelBlame } from '../kernel/blame.js';
-import { Monitor } from '../kernel/monitor.js';
+import { report } from '../kernel/checker.js';
 import {
   lockdep_assert_held,
   type Spinlock,
@@ -25,6 +23,7 @@ import {
 import type { TaskBody } from '../kernel/task.js';
 import { type Tasklet, tasklet_kill, tasklet_schedule, tasklet_setup } from '../kernel/tasklet.js';
 import type { World } from '../kernel/world.js';
+import { createVchanMonitor, instrumentVchan } from './instrument.js';
 
 /**
  * drivers/dma/virt-dma.{c,h}, with the kernel's semantics and lock rules (reference §1).
@@ -72,7 +71,6 @@ export class VirtDmaChan {
   chan!: DmaChan;
   lock!: Spinlock;
   task!: Tasklet;
-  monitor!: Monitor<typeof virtualChannelSpec.machine>;
   readonly desc_allocated: VirtDmaDesc[] = [];
   readonly desc_submitted: VirtDmaDesc[] = [];
   readonly desc_issued: VirtDmaDesc[] = [];
@@ -97,10 +95,6 @@ export class VirtDmaChan {
     /** The driver's desc_free hook; never called under vc.lock. */
     readonly desc_free: (vd: VirtDmaDesc) => void,
   ) {}
-
-  observe(event: VirtualChannelEvent['type']): void {
-    this.monitor.observe({ type: event } as VirtualChannelEvent);
-  }
 }
 
 /** vchan_init: cookies, lock, lists, the completion tasklet, and the channel on the device. */
@@ -110,11 +104,11 @@ export function vchan_init(vc: VirtDmaChan, dmadev: DmaDevice): void {
   vc.chan = chan;
   vchanOf.set(chan, vc);
   dma_cookie_init(chan);
-  vc.lock = spin_lock_init(world, `${chan.fw.monitor.name}.lock`);
-  vc.task = tasklet_setup(world, `${chan.fw.monitor.name}.tasklet`, () => vchan_complete(vc));
+  vc.lock = spin_lock_init(world, `${chanId(chan)}.lock`);
+  vc.task = tasklet_setup(world, `${chanId(chan)}.tasklet`, () => vchan_complete(vc));
   // virt-dma's own code: the provider's desc_free and the clients' callbacks in it are claimed where called.
   vc.task.task.blame = kernelBlame;
-  vc.monitor = new Monitor(world, virtualChannelSpec, `${chan.fw.monitor.name}.vc`);
+  createVchanMonitor(world, vc, `${chanId(chan)}.vc`);
 }
 
 function listOf(vc: VirtDmaChan, list: VirtList): VirtDmaDesc[] {
@@ -131,13 +125,14 @@ export function list_del(vd: VirtDmaDesc): void {
   const list = listOf(vc, vd.node);
   const i = list.indexOf(vd);
   if (i >= 0) list.splice(i, 1);
-  if (vd.node === 'desc_issued') vc.observe('TAKE');
+  if (vd.node === 'desc_issued') instrumentVchan(vc.world, { type: 'vchan-take', vc });
   vd.node = null;
 }
 
 function list_add(vc: VirtDmaChan, vd: VirtDmaDesc, list: VirtList, atHead = false): void {
   if (vd.node !== null) {
-    vc.world.report(
+    report(
+      vc.world,
       VirtDmaRules.listCorruption,
       `${vd.tx.name} added to ${list} while still on ${vd.node}`,
       vd.tx.name,
@@ -170,7 +165,7 @@ export function* vchan_tx_prep(
   vd.tx_result = { result: 'DMA_TRANS_NOERROR', residue: 0 };
   const flags = yield* spin_lock_irqsave(vc.lock);
   list_add(vc, vd, 'desc_allocated');
-  vc.observe('PREP');
+  instrumentVchan(vc.world, { type: 'vchan-prep', vc });
   spin_unlock_irqrestore(vc.lock, flags);
   return vd.tx;
 }
@@ -183,7 +178,7 @@ export function* vchan_tx_submit(tx: DmaAsyncTxDescriptor): Body<dma_cookie_t> {
   const cookie = dma_cookie_assign(tx);
   list_del(vd);
   list_add(vc, vd, 'desc_submitted');
-  vc.observe('SUBMIT');
+  instrumentVchan(vc.world, { type: 'vchan-submit', vc });
   spin_unlock_irqrestore(vc.lock, flags);
   return cookie;
 }
@@ -191,17 +186,12 @@ export function* vchan_tx_submit(tx: DmaAsyncTxDescriptor): Body<dma_cookie_t> {
 /** vchan_issue_pending (lock held): move every submitted descriptor to desc_issued. */
 export function vchan_issue_pending(vc: VirtDmaChan): boolean {
   lockdep_assert_held(vc.lock, 'vchan_issue_pending');
-  // Only dma_async_issue_pending issues: a provider that splices from elsewhere (say, its
-  // tx_submit) leaves the descriptors submitted, and the hardware starting them is reported.
-  const byClient = vc.chan.fw.issuing > 0;
+  instrumentVchan(vc.world, { type: 'vchan-issue', vc });
   for (const vd of vc.desc_submitted) {
-    if (byClient && vd.tx.model?.monitor.matches({ live: { life: 'submitted' } }))
-      vd.tx.observe({ type: 'ISSUE' });
     vd.node = 'desc_issued';
     vc.desc_issued.push(vd);
   }
   vc.desc_submitted.length = 0;
-  vc.observe('ISSUE');
   return vc.desc_issued.length > 0;
 }
 
@@ -217,16 +207,15 @@ export function vchan_cookie_complete(vd: VirtDmaDesc): void {
   lockdep_assert_held(vc.lock, 'vchan_cookie_complete');
   dma_cookie_complete(vd.tx);
   list_add(vc, vd, 'desc_completed');
-  vc.observe('COMPLETE');
+  instrumentVchan(vc.world, { type: 'vchan-complete', vc });
   tasklet_schedule(vc.task);
 }
 
 /** vchan_cyclic_callback: one period elapsed; the tasklet will call back (coalescing). */
 export function vchan_cyclic_callback(vd: VirtDmaDesc): void {
   const vc = to_virt_chan(vd.tx.chan);
-  vd.tx.observe({ type: 'PERIOD' });
   vc.cyclic = vd;
-  vc.observe('CYCLIC_SET');
+  instrumentVchan(vc.world, { type: 'vchan-cyclic', vc, vd });
   tasklet_schedule(vc.task);
 }
 
@@ -234,19 +223,11 @@ export function vchan_cyclic_callback(vd: VirtDmaDesc): void {
 export function vchan_terminate_vdesc(vd: VirtDmaDesc): void {
   const vc = to_virt_chan(vd.tx.chan);
   lockdep_assert_held(vc.lock, 'vchan_terminate_vdesc');
-  abort(vd);
+  instrumentVchan(vc.world, { type: 'vchan-abort', vd });
   list_add(vc, vd, 'desc_terminated');
-  vc.observe('TERMINATE_VDESC');
-  if (vc.cyclic === vd) {
-    vc.cyclic = null;
-    vc.observe('CYCLIC_CLEAR');
-  }
-}
-
-/** A descriptor terminate gathers is aborted unless it already was (a second terminate). */
-function abort(vd: VirtDmaDesc): void {
-  const m = vd.tx.model?.monitor;
-  if (m && !m.matches({ live: { life: 'aborted' } })) vd.tx.observe({ type: 'TERMINATE' });
+  const clearsCyclic = vc.cyclic === vd;
+  if (clearsCyclic) vc.cyclic = null;
+  instrumentVchan(vc.world, { type: 'vchan-terminate-vdesc', vc, clearsCyclic });
 }
 
 /** vchan_get_all_descriptors (lock held): take every list, for freeing outside the lock. */
@@ -256,9 +237,7 @@ export function vchan_get_all_descriptors(vc: VirtDmaChan, head: VirtDmaDesc[]):
   if (vc.getAllTakesAllocated) lists.unshift('desc_allocated');
   const start = head.length;
   for (const list of lists) splice(vc, list, head);
-  for (const vd of head.slice(start)) abort(vd);
-  vc.observe(vc.getAllTakesAllocated ? 'GET_ALL' : 'GET_ALL_BUT_ALLOCATED');
-  noteFinished(vc.chan);
+  instrumentVchan(vc.world, { type: 'vchan-get-all', vc, taken: head.slice(start), lists: 'all' });
 }
 
 /** vchan_get_all_allocated_descs (lock held; the §1.8 patch): take desc_allocated alone. */
@@ -266,7 +245,7 @@ export function vchan_get_all_allocated_descs(vc: VirtDmaChan, head: VirtDmaDesc
   lockdep_assert_held(vc.lock, 'vchan_get_all_allocated_descs');
   const start = head.length;
   splice(vc, 'desc_allocated', head);
-  for (const vd of head.slice(start)) abort(vd);
+  instrumentVchan(vc.world, { type: 'vchan-get-all', vc, taken: head.slice(start), lists: 'allocated' });
 }
 
 /** vchan_vdesc_fini: back to desc_allocated if reusable (takes the lock), else the driver's desc_free. */
@@ -276,10 +255,7 @@ export function* vchan_vdesc_fini(vd: VirtDmaDesc): Body<void> {
     const flags = yield* spin_lock_irqsave(vc.lock);
     vd.node = null;
     list_add(vc, vd, 'desc_allocated', true);
-    vd.tx.observe({ type: 'RECYCLE' });
-    vc.observe('RECYCLE');
-    const bus = dmaBus(vc.world);
-    if (bus.active) bus.emit({ type: 'recycle', tx: vd.tx });
+    instrumentVchan(vc.world, { type: 'vchan-recycle', vc, vd });
     spin_unlock_irqrestore(vc.lock, flags);
   } else {
     freeDesc(vc, vd);
@@ -287,13 +263,7 @@ export function* vchan_vdesc_fini(vd: VirtDmaDesc): Body<void> {
 }
 
 function freeDesc(vc: VirtDmaChan, vd: VirtDmaDesc): void {
-  // Published before the chart moves to `freed`, so listeners still see its ack and reuse state.
-  const bus = dmaBus(vc.world);
-  if (bus.active) bus.emit({ type: 'free', tx: vd.tx });
-  checkUnmapped(vd.tx);
-  vd.tx.observe({ type: 'FREE' });
-  vc.chan.fw.live.delete(vd.tx);
-  vc.world.emit(vd.tx.name, 'free');
+  instrument(vc.world, { type: 'free', tx: vd.tx, terminating: false });
   try {
     vc.desc_free(vd);
   } catch (error) {
@@ -317,7 +287,7 @@ export function* vchan_tx_desc_free(tx: DmaAsyncTxDescriptor): Body<number> {
   const flags = yield* spin_lock_irqsave(vc.lock);
   const wasAllocated = vd.node === 'desc_allocated';
   list_del(vd);
-  if (wasAllocated) vc.observe('DESC_FREE');
+  if (wasAllocated) instrumentVchan(vc.world, { type: 'vchan-desc-free', vc });
   spin_unlock_irqrestore(vc.lock, flags);
   freeDesc(vc, vd);
   return 0;
@@ -334,7 +304,7 @@ export function* vchan_synchronize(vc: VirtDmaChan): Body<void> {
   const head: VirtDmaDesc[] = [];
   const flags = yield* spin_lock_irqsave(vc.lock);
   splice(vc, 'desc_terminated', head);
-  vc.observe('SYNC_FREE');
+  instrumentVchan(vc.world, { type: 'vchan-sync-free', vc });
   spin_unlock_irqrestore(vc.lock, flags);
   yield* vchan_dma_desc_free_list(vc, head);
 }
@@ -349,7 +319,7 @@ export function* vchan_free_chan_resources(vc: VirtDmaChan): Body<void> {
   for (const vd of head) {
     if (vd.tx.flags & DMA_CTRL_REUSE) {
       vd.tx.flags &= ~DMA_CTRL_REUSE;
-      vd.tx.observe({ type: 'CLEAR_REUSE' });
+      instrument(vc.world, { type: 'reuse', tx: vd.tx, set: false });
     }
   }
   spin_unlock_irqrestore(vc.lock, flags);
@@ -365,14 +335,10 @@ export function* vchan_complete(vc: VirtDmaChan): TaskBody {
   yield* spin_lock_irq(vc.lock);
   const head: VirtDmaDesc[] = [];
   splice(vc, 'desc_completed', head);
-  vc.observe('SPLICE');
   const cyclic = vc.cyclic;
-  let cyclicCb = null;
-  if (cyclic) {
-    vc.cyclic = null;
-    vc.observe('CYCLIC_CLEAR');
-    cyclicCb = dmaengine_desc_get_callback(cyclic.tx);
-  }
+  if (cyclic) vc.cyclic = null;
+  instrumentVchan(vc.world, { type: 'vchan-splice', vc, clearsCyclic: cyclic !== null });
+  const cyclicCb = cyclic ? dmaengine_desc_get_callback(cyclic.tx) : null;
   spin_unlock_irq(vc.lock);
   if (cyclic && cyclicCb) yield* dmaengine_desc_callback_invoke(cyclicCb, cyclic.tx_result);
   for (const vd of head) {

@@ -1,6 +1,7 @@
 import type { DmaChan } from '../dmaengine/channel.js';
 import { dmaengine_get_dma_device, dmaengine_slave_config } from '../dmaengine/client.js';
 import { IS_ERR } from '../dmaengine/errptr.js';
+import { chanId } from '../dmaengine/record.js';
 import { dma_release_channel, dma_request_chan, dma_request_channel } from '../dmaengine/registry.js';
 import { dmaengine_terminate_sync } from '../dmaengine/terminate.js';
 import { type Body, DMA_DEV_TO_MEM, DMA_MEM_TO_DEV } from '../dmaengine/types.js';
@@ -82,7 +83,7 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
       role,
       outstanding: [],
       lastCookie: 0,
-      lock: spin_lock_init(world, `client${index}.${chan.fw.monitor.name}.lock`),
+      lock: spin_lock_init(world, `client${index}.${chanId(chan)}.lock`),
       stopping: false,
       dev: dmaengine_get_dma_device(chan),
       unmaps: [],

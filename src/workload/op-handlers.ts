@@ -11,6 +11,7 @@ import {
   dmaengine_submit,
   dmaengine_tx_status,
 } from '../dmaengine/client.js';
+import { txModel } from '../dmaengine/record.js';
 import {
   dmaengine_pause,
   dmaengine_resume,
@@ -96,7 +97,7 @@ function* reused(t: ClientThread, h: Held, lens: readonly number[]): Body<void> 
     // The callback signalled before virt-dma recycled the descriptor: resubmit (or clear
     // reuse) only once it is back on desc_allocated, as a client doing so "later" would.
     // Sleep, not spin: a spinning client starves the tasklet under unfair strategies (PCT).
-    while (!desc.model?.monitor.matches({ live: { life: 'prepared' } }) && round === 0) {
+    while (!txModel(desc)?.monitor.matches({ live: { life: 'prepared' } }) && round === 0) {
       yield* usleep(t.world, 1);
     }
   }

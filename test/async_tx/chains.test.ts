@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type AsyncTxMode, setAsyncTxMode } from '../../src/async_tx/async-tx.js';
+import { chanModel } from '../../src/dmaengine/record.js';
 import { SUM_CHECK_P_RESULT } from '../../src/dmaengine/types.js';
 import { defaultPortfolio } from '../../src/explore/portfolio.js';
 import type { Strategy } from '../../src/kernel/strategy.js';
@@ -74,7 +75,7 @@ describe('random chains of random operations across several engines', () => {
           checkAgainstReference(w, world, run);
           hardware += run.board.stats.get('inv.async-dependency-order')?.checks ?? 0;
           switches += run.board.engines.reduce(
-            (n, e) => n + e.device.channels.reduce((m, c) => m + c.fw.nextDesc - 1, 0),
+            (n, e) => n + e.device.channels.reduce((m, c) => m + chanModel(c).nextDesc - 1, 0),
             0,
           );
         }

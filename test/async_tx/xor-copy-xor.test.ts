@@ -11,6 +11,7 @@ import {
 import { async_xor } from '../../src/async_tx/xor.js';
 import type { DmaAsyncTxDescriptor } from '../../src/dmaengine/descriptor.js';
 import { dmaBus } from '../../src/dmaengine/events.js';
+import { txModel } from '../../src/dmaengine/record.js';
 import {
   type Completion,
   complete,
@@ -84,7 +85,7 @@ function runPath(engines: readonly ProviderDefinition[], seed: number): Path {
   const prepared: string[] = [];
   const cpu: string[] = [];
   dmaBus(world).listeners.push((e) => {
-    if (e.type === 'prep') prepared.push(`${e.tx.model?.op}@${e.tx.chan.device.dev?.name}`);
+    if (e.type === 'prep') prepared.push(`${txModel(e.tx)?.op}@${e.tx.chan.device.dev?.name}`);
     if (e.type === 'async-sync' && e.phase === 'begin') cpu.push(e.compute.op);
   });
   const page = (b: number): Page => {

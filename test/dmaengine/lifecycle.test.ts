@@ -9,6 +9,7 @@ import {
 } from '../../src/dmaengine/client.js';
 import type { DmaAsyncTxDescriptor } from '../../src/dmaengine/descriptor.js';
 import { IS_ERR } from '../../src/dmaengine/errptr.js';
+import { txModel } from '../../src/dmaengine/record.js';
 import { dma_release_channel, dma_request_chan } from '../../src/dmaengine/registry.js';
 import {
   dmaengine_pause,
@@ -208,7 +209,7 @@ describe('terminate (client.rst "Terminate APIs", provider.rst device_terminate_
       expect(callbacks).toBe(0);
       expect(callbacksAfter).toBe(0);
       expect(movedAfter).toBe(0);
-      for (const d of descs) expect(d.model!.monitor.state).toBe('freed');
+      for (const d of descs) expect(txModel(d)!.monitor.state).toBe('freed');
     },
   );
 
@@ -222,7 +223,7 @@ describe('terminate (client.rst "Terminate APIs", provider.rst device_terminate_
       yield* dmaengine_submit(desc);
       yield* dma_async_issue_pending(t.chan);
       yield* dmaengine_terminate_sync(t.chan);
-      expect(desc.model!.monitor.matches({ live: { life: 'prepared' } })).toBe(true);
+      expect(txModel(desc)!.monitor.matches({ live: { life: 'prepared' } })).toBe(true);
       const done = init_completion(b.world, 'again');
       desc.callback = () => {
         resubmitted++;
@@ -236,7 +237,7 @@ describe('terminate (client.rst "Terminate APIs", provider.rst device_terminate_
     });
     expect(violationIds(result)).toEqual([]);
     expect(resubmitted).toBe(1);
-    expect(desc!.model!.monitor.state).toBe('freed');
+    expect(txModel(desc!)!.monitor.state).toBe('freed');
   });
 
   it('reports issue_pending between terminate_async and synchronize as a client violation', () => {

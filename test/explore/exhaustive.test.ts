@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { explore } from '../../src/explore/exhaustive.js';
+import { traceEmit } from '../../src/kernel/checker.js';
 import { replayStrategy } from '../../src/kernel/strategies/replay.js';
 import type { TaskBody } from '../../src/kernel/task.js';
 import { World } from '../../src/kernel/world.js';
@@ -141,13 +142,13 @@ describe('exhaustive search against brute force', () => {
       let started = false;
       w.spawn('A', function* (): TaskBody {
         started = true;
-        w.emit('started', 'write');
+        traceEmit(w, 'started', 'write');
         yield { kind: 'preempt', label: 'write', obj: 'a' };
         b = 1;
-        w.emit('b', 'write');
+        traceEmit(w, 'b', 'write');
       });
       w.spawn('B', function* (): TaskBody {
-        w.emit('started', 'read');
+        traceEmit(w, 'started', 'read');
         if (!started) return;
         yield { kind: 'preempt', label: 'read', obj: 'b' };
         seen = b;

@@ -1,3 +1,4 @@
+import { report } from '../../src/kernel/checker.js';
 import type { Strategy } from '../../src/kernel/strategy.js';
 import type { TaskBody, YieldPoint } from '../../src/kernel/task.js';
 import { World } from '../../src/kernel/world.js';
@@ -58,7 +59,7 @@ export function orderingBug(world: World, o: OrderingOptions): void {
   });
   world.spawn('B', function* (): TaskBody {
     yield at('read', 'flag');
-    if (flag === 1) world.report(OrderingRule, 'B read the flag between its two writes');
+    if (flag === 1) report(world, OrderingRule, 'B read the flag between its two writes');
   });
   noise(world, o.noiseTasks, o.noiseSteps);
 }
@@ -90,7 +91,7 @@ export function atomicityBug(world: World, o: AtomicityOptions): void {
       yield at('write', 'counter');
       counter = read + 1;
       if (++finished === threads && counter !== threads) {
-        world.report(AtomicityRule, `counter is ${counter} after ${threads} increments`);
+        report(world, AtomicityRule, `counter is ${counter} after ${threads} increments`);
       }
     });
   });

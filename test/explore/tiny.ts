@@ -1,4 +1,5 @@
 import type { EndCheck } from '../../src/explore/exhaustive.js';
+import { report } from '../../src/kernel/checker.js';
 import { complete, init_completion, wait_for_completion } from '../../src/kernel/completion.js';
 import { spin_lock, spin_lock_init, spin_unlock } from '../../src/kernel/spinlock.js';
 import { replayStrategy } from '../../src/kernel/strategies/replay.js';
@@ -77,7 +78,7 @@ export function tinyProgram(program: Program): (world: World) => EndCheck {
               yield announce('check', op.v);
               const value = vars[op.v]!;
               seen[t]!.push(value);
-              if (value === op.bad) world.report(CheckRule, `t${t} read ${op.v} = ${value}`);
+              if (value === op.bad) report(world, CheckRule, `t${t} read ${op.v} = ${value}`);
               break;
             }
             case 'complete':

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DmaController, type HwObserver, type LliInit, linkLlis } from '../../src/hw/dma-controller.js';
 import { FifoDevice, patternBytes } from '../../src/hw/fifo-device.js';
+import { hwMonitors, setHwObserver } from '../../src/hw/observer.js';
 import { type IrqLine, type IrqReturn, request_irq } from '../../src/kernel/irq.js';
 import type { Strategy } from '../../src/kernel/strategy.js';
 import { PREEMPT, type TaskBody, type YieldPoint } from '../../src/kernel/task.js';
@@ -107,7 +108,7 @@ describe('DmaController: memory to memory', () => {
         (w) => {
           const c = new DmaController(w, { name: 'dma', channels: 2 });
           ctl = c;
-          c.observer = rec.observer;
+          setHwObserver(c, rec.observer);
           const parts = UNEVEN.map((len, i) => source(w, len, i + 1));
           srcs = parts.map((p) => p.bytes);
           dst = guarded(w, total).addr;
@@ -141,8 +142,8 @@ describe('DmaController: memory to memory', () => {
       ]);
       expect(ctl!.state(1)).toBe('idle');
       expect(ctl!.intStatus(1)).toEqual({ tc: true, err: null });
-      expect(ctl!.monitors[1]!.state).toBe('engine.idle|irq.raised');
-      expect(ctl!.monitors[0]!.state).toBe('engine.idle|irq.clear');
+      expect(hwMonitors(ctl!)[1]!.state).toBe('engine.idle|irq.raised');
+      expect(hwMonitors(ctl!)[0]!.state).toBe('engine.idle|irq.clear');
       const bursts = world.trace.events.filter((e) => e.actor === 'dma.ch1' && e.event === 'burst');
       expect(bursts.map((e) => e.payload!.bytes as number).reduce((a, b) => a + b, 0)).toBe(total);
     }
@@ -152,7 +153,7 @@ describe('DmaController: memory to memory', () => {
     const rec = recorder();
     const { result } = runWorld((w) => {
       const ctl = new DmaController(w, { name: 'dma', channels: 1, busWidth: 4 });
-      ctl.observer = rec.observer;
+      setHwObserver(ctl, rec.observer);
       const s = source(w, 100, 1);
       ctl.start(0, linkLlis([mem(s.addr, w.memory.alloc(100), 100, 8, 4)]));
     });
@@ -197,7 +198,7 @@ describe('DmaController: memory to memory', () => {
     let dst = 0;
     const { world, result } = runWorld((w) => {
       const ctl = new DmaController(w, { name: 'dma', channels: 1 });
-      ctl.observer = rec.observer;
+      setHwObserver(ctl, rec.observer);
       dst = guarded(w, 100).addr;
       ctl.start(0, linkLlis([{ ...mem(0, dst, 100, 4, 4), srcBurst: 1, fill: 0x15a }]));
     });
@@ -310,7 +311,7 @@ describe('DmaController: slave transfers', () => {
           const ctl = new DmaController(w, { name: 'dma', channels: 1, devices: [d] });
           const rec = recorder();
           bursts = rec.state.bursts;
-          ctl.observer = rec.observer;
+          setHwObserver(ctl, rec.observer);
           dst = guarded(w, n).addr;
           let at = 0;
           const items = lens.map((len) => {
@@ -376,14 +377,14 @@ describe('DmaController: cyclic and repeated lists', () => {
             irq: i % 2 === 0,
             tag: 'ring',
           }));
-          c.observer = {
+          setHwObserver(c, {
             ...rec.observer,
             itemDone: (ch, tag) => {
               rec.observer.itemDone!(ch, tag);
               // Items 0 and 2 of each lap: the 1st, 3rd, 5th... item done.
               if (rec.state.itemsDone % 2 === 1) irqItems++;
             },
-          };
+          });
           c.start(0, linkLlis(items, true));
           w.spawn('client', function* (): TaskBody {
             while (rec.state.itemsDone < 12) yield PREEMPT;
@@ -425,13 +426,13 @@ describe('DmaController: cyclic and repeated lists', () => {
             { ...mem(a2.addr, dstA + 24, 8, 4, 1), tag: 'A' },
           ]);
           const listB = linkLlis([{ ...mem(b.addr, dstB, 40, 4, 1), tag: 'B' }]);
-          c.observer = {
+          setHwObserver(c, {
             ...rec.observer,
             restarted: (ch, tag) => {
               restarts++;
               rec.observer.restarted!(ch, tag);
             },
-          };
+          });
           c.start(0, listA, { repeat: true });
           w.spawn('client', function* (): TaskBody {
             while (restarts < 2) yield PREEMPT;
@@ -454,7 +455,7 @@ describe('DmaController: cyclic and repeated lists', () => {
       expect(rec.log.filter((l) => l.startsWith('restart')).every((l) => l === 'restart 0 A')).toBe(true);
       expect(restarts).toBe(lists.length - 2);
       expect(ctl!.state(0)).toBe('idle');
-      expect(ctl!.monitors[0]!.matches({ engine: 'idle' })).toBe(true);
+      expect(hwMonitors(ctl!)[0]!.matches({ engine: 'idle' })).toBe(true);
     }
   });
 });
@@ -470,7 +471,7 @@ describe('DmaController: pause, abort, residue', () => {
       const { result } = runWorld(
         (w) => {
           const ctl = new DmaController(w, { name: 'dma', channels: 1 });
-          ctl.observer = rec.observer;
+          setHwObserver(ctl, rec.observer);
           const s = source(w, total, 5);
           const dst = w.memory.alloc(total);
           ctl.start(
@@ -507,15 +508,15 @@ describe('DmaController: pause, abort, residue', () => {
     const states: string[] = [];
     const { result } = runWorld((w) => {
       const ctl = new DmaController(w, { name: 'dma', channels: 1 });
-      ctl.observer = rec.observer;
+      setHwObserver(ctl, rec.observer);
       const s = source(w, 32, 1);
       ctl.start(0, linkLlis([mem(s.addr, w.memory.alloc(32), 32, 4, 4)]));
       ctl.pause(0);
       w.spawn('client', function* (): TaskBody {
         for (let i = 0; i < 5; i++) yield PREEMPT;
-        states.push(ctl.monitors[0]!.state, String(ctl.currentItem(0)));
+        states.push(hwMonitors(ctl)[0]!.state, String(ctl.currentItem(0)));
         ctl.resume(0);
-        states.push(ctl.monitors[0]!.state);
+        states.push(hwMonitors(ctl)[0]!.state);
       });
     });
     expect(ids(result)).toEqual([]);
@@ -532,7 +533,7 @@ describe('DmaController: pause, abort, residue', () => {
       const { result } = runWorld(
         (w) => {
           const ctl = new DmaController(w, { name: 'dma', channels: 1 });
-          ctl.observer = rec.observer;
+          setHwObserver(ctl, rec.observer);
           const s = source(w, 512, 2);
           const dst = w.memory.alloc(512);
           ctl.start(0, linkLlis([mem(s.addr, dst, 512, 4, 1)]));
@@ -612,7 +613,7 @@ describe('DmaController: errors and misuse', () => {
         (w) => {
           const c = new DmaController(w, { name: 'dma', channels: 1, faults: { busError: true } });
           ctl = c;
-          c.observer = rec.observer;
+          setHwObserver(c, rec.observer);
           line = ackingIrq(w, c, seen);
           const s = source(w, 64, 1);
           dst = w.memory.alloc(64);
@@ -629,7 +630,7 @@ describe('DmaController: errors and misuse', () => {
       expect(ctl!.itemResidue(0)).toBe(64);
       expect(world.memory.view(dst, 64).every((b) => b === 0)).toBe(true);
       expect(result.choices.kinds).toContain('bus-error:0');
-      expect(ctl!.monitors[0]!.state).toBe('engine.error|irq.clear');
+      expect(hwMonitors(ctl!)[0]!.state).toBe('engine.error|irq.clear');
       ctl!.clearError(0);
       expect(ctl!.state(0)).toBe('idle');
       expect(world.violations).toEqual([]);
@@ -652,7 +653,7 @@ describe('DmaController: errors and misuse', () => {
     let itemAfter: unknown;
     const { world, result } = runWorld((w) => {
       const ctl = new DmaController(w, { name: 'dma', channels: 1 });
-      ctl.observer = rec.observer;
+      setHwObserver(ctl, rec.observer);
       const s = source(w, 256, 1);
       const dst = w.memory.alloc(256);
       const list = linkLlis([mem(s.addr, dst, 256, 4, 1)]);
@@ -685,7 +686,7 @@ describe('DmaController: errors and misuse', () => {
         w.spawn('client', function* (): TaskBody {
           ctl[op](0);
           expect(ctl.state(0)).toBe('idle');
-          expect(ctl.monitors[0]!.state).toBe('engine.idle|irq.clear');
+          expect(hwMonitors(ctl)[0]!.state).toBe('engine.idle|irq.clear');
         });
       },
       { stopOnViolation: false },

@@ -17,6 +17,7 @@ import {
   linkLlis,
   setBusTranslator,
 } from '../../src/hw/dma-controller.js';
+import { setHwObserver } from '../../src/hw/observer.js';
 import { type IrqReturn, request_irq } from '../../src/kernel/irq.js';
 import type { Strategy } from '../../src/kernel/strategy.js';
 import type { YieldPoint } from '../../src/kernel/task.js';
@@ -96,7 +97,7 @@ function run(
         ...(o.busError ? { faults: { busError: true } } : {}),
       });
       ctl = c;
-      c.observer = rec.observer;
+      setHwObserver(c, rec.observer);
       if (o.translator) setBusTranslator(w, o.translator(w));
       c.start(0, linkLlis(setup(w)));
     },
@@ -369,7 +370,7 @@ describe('offload items: the controller around them', () => {
     const rec = recorder();
     const { result } = runWorld((w) => {
       const c = new DmaController(w, { name: 'xor', channels: 1 });
-      c.observer = rec.observer;
+      setHwObserver(c, rec.observer);
       const line = request_irq(w, 'xor.irq', function* (): Generator<YieldPoint, IrqReturn, void> {
         raised++;
         if (c.intStatus(0).tc) tc++;

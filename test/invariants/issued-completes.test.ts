@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dma_async_issue_pending, dmaengine_submit } from '../../src/dmaengine/client.js';
 import type { DmaAsyncTxDescriptor } from '../../src/dmaengine/descriptor.js';
+import { txModel } from '../../src/dmaengine/record.js';
 import { dmaengine_pause } from '../../src/dmaengine/terminate.js';
 import type { TaskBody } from '../../src/kernel/task.js';
 import type { RefChan } from '../../src/providers/refdma.js';
@@ -51,7 +52,7 @@ describe('inv.issued-completes', () => {
       expect(result.outcome.kind).toBe('quiescent');
       expect(violationIds(result)).toEqual([]);
     }
-    expect(seen.some((tx) => tx.model!.monitor.matches({ live: { life: 'active' } }))).toBe(true);
+    expect(seen.some((tx) => txModel(tx)!.monitor.matches({ live: { life: 'active' } }))).toBe(true);
   });
 
   it('does not judge a run that was cut', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { noCallbackAfterSynchronize } from '../../invariants/no-callback-after-synchronize.js';
 import { dma_async_issue_pending, dmaengine_submit } from '../../src/dmaengine/client.js';
+import { txModel } from '../../src/dmaengine/record.js';
 import { dmaengine_terminate_sync } from '../../src/dmaengine/terminate.js';
 import type { TaskBody } from '../../src/kernel/task.js';
 import { tasklet_disable, tasklet_enable } from '../../src/kernel/tasklet.js';
@@ -31,7 +32,7 @@ function callbackInFlight(brokenSync: boolean) {
     };
     for (const c of [first, second]) yield* dmaengine_submit(c.desc);
     yield* dma_async_issue_pending(chan);
-    while (!second.desc.model!.monitor.matches({ live: { life: 'completed' } }))
+    while (!txModel(second.desc)!.monitor.matches({ live: { life: 'completed' } }))
       yield* spin(1, 'wait-complete');
     tasklet_enable(tasklet);
     while (!running) yield* spin(1, 'wait-callback');

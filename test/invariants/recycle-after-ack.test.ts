@@ -6,6 +6,7 @@ import {
   dmaengine_submit,
 } from '../../src/dmaengine/client.js';
 import type { DmaAsyncTxDescriptor } from '../../src/dmaengine/descriptor.js';
+import { txModel } from '../../src/dmaengine/record.js';
 import { DMA_CTRL_ACK, DMA_PREP_INTERRUPT } from '../../src/dmaengine/types.js';
 import { wait_for_completion } from '../../src/kernel/completion.js';
 import type { TaskBody } from '../../src/kernel/task.js';
@@ -23,7 +24,7 @@ function caching(b: Board): void {
   const op = dev.device_prep_dma_memcpy!;
   let last: DmaAsyncTxDescriptor | null = null;
   dev.device_prep_dma_memcpy = function* (chan, dest, src, len, flags) {
-    if (last?.model?.monitor.matches('freed'))
+    if (last && txModel(last)?.monitor.matches('freed'))
       return yield* vchan_tx_prep(to_virt_chan(chan), to_virt_desc(last), flags);
     last = yield* op.call(dev, chan, dest, src, len, flags);
     return last;

@@ -10,6 +10,7 @@ import {
   tasklet_schedule,
   tasklet_setup,
 } from '../../src/kernel/tasklet.js';
+import { taskletMonitor } from '../../src/kernel/tasklet-monitor.js';
 import type { World } from '../../src/kernel/world.js';
 import { ids, runWorld } from '../fixtures/worlds.js';
 
@@ -83,7 +84,7 @@ describe('tasklets', () => {
         killed = true;
         // A run that was scheduled or running has finished by now.
         expect(finished).toBe(1);
-        expect(t.monitor.matches({ run: 'killed' })).toBe(true);
+        expect(taskletMonitor(t).matches({ run: 'killed' })).toBe(true);
       });
       return () => {
         expect(ranAfterKill).toBe(false);

@@ -93,6 +93,7 @@ function on_error(d: RefDev, c: RefChan, ch: number, vd: RefDesc, err: BusErrorK
   }
   if (successor) {
     c.active = successor; // paused: resume starts it
+    successor.startOnResume = true;
     return false;
   }
   return start_next_or_idle(d, c);

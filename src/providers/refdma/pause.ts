@@ -43,7 +43,7 @@ export function* refdma_resume(chan: DmaChan): Body<number> {
         hw === 'idle' &&
         c.active.llis[0] &&
         controller.currentItem(c.phy) === null &&
-        c.active.tx.model?.monitor.matches({ live: { life: 'issued' } })
+        c.active.startOnResume
       ) {
         // A LOAD_EOT successor promoted while paused (see the interrupt's error path): start it now.
         program(d, c.phy, c.active);

@@ -16,6 +16,7 @@ import type { RefChan, RefDesc, RefDev } from './structs.js';
  */
 export function program(d: RefDev, ch: number, vd: RefDesc): void {
   d.programmed[ch]!++;
+  vd.startOnResume = false;
   d.controller.start(ch, vd.llis[0]!, { repeat: vd.repeat });
 }
 

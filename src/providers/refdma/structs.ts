@@ -25,6 +25,8 @@ export class RefDesc extends VirtDmaDesc {
   metaLen = 0;
   /** DESC_METADATA_CLIENT: the client's buffer, filled at completion for DEV_TO_MEM. */
   clientMeta: Uint8Array | null = null;
+  /** Made active while its channel was paused (a LOAD_EOT successor after a bus error), never programmed: resume starts it. */
+  startOnResume = false;
 }
 
 /** A virtual channel; every field is under its `lock` (vc.lock), `phy` also under the device lock. */

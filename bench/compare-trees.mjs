@@ -1,0 +1,77 @@
+// Side by side, in one process: the explorer bench's standard workloads (W1, W2: whole
+// schedules under a random walk, trace off, every invariant attached) and the client.rst
+// scenarios of bench/dma.ts (whole schedules on the reference provider), from two built
+// trees, in alternating batches. Timed in CPU time of this process (process.cpuUsage), not
+// wall time, so other processes on a loaded machine move the numbers less. Usage:
+//   node bench/compare-trees.mjs <before-root> <after-root> [rounds]
+const [before, after] = process.argv.slice(2, 4);
+const rounds = Number(process.argv[4] ?? 5);
+const trees = await Promise.all(
+  [before, after].map(async (root) => ({
+    root,
+    ...(await import(`${root}/dist/src/explore/run-schedule.js`)),
+    ...(await import(`${root}/dist/src/kernel/strategies/random.js`)),
+    ...(await import(`${root}/dist/src/workload/standard.js`)),
+    ...(await import(`${root}/dist/src/kernel/world.js`)),
+    ...(await import(`${root}/dist/examples/client-flows.js`)),
+  })),
+);
+
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** `n` schedules of a standard workload: CPU ms per schedule. */
+function workload(t, name, n, base) {
+  const t0 = cpuMs();
+  for (let s = base; s < base + n; s++)
+    t.runSchedule({
+      workload: t.standardWorkloads[name],
+      seed: s,
+      strategy: t.randomStrategy(),
+      stepBound: 200_000,
+    });
+  return (cpuMs() - t0) / n;
+}
+
+/** `n` schedules of a client.rst scenario: CPU ms per schedule. */
+function scenario(t, s, n, base) {
+  const t0 = cpuMs();
+  for (let i = base; i < base + n; i++) {
+    const world = new t.World({ seed: i + 1 });
+    s.setup(world);
+    world.run();
+  }
+  return (cpuMs() - t0) / n;
+}
+
+const jobs = [
+  { name: 'W1', run: (t, r) => workload(t, 'W1', 120, 1 + 120 * r) },
+  { name: 'W2', run: (t, r) => workload(t, 'W2', 36, 1 + 36 * r) },
+  ...trees[0].scenarios.map((s, k) => ({
+    name: `dma ${s.name}`,
+    run: (t, r) => scenario(t, t.scenarios[k], 200, 200 * r),
+  })),
+];
+for (const t of trees) for (const j of jobs) j.run(t, 99); // warm up both trees
+const samples = jobs.map(() => [[], []]);
+for (let r = 0; r < rounds; r++) {
+  jobs.forEach((j, k) => {
+    const order = r % 2 === 0 ? [0, 1] : [1, 0];
+    for (const i of order) samples[k][i].push(j.run(trees[i], r));
+  });
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+console.log(`${rounds} alternating rounds, median CPU ms per schedule; before=${before} after=${after}`);
+console.log('schedule'.padEnd(32), '  before', '   after', ' after/before');
+jobs.forEach((j, k) => {
+  const b = median(samples[k][0]);
+  const a = median(samples[k][1]);
+  console.log(
+    j.name.slice(0, 32).padEnd(32),
+    b.toFixed(2).padStart(8),
+    a.toFixed(2).padStart(8),
+    (a / b).toFixed(3).padStart(12),
+  );
+});

@@ -1,0 +1,166 @@
+import type { AnyStateMachine } from 'xstate';
+import type { Rule } from '../rules/rule.js';
+import type { Region } from './memory.js';
+import type { Monitor } from './monitor.js';
+import type { Outcome, Scheduler } from './scheduler.js';
+import type { Trace, TracePayload } from './trace.js';
+import { recordTrace } from './trace-access.js';
+import type { Violation } from './violation.js';
+import type { World } from './world.js';
+
+/**
+ * The checker's part of a world: the verdicts (violations, tolerated reports), the statechart
+ * monitors, transition coverage, end-of-run checks, the trace and the scheduler. It is kept
+ * here, keyed by the World, so nothing a provider holds (the World it probes with, any kernel
+ * object) reaches or writes it; the trusted modules reach it through these functions, which
+ * the public API (src/index.ts) does not export. The World shows the verdicts read-only.
+ */
+interface WorldRecord {
+  readonly scheduler: Scheduler;
+  readonly trace: Trace;
+  readonly violations: Violation[];
+  readonly tolerated: Violation[];
+  readonly tolerate: ReadonlySet<string>;
+  readonly stopOnViolation: boolean;
+  /** Every statechart monitor of this world, in creation order (state fingerprints read them). */
+  readonly monitors: Monitor<AnyStateMachine>[];
+  /** Transition counts by transitionKey, when the run tracks coverage (null: not tracked); monitors hold the box. */
+  readonly coverage: CoverageBox;
+  /** Run when the scheduler stops, before the result is built: quiescence and liveness checks. */
+  readonly endHooks: ((outcome: Outcome) => void)[];
+  /** Run when memory is freed (buffer lifetime checks), before the region is poisoned. */
+  readonly freeHooks: ((region: Region) => void)[];
+}
+
+export interface WorldRecordInit {
+  readonly scheduler: Scheduler;
+  readonly trace: Trace;
+  readonly tolerate: readonly string[];
+  readonly stopOnViolation: boolean;
+}
+
+const records = new WeakMap<World, WorldRecord>();
+
+/** Called once, by the World's constructor; a second call (a forged record) is refused. */
+export function attachWorldRecord(world: World, init: WorldRecordInit): void {
+  if (records.has(world)) throw new Error('a world has one record');
+  records.set(world, {
+    scheduler: init.scheduler,
+    trace: init.trace,
+    violations: [],
+    tolerated: [],
+    tolerate: new Set(init.tolerate),
+    stopOnViolation: init.stopOnViolation,
+    monitors: [],
+    coverage: { counts: null },
+    endHooks: [],
+    freeHooks: [],
+  });
+}
+
+function recordOf(world: World): WorldRecord {
+  const r = records.get(world);
+  if (r === undefined) throw new Error('not a World');
+  return r;
+}
+
+export function schedulerOf(world: World): Scheduler {
+  return recordOf(world).scheduler;
+}
+
+/** Record that `rule` broke. Never throws; stops the run after this step unless told otherwise. */
+export function report(
+  world: World,
+  rule: Rule,
+  detail: string,
+  actor = '-',
+  data?: TracePayload,
+): Violation {
+  const r = recordOf(world);
+  const task = r.scheduler.current;
+  const violation: Violation = {
+    rule,
+    detail,
+    step: r.scheduler.step,
+    time: r.scheduler.time,
+    task: task?.name ?? '-',
+    ctx: task?.context ?? '-',
+    actor,
+    ...(data === undefined ? {} : { data }),
+  };
+  if (r.tolerate.has(rule.id)) {
+    r.tolerated.push(violation);
+    traceEmit(world, actor, 'TOLERATED', { rule: rule.id, detail });
+    return violation;
+  }
+  r.violations.push(violation);
+  traceEmit(world, actor, 'VIOLATION', { rule: rule.id, detail });
+  if (r.stopOnViolation) r.scheduler.stopRequested = true;
+  return violation;
+}
+
+/** The violations so far, the checker's own list (the World shows a read-only copy). */
+export function violationsOf(world: World): readonly Violation[] {
+  return recordOf(world).violations;
+}
+
+export function toleratedOf(world: World): readonly Violation[] {
+  return recordOf(world).tolerated;
+}
+
+/** Add an event to the trace (free when tracing is off). */
+export function traceEmit(world: World, actor: string, event: string, payload?: TracePayload): void {
+  if (!world.trace.enabled) return;
+  const r = recordOf(world);
+  const task = r.scheduler.current;
+  recordTrace(r.trace, {
+    step: r.scheduler.step,
+    time: r.scheduler.time,
+    task: task?.name ?? '-',
+    ctx: task?.context ?? '-',
+    actor,
+    event,
+    ...(payload === undefined ? {} : { payload }),
+  });
+}
+
+export function addMonitor(world: World, monitor: Monitor<AnyStateMachine>): void {
+  recordOf(world).monitors.push(monitor);
+}
+
+/** Every statechart monitor of the world, in creation order. */
+export function monitorsOf(world: World): readonly Monitor<AnyStateMachine>[] {
+  return recordOf(world).monitors;
+}
+
+/** Count the run's transitions into `counts` (campaign coverage). */
+export function trackCoverage(world: World, counts: Map<string, number>): void {
+  recordOf(world).coverage.counts = counts;
+}
+
+/** Where a world's transition counts go: a box the monitors keep, so counting costs no lookup per observation. */
+export interface CoverageBox {
+  counts: Map<string, number> | null;
+}
+
+export function coverageOf(world: World): CoverageBox {
+  return recordOf(world).coverage;
+}
+
+/** Run `hook` when the scheduler stops, before the result is built (quiescence and liveness checks). */
+export function onRunEnd(world: World, hook: (outcome: Outcome) => void): void {
+  recordOf(world).endHooks.push(hook);
+}
+
+export function endHooksOf(world: World): readonly ((outcome: Outcome) => void)[] {
+  return recordOf(world).endHooks;
+}
+
+/** Run `hook` whenever the world's memory frees a region (checks of what still used it). */
+export function onMemoryFree(world: World, hook: (region: Region) => void): void {
+  recordOf(world).freeHooks.push(hook);
+}
+
+export function memoryFreeHooksOf(world: World): readonly ((region: Region) => void)[] {
+  return recordOf(world).freeHooks;
+}

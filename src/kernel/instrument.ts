@@ -1,0 +1,142 @@
+import { traceEmit } from './checker.js';
+import type { TracePayload } from './trace.js';
+import type { World } from './world.js';
+
+/**
+ * One instrumentation call per trusted place, in the spirit of xstate's inspection events:
+ * the place sends one typed event, and a single dispatcher feeds its consumers from one
+ * table per event type, so no place can feed one consumer and forget another. The consumers
+ * ("sinks") are the statechart monitors of the objects involved, the invariants' event bus
+ * and the trace.
+ *
+ * A route is the ordered list of steps an event type takes: the order is the one the trace
+ * and the invariants saw before the table existed, so trace hashes did not change. Nothing
+ * is computed for a sink nobody consumes: a bus step does nothing while no listener is
+ * attached, a trace step nothing while tracing is off.
+ */
+export type Sink = 'chart' | 'bus' | 'trace';
+
+/** A trace line: the actor, the event name, and an optional plain-data payload. */
+export interface TraceLine {
+  readonly actor: string;
+  readonly event: string;
+  readonly payload?: TracePayload;
+}
+
+/** A bus: what the invariants subscribe to (src/dmaengine/events.ts's DmaBus is one). */
+export interface Bus<B> {
+  readonly active: boolean;
+  emit(event: B): void;
+}
+
+export type Step<E, B> =
+  /** Feed the statechart monitor(s) of the objects the event is about. */
+  | { readonly sink: 'chart'; readonly feed: (e: E) => void }
+  /** Publish on the bus: the event itself or what `publish` makes of it (null: nothing this time). */
+  | { readonly sink: 'bus'; readonly publish: (e: E) => B | null }
+  /** Write a trace line (null: none this time). */
+  | { readonly sink: 'trace'; readonly line: (e: E) => TraceLine | null };
+
+export type Route<E, B> = readonly Step<E, B>[];
+
+/** The members of `E` an event of type `K` can be (a member may carry several types). */
+type Narrow<E, K> = E extends { readonly type: infer T } ? (K extends T ? E : never) : never;
+
+/** One route per event type: the mapped type makes a missing type a compile error. */
+export type Routes<E extends { readonly type: string }, B> = {
+  readonly [K in E['type']]: Route<Narrow<E, K>, B>;
+};
+
+export const chart = <E>(feed: (e: E) => void): Step<E, never> => ({ sink: 'chart', feed });
+export const bus = <E, B>(publish: (e: E) => B | null): Step<E, B> => ({ sink: 'bus', publish });
+export const trace = <E>(line: (e: E) => TraceLine | null): Step<E, never> => ({ sink: 'trace', line });
+
+/**
+ * Watches a world's instrumentation (tests): called around every step of every dispatched
+ * event, with whether the step's sink was live (a bus with listeners, a trace that records).
+ */
+export interface Inspector {
+  before(event: { readonly type: string }, sink: Sink, index: number, live: boolean): void;
+  after(event: { readonly type: string }, sink: Sink, index: number, live: boolean): void;
+}
+
+const inspectors = new WeakMap<World, Inspector>();
+/** Whether any world was ever inspected: until then dispatch does not look (the hot path). */
+let inspecting = false;
+
+/** Inspect every instrumentation event of `world` (one inspector per world). */
+export function inspectInstrumentation(world: World, inspector: Inspector): void {
+  inspectors.set(world, inspector);
+  inspecting = true;
+}
+
+/** The dispatcher of one stream: `routes` says what each event type feeds, `busOf` finds the world's bus. */
+export function dispatcher<E extends { readonly type: string }, B>(
+  routes: Routes<E, B>,
+  busOf: (world: World) => Bus<B>,
+): (world: World, event: E) => void {
+  const table = routes as unknown as Readonly<Record<string, Route<E, B>>>;
+  // The last world's bus: events come in runs from one world, so this saves a lookup per bus step.
+  let lastWorld: World | null = null;
+  let lastBus: Bus<B> | null = null;
+  const busFor = (world: World): Bus<B> => {
+    if (world !== lastWorld) {
+      lastWorld = world;
+      lastBus = busOf(world);
+    }
+    return lastBus!;
+  };
+  return (world, event) => {
+    const route = table[event.type]!;
+    const inspector = inspecting ? inspectors.get(world) : undefined;
+    for (let i = 0; i < route.length; i++) {
+      const step = route[i]!;
+      if (inspector !== undefined) {
+        inspected(world, busFor, inspector, event, step, i);
+        continue;
+      }
+      run(world, busFor, event, step);
+    }
+  };
+}
+
+function live<E, B>(world: World, busOf: (world: World) => Bus<B>, step: Step<E, B>): boolean {
+  if (step.sink === 'bus') return busOf(world).active;
+  if (step.sink === 'trace') return world.trace.enabled;
+  return true;
+}
+
+function run<E, B>(world: World, busOf: (world: World) => Bus<B>, event: E, step: Step<E, B>): void {
+  switch (step.sink) {
+    case 'chart':
+      step.feed(event);
+      return;
+    case 'bus': {
+      const b = busOf(world);
+      if (!b.active) return;
+      const published = step.publish(event);
+      if (published !== null) b.emit(published);
+      return;
+    }
+    case 'trace': {
+      if (!world.trace.enabled) return;
+      const line = step.line(event);
+      if (line !== null) traceEmit(world, line.actor, line.event, line.payload);
+      return;
+    }
+  }
+}
+
+function inspected<E extends { readonly type: string }, B>(
+  world: World,
+  busOf: (world: World) => Bus<B>,
+  inspector: Inspector,
+  event: E,
+  step: Step<E, B>,
+  index: number,
+): void {
+  const isLive = live(world, busOf, step);
+  inspector.before(event, step.sink, index, isLive);
+  run(world, busOf, event, step);
+  inspector.after(event, step.sink, index, isLive);
+}
