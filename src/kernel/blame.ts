@@ -24,6 +24,21 @@ export class Blamed extends Error {
 /** Who answers for an exception a task throws that no boundary claimed (a task's owner). */
 export type Blame = (error: unknown, task: string) => Blamed;
 
+/**
+ * Who answers for an exception a task throws that no call boundary claimed: a provider for its
+ * interrupt handler and tasklets; none, the model's own code (`kernel.oops`). Kept here, not on
+ * the Task a provider can reach through `world.current`, so checked code cannot disown its faults.
+ */
+const owners = new WeakMap<object, Blame>();
+
+export function setTaskBlame(task: object, blame: Blame): void {
+  owners.set(task, blame);
+}
+
+export function taskBlame(task: object): Blame | null {
+  return owners.get(task) ?? null;
+}
+
 /** `error`, or its first claim: an error blamed once keeps its owner. */
 export function blamed(error: unknown, blame: (error: unknown) => Blamed): Blamed {
   return error instanceof Blamed ? error : blame(error);

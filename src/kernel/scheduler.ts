@@ -1,4 +1,4 @@
-import { Blamed, describeError } from './blame.js';
+import { Blamed, describeError, taskBlame } from './blame.js';
 import { report } from './checker.js';
 import { KernelRules } from './kernel-rules.js';
 import type { ChoiceKind, ChoiceRecord, ScheduleView, Strategy } from './strategy.js';
@@ -159,7 +159,7 @@ export class Scheduler implements ScheduleView {
       }
       result = task.body.next();
     } catch (error) {
-      const claimed = error instanceof Blamed ? error : (task.blame?.(error, task.name) ?? null);
+      const claimed = error instanceof Blamed ? error : (taskBlame(task)?.(error, task.name) ?? null);
       if (claimed === null)
         report(this.world, KernelRules.oops, `${task.name} threw: ${describeError(error)}`);
       else report(this.world, claimed.rule, claimed.detail, task.name, claimed.data);

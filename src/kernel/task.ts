@@ -1,5 +1,4 @@
 import type { Rule } from '../rules/rule.js';
-import type { Blame } from './blame.js';
 import type { Spinlock } from './spinlock.js';
 
 /**
@@ -71,11 +70,6 @@ export class Task implements TaskInfo {
   noSleep: { readonly rule: Rule; readonly what: string } | null = null;
   /** Wakeup generation, so a stale timer cannot wake a task that already moved on. */
   wakeGen = 0;
-  /**
-   * Who answers for an exception this task throws that no call boundary claimed: a provider
-   * for its interrupt handler and tasklets. Null: the model's own code (`kernel.oops`).
-   */
-  blame: Blame | null = null;
 
   constructor(
     readonly id: number,

@@ -2,6 +2,7 @@ import type { Device, DmaDevice, DmaSlaveMap } from '../dmaengine/device.js';
 import { setProviderName } from '../dmaengine/provider-blame.js';
 import { DmaController } from '../hw/dma-controller.js';
 import type { FifoDevice } from '../hw/fifo-device.js';
+import { setTaskBlame, taskBlame } from '../kernel/blame.js';
 import { schedulerOf } from '../kernel/checker.js';
 import { providerException } from '../kernel/provider-fault.js';
 import type { World } from '../kernel/world.js';
@@ -122,10 +123,10 @@ export function instantiate(
   // What probe started (its interrupt handlers, its tasklets) runs the provider's code: an
   // exception there is the provider's, unless the framework that spawned it claimed the task.
   for (const task of schedulerOf(world).tasks.slice(spawned)) {
-    if (task.blame !== null) continue;
+    if (taskBlame(task) !== null) continue;
     const op =
       task.context === 'hardirq' ? 'interrupt handler' : task.context === 'softirq' ? 'tasklet' : task.name;
-    task.blame = (error) => providerException(def.name, `${op} ${task.name}`, error);
+    setTaskBlame(task, (error) => providerException(def.name, `${op} ${task.name}`, error));
   }
   // The framework observes the hardware it knows about; a provider that forgot to say which
   // controller it drives still gets checked.

@@ -9,7 +9,7 @@ import { chanId } from '../dmaengine/record.js';
 import { dma_chan_create } from '../dmaengine/registry.js';
 import { VirtDmaRules } from '../dmaengine/rules.js';
 import { type Body, DMA_CTRL_REUSE, type DmaengineResult, type dma_cookie_t } from '../dmaengine/types.js';
-import { kernelBlame } from '../kernel/blame.js';
+import { kernelBlame, setTaskBlame } from '../kernel/blame.js';
 import { report } from '../kernel/checker.js';
 import {
   lockdep_assert_held,
@@ -107,7 +107,7 @@ export function vchan_init(vc: VirtDmaChan, dmadev: DmaDevice): void {
   vc.lock = spin_lock_init(world, `${chanId(chan)}.lock`);
   vc.task = tasklet_setup(world, `${chanId(chan)}.tasklet`, () => vchan_complete(vc));
   // virt-dma's own code: the provider's desc_free and the clients' callbacks in it are claimed where called.
-  vc.task.task.blame = kernelBlame;
+  setTaskBlame(vc.task.task, kernelBlame);
   createVchanMonitor(world, vc, `${chanId(chan)}.vc`);
 }
 
