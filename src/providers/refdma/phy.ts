@@ -17,6 +17,12 @@ import type { RefChan, RefDesc, RefDev } from './structs.js';
 export function program(d: RefDev, ch: number, vd: RefDesc): void {
   d.programmed[ch]!++;
   vd.startOnResume = false;
+  // A status still pending is the previous transfer's: its end was already taken from the idle
+  // hardware (an EOT raised after the handler acknowledged the interrupt), and it would credit
+  // the new transfer with a period it never ran. Clear it first, as stm32-dma's
+  // stm32_dma_start_transfer does ("Clear interrupt status if it is there").
+  const status = d.controller.intStatus(ch);
+  if (status.tc || status.err !== null) d.controller.clearInt(ch);
   d.controller.start(ch, vd.llis[0]!, { repeat: vd.repeat });
 }
 
