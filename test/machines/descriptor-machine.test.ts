@@ -79,6 +79,11 @@ const ACCEPTED: [string, E[], string][] = [
   ['terminate a submitted descriptor', ['PREP', 'SUBMIT', 'TERMINATE'], live('aborted')],
   ['terminate an issued descriptor', ['PREP', 'SUBMIT', 'ISSUE', 'TERMINATE'], live('aborted')],
   [
+    'a terminated cookie completed without a callback (k3-udma)',
+    ['PREP', ...RUN, 'TERMINATE', 'COMPLETE'],
+    live('aborted'),
+  ],
+  [
     'terminate an active descriptor, gathered twice',
     ['PREP', ...RUN, 'TERMINATE', 'TERMINATE', 'FREE'],
     'freed',
@@ -139,7 +144,12 @@ const REJECTED: [E[], string, 'provider' | 'client' | 'framework'][] = [
   [['PREP_CYCLIC', ...RUN, 'COMPLETE'], 'descriptor.complete-not-done', 'provider'],
   [['PREP', 'SUBMIT', 'ISSUE', 'COMPLETE'], 'descriptor.complete-not-done', 'provider'],
   [['PREP', ...RUN, 'COMPLETE', 'COMPLETE'], 'descriptor.complete-twice', 'provider'],
-  [['PREP', ...RUN, 'TERMINATE', 'COMPLETE'], 'descriptor.complete-after-terminate', 'provider'],
+  // A terminated cookie may complete without a callback (k3-udma); its callback stays forbidden.
+  [
+    ['PREP', ...RUN, 'TERMINATE', 'COMPLETE', 'FETCH_CALLBACK'],
+    'descriptor.callback-for-aborted',
+    'provider',
+  ],
   [
     ['PREP_CYCLIC', ...RUN, 'PERIOD', 'TERMINATE', 'FETCH_CALLBACK'],
     'descriptor.callback-for-aborted',
