@@ -14,6 +14,7 @@ import { docs } from './docs.js';
 import { runExamples } from './examples-report.js';
 import { fuzzCommand } from './fuzz.js';
 import { replay } from './replay.js';
+import { reportCommand } from './report.js';
 
 const HELP = `usage: dmactor <command> [options]
 
@@ -29,6 +30,9 @@ commands:
                     --out FILE writes it there
   docs              write docs/machines/*.md and .svg, docs/rv/*.dot, docs/invariants.md
                     (--out DIR, default docs) and the diagrams section of the README.md beside it
+  report FILE...    one self-contained HTML page (--out FILE, default dmactor-report.html) from
+                    check/fuzz --json reports and counterexample files: the campaigns, per-rule
+                    counts, statecharts coloured by coverage, each counterexample's timeline
   examples          run the client.rst scenarios of examples/ under random schedules
   kernel-demo       the bare simulated kernel finding and replaying a planted lock bug
 
@@ -47,6 +51,7 @@ check options:
   --json FILE       write the full report as JSON
   --coverage DIR    write each statechart coloured by how often its transitions were taken, and
                     list the transitions never taken
+  --html FILE       write the HTML report of the run (as dmactor report draws it)
   --junit FILE      (fuzz) write JUnit XML for CI
   --hang-ms N       (fuzz) a schedule silent this long means the provider never returns (default 30000)
   --no-progress     no progress bar (it is off anyway when stderr is not a terminal)
@@ -96,6 +101,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       'shrink-ms': { type: 'string' },
       out: { type: 'string' },
       json: { type: 'string' },
+      html: { type: 'string' },
       junit: { type: 'string' },
       'hang-ms': { type: 'string' },
       'no-progress': { type: 'boolean' },
@@ -142,6 +148,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         provider,
         shrinkRuns: int('shrink-runs', values['shrink-runs'], DEFAULT_SHRINK_RUNS, 0),
         json: values.json ?? null,
+        html: values.html ?? null,
         coverage: values.coverage ?? null,
         out: values.out ?? 'dmactor-counterexamples',
         progress: !values['no-progress'] && process.stderr.isTTY === true,
@@ -185,12 +192,15 @@ export async function main(argv: readonly string[]): Promise<number> {
         shrinkRuns: int('shrink-runs', values['shrink-runs'], DEFAULT_SHRINK_RUNS, 0),
         hangMs: int('hang-ms', values['hang-ms'], 30_000, 100),
         json: values.json ?? null,
+        html: values.html ?? null,
         junit: values.junit ?? null,
         out: values.out ?? 'dmactor-counterexamples',
         toolVersion: version(),
         out_: out,
       });
     }
+    case 'report':
+      return reportCommand(positionals.slice(1), values.out ?? 'dmactor-report.html', version(), out);
     case 'kernel-demo':
       return runDemo({ seed, schedules: int('schedules', values.schedules, 200, 1), out });
     case 'examples': {
