@@ -117,6 +117,16 @@ export const REPORT_VIEWER = `
     c.found.forEach(function (f) {
       s.appendChild(el('div', { class: 'violation-card' }, el('span', { class: 'id', text: '[' + f.side + '] ' + f.id }), ': ', f.detail));
     });
+    s.appendChild(el('h3', { text: 'Statecharts coloured by coverage (red: never taken; darker: taken more often)' }));
+    var charts = el('div', { class: 'charts' });
+    c.coverage.forEach(function (m) {
+      var box = el('figure', { class: 'chart', 'data-machine': m.machine },
+        el('figcaption', { text: m.machine + ': ' + m.taken + '/' + m.total + ' transitions taken' }),
+        el('img', { src: m.image, alt: m.machine + ' statechart' }));
+      if (m.never.length > 0) box.appendChild(el('div', { class: 'muted', text: 'never taken: ' + m.never.join(', ') }));
+      charts.appendChild(box);
+    });
+    s.appendChild(charts);
     s.appendChild(el('h3', { text: 'Rules: times checked and broken' }));
     var filter = el('input', { class: 'filter', placeholder: 'filter rules', 'aria-label': 'filter rules' });
     s.appendChild(filter);
@@ -133,16 +143,6 @@ export const REPORT_VIEWER = `
       });
     });
     s.appendChild(rules);
-    s.appendChild(el('h3', { text: 'Statecharts coloured by coverage (red: never taken; darker: taken more often)' }));
-    var charts = el('div', { class: 'charts' });
-    c.coverage.forEach(function (m) {
-      var box = el('figure', { class: 'chart', 'data-machine': m.machine },
-        el('figcaption', { text: m.machine + ': ' + m.taken + '/' + m.total + ' transitions taken' }),
-        el('img', { src: m.image, alt: m.machine + ' statechart' }));
-      if (m.never.length > 0) box.appendChild(el('div', { class: 'muted', text: 'never taken: ' + m.never.join(', ') }));
-      charts.appendChild(box);
-    });
-    s.appendChild(charts);
     main.appendChild(s);
   });
 
