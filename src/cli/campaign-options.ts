@@ -46,7 +46,13 @@ export const campaignOptions = {
   shard: shard(
     'run only schedules with index = I mod N (spread a campaign over machines;\ndmactor merge joins the --json reports)',
   ),
-  strategy: choice('NAME', `${strategyNames().join(' | ')} (default portfolio)`, strategyNames, 'portfolio'),
+  strategy: choice(
+    'NAME',
+    `${strategyNames().join(' | ')} (default portfolio)`,
+    strategyNames,
+    'portfolio',
+    'strategy',
+  ),
   'shrink-runs': int(
     'N',
     `schedules a shrink may run per distinct violation (default ${DEFAULT_SHRINK_RUNS};\n0: no shrinking); a count, so a counterexample is the same on any machine`,

@@ -121,6 +121,7 @@ const commands: Readonly<Record<string, Command>> = {
         `${diagramFormats.join(' | ')} (default mermaid)`,
         () => diagramFormats,
         'mermaid',
+        'format',
       ),
       out: outFile('write it there instead of stdout'),
     },
@@ -145,6 +146,7 @@ const commands: Readonly<Record<string, Command>> = {
         "print the full trace of this scenario's first run",
         () => scenarios.map((s) => s.name),
         '',
+        'scenario',
       ),
     },
     run: (o, _args, out) =>

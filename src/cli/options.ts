@@ -1,5 +1,5 @@
-import { accessSync, constants, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, openSync, statSync, unlinkSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../rules/usage-error.js';
 
 /**
@@ -57,12 +57,13 @@ export function text(arg: string, help: string, fallback?: string): Option<strin
   return { arg, help, parse: (raw) => raw ?? fallback };
 }
 
-/** One of a fixed list of names. */
+/** One of a fixed list of names; `noun` says what a name is in the error line. */
 export function choice<N extends string>(
   arg: string,
   help: string,
   names: () => readonly N[],
   fallback: N,
+  noun: string,
 ): Option<N> {
   return {
     arg,
@@ -70,7 +71,8 @@ export function choice<N extends string>(
     parse: (raw, f) => {
       if (raw === undefined) return fallback;
       const known = names().find((n) => n === raw);
-      if (known === undefined) throw new UsageError(`${f}: unknown "${raw}" (one of: ${names().join(', ')})`);
+      if (known === undefined)
+        throw new UsageError(`unknown ${noun} "${raw}" for ${f} (one of: ${names().join(', ')})`);
       return known;
     },
   };
@@ -94,9 +96,25 @@ export function shard(help: string): Option<{ index: number; count: number } | u
 
 const errnoText = (error: unknown): string => String((error as { code?: unknown }).code ?? error);
 
-function writable(dir: string): boolean {
+/**
+ * Whether a file can be created in `dir`: tried, not asked (access(2) says yes to root on a
+ * read-only mount or in sysfs), with a probe file removed at once.
+ */
+function writableDir(dir: string): boolean {
+  const probe = join(dir, `.dmactor-probe-${process.pid}`);
   try {
-    accessSync(dir, constants.W_OK);
+    closeSync(openSync(probe, 'wx'));
+    unlinkSync(probe);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether an existing file can be written: opened for writing, not truncated. */
+function writableFile(path: string): boolean {
+  try {
+    closeSync(openSync(path, 'r+'));
     return true;
   } catch {
     return false;
@@ -120,12 +138,12 @@ export function fileProblem(path: string): string | null {
   const full = resolve(path);
   const at = kindOf(full);
   if (at === 'dir') return `${path} is a directory`;
-  if (at === 'file') return writable(full) ? null : `${path} is not writable`;
+  if (at === 'file') return writableFile(full) ? null : `${path} is not writable`;
   const dir = dirname(full);
   const parent = kindOf(dir);
   if (parent === 'missing') return `no such directory ${dirname(path)}`;
   if (parent !== 'dir') return `${dirname(path)} is not a directory`;
-  return writable(dir) ? null : `cannot write in ${dirname(path)} (read-only)`;
+  return writableDir(dir) ? null : `cannot write in ${dirname(path)} (read-only)`;
 }
 
 /**
@@ -136,11 +154,11 @@ export function dirProblem(path: string): string | null {
   let at = resolve(path);
   const kind = kindOf(at);
   if (kind === 'file') return `${path} is a file, not a directory`;
-  if (kind === 'dir') return writable(at) ? null : `cannot write in ${path} (read-only)`;
+  if (kind === 'dir') return writableDir(at) ? null : `cannot write in ${path} (read-only)`;
   for (;;) {
     const up = dirname(at);
     const k = kindOf(up);
-    if (k === 'dir') return writable(up) ? null : `cannot create ${path}: ${up} is read-only`;
+    if (k === 'dir') return writableDir(up) ? null : `cannot create ${path}: ${up} is read-only`;
     if (k === 'file' || k === 'other') return `cannot create ${path}: ${up} is not a directory`;
     if (up === at) return `cannot create ${path}`;
     at = up;
