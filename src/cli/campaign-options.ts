@@ -63,4 +63,5 @@ export const campaignOptions = {
   'shrink-ms': gone('--shrink-ms is gone: shrinking is bounded by a number of runs, --shrink-runs N'),
   out: outDir('where counterexamples go (default dmactor-counterexamples)', 'dmactor-counterexamples'),
   json: outFile('write the full report as JSON'),
+  html: outFile('write the HTML report of the run (as dmactor report draws it)'),
 };

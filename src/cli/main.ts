@@ -14,6 +14,7 @@ import { runExamples } from './examples-report.js';
 import { fuzzCommand } from './fuzz.js';
 import { choice, flag, int, outDir, outFile, text } from './options.js';
 import { replay } from './replay.js';
+import { reportCommand } from './report.js';
 import { usageLine } from './usage-line.js';
 
 function version(): string {
@@ -58,6 +59,7 @@ const commands: Readonly<Record<string, Command>> = {
         provider: o.provider,
         shrinkRuns,
         json: o.json,
+        html: o.html,
         coverage: o.coverage,
         out: o.out,
         progress: !o['no-progress'] && process.stderr.isTTY === true,
@@ -95,6 +97,7 @@ const commands: Readonly<Record<string, Command>> = {
         shrinkRuns,
         hangMs: o['hang-ms'],
         json: o.json,
+        html: o.html,
         junit: o.junit,
         out: o.out,
         toolVersion: version(),
@@ -111,6 +114,15 @@ const commands: Readonly<Record<string, Command>> = {
       out: outFile('with --mermaid, write the Markdown there instead of stdout'),
     },
     run: (o, [file = ''], out) => replay(file, out, { mermaid: o.mermaid, file: o.out }),
+  }),
+  report: command({
+    summary:
+      'one self-contained HTML page from check/fuzz --json reports and counterexample\nfiles: campaigns, per-rule counts, statecharts coloured by coverage, timelines',
+    args: [{ name: 'FILE', required: true, many: true }],
+    options: {
+      out: outFile('where the page goes (default dmactor-report.html)', 'FILE'),
+    },
+    run: (o, files, out) => reportCommand(files, o.out ?? 'dmactor-report.html', version(), out),
   }),
   diagram: command({
     summary: `print a statechart (all when none is named) --format ${diagramFormats.join(' | ')}\n(rv: one Linux RV automaton per region, MACHINE may name one)`,
