@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { UsageError } from '../rules/usage-error.js';
 import { contractProblem, type ProviderDefinition } from './contract.js';
+import { importUserModule } from './module-loading.js';
 import { providers } from './planted.js';
 
 /**
@@ -10,14 +10,6 @@ import { providers } from './planted.js';
  * from the same path, so a campaign over worker threads runs the same provider.
  */
 const loaded = new Map<string, ProviderDefinition>();
-let tsxRegistered: Promise<void> | null = null;
-
-function registerTsx(): Promise<void> {
-  tsxRegistered ??= import('tsx/esm/api').then(({ register }) => {
-    register();
-  });
-  return tsxRegistered;
-}
 
 export function isModulePath(name: string): boolean {
   return /[\\/]/.test(name) || /\.(m|c)?[jt]s$/.test(name);
@@ -29,19 +21,7 @@ export async function loadProvider(name: string): Promise<ProviderDefinition> {
   const path = isAbsolute(name) ? name : resolve(name);
   const known = loaded.get(path);
   if (known) return known;
-  let mod: { default?: unknown };
-  try {
-    // tsx's hooks are registered for the whole thread (not tsImport's private namespace),
-    // so the module's `import ... from 'dmactor'` gets this very framework, not a second copy.
-    if (/\.(m|c)?ts$/.test(path)) await registerTsx();
-    mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
-  } catch (error) {
-    const code = String((error as { code?: unknown }).code ?? '');
-    if (code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(path)) {
-      throw new UsageError(`cannot load provider module ${name}: no such file`);
-    }
-    throw new UsageError(`cannot load provider module ${name}: ${(error as Error).message.split('\n')[0]}`);
-  }
+  const mod = await importUserModule(name, path, 'provider');
   // A module compiled to CommonJS may nest the default export once more.
   const candidate = (mod.default as { default?: unknown } | undefined)?.default ?? mod.default;
   const problem = contractProblem(candidate);
