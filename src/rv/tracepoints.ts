@@ -21,7 +21,11 @@ export const rvObjectType: Readonly<Record<RvObjectKind, string>> = {
 /** A tracepoint argument beyond the object: the cookie, or the prep flags. */
 export type RvExtraArg = 'cookie' | 'flags';
 
-/** A statechart event, by machine name and event type as the machines spell them. */
+/**
+ * A statechart event, by machine name and event type as the machines spell them; `INIT` of a
+ * virtual channel and `SETUP` of a tasklet are the RV automata's creation events (CREATED_BY in
+ * src/diagrams/rv.ts), which their charts have no event for.
+ */
 export interface RvChartEvent {
   readonly machine: 'channel' | 'descriptor' | 'virtualChannel' | 'tasklet';
   readonly event: string;
@@ -376,7 +380,21 @@ export const dmaTracepoints: readonly DmaTracepoint[] = [
     hook: { fn: 'vchan_complete', file: VIRT_DMA_C, where: 'when vc->cyclic is cleared' },
     events: [vc('CYCLIC_CLEAR')],
   },
+  {
+    name: 'vchan_init',
+    object: 'vchan',
+    extra: [],
+    hook: { fn: 'vchan_init', file: VIRT_DMA_C, where: 'after the lists are initialised' },
+    events: [vc('INIT')],
+  },
   // The virt-dma tasklet: only the calls virt-dma makes on vc->task are traced.
+  {
+    name: 'vchan_tasklet_setup',
+    object: 'tasklet',
+    extra: [],
+    hook: { fn: 'vchan_init', file: VIRT_DMA_C, where: 'after tasklet_setup(&vc->task)' },
+    events: [tl('SETUP')],
+  },
   {
     name: 'vchan_tasklet_schedule',
     object: 'tasklet',
