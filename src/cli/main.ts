@@ -14,6 +14,7 @@ import { docs } from './docs.js';
 import { runExamples } from './examples-report.js';
 import { fuzzCommand } from './fuzz.js';
 import { replay } from './replay.js';
+import { rv } from './rv.js';
 
 const HELP = `usage: dmactor <command> [options]
 
@@ -24,6 +25,8 @@ commands:
                     conformance, a dmatest phase and generated lifecycle workloads
   replay FILE       replay a counterexample file and print its trace, the violating step marked
                     (--mermaid: a Markdown sequence diagram and state timeline instead; --out FILE)
+  rv [AUTOMATON...] --out DIR: Linux RV monitor folders (kernel/trace/rv/monitors/) for the automata;
+                    --tracepoints DIR: include/trace/events/dmaengine.h, the tracepoints they attach to
   diagram [MACHINE] print a statechart (all when none is named) --format ${diagramFormats.join(' | ')}
                     (default mermaid; rv: one Linux RV automaton per region, MACHINE may name one);
                     --out FILE writes it there
@@ -103,6 +106,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       mermaid: { type: 'boolean' },
       format: { type: 'string' },
       trace: { type: 'string' },
+      tracepoints: { type: 'string' },
       version: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -160,6 +164,13 @@ export async function main(argv: readonly string[]): Promise<number> {
         format: values.format ?? 'mermaid',
         out: values.out ?? null,
         write: (text) => process.stdout.write(text),
+      });
+    case 'rv':
+      return rv({
+        names: positionals.slice(1),
+        out: values.out ?? null,
+        tracepoints: values.tracepoints ?? null,
+        write: out,
       });
     case 'docs':
       return docs({ out: values.out ?? 'docs', out_: out });
