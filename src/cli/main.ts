@@ -26,7 +26,8 @@ commands:
   replay FILE       replay a counterexample file and print its trace, the violating step marked
                     (--mermaid: a Markdown sequence diagram and state timeline instead; --out FILE)
   rv [AUTOMATON...] --out DIR: Linux RV monitor folders (kernel/trace/rv/monitors/) for the automata;
-                    --tracepoints DIR: include/trace/events/dmaengine.h, the tracepoints they attach to
+                    --tracepoints DIR [--kernel TREE]: include/trace/events/dmaengine.h, the tracepoints
+                    they attach to, and with a 6.1 TREE the patch placing the calls
   diagram [MACHINE] print a statechart (all when none is named) --format ${diagramFormats.join(' | ')}
                     (default mermaid; rv: one Linux RV automaton per region, MACHINE may name one);
                     --out FILE writes it there
@@ -107,6 +108,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       format: { type: 'string' },
       trace: { type: 'string' },
       tracepoints: { type: 'string' },
+      kernel: { type: 'string' },
       version: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -170,6 +172,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         names: positionals.slice(1),
         out: values.out ?? null,
         tracepoints: values.tracepoints ?? null,
+        kernel: values.kernel ?? null,
         write: out,
       });
     case 'docs':

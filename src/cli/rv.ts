@@ -1,10 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineSpecs } from '../../machines/index.js';
 import { chartOf } from '../diagrams/chart.js';
 import { rvAutomataOf } from '../diagrams/rv.js';
 import { rvMonitor } from '../diagrams/rv-monitor.js';
 import { dmaengineTraceHeader } from '../diagrams/rv-tracepoint-header.js';
+import { tracepointPatch } from '../diagrams/rv-tracepoint-patch.js';
 import { UsageError } from '../rules/usage-error.js';
 
 export interface RvCliOptions {
@@ -14,6 +15,8 @@ export interface RvCliOptions {
   readonly out: string | null;
   /** `--tracepoints DIR`: include/trace/events/dmaengine.h under DIR. */
   readonly tracepoints: string | null;
+  /** `--kernel TREE`: with --tracepoints, also write the patch placing the calls, made against TREE. */
+  readonly kernel: string | null;
   readonly write: (line: string) => void;
 }
 
@@ -26,6 +29,24 @@ export function rv(o: RvCliOptions): number {
     mkdirSync(join(o.tracepoints, 'include/trace/events'), { recursive: true });
     writeFileSync(file, dmaengineTraceHeader());
     o.write(`wrote ${file}`);
+    if (o.kernel !== null) {
+      const tree = o.kernel;
+      if (!existsSync(join(tree, 'include/linux/dmaengine.h')))
+        throw new UsageError(`--kernel ${tree}: not a kernel tree (no include/linux/dmaengine.h)`);
+      let patch: string;
+      try {
+        patch = tracepointPatch((f) => readFileSync(join(tree, f), 'utf8'));
+      } catch (e) {
+        throw new UsageError(
+          `--kernel ${tree}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)} (the patch is made for Linux 6.1)`,
+        );
+      }
+      const where = join(o.tracepoints, 'dmaengine-tracepoints.patch');
+      writeFileSync(where, patch);
+      o.write(`wrote ${where} (apply with: patch -p1 < ${where}, then copy include/ into the tree)`);
+    }
+  } else if (o.kernel !== null) {
+    throw new UsageError('--kernel TREE goes with --tracepoints DIR');
   }
   if (o.out === null) return 0;
   const all = machineSpecs.flatMap((s) => rvAutomataOf(chartOf(s)));

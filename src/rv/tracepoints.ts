@@ -278,18 +278,7 @@ export const dmaTracepoints: readonly DmaTracepoint[] = [
       file: VIRT_DMA_H,
       where: 'for each descriptor moved from desc_submitted',
     },
-    events: [tx('ISSUE'), vc('ISSUE')],
-  },
-  {
-    name: 'dmaengine_desc_start',
-    object: 'tx',
-    extra: ['cookie'],
-    hook: {
-      fn: 'vchan_next_desc',
-      file: VIRT_DMA_H,
-      where: 'when it returns the descriptor the driver starts',
-    },
-    events: [tx('START'), vc('TAKE')],
+    events: [tx('ISSUE')],
   },
   {
     name: 'dmaengine_desc_period',

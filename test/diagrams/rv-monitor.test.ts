@@ -72,7 +72,8 @@ describe('the monitors', () => {
   it('are written for the automata every event of which is traced or safely left out', () => {
     const made = all.filter((a) => rvMonitor(a).ok).map((a) => a.name);
     expect(made).toContain('channel_allocated_activity');
-    expect(made).toContain('descriptor_live_life');
+    expect(made).toContain('descriptor_live_ack');
+    expect(made).not.toContain('descriptor_live_life'); // no tracepoint marks start: vchan_next_desc only peeks
     expect(made).toContain('tasklet_run');
     expect(made).not.toContain('hardware_channel_engine');
     expect(made).not.toContain('virtual_channel_submitted'); // one state: checks nothing
@@ -99,18 +100,18 @@ describe('the monitors', () => {
     expect(c).toContain(
       'rv_attach_trace_probe("channel_allocated_activity", dmaengine_issue_pending, handle_dmaengine_issue_pending);',
     );
-    const d = rvMonitor(find('descriptor_live_life'));
-    const dc = d.ok ? (d.monitor.files.get('descriptor_live_life.c') ?? '') : '';
+    const d = rvMonitor(find('descriptor_live_ack'));
+    const dc = d.ok ? (d.monitor.files.get('descriptor_live_ack.c') ?? '') : '';
     expect(dc).toContain('typedef struct dma_async_tx_descriptor *monitor_target;');
     expect(dc).toContain(
-      'static void handle_dmaengine_submit(void *data, struct dma_async_tx_descriptor *tx, dma_cookie_t cookie)',
+      'static void handle_dmaengine_desc_ack(void *data, struct dma_async_tx_descriptor *tx, dma_cookie_t cookie)',
     );
     expect(dc).toMatch(
-      /if \(flags & DMA_PREP_REPEAT\)\n\t\tda_handle_start_run_event\(id, t, prep_repeat_descriptor_live_life\);/,
+      /if \(flags & DMA_PREP_REPEAT\)\n\t\tda_handle_start_run_event\(id, t, prep_repeat_descriptor_live_ack\);/,
     );
     const k = d.ok ? (d.monitor.files.get('Kconfig') ?? '') : '';
     expect(k).toContain(
-      'config RV_MON_DESCRIPTOR_LIVE_LIFE\n\tdepends on RV && DMA_ENGINE\n\tselect DA_MON_EVENTS_ID',
+      'config RV_MON_DESCRIPTOR_LIVE_ACK\n\tdepends on RV && DMA_ENGINE\n\tselect DA_MON_EVENTS_ID',
     );
   });
 
@@ -132,7 +133,13 @@ describe('dmactor rv', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dmactor-rv-'));
     const lines: string[] = [];
     expect(
-      rv({ names: ['channel_lifecycle'], out: dir, tracepoints: dir, write: (l) => lines.push(l) }),
+      rv({
+        names: ['channel_lifecycle'],
+        out: dir,
+        tracepoints: dir,
+        kernel: null,
+        write: (l) => lines.push(l),
+      }),
     ).toBe(0);
     expect(readdirSync(join(dir, 'channel_lifecycle')).sort()).toEqual([
       'Kconfig',
@@ -144,12 +151,14 @@ describe('dmactor rv', () => {
       'obj-$(CONFIG_RV_MON_CHANNEL_LIFECYCLE) += monitors/channel_lifecycle/channel_lifecycle.o',
     );
     expect(readFileSync(join(dir, 'include/trace/events/dmaengine.h'), 'utf8')).toBe(dmaengineTraceHeader());
-    expect(() => rv({ names: ['tasklet_enable'], out: dir, tracepoints: null, write: () => {} })).toThrow(
-      UsageError,
-    );
-    expect(() => rv({ names: ['nope'], out: dir, tracepoints: null, write: () => {} })).toThrow(
+    expect(() =>
+      rv({ names: ['tasklet_enable'], out: dir, tracepoints: null, kernel: null, write: () => {} }),
+    ).toThrow(UsageError);
+    expect(() => rv({ names: ['nope'], out: dir, tracepoints: null, kernel: null, write: () => {} })).toThrow(
       'unknown automaton',
     );
-    expect(() => rv({ names: [], out: null, tracepoints: null, write: () => {} })).toThrow('rv needs --out');
+    expect(() => rv({ names: [], out: null, tracepoints: null, kernel: null, write: () => {} })).toThrow(
+      'rv needs --out',
+    );
   });
 });
