@@ -6,11 +6,12 @@ import { machineSpecs } from '../../machines/index.js';
 import { rv } from '../../src/cli/rv.js';
 import { chartOf } from '../../src/diagrams/chart.js';
 import type { RvAutomaton } from '../../src/diagrams/rv.js';
-import { rvAutomataOf } from '../../src/diagrams/rv.js';
+import { CREATED_BY, rvAutomataOf } from '../../src/diagrams/rv.js';
 import { rvModelHeader } from '../../src/diagrams/rv-model-h.js';
 import { rvMonitor } from '../../src/diagrams/rv-monitor.js';
 import { omittable } from '../../src/diagrams/rv-simulation.js';
 import { dmaengineTraceHeader } from '../../src/diagrams/rv-tracepoint-header.js';
+import { tracepointEdits } from '../../src/diagrams/rv-tracepoint-patch.js';
 import { UsageError } from '../../src/rules/usage-error.js';
 import { dmaTracepoints } from '../../src/rv/tracepoints.js';
 
@@ -160,5 +161,39 @@ describe('dmactor rv', () => {
     expect(() => rv({ names: [], out: null, tracepoints: null, kernel: null, write: () => {} })).toThrow(
       'rv needs --out',
     );
+  });
+});
+
+describe('the tracepoint list', () => {
+  it('names only chart events that exist, or the RV creation events', () => {
+    for (const tp of dmaTracepoints) {
+      for (const e of tp.events) {
+        const spec = machineSpecs.find((s) => s.name === e.machine);
+        expect(spec, `${tp.name}: ${e.machine}`).toBeDefined();
+        const events = new Set(chartOf(spec ?? machineSpecs[0]!).transitions.map((t) => t.event));
+        const creation = CREATED_BY[e.machine]?.toUpperCase();
+        expect(events.has(e.event) || e.event === creation, `${tp.name}: ${e.machine}.${e.event}`).toBe(true);
+      }
+    }
+    expect(new Set(dmaTracepoints.map((t) => t.name)).size).toBe(dmaTracepoints.length);
+  });
+
+  it('is placed by the patch, every tracepoint at least once', () => {
+    const placed = tracepointEdits()
+      .map((e) => e.replace)
+      .join('\n');
+    for (const tp of dmaTracepoints) {
+      const called = [
+        `trace_${tp.name}(`,
+        `DMAENGINE_TRACE(${tp.name},`,
+        `DMAENGINE_TRACE_PREP(${tp.name},`,
+        `DMAENGINE_TRACE_OK(${tp.name},`,
+        `dmaengine_do_trace_${tp.name}(&`,
+      ];
+      expect(
+        called.some((c) => placed.includes(c)),
+        tp.name,
+      ).toBe(true);
+    }
   });
 });
