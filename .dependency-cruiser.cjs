@@ -5,6 +5,8 @@
 // `npm run docs:layers` regenerates the table and the picture.
 //
 // Why this order, where it is not the obvious one:
+// - src/rv/ (the dmaengine tracepoint list) is pure data naming chart events by string, low so
+//   that the RV export, the trace reader and the CLI can all read it.
 // - src/rules/ is the project's vocabulary (Rule, defineRule, the typed list of rule sources,
 //   UsageError): the statecharts, the kernel and the tools all name rules and sources.
 // - machines/ sits below src/kernel/: the statecharts are pure data, and the kernel's monitors
@@ -20,6 +22,11 @@ const layers = [
     name: 'rules',
     folders: ['src/rules'],
     holds: 'the vocabulary every layer uses: Rule, defineRule, the typed list of rule sources, UsageError',
+  },
+  {
+    name: 'rv',
+    folders: ['src/rv'],
+    holds: 'the dmaengine tracepoint list: hook points and the chart events each is read as (pure data)',
   },
   {
     name: 'machines',

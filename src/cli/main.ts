@@ -15,6 +15,7 @@ import { fuzzCommand } from './fuzz.js';
 import { choice, flag, int, outDir, outFile, text } from './options.js';
 import { replay } from './replay.js';
 import { reportCommand } from './report.js';
+import { rv } from './rv.js';
 import { usageLine } from './usage-line.js';
 
 function version(): string {
@@ -139,6 +140,18 @@ const commands: Readonly<Record<string, Command>> = {
     },
     run: (o, [machine]) =>
       diagram({ machine, format: o.format, out: o.out, write: (t) => process.stdout.write(t) }),
+  }),
+  rv: command({
+    summary:
+      'Linux RV monitor folders for the automata (all it can monitor when none is named),\nand the dmaengine tracepoints they attach to',
+    args: [{ name: 'AUTOMATON', required: false, many: true }],
+    options: {
+      out: outDir('write a monitor folder per automaton and kernel-lines.txt there'),
+      tracepoints: outDir('write include/trace/events/dmaengine.h there (with --kernel, the patch too)'),
+      kernel: text('TREE', 'a Linux 6.1 tree to make the tracepoint patch against'),
+    },
+    run: (o, names, out) =>
+      rv({ names, out: o.out, tracepoints: o.tracepoints, kernel: o.kernel ?? null, write: out }),
   }),
   docs: command({
     summary:

@@ -48,7 +48,42 @@ export function snake(text: string): string {
     .toLowerCase();
 }
 
-export const rvEventName = (event: string): string => snake(event);
+/**
+ * The names rvgen derives from a monitor's name M: `enable_M`, `disable_M`, `register_M`,
+ * `unregister_M`, `automaton_M`, `states_M`, `events_M`, `state_max_M`, `event_max_M`. An event
+ * or state named like their prefix would declare the same C identifier as `<event>_M` (the 6.1
+ * build of tasklet_enable failed on `enable_tasklet_enable`), so such an event is named after
+ * its machine: `tasklet_enable`, the kernel function it stands for.
+ */
+export const RVGEN_PREFIXES: readonly string[] = [
+  'enable',
+  'disable',
+  'register',
+  'unregister',
+  'automaton',
+  'states',
+  'events',
+  'state_max',
+  'event_max',
+];
+
+/** An event's name in the RV automata of `machine`'s chart. */
+export function rvEventName(event: string, machine: string): string {
+  const name = snake(event);
+  return RVGEN_PREFIXES.includes(name) ? `${snake(machine)}_${name}` : name;
+}
+
+/**
+ * The RV-only event that creates an object whose chart starts before any chart event: the
+ * kernel's per-object monitor starts on it (rvgen reads an event only the initial state
+ * accepts as "start and run"). A tasklet's chart starts at tasklet_setup, a virt_dma_chan's at
+ * vchan_init; their charts have no event for it, and tasklet_enable has no other start. Channels
+ * and descriptors start on `request` and `prep`.
+ */
+export const CREATED_BY: Readonly<Record<string, string>> = { tasklet: 'setup', virtualChannel: 'init' };
+
+/** The automaton of a chart's root region: never the machine's own name, which `diagram` also takes. */
+export const rootAutomatonName = (machine: string): string => `${snake(machine)}_lifecycle`;
 
 export function rvAutomataOf(chart: Chart): RvAutomaton[] {
   return regionsOf(chart).map((region) => automaton(chart, region));
@@ -56,7 +91,9 @@ export function rvAutomataOf(chart: Chart): RvAutomaton[] {
 
 function automaton(chart: Chart, region: ChartState): RvAutomaton {
   const exploration = explore(chart);
-  const name = region === chart.root ? snake(chart.name) : snake(`${chart.name}_${region.path.join('_')}`);
+  const name =
+    region === chart.root ? rootAutomatonName(chart.name) : snake(`${chart.name}_${region.path.join('_')}`);
+  const eventName = (e: string) => rvEventName(e, chart.name);
 
   // Flat states: relative to the region inside it, by their full path outside it.
   const flatName = new Map<string, string>();
@@ -118,23 +155,38 @@ function automaton(chart: Chart, region: ChartState): RvAutomaton {
         sets.set(to, members);
         queue.push(members);
       }
-      row.set(rvEventName(e), to);
+      row.set(eventName(e), to);
     }
     moves.set(from, row);
   }
 
-  const initial = setName(initialSet);
-  const states = [initial, ...[...sets.keys()].filter((s) => s !== initial).sort()];
+  const minimal = minimize(setName(initialSet), sets, moves, (ids) =>
+    ids.some((id) => stateOf(chart, id).type === 'final'),
+  );
+  const initial = minimal.initial;
+  // The creation event: a self-loop only the initial state accepts, where a kernel monitor of
+  // an object that exists before its first chart event starts (see CREATED_BY).
+  const creation = CREATED_BY[chart.name];
+  if (creation !== undefined) minimal.moves.get(initial)?.set(creation, initial);
+  const states = [initial, ...[...minimal.sets.keys()].filter((s) => s !== initial).sort()];
   const edges: RvEdge[] = [];
   for (const from of states) {
     const byTarget = new Map<string, string[]>();
-    for (const [event, to] of moves.get(from) ?? []) byTarget.set(to, [...(byTarget.get(to) ?? []), event]);
+    for (const [event, to] of minimal.moves.get(from) ?? [])
+      byTarget.set(to, [...(byTarget.get(to) ?? []), event]);
     for (const to of [...byTarget.keys()].sort())
       edges.push({ from, to, events: (byTarget.get(to) ?? []).sort() });
   }
   const members: Record<string, readonly string[]> = {};
-  for (const [n, ids] of sets) members[n] = ids.map((id) => displayPath(stateOf(chart, id))).sort();
-  const finals = states.filter((s) => (sets.get(s) ?? []).some((id) => stateOf(chart, id).type === 'final'));
+  for (const [n, ids] of minimal.sets) members[n] = ids.map((id) => displayPath(stateOf(chart, id))).sort();
+  const finals = states.filter((s) =>
+    (minimal.sets.get(s) ?? []).some((id) => stateOf(chart, id).type === 'final'),
+  );
+  const rvEvents = [...events.map(eventName), ...(creation === undefined ? [] : [creation])].sort();
+  for (const s of states) {
+    if (rvEvents.includes(s) || RVGEN_PREFIXES.includes(s))
+      throw new Error(`${name}: state ${s} would declare the same C identifier as an event or rvgen's own`);
+  }
   return {
     name,
     machine: chart.name,
@@ -142,10 +194,61 @@ function automaton(chart: Chart, region: ChartState): RvAutomaton {
     initial,
     states,
     finals,
-    events: events.map(rvEventName),
+    events: rvEvents,
     edges,
     members,
   };
+}
+
+/**
+ * The smallest DFA with the same language (Moore's partition refinement): states that accept
+ * the same events and go to equivalent states are one, named by joining their members' names
+ * with `_or_`. Merging matters to the kernel's monitors: rvgen starts a per-object monitor on
+ * an event that only the initial state accepts, and the chart's `available` and `released`
+ * (both accepting only `request`) would otherwise keep `request` from being one.
+ */
+function minimize(
+  initial: string,
+  sets: ReadonlyMap<string, readonly string[]>,
+  moves: ReadonlyMap<string, ReadonlyMap<string, string>>,
+  isFinal: (ids: readonly string[]) => boolean,
+): {
+  initial: string;
+  sets: Map<string, readonly string[]>;
+  moves: Map<string, Map<string, string>>;
+} {
+  const names = [...sets.keys()];
+  const row = (s: string) => moves.get(s) ?? new Map<string, string>();
+  let block = new Map(
+    names.map((s) => [s, `${isFinal(sets.get(s) ?? []) ? 'f' : 'n'} ${[...row(s).keys()].sort().join(',')}`]),
+  );
+  for (let count = 0; new Set(block.values()).size !== count; ) {
+    count = new Set(block.values()).size;
+    const next = new Map<string, string>();
+    for (const s of names) {
+      const out = [...row(s)].sort(([a], [b]) => (a < b ? -1 : 1)).map(([e, t]) => `${e}>${block.get(t)}`);
+      next.set(s, `${block.get(s)}|${out.join(',')}`);
+    }
+    block = next;
+  }
+  const classes = new Map<string, string[]>();
+  for (const s of names) classes.set(block.get(s) ?? '', [...(classes.get(block.get(s) ?? '') ?? []), s]);
+  const nameOf = new Map<string, string>();
+  const merged = new Map<string, readonly string[]>();
+  for (const group of classes.values()) {
+    const ids = [...new Set(group.flatMap((g) => sets.get(g) ?? []))].sort();
+    const flat = [...new Set(group.flatMap((g) => g.split('_or_')))].sort();
+    const n = group.length === 1 ? (group[0] ?? '') : flat.join('_or_');
+    for (const g of group) nameOf.set(g, n);
+    merged.set(n, ids);
+  }
+  const mergedMoves = new Map<string, Map<string, string>>();
+  for (const s of names) {
+    const n = nameOf.get(s) ?? s;
+    if (mergedMoves.has(n)) continue;
+    mergedMoves.set(n, new Map([...row(s)].map(([e, t]) => [e, nameOf.get(t) ?? t])));
+  }
+  return { initial: nameOf.get(initial) ?? initial, sets: merged, moves: mergedMoves };
 }
 
 /**
@@ -157,6 +260,11 @@ function automaton(chart: Chart, region: ChartState): RvAutomaton {
 export function toRvDot(a: RvAutomaton): string {
   const q = (s: string) => `"${s}"`;
   const lines = ['digraph state_automaton {'];
+  // Provenance as a graph attribute: the current rvgen parses DOT with a grammar that has no
+  // comments, and the older line readers skip this line (they look for `{node` first).
+  lines.push(
+    `\tcomment = ${q(`${a.name}: region ${a.region} of the dmactor ${a.machine} statechart (generated; do not edit)`)};`,
+  );
   lines.push(`\t{node [shape = point] ${q(`__init_${a.initial}`)}};`);
   for (const s of a.states) {
     lines.push(`\t{node [shape = ${a.finals.includes(s) ? 'doublecircle' : 'circle'}] ${q(s)}};`);
@@ -169,8 +277,5 @@ export function toRvDot(a: RvAutomaton): string {
     }
   }
   lines.push('\t{ rank = min ;', `\t\t${q(`__init_${a.initial}`)};`, `\t\t${q(a.initial)};`, '\t}', '}');
-  lines.push(
-    `// ${a.name}: region ${a.region} of the dmactor ${a.machine} statechart (generated; do not edit)`,
-  );
   return `${lines.join('\n')}\n`;
 }

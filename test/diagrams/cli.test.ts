@@ -26,7 +26,13 @@ describe('dmactor diagram', () => {
     const file = join(dir, 'tasklet_run.dot');
     expect(dmactor('diagram', 'tasklet_run', '--format', 'rv', '--out', file).code).toBe(0);
     expect(readFileSync(file, 'utf8')).toMatch(
-      /^digraph state_automaton \{\n\t\{node \[shape = point\] "__init_idle"\};/,
+      /^digraph state_automaton \{\n\tcomment = "tasklet_run: [^"]*";\n\t\{node \[shape = point\] "__init_idle_or_killed"\};/,
+    );
+    // A chart's root automaton is not named like the chart, so it can be written alone.
+    const root = join(dir, 'channel_lifecycle.dot');
+    expect(dmactor('diagram', 'channel_lifecycle', '--format', 'rv', '--out', root).code).toBe(0);
+    expect(readFileSync(root, 'utf8')).toContain(
+      '"available_or_released" -> "allocated" [ label = "request" ];',
     );
     const many = dmactor('diagram', 'tasklet', '--format', 'rv', '--out', file);
     expect(many.code).toBe(2);
@@ -48,6 +54,34 @@ describe('dmactor diagram', () => {
         /^dmactor: (unknown (machine|format|machine or automaton) "|--format svg draws one)/,
       );
     }
+  });
+});
+
+describe('dmactor rv', () => {
+  it('writes the monitor folders, the kernel lines and the tracepoint header', () => {
+    const dir = tempDir();
+    const r = dmactor('rv', '--out', join(dir, 'monitors'), '--tracepoints', join(dir, 'tp'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      'skipped hardware_channel_engine: the hardware-channel chart has no kernel object',
+    );
+    expect(existsSync(join(dir, 'monitors/channel_allocated_activity/channel_allocated_activity.c'))).toBe(
+      true,
+    );
+    expect(readFileSync(join(dir, 'monitors/kernel-lines.txt'), 'utf8')).toContain(
+      'source "kernel/trace/rv/monitors/tasklet_run/Kconfig"',
+    );
+    expect(readFileSync(join(dir, 'tp/include/trace/events/dmaengine.h'), 'utf8')).toContain(
+      'TRACE_EVENT(dmaengine_submit,',
+    );
+    const bad = dmactor('rv', 'hardware_channel_irq', '--out', dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(
+      'dmactor: hardware_channel_irq cannot be a kernel monitor: the hardware-channel chart has no kernel object\n',
+    );
+    const none = dmactor('rv');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^dmactor: rv needs --out DIR/);
   });
 });
 

@@ -85,9 +85,9 @@ describe.each(charts.map((c) => [c.name, c] as const))('%s', (_name, chart) => {
       const owner = regions.findIndex((r) => domainOf(chart, r).has(t.from));
       expect(owner, t.key).toBeGreaterThanOrEqual(0);
       const a = automata[owner];
-      expect(a?.events, t.key).toContain(rvEventName(t.event));
+      expect(a?.events, t.key).toContain(rvEventName(t.event, chart.name));
       expect(
-        a?.edges.some((e) => e.events.includes(rvEventName(t.event))),
+        a?.edges.some((e) => e.events.includes(rvEventName(t.event, chart.name))),
         t.key,
       ).toBe(true);
     }

@@ -6,6 +6,7 @@ import { chartOf } from '../../src/diagrams/chart.js';
 import { type RvAutomaton, rvAutomataOf, rvEventName, toRvDot } from '../../src/diagrams/rv.js';
 import { project, regionsOf } from '../../src/diagrams/rv-projection.js';
 import { renderDot } from '../../src/diagrams/svg.js';
+import { parseRvgenDot, RvgenError, rvgenAutomaton } from './rvgen-dot.js';
 
 /**
  * The RV export against the rules of the DOT dialect rvgen (formerly dot2k) reads, for every
@@ -32,7 +33,9 @@ const C_NAME = /^[a-z_][a-z0-9_]*$/;
 function parseRv(text: string): Parsed {
   const lines = text.split('\n');
   expect(lines[0]?.split(/\s+/).slice(0, 2)).toEqual(['digraph', 'state_automaton']);
-  let i = 1;
+  // rvgen looks for the first `{node` line; the provenance `comment` comes before it.
+  expect(lines[1]).toMatch(/^\tcomment = "[^"]*";$/);
+  let i = 2;
   const states = new Set<string>();
   const finals = new Set<string>();
   const shapes = new Map<string, string>();
@@ -118,8 +121,76 @@ describe.each(all)('RV automaton %s', (_name, chart, a) => {
     expect([...reached].sort()).toEqual([...a.states].sort());
   });
 
+  it("parses with the current rvgen's grammar to the same automaton", () => {
+    expect(text).not.toContain('//');
+    const g = parseRvgenDot(text);
+    const r = rvgenAutomaton(g);
+    expect(r.initial).toBe(a.initial);
+    expect([...r.states].sort()).toEqual([...a.states].sort());
+    // Every node but the __init_ point is a labelled state, and each pair has one edge statement.
+    for (const n of g.nodes) if (!n.startsWith('__init_')) expect(g.nodeAttrs.get(n)?.label, n).toBe(n);
+    for (const [pair, count] of g.edgeStatements) expect(count, pair).toBe(1);
+    const expected = new Map(
+      a.edges.flatMap((e) => e.events.map((ev) => [`${e.from} ${ev}`, e.to] as const)),
+    );
+    expect(r.delta).toEqual(expected);
+    expect(g.assignments.get('comment')).toContain(
+      `region ${a.region} of the dmactor ${a.machine} statechart`,
+    );
+  });
+
+  it('declares no C identifier twice in what rvgen generates from it', () => {
+    const m = a.name;
+    const generated = [
+      ...a.states.map((s) => `${s}_${m}`),
+      ...a.events.map((e) => `${e}_${m}`),
+      ...['state_max', 'event_max', 'states', 'events', 'automaton'].map((x) => `${x}_${m}`),
+      ...['enable', 'disable', 'register', 'unregister'].map((x) => `${x}_${m}`),
+    ];
+    expect(new Set(generated).size).toBe(generated.length);
+    const handlers = [...a.events.map((e) => `handle_${e}`), 'handle_obj_cleanup'];
+    expect(new Set(handlers).size).toBe(handlers.length);
+    for (const id of [...generated, ...handlers]) expect(id).toMatch(/^[a-z_][a-z0-9_]*$/);
+    expect(m.length).toBeLessThan(32); // MAX_DA_NAME_LEN, with the NUL
+  });
+
+  it('has an event rvgen makes a start event', () => {
+    const r = rvgenAutomaton(parseRvgenDot(text));
+    const events = [...new Set([...r.delta.keys()].map((k) => k.split(' ')[1] ?? ''))];
+    const used = (e: string) => r.states.filter((s) => r.delta.has(`${s} ${e}`));
+    const start = events.filter((e) => used(e).every((s) => r.delta.get(`${s} ${e}`) === r.initial));
+    const startRun = events.filter((e) => used(e).length === 1 && used(e)[0] === r.initial);
+    expect([...start, ...startRun].length, a.name).toBeGreaterThan(0);
+  });
+
   it('renders with Graphviz without a warning', async () => {
     expect((await renderDot(text)).warnings).toEqual([]);
+  });
+});
+
+describe("the rvgen grammar's reader", () => {
+  it('rejects what the current rvgen rejects: a // comment, an unlabelled state, a non-C event', () => {
+    const [, , a] = all[0] ?? [];
+    if (!a) throw new Error('no automaton');
+    const good = toRvDot(a);
+    expect(() => parseRvgenDot(`${good}// provenance\n`)).toThrow(
+      new RvgenError("No terminal matches '/' at offset " + (good.length + 0)),
+    );
+    expect(() =>
+      rvgenAutomaton(parseRvgenDot(good.replace(`"${a.initial}" [label = "${a.initial}"];`, ''))),
+    ).toThrow("The automaton doesn't have an initial state");
+    const edge = a.edges[0];
+    if (!edge) throw new Error('no edge');
+    const bad = good.replace(`[ label = "${edge.events.join('\\n')}" ]`, '[ label = "not-c" ]');
+    expect(bad).not.toBe(good);
+    expect(() => rvgenAutomaton(parseRvgenDot(bad))).toThrow('Unrecognised event');
+    expect(() => parseRvgenDot('digraph state_automaton { "a" -> "b" -> "c"; }')).toThrow('state-to-state');
+  });
+
+  it('keeps the first label of a pair written twice, as rvgen does', () => {
+    const g = parseRvgenDot('digraph x { "a" -> "b" [label = "one"]; "a" -> "b" [label = "two"]; }');
+    expect(g.edgeAttrs.get('a b')).toEqual({ label: 'one' });
+    expect(g.edgeStatements.get('a b')).toBe(2);
   });
 });
 
@@ -145,7 +216,7 @@ describe('the RV automata against their charts', () => {
             actor.send({ type });
             const next = actor.getSnapshot() as AnyMachineSnapshot;
             automata.forEach((x, i) => {
-              const e = rvEventName(type);
+              const e = rvEventName(type, chart.name);
               if (!x.events.includes(e)) return;
               const to = x.edges.find((edge) => edge.from === at[i] && edge.events.includes(e))?.to;
               expect(to, `${x.name}: ${type} from ${at[i]}`).toBeDefined();
@@ -174,13 +245,15 @@ describe('the RV automata against their charts', () => {
     expect(accepts(activity, 'idle', 'resume')).toBe(false); // channel.resume-not-paused
     expect(accepts(activity, 'paused', 'resume')).toBe(true);
     expect(accepts(activity, 'terminating', 'issue')).toBe(false); // channel.issue-before-sync
-    expect(accepts(activity, 'available', 'sync')).toBe(false); // channel.not-held
+    expect(accepts(activity, 'available_or_released', 'sync')).toBe(false); // channel.not-held
+    expect(activity.members.available_or_released).toEqual(['available', 'released']);
     const life = find('descriptor_live_life');
     expect(accepts(life, 'issued', 'free')).toBe(false); // descriptor.free-in-flight
     expect(accepts(life, 'submitted', 'submit')).toBe(false); // descriptor.submit-twice
     expect(accepts(life, 'freed', 'start')).toBe(false); // descriptor.use-after-free
     const enable = find('tasklet_enable');
-    expect(accepts(enable, 'enabled', 'enable')).toBe(false); // tasklet.unbalanced-enable
+    expect(accepts(enable, 'enabled', 'tasklet_enable')).toBe(false); // tasklet.unbalanced-enable
+    expect(accepts(enable, 'disabled_or_enabled', 'tasklet_enable')).toBe(true);
     expect(enable.members.disabled_or_enabled).toEqual(['enable.disabled', 'enable.enabled']);
   });
 });
