@@ -14,6 +14,7 @@ import { docs } from './docs.js';
 import { runExamples } from './examples-report.js';
 import { fuzzCommand } from './fuzz.js';
 import { replay } from './replay.js';
+import { traceCommand } from './trace.js';
 
 const HELP = `usage: dmactor <command> [options]
 
@@ -31,6 +32,8 @@ commands:
                     (--out DIR, default docs) and the diagrams section of the README.md beside it
   examples          run the client.rst scenarios of examples/ under random schedules
   kernel-demo       the bare simulated kernel finding and replaying a planted lock bug
+  trace FILE        check a kernel trace (ftrace text) against the statecharts and invariants
+                    (--accept RULE, --callback FN, --mermaid, --out FILE; docs/kernel.md)
 
 check options:
   --seed N          campaign seed (default 1); the same seed gives the same campaign
@@ -79,6 +82,7 @@ function shard(value: string | undefined): { index: number; count: number } | un
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'trace') return traceCommand(argv.slice(1), (line) => console.log(line));
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
