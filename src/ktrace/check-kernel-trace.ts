@@ -106,6 +106,10 @@ export function checkKernelTrace(text: string, options: KernelTraceOptions = {})
   const prepOf = new Map<string, { chan: string; kind: 'mem' | 'slave' | 'cyclic' }>();
   const submitOf = new Map<string, { tx: string; chan: string | null }>();
   const statusOf = new Map<string, { chan: string; cookie: number }>();
+  const startOf = new Map<string, { chan: string; cookie: number | null; at: FtraceRecord }>();
+  // Drivers that put descriptors back in a pool of their own with no traced call (pl330) show
+  // no desc_free; then a prep handing a pointer out again ends its previous life.
+  let freesTraced = false;
   const insideOf = new Map<string, { op: Inside; chan: string }>();
   // A terminate takes effect under the channel lock, after its entry probe: at its first effect
   // (vchan_dma_desc_free_list, a desc_free) or its return, whichever this task shows first.
@@ -162,9 +166,18 @@ export function checkKernelTrace(text: string, options: KernelTraceOptions = {})
     chanObserve(c, kind === 'mem' ? 'PREP_MEM' : 'PREP_SLAVE', at);
     const old = objects.descs.get(txp);
     if (old !== undefined && !old.monitor.matches('freed')) {
-      // The allocator handed out memory the trace never saw freed: the old life goes on.
-      descObserve(old, kind === 'cyclic' ? 'PREP_CYCLIC' : 'PREP', at);
-      return;
+      if (!freesTraced && lifeIs(old, 'completed', 'done', 'aborted')) {
+        // Back from the driver's pool: its callback, if any, ran unattributed.
+        if (lifeIs(old, 'completed')) {
+          for (const e of ['FETCH_CALLBACK', 'CALLBACK_BEGIN', 'CALLBACK_END'] as const)
+            old.monitor.observe({ type: e });
+        }
+        free(at, old);
+      } else {
+        // Memory the trace never saw freed handed out again: the old life goes on.
+        descObserve(old, kind === 'cyclic' ? 'PREP_CYCLIC' : 'PREP', at);
+        return;
+      }
     }
     descObserve(objects.newDesc(txp, c), kind === 'cyclic' ? 'PREP_CYCLIC' : 'PREP', at);
   };
@@ -383,6 +396,20 @@ export function checkKernelTrace(text: string, options: KernelTraceOptions = {})
         if (d !== undefined) start(r, c, d);
         return;
       }
+      case 'start': {
+        // Handed to the hardware if the driver's submit call returns 0 (start_ret).
+        if (chanPtr !== null) startOf.set(r.task, { chan: chanPtr, cookie: num(a.cookie), at: r });
+        return;
+      }
+      case 'start_ret': {
+        const st = startOf.get(r.task);
+        startOf.delete(r.task);
+        if (st === undefined || num(a.ret) !== 0) return;
+        const c = chanAt(st.chan);
+        const d = ownerOf(c, st.cookie);
+        if (d !== undefined) start(r, c, d);
+        return;
+      }
       case 'tx_status': {
         const cookie = num(a.cookie);
         if (chanPtr !== null && cookie !== null) statusOf.set(r.task, { chan: chanPtr, cookie });
@@ -395,6 +422,7 @@ export function checkKernelTrace(text: string, options: KernelTraceOptions = {})
         return;
       }
       case 'desc_free': {
+        freesTraced = true;
         terminateTakesEffect(r.task, r);
         const txp = ptr(a.vd ?? a.tx);
         if (txp !== null) descFree(r, txp);
@@ -483,13 +511,8 @@ export function checkKernelTrace(text: string, options: KernelTraceOptions = {})
       continue;
     }
     if (parsed.type === 'bad') {
-      if (
-        records === 0 &&
-        i > 0 &&
-        lines.slice(0, i).every((l) => l.trim() === '' || l.trimStart().startsWith('#'))
-      ) {
-        throw new UsageError(`line ${i + 1}: unknown trace format: ${parsed.reason}`);
-      }
+      // Nothing read yet: not an ftrace file at all; later, one damaged line.
+      if (records === 0) throw new UsageError(`line ${i + 1}: unknown trace format: ${parsed.reason}`);
       throw new UsageError(`line ${i + 1}: ${parsed.reason}`);
     }
     const r = parsed.record;

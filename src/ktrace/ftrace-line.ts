@@ -85,7 +85,7 @@ function eventRest(rest: string): Pick<FtraceRecord, 'kind' | 'name' | 'parent' 
   const probe = PROBE.exec(body);
   if (probe?.groups) {
     const at = probe.groups.at ?? '';
-    const ret = /^(?<caller>\S+)\s+<-\s+(?<fn>\S+)$/.exec(at);
+    const ret = /^(?<caller>.+?)\s+<-\s+(?<fn>\S+)$/.exec(at);
     return ret?.groups
       ? { kind: 'kretprobe', name, parent: ret.groups.fn ?? '', args: parseArgs(probe.groups.args ?? '') }
       : { kind: 'kprobe', name, parent: at.replace(/\+0x.*$/, ''), args: parseArgs(probe.groups.args ?? '') };
