@@ -12,6 +12,7 @@ import { UsageError } from '../rules/usage-error.js';
  * accepted (`--accept RULE`, repeatable: a driver's known deviation), 0 otherwise, 2 for a
  * usage error or an unreadable trace (one line, with the line number). `--mermaid` prints the
  * trace as a sequence diagram and a state timeline, like a counterexample (`--out FILE`).
+ * `--no-device-synchronize`: the driver has none (pl330), a terminate's return is its synchronize.
  */
 export function traceCommand(argv: readonly string[], out: (line: string) => void): number {
   const { values, positionals } = parseArgs({
@@ -21,6 +22,7 @@ export function traceCommand(argv: readonly string[], out: (line: string) => voi
       accept: { type: 'string', multiple: true },
       callback: { type: 'string', multiple: true },
       mermaid: { type: 'boolean' },
+      'no-device-synchronize': { type: 'boolean' },
       out: { type: 'string' },
     },
   });
@@ -35,7 +37,11 @@ export function traceCommand(argv: readonly string[], out: (line: string) => voi
   }
   let result: ReturnType<typeof checkKernelTrace>;
   try {
-    result = checkKernelTrace(text, { accept: values.accept ?? [], callbacks: values.callback ?? [] });
+    result = checkKernelTrace(text, {
+      accept: values.accept ?? [],
+      callbacks: values.callback ?? [],
+      noDeviceSynchronize: values['no-device-synchronize'] === true,
+    });
   } catch (e) {
     if (e instanceof UsageError) throw new UsageError(`${file}:${e.message.replace(/^line /, '')}`);
     throw e;

@@ -40,6 +40,12 @@ export interface KernelTraceOptions {
   readonly accept?: readonly string[];
   /** Functions that are client completion callbacks (the function tracer names them). */
   readonly callbacks?: readonly string[];
+  /**
+   * The driver has no device_synchronize (pl330): dmaengine_synchronize does nothing there, so
+   * a terminate's return is taken as synchronized, and a client's issue_pending between
+   * terminate_async and synchronize cannot be told from a trace.
+   */
+  readonly noDeviceSynchronize?: boolean;
 }
 
 export interface KernelTraceResult {
@@ -110,6 +116,8 @@ export function checkKernelTrace(text: string, options: KernelTraceOptions = {})
   // Drivers that put descriptors back in a pool of their own with no traced call (pl330) show
   // no desc_free; then a prep handing a pointer out again ends its previous life.
   let freesTraced = false;
+  // Drivers whose start is inlined out of reach (pl330) show none: completion implies the start.
+  let startsTraced = false;
   const insideOf = new Map<string, { op: Inside; chan: string }>();
   // A terminate takes effect under the channel lock, after its entry probe: at its first effect
   // (vchan_dma_desc_free_list, a desc_free) or its return, whichever this task shows first.
@@ -145,7 +153,8 @@ export function checkKernelTrace(text: string, options: KernelTraceOptions = {})
   };
   const descObserve = (d: TraceDesc, type: DescEvent['type'], at: FtraceRecord): void => {
     const ok = d.monitor.observe({ type } as DescEvent);
-    note(d.name, type, at, ok ? d.monitor.state : undefined);
+    // Drawn on its channel's lane, as the model names a channel's descriptors.
+    note(`${d.chan.monitor.name}.${d.name}`, type, at, ok ? d.monitor.state : undefined);
     if (!ok) takeViolation(at);
   };
   /** The channel at `p`; one first seen after its request is taken as requested before the trace began. */
@@ -216,6 +225,7 @@ export function checkKernelTrace(text: string, options: KernelTraceOptions = {})
     descObserve(d, 'START', at);
   };
   const complete = (at: FtraceRecord, c: TraceChan, d: TraceDesc): void => {
+    if (!startsTraced && lifeIs(d, 'issued')) start(at, c, d);
     if (d.cookie !== null) {
       const prev = c.lastCompleted;
       if (prev !== null && d.cookie < prev && prev - d.cookie < 0x40000000) {
@@ -325,6 +335,9 @@ export function checkKernelTrace(text: string, options: KernelTraceOptions = {})
         const known = objects.chans.get(chanPtr);
         const c = known ?? objects.chan(chanPtr).chan;
         chanObserve(c, 'REQUEST', r);
+        // Cookies start again at a new allocation (dma_cookie_init in the driver's alloc).
+        c.lastCompleted = null;
+        c.cookies.clear();
         return;
       }
       case 'free_chan':
@@ -391,12 +404,14 @@ export function checkKernelTrace(text: string, options: KernelTraceOptions = {})
           const done = ownerOf(c, irq.cookie);
           if (done !== undefined) complete(r, c, done);
         }
+        startsTraced = true;
         if (a.next !== undefined && a.next === a.nextnext) return; // desc_issued is empty
         const d = ownerOf(c, num(a.cookie));
         if (d !== undefined) start(r, c, d);
         return;
       }
       case 'start': {
+        startsTraced = true;
         // Handed to the hardware if the driver's submit call returns 0 (start_ret).
         if (chanPtr !== null) startOf.set(r.task, { chan: chanPtr, cookie: num(a.cookie), at: r });
         return;
@@ -440,10 +455,17 @@ export function checkKernelTrace(text: string, options: KernelTraceOptions = {})
           syncBegin(chanAt(chanPtr));
         }
         return;
-      case 'terminate_all_ret':
+      case 'terminate_all_ret': {
         terminateTakesEffect(r.task, r);
+        const inside = insideOf.get(r.task);
         insideOf.delete(r.task);
+        if (options.noDeviceSynchronize && inside?.op === 'terminate') {
+          const c = chanAt(inside.chan);
+          syncBegin(c);
+          syncEnd(r, c);
+        }
         return;
+      }
       case 'free_chan_ret':
         insideOf.delete(r.task);
         return;
