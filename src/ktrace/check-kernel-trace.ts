@@ -6,6 +6,7 @@ import { startInIssueOrder } from '../../invariants/start-in-issue-order.js';
 import { txStatusConsistent } from '../../invariants/tx-status-consistent.js';
 import type { channelSpec } from '../../machines/channel.js';
 import type { descriptorSpec } from '../../machines/descriptor.js';
+import { DMA_PREP_REPEAT } from '../hw/ctrl-flags.js';
 import { violationsOf } from '../kernel/checker.js';
 import type { TraceEvent } from '../kernel/trace.js';
 import { World } from '../kernel/world.js';
@@ -89,10 +90,11 @@ function num(v: string | undefined): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+/** A pointer as kprobes print it (0x...) or as %p does (hashed, bare hex); NULL is none. */
 function ptr(v: string | undefined): string | null {
-  if (v === undefined) return null;
-  const n = num(v);
-  if (n === null || n === 0) return null;
+  if (v === undefined || !/^(0x)?[\da-f]+$/i.test(v)) return null;
+  const n = Number.parseInt(v.replace(/^0x/i, ''), 16);
+  if (!Number.isFinite(n) || n === 0) return null;
   return `0x${n.toString(16)}`;
 }
 
@@ -162,6 +164,13 @@ export function checkKernelTrace(text: string, options: KernelTraceOptions = {})
     const { chan, fresh } = objects.chan(p);
     if (fresh) chan.monitor.observe({ type: 'REQUEST' });
     return chan;
+  };
+  const request = (at: FtraceRecord, p: string): void => {
+    const c = objects.chan(p).chan;
+    chanObserve(c, 'REQUEST', at);
+    // Cookies start again at a new allocation (dma_cookie_init in the driver's alloc).
+    c.lastCompleted = null;
+    c.cookies.clear();
   };
   const drained = (c: TraceChan, at: FtraceRecord): void => {
     if (!c.monitor.matches({ allocated: { activity: 'busy' } })) return;
@@ -330,16 +339,9 @@ export function checkKernelTrace(text: string, options: KernelTraceOptions = {})
     const a = r.args;
     const chanPtr = ptr(a.chan);
     switch (r.name) {
-      case 'alloc_chan': {
-        if (chanPtr === null) return;
-        const known = objects.chans.get(chanPtr);
-        const c = known ?? objects.chan(chanPtr).chan;
-        chanObserve(c, 'REQUEST', r);
-        // Cookies start again at a new allocation (dma_cookie_init in the driver's alloc).
-        c.lastCompleted = null;
-        c.cookies.clear();
+      case 'alloc_chan':
+        if (chanPtr !== null) request(r, chanPtr);
         return;
-      }
       case 'free_chan':
         if (chanPtr !== null) {
           insideOf.set(r.task, { op: 'release', chan: chanPtr });
@@ -487,27 +489,42 @@ export function checkKernelTrace(text: string, options: KernelTraceOptions = {})
     if (tp === undefined) return false;
     const objPtr = ptr(r.args[tp.object]);
     if (objPtr === null) return true;
+    // The tracepoints name each descriptor's issue, start and abort themselves, so a channel's
+    // issue or terminate moves only the channel here.
+    const preps = tp.events.filter((e) => e.machine === 'descriptor' && e.event.startsWith('PREP'));
+    const flags = num(r.args.flags) ?? 0;
+    const prepEvent =
+      preps.length > 1 ? ((flags & DMA_PREP_REPEAT) !== 0 ? 'PREP_REPEAT' : 'PREP') : preps[0]?.event;
     for (const e of tp.events) {
       if (e.machine === 'channel') {
         const cp =
           tp.object === 'chan' ? objPtr : (ptr(r.args.chan) ?? objects.descs.get(objPtr)?.chan.ptr ?? null);
         if (cp === null) continue;
+        if (e.event === 'REQUEST') {
+          request(r, cp);
+          continue;
+        }
         const c = chanAt(cp);
-        if (e.event === 'ISSUE') issue(r, c);
-        else if (e.event === 'TERMINATE') terminate(r, c);
-        else if (e.event === 'SYNC') {
+        if (e.event === 'ISSUE') {
+          chanObserve(c, 'ISSUE', r);
+          drained(c, r);
+        } else if (e.event === 'TERMINATE') {
+          chanObserve(c, 'TERMINATE', r);
+          c.uncoveredTerminates++;
+        } else if (e.event === 'SYNC') {
           syncBegin(c);
           syncEnd(r, c);
         } else if (e.event === 'RELEASE') release(r, c);
         else chanObserve(c, e.event as ChanEvent['type'], r);
       } else if (e.machine === 'descriptor') {
-        if (e.event === 'PREP' || e.event === 'PREP_CYCLIC' || e.event === 'PREP_REPEAT') {
+        if (e.event.startsWith('PREP')) {
+          if (e.event !== prepEvent) continue;
           const cp = ptr(r.args.chan);
           if (cp === null) continue;
-          const c = chanAt(cp);
           const old = objects.descs.get(objPtr);
-          const d = old !== undefined && !old.monitor.matches('freed') ? old : objects.newDesc(objPtr, c);
-          descObserve(d, e.event, r);
+          const d =
+            old !== undefined && !old.monitor.matches('freed') ? old : objects.newDesc(objPtr, chanAt(cp));
+          descObserve(d, e.event as DescEvent['type'], r);
           continue;
         }
         const d = objects.descs.get(objPtr);
@@ -517,7 +534,20 @@ export function checkKernelTrace(text: string, options: KernelTraceOptions = {})
         else if (e.event === 'START') start(r, d.chan, d);
         else if (e.event === 'COMPLETE') complete(r, d.chan, d);
         else if (e.event === 'FREE') free(r, d);
-        else descObserve(d, e.event as DescEvent['type'], r);
+        else if (e.event === 'CALLBACK_BEGIN') {
+          const c = d.chan;
+          if (c.fence !== null && d.submitOrder !== null && d.submitOrder <= c.fence) {
+            finding(
+              noCallbackAfterSynchronize.rule,
+              `callback of ${d.name} runs after dmaengine_synchronize(chan ${c.ptr}) returned`,
+              r,
+            );
+          }
+          descObserve(d, 'CALLBACK_BEGIN', r);
+        } else {
+          descObserve(d, e.event as DescEvent['type'], r);
+          if (e.event === 'TERMINATE' || e.event === 'ISSUE') drained(d.chan, r);
+        }
       }
       // virtualChannel and tasklet events: those charts are not run on a kernel trace.
     }

@@ -144,3 +144,51 @@ describe('recorded pl330 traces (Exynos4210, not a virt-dma driver)', () => {
     expect(checkKernelTrace(text, pl330).findings.map((f) => f.rule.id)).toEqual(['inv.in-order-completion']);
   });
 });
+
+describe('the dmaengine tracepoints (src/rv/tracepoints.ts), hand-written', () => {
+  const text = read('handwritten-tracepoints.trace');
+  const lines = text.split('\n');
+  const at = (needle: string): number => lines.findIndex((l) => l.includes(needle));
+
+  it('a completed and a terminated memcpy: no finding, every chart event read', () => {
+    const r = checkKernelTrace(text);
+    expect(r.findings).toEqual([]);
+    const tx1 = r.events.filter((e) => e.actor.endsWith('tx 0xa0000001')).map((e) => e.event);
+    expect(tx1).toEqual([
+      'PREP',
+      'SUBMIT',
+      'ISSUE',
+      'START',
+      'COMPLETE',
+      'FETCH_CALLBACK',
+      'CALLBACK_BEGIN',
+      'CALLBACK_END',
+      'FREE',
+    ]);
+    const tx2 = r.events.filter((e) => e.actor.endsWith('tx 0xa0000002')).map((e) => e.event);
+    expect(tx2).toEqual(['PREP', 'SUBMIT', 'ISSUE', 'START', 'TERMINATE', 'FREE']);
+  });
+
+  it('a callback after dmaengine_synchronize returned', () => {
+    // the first descriptor's callback moved after the synchronize
+    const edited = [...lines];
+    const sync = at('dmaengine_synchronize:');
+    const moved = edited.splice(at('dmaengine_fetch_callback:'), 4);
+    edited.splice(sync - moved.length + 1, 0, ...moved);
+    expect(ids(edited.join('\n'))).toEqual(['inv.no-callback-after-synchronize']);
+  });
+
+  it('a descriptor freed twice, and one started before it was issued', () => {
+    const twice = [...lines];
+    twice.splice(
+      at('dmaengine_desc_free: tx=00000000a0000001') + 1,
+      0,
+      lines[at('dmaengine_desc_free: tx=00000000a0000001')] ?? '',
+    );
+    expect(ids(twice.join('\n'))).toEqual(['descriptor.use-after-free']);
+    const early = [...lines];
+    const [start] = early.splice(at('dmaengine_desc_start: tx=00000000a0000002'), 1);
+    early.splice(at('dmaengine_submit: tx=00000000a0000002') + 1, 0, start ?? '');
+    expect(ids(early.join('\n'))).toEqual(['descriptor.start-unissued']);
+  });
+});
