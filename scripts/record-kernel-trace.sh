@@ -109,7 +109,7 @@ record() { # NAME INIT MODULES QEMU-ARGS...
       echo "#   $p $(dpkg-query -W -f '${Version}' "$p")"
     done
     for d in "$W"/debs/*.deb; do echo "#   $(dpkg-deb -f "$d" Package) $(dpkg-deb -f "$d" Version) ($(dpkg-deb -f "$d" Architecture))"; done
-    echo "# qemu: qemu-system-arm $* (TCG)"
+    echo "# qemu: qemu-system-arm $(echo "$*" | sed "s#$W/root/usr/lib/linux-image-$KVER/##") (TCG)"
     echo "# offsets: $(sed -n 's/.*"->\([A-Z_]*\) #\([0-9]*\)".*/\1=\2/p' "$B/bcm2835-offsets.s" | tr '\n' ' ')"
     tr -d '\r' < "$LOG" | grep -E '^### (uname|dma channels|PHASE|done)'
     echo "### results"
