@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The member offsets the kprobe events need to name the descriptor on the channel
- * (bcm2835_chan.desc) and the head of its issued list, compiled against the same headers and
+ * (bcm2835_chan.desc), the head of its issued list and the channel of a completion tasklet, compiled against the same headers and
  * configuration as the running kernel. bcm2835-structs.h is cut out of drivers/dma/bcm2835-dma.c
  * by record-kernel-trace.sh; the values are read back from the assembler output, as the
  * kernel's own asm-offsets are.
@@ -26,4 +26,7 @@ void dmactor_offsets(void)
 	DEFINE(CFG_SRC_ADDR, offsetof(struct dma_slave_config, src_addr));
 	DEFINE(CFG_SRC_WIDTH, offsetof(struct dma_slave_config, src_addr_width));
 	DEFINE(CFG_SRC_BURST, offsetof(struct dma_slave_config, src_maxburst));
+	/* from the completion tasklet back to its channel: tasklet - TASK_TO_DEV is &chan->dev */
+	DEFINE(TASK_TO_DEV, offsetof(struct virt_dma_chan, task) - offsetof(struct dma_chan, dev));
+	DEFINE(CHANDEV_CHAN, offsetof(struct dma_chan_dev, chan));
 }

@@ -165,6 +165,20 @@ export function checkKernelTrace(text: string, options: KernelTraceOptions = {})
     if (fresh) chan.monitor.observe({ type: 'REQUEST' });
     return chan;
   };
+  /**
+   * bcm2835_dma_callback completes c->desc only when the transfer ended: then
+   * vchan_cookie_complete schedules the tasklet (__tasklet_schedule, unless it is scheduled
+   * already) and the handler starts the next (start_desc). The first of the two on the
+   * handler's CPU is the completion.
+   */
+  const irqCompletes = (at: FtraceRecord, p: string | null): void => {
+    const irq = irqOf.get(at.cpu);
+    if (irq === undefined || (p !== null && irq.chan !== p)) return;
+    irqOf.delete(at.cpu);
+    const c = chanAt(irq.chan);
+    const done = ownerOf(c, irq.cookie);
+    if (done !== undefined && !done.cyclic) complete(at, c, done);
+  };
   const request = (at: FtraceRecord, p: string): void => {
     const c = objects.chan(p).chan;
     chanObserve(c, 'REQUEST', at);
@@ -197,7 +211,9 @@ export function checkKernelTrace(text: string, options: KernelTraceOptions = {})
         return;
       }
     }
-    descObserve(objects.newDesc(txp, c), kind === 'cyclic' ? 'PREP_CYCLIC' : 'PREP', at);
+    const d = objects.newDesc(txp, c);
+    d.cyclic = kind === 'cyclic';
+    descObserve(d, kind === 'cyclic' ? 'PREP_CYCLIC' : 'PREP', at);
   };
   const submit = (at: FtraceRecord, txp: string, chanPtr: string | null, cookie: number): void => {
     let d = objects.descs.get(txp);
@@ -278,7 +294,11 @@ export function checkKernelTrace(text: string, options: KernelTraceOptions = {})
     }
     chanObserve(c, 'RELEASE', at);
   };
-  /** The completion tasklet hands `d` to its callback (or to none) and then frees it. */
+  /**
+   * The completion tasklet hands `d` to its callback (or to none) and then frees it. It took
+   * the channel's completed list when it began (the vchan_complete probe); without that probe,
+   * at the free.
+   */
   const callbackThenFree = (at: FtraceRecord, d: TraceDesc): void => {
     const cb = callbackOn.get(at.cpu) ?? null;
     callbackOn.delete(at.cpu);
@@ -290,7 +310,7 @@ export function checkKernelTrace(text: string, options: KernelTraceOptions = {})
         cb,
       );
     }
-    descObserve(d, 'FETCH_CALLBACK', cb ?? at);
+    if (lifeIs(d, 'completed')) descObserve(d, 'FETCH_CALLBACK', cb ?? at);
     descObserve(d, 'CALLBACK_BEGIN', cb ?? at);
     descObserve(d, 'CALLBACK_END', cb ?? at);
     free(at, d);
@@ -305,7 +325,11 @@ export function checkKernelTrace(text: string, options: KernelTraceOptions = {})
   const descFree = (at: FtraceRecord, txp: string): void => {
     const d = objects.descs.get(txp);
     if (d === undefined) return; // prepared before the trace began: nothing known of its life
-    if (taskletOn.has(at.cpu) && (at.flags === '' || /s/i.test(at.flags)) && lifeIs(d, 'completed')) {
+    if (
+      taskletOn.has(at.cpu) &&
+      (at.flags === '' || /s/i.test(at.flags)) &&
+      lifeIs(d, 'completed', 'callbackPending')
+    ) {
       callbackThenFree(at, d);
       return;
     }
@@ -400,12 +424,7 @@ export function checkKernelTrace(text: string, options: KernelTraceOptions = {})
       case 'start_desc': {
         if (chanPtr === null) return;
         const c = chanAt(chanPtr);
-        const irq = irqOf.get(r.cpu);
-        if (irq !== undefined && irq.chan === chanPtr) {
-          irqOf.delete(r.cpu);
-          const done = ownerOf(c, irq.cookie);
-          if (done !== undefined) complete(r, c, done);
-        }
+        irqCompletes(r, chanPtr);
         startsTraced = true;
         if (a.next !== undefined && a.next === a.nextnext) return; // desc_issued is empty
         const d = ownerOf(c, num(a.cookie));
@@ -477,6 +496,16 @@ export function checkKernelTrace(text: string, options: KernelTraceOptions = {})
         if (inside?.op === 'synchronize') syncEnd(r, chanAt(inside.chan));
         return;
       }
+      case 'vchan_complete':
+        // The tasklet splices desc_completed away at its start: terminate no longer reaches those.
+        taskletOn.add(r.cpu);
+        // A terminate entered on another CPU may have taken the list first (both hold vc.lock):
+        // then who took each descriptor shows only at its free.
+        if (chanPtr !== null && ![...terminating.values()].some((t) => t.chan === chanPtr)) {
+          const c = chanAt(chanPtr);
+          for (const d of c.live) if (lifeIs(d, 'completed')) descObserve(d, 'FETCH_CALLBACK', r);
+        }
+        return;
       case 'dmatest_cb':
         callbackOn.set(r.cpu, r);
         return;
@@ -581,6 +610,7 @@ export function checkKernelTrace(text: string, options: KernelTraceOptions = {})
         taskletOn.add(r.cpu);
     } else if (r.kind === 'function' || r.kind === 'graph-entry') {
       if (r.name === 'vchan_complete') taskletOn.add(r.cpu);
+      else if (r.name === '__tasklet_schedule') irqCompletes(r, null);
       else if (r.name === 'vchan_dma_desc_free_list') terminateTakesEffect(r.task, r);
       else if (callbacks.has(r.name) && !callbackOn.has(r.cpu)) callbackOn.set(r.cpu, r);
     }

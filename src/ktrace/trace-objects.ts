@@ -28,6 +28,8 @@ export interface TraceDesc {
   readonly monitor: Monitor<typeof descriptorSpec.machine>;
   cookie: number | null;
   submitOrder: number | null;
+  /** Prepared by a cyclic prep: its interrupts are periods, never a completion. */
+  cyclic: boolean;
 }
 
 export type Life =
@@ -82,6 +84,7 @@ export class TraceObjects {
       monitor: new Monitor(this.world, descriptorSpec, n === 1 ? `tx ${ptr}` : `tx ${ptr} (life ${n})`),
       cookie: null,
       submitOrder: null,
+      cyclic: false,
     };
     this.descs.set(ptr, d);
     chan.live.add(d);

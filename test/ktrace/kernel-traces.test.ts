@@ -70,6 +70,25 @@ describe('edited copies give exactly the finding they plant', () => {
     expect(ids(lines.join('\n'))).toEqual(['inv.no-callback-after-synchronize']);
   });
 
+  it('a callback after dmaengine_terminate_sync returned', () => {
+    // Another CPU's terminate_sync returns after the completion tasklet took the descriptor
+    // and before its callback ran: a synchronize that does not wait for the tasklet.
+    const lines = read('bcm2835-client.trace').split('\n');
+    const i = lines.findIndex((l) => / vchan_complete: /.test(l));
+    const chan = /chan=(0x[\da-f]+)/.exec(lines[i] ?? '')?.[1];
+    const at = '           other-999     [001] .....    19.300000:';
+    lines.splice(
+      i + 1,
+      0,
+      `${at} terminate_all: (bcm2835_dma_terminate_all+0x0/0x2a4) chan=${chan}`,
+      `${at} terminate_all_ret: (x+0x0/0x4 <- bcm2835_dma_terminate_all) ret=0`,
+      `${at} synchronize: (bcm2835_dma_synchronize+0x0/0xb0) chan=${chan}`,
+      `${at} synchronize_ret: (x+0x0/0x4 <- bcm2835_dma_synchronize)`,
+    );
+    expect(lines.slice(i + 5).some((l) => / dslave_cb <-/.test(l))).toBe(true);
+    expect(ids(lines.join('\n'))).toEqual(['inv.no-callback-after-synchronize']);
+  });
+
   it('a descriptor freed twice', () => {
     const lines = read('bcm2835-memcpy-1thread.trace').split('\n');
     const i = lines.findIndex((l) => / desc_free: /.test(l));
