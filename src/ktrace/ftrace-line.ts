@@ -161,3 +161,18 @@ export function parseFtraceLine(text: string, line: number): ParsedLine {
   }
   return { type: 'bad', reason: 'not a line of an ftrace trace (trace or trace-cmd report format)' };
 }
+
+/** A number argument as ftrace prints it: decimal, or hex with 0x. */
+export function argNumber(v: string | undefined): number | null {
+  if (v === undefined || v === '') return null;
+  const n = v.startsWith('0x') ? Number.parseInt(v, 16) : Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** A pointer as kprobes print it (0x...) or as %p does (hashed, bare hex); NULL is none. */
+export function argPointer(v: string | undefined): string | null {
+  if (v === undefined || !/^(0x)?[\da-f]+$/i.test(v)) return null;
+  const n = Number.parseInt(v.replace(/^0x/i, ''), 16);
+  if (!Number.isFinite(n) || n === 0) return null;
+  return `0x${n.toString(16)}`;
+}
