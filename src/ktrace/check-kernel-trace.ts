@@ -7,16 +7,7 @@ import { readTracepoint } from './tracepoint-events.js';
 
 export type { KernelTraceFinding } from './trace-checker.js';
 
-/**
- * `dmactor trace`: a kernel trace (ftrace text) read as observations of the statecharts, per
- * object: channels by `struct dma_chan *`, descriptors by pointer (a new life at each prep)
- * and by cookie. The events come from kprobe events on the driver's operations and the
- * function tracer (probe-events.ts) and from the dmaengine tracepoints
- * (tracepoint-events.ts). The descriptor and channel charts of machines/ check every
- * observation; the invariants that need only observations run beside them, under their own
- * rule ids (trace-checker.ts).
- */
-
+/** How to read a kernel trace: accepted deviations, extra callbacks, a driver without device_synchronize. */
 export interface KernelTraceOptions {
   /** Rule ids accepted as known deviations of the traced driver (docs/kernel.md lists them). */
   readonly accept?: readonly string[];
@@ -30,6 +21,7 @@ export interface KernelTraceOptions {
   readonly noDeviceSynchronize?: boolean;
 }
 
+/** What `checkKernelTrace` found, and what it read. */
 export interface KernelTraceResult {
   readonly findings: readonly KernelTraceFinding[];
   /** Lines read as records, and how many observations they gave. */
@@ -47,6 +39,15 @@ export interface KernelTraceResult {
 /** dmatest's and dslave's callbacks; `callbacks` adds a driver's own. */
 export const DEFAULT_CALLBACKS: readonly string[] = ['dmatest_callback', 'dmatest_cb', 'dslave_cb'];
 
+/**
+ * `dmactor trace`: a kernel trace (ftrace text) read as observations of the statecharts, per
+ * object: channels by `struct dma_chan *`, descriptors by pointer (a new life at each prep)
+ * and by cookie. The events come from kprobe events on the driver's operations and the
+ * function tracer (probe-events.ts) and from the dmaengine tracepoints
+ * (tracepoint-events.ts). The descriptor and channel charts of machines/ check every
+ * observation; the invariants that need only observations run beside them, under their own
+ * rule ids (trace-checker.ts).
+ */
 export function checkKernelTrace(text: string, options: KernelTraceOptions = {}): KernelTraceResult {
   const chk = new TraceChecker(new Set(options.accept ?? []));
   const probes = new ProbeReader(

@@ -17,6 +17,7 @@ export type ChanEvent = EventFromLogic<typeof channelSpec.machine>;
 export type DescEvent = EventFromLogic<typeof descriptorSpec.machine>;
 export type PrepKind = 'mem' | 'slave' | 'cyclic';
 
+/** One rule a trace breaks, at the trace line where it shows. */
 export interface KernelTraceFinding {
   readonly rule: Rule;
   readonly detail: string;
