@@ -75,6 +75,11 @@ const layers = [
   },
   { name: 'fuzz', folders: ['src/fuzz'], holds: 'the provider fuzzer and conformance checks' },
   {
+    name: 'ktrace',
+    folders: ['src/ktrace'],
+    holds: 'kernel traces (ftrace text) read as observations of the statecharts and invariants',
+  },
+  {
     name: 'diagrams',
     folders: ['src/diagrams'],
     holds: 'docs pages, Graphviz and Mermaid drawings, RV export',

@@ -393,6 +393,12 @@ export { type ReplayOptions, replayStrategy } from './kernel/strategies/replay.j
 export type { ChoiceKind, ChoiceRecord, ScheduleView, Strategy } from './kernel/strategy.js';
 export { type CheckProviderOptions, checkProvider } from './fuzz/check-provider.js';
 export {
+  checkKernelTrace,
+  type KernelTraceFinding,
+  type KernelTraceOptions,
+  type KernelTraceResult,
+} from './ktrace/check-kernel-trace.js';
+export {
   contractProblem,
   instantiate,
   type InstanceOptions,

@@ -1,5 +1,5 @@
 import { UsageError } from '../rules/usage-error.js';
-import type { Option, OptionValues } from './options.js';
+import { LIST_SEPARATOR, type Option, type OptionValues } from './options.js';
 
 /** A positional argument: `FILE`, `[MACHINE]`, or `REPORT...` (one or more). */
 export interface Positional {
@@ -96,14 +96,18 @@ export function parseCommandLine(
     if (option.arg === null) {
       if (eq >= 0) throw new UsageError(`--${key} takes no value`);
       raw.set(key, '');
-    } else if (eq >= 0) {
-      raw.set(key, a.slice(eq + 1));
-    } else {
-      const value = argv[i + 1];
-      if (value === undefined) throw new UsageError(`--${key} needs a value ${option.arg}`);
-      raw.set(key, value);
+      continue;
+    }
+    let value: string;
+    if (eq >= 0) value = a.slice(eq + 1);
+    else {
+      const next = argv[i + 1];
+      if (next === undefined) throw new UsageError(`--${key} needs a value ${option.arg}`);
+      value = next;
       i++;
     }
+    const before = raw.get(key);
+    raw.set(key, option.repeats && before !== undefined ? `${before}${LIST_SEPARATOR}${value}` : value);
   }
   if (help) return { values: {}, positionals, help };
   const max = cmd.args.some((p) => p.many) ? Number.POSITIVE_INFINITY : cmd.args.length;

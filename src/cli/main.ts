@@ -12,10 +12,11 @@ import { diagram, diagramFormats } from './diagram.js';
 import { docs } from './docs.js';
 import { runExamples } from './examples-report.js';
 import { fuzzCommand } from './fuzz.js';
-import { choice, flag, int, outDir, outFile, text } from './options.js';
+import { choice, flag, int, list, outDir, outFile, text } from './options.js';
 import { replay } from './replay.js';
 import { reportCommand } from './report.js';
 import { rv } from './rv.js';
+import { traceCommand } from './trace.js';
 import { usageLine } from './usage-line.js';
 
 function version(): string {
@@ -115,6 +116,20 @@ const commands: Readonly<Record<string, Command>> = {
       out: outFile('with --mermaid, write the Markdown there instead of stdout'),
     },
     run: (o, [file = ''], out) => replay(file, out, { mermaid: o.mermaid, file: o.out }),
+  }),
+  trace: command({
+    summary: 'check a kernel trace (ftrace text) against the statecharts and invariants\n(docs/kernel.md)',
+    args: [{ name: 'FILE', required: true }],
+    options: {
+      accept: list('RULE', 'a rule the driver is known to break: reported, not a finding (repeatable)'),
+      callback: list('FN', "a client callback's function name, traced by the function tracer (repeatable)"),
+      mermaid: flag('print the trace as a Markdown sequence diagram and a state timeline'),
+      'no-device-synchronize': flag(
+        'the driver has no device_synchronize: a terminate returning is its synchronize',
+      ),
+      out: outFile('with --mermaid, write the Markdown there instead of stdout'),
+    },
+    run: (o, [file = ''], out) => traceCommand(file, o, out),
   }),
   report: command({
     summary:

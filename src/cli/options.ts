@@ -12,11 +12,21 @@ export interface Option<T> {
   readonly help: string;
   /** Accepted but not listed in the help (a removed option that explains itself). */
   readonly hidden?: boolean;
+  /** May be given more than once: `parse` gets the values joined by LIST_SEPARATOR. */
+  readonly repeats?: boolean;
   /** From the raw text (undefined: not given) to the value the command receives. */
   readonly parse: (raw: string | undefined, flag: string) => T;
 }
 
 export type OptionValues<S> = { readonly [K in keyof S]: S[K] extends Option<infer T> ? T : never };
+
+/** Joins the values of a repeated option in its raw text (no command-line argument holds a NUL). */
+export const LIST_SEPARATOR = '\0';
+
+/** A value that may be given more than once (`--accept A --accept B`): every value, in order. */
+export function list(arg: string, help: string): Option<readonly string[]> {
+  return { arg, help, repeats: true, parse: (raw) => (raw === undefined ? [] : raw.split(LIST_SEPARATOR)) };
+}
 
 /** A flag: present or not, never a value. */
 export function flag(help: string): Option<boolean> {
