@@ -8,6 +8,7 @@ import { providers } from '../providers/planted.js';
 import { loadProvider } from '../providers/registry.js';
 import { UsageError } from '../rules/usage-error.js';
 import { check } from './check.js';
+import { checkClientCommand } from './check-client.js';
 import { runDemo } from './demo.js';
 import { diagram, diagramFormats } from './diagram.js';
 import { docs } from './docs.js';
@@ -22,6 +23,9 @@ commands:
                     portfolio, every invariant checked; exit 1 when a rule breaks
   fuzz PROVIDER     check a provider module (defineProvider; .ts or .js) or a built-in one:
                     conformance, a dmatest phase and generated lifecycle workloads
+  check-client CLIENT  check a client driver module (defineClient; .ts or .js) against providers
+                    (--provider NAME[,NAME...], default refdma,classic-dma): its threads under the
+                    strategy portfolio, every rule checked, each finding blamed on whoever broke it
   replay FILE       replay a counterexample file and print its trace, the violating step marked
                     (--mermaid: a Markdown sequence diagram and state timeline instead; --out FILE)
   diagram [MACHINE] print a statechart (all when none is named) --format ${diagramFormats.join(' | ')}
@@ -186,6 +190,33 @@ export async function main(argv: readonly string[]): Promise<number> {
         hangMs: int('hang-ms', values['hang-ms'], 30_000, 100),
         json: values.json ?? null,
         junit: values.junit ?? null,
+        out: values.out ?? 'dmactor-counterexamples',
+        toolVersion: version(),
+        out_: out,
+      });
+    }
+    case 'check-client': {
+      const client = positionals[1];
+      if (!client) throw new UsageError('check-client needs a CLIENT module path');
+      const strategy = values.strategy ?? 'portfolio';
+      if (!strategyNames().includes(strategy)) {
+        throw new UsageError(`unknown strategy "${strategy}" (one of: ${strategyNames().join(', ')})`);
+      }
+      const time = values.time === undefined ? undefined : int('time', values.time, 0, 1) * 1000;
+      const sh = shard(values.shard);
+      return checkClientCommand({
+        client,
+        seed,
+        schedules: int('schedules', values.schedules, 200, 1),
+        ...(time === undefined ? {} : { timeMs: time }),
+        stepBound: int('step-bound', values['step-bound'], 20_000, 1),
+        workers: int('workers', values.workers, defaultWorkers(), 1),
+        ...(sh ? { shard: sh } : {}),
+        strategy,
+        ...(values.provider ? { providers: values.provider.split(',') } : {}),
+        shrinkRuns: int('shrink-runs', values['shrink-runs'], DEFAULT_SHRINK_RUNS, 0),
+        hangMs: int('hang-ms', values['hang-ms'], 30_000, 100),
+        json: values.json ?? null,
         out: values.out ?? 'dmactor-counterexamples',
         toolVersion: version(),
         out_: out,

@@ -33,6 +33,7 @@ export async function replay(
 ): Promise<number> {
   const { cx, run } = await loadCounterexample(path, async (kind, cx) => {
     await loadProvider(cx.provider);
+    await kind.prepare?.(cx.workload);
     const run = replayKindSchedule(
       kind,
       cx.workload,

@@ -23,12 +23,12 @@ export function isModulePath(name: string): boolean {
   return /[\\/]/.test(name) || /\.(m|c)?[jt]s$/.test(name);
 }
 
-/** Load a provider module (by path) or check a built-in name; a user error (exit 2) when it does not fit. */
-export async function loadProvider(name: string): Promise<ProviderDefinition> {
-  if (!isModulePath(name)) return providerByName(name);
+/**
+ * Import a user's module by path (a `.ts` module through tsx) and return its default export;
+ * a user error (exit 2) when it cannot be loaded. `what` names it in the message ("provider").
+ */
+export async function importUserModule(name: string, what: string): Promise<unknown> {
   const path = isAbsolute(name) ? name : resolve(name);
-  const known = loaded.get(path);
-  if (known) return known;
   let mod: { default?: unknown };
   try {
     // tsx's hooks are registered for the whole thread (not tsImport's private namespace),
@@ -38,12 +38,21 @@ export async function loadProvider(name: string): Promise<ProviderDefinition> {
   } catch (error) {
     const code = String((error as { code?: unknown }).code ?? '');
     if (code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(path)) {
-      throw new UsageError(`cannot load provider module ${name}: no such file`);
+      throw new UsageError(`cannot load ${what} module ${name}: no such file`);
     }
-    throw new UsageError(`cannot load provider module ${name}: ${(error as Error).message.split('\n')[0]}`);
+    throw new UsageError(`cannot load ${what} module ${name}: ${(error as Error).message.split('\n')[0]}`);
   }
   // A module compiled to CommonJS may nest the default export once more.
-  const candidate = (mod.default as { default?: unknown } | undefined)?.default ?? mod.default;
+  return (mod.default as { default?: unknown } | undefined)?.default ?? mod.default;
+}
+
+/** Load a provider module (by path) or check a built-in name; a user error (exit 2) when it does not fit. */
+export async function loadProvider(name: string): Promise<ProviderDefinition> {
+  if (!isModulePath(name)) return providerByName(name);
+  const path = isAbsolute(name) ? name : resolve(name);
+  const known = loaded.get(path);
+  if (known) return known;
+  const candidate = await importUserModule(name, 'provider');
   const problem = contractProblem(candidate);
   if (problem) throw new UsageError(`${name} is not a dmactor provider: ${problem}`);
   const def = candidate as ProviderDefinition;
