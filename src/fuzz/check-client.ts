@@ -47,7 +47,7 @@ export interface CheckClientOptions {
   /** Schedules a shrink may run per distinct violation (0: no shrinking). */
   readonly shrinkRuns?: number;
   readonly timeMs?: number;
-  /** Built-in provider names, `classic-dma`, or provider module paths (default refdma and classic-dma). */
+  /** Built-in provider names, `classic-dma`, or provider module paths (default: the client's `providers`, else refdma and classic-dma). */
   readonly providers?: readonly string[];
   readonly strategy?: string;
   readonly shard?: { readonly index: number; readonly count: number };
@@ -125,7 +125,7 @@ export async function checkClient(client: string, o: CheckClientOptions = {}): P
   const stepBound = o.stepBound ?? 20_000;
   const runs: ClientRun[] = [];
   const findings: ClientFinding[] = [];
-  for (const provider of o.providers ?? DEFAULT_CLIENT_PROVIDERS) {
+  for (const provider of o.providers ?? def.providers ?? DEFAULT_CLIENT_PROVIDERS) {
     const module = clientProviderModule(provider);
     const report = await runKindCampaign(clientKind, {
       seed: o.seed ?? 1,

@@ -47,6 +47,12 @@ export interface ClientDefinition {
   /** Shown in reports. */
   readonly name: string;
   readonly board?: ClientBoardSpec;
+  /**
+   * The providers the driver is meant to run on, checked when the command names none: built-in
+   * names, `classic-dma`, or module paths (default refdma and classic-dma). An async_tx client
+   * names a public offload engine (xordma); on a private device async_tx takes the CPU path.
+   */
+  readonly providers?: readonly string[];
   /** Called once per world: the driver's threads by name, started in this order. */
   readonly threads: (ctx: ClientContext) => Readonly<Record<string, () => TaskBody>>;
 }
@@ -68,6 +74,8 @@ export function clientContractProblem(value: unknown): string | null {
     return 'the client has no `name` (a non-empty string)';
   if (typeof v.threads !== 'function')
     return 'the client has no `threads(ctx)` function returning its threads by name';
+  if (v.providers !== undefined && (!Array.isArray(v.providers) || v.providers.some((p) => typeof p !== 'string')))
+    return '`providers` is not a list of provider names or paths';
   const uarts = v.board?.uarts;
   if (uarts !== undefined && (!Number.isInteger(uarts) || uarts < 1 || uarts > 4))
     return '`board.uarts` is not an integer from 1 to 4';
