@@ -74,7 +74,10 @@ export function clientContractProblem(value: unknown): string | null {
     return 'the client has no `name` (a non-empty string)';
   if (typeof v.threads !== 'function')
     return 'the client has no `threads(ctx)` function returning its threads by name';
-  if (v.providers !== undefined && (!Array.isArray(v.providers) || v.providers.some((p) => typeof p !== 'string')))
+  if (
+    v.providers !== undefined &&
+    (!Array.isArray(v.providers) || v.providers.some((p) => typeof p !== 'string'))
+  )
     return '`providers` is not a list of provider names or paths';
   const uarts = v.board?.uarts;
   if (uarts !== undefined && (!Number.isInteger(uarts) || uarts < 1 || uarts > 4))
