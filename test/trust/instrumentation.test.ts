@@ -9,9 +9,9 @@ import {
 } from '../../src/dmaengine/client.js';
 import { dmaBus } from '../../src/dmaengine/events.js';
 import { dmaRoutes } from '../../src/dmaengine/instrument.js';
-import { hwRoutes } from '../../src/hw/instrument.js';
 import { dma_release_channel } from '../../src/dmaengine/registry.js';
 import { DMA_MEM_TO_DEV, EINVAL } from '../../src/dmaengine/types.js';
+import { hwRoutes } from '../../src/hw/instrument.js';
 import {
   type Inspector,
   inspectInstrumentation,
