@@ -60,6 +60,8 @@ const misuses: readonly (readonly [string, string])[] = [
   ['device-reads-cpu-owned', 'dma-debug.device-access-while-cpu-owns'],
   ['free-mapped-buffer', 'dma-debug.free-while-mapped'],
   ['transfer-unmapped-buffer', 'dma-debug.iommu-fault'],
+  // A kernel rule (side 'kernel') broken in the client's own thread is the client's too.
+  ['double-kfree', 'memory.double-free'],
   ['async-bad-arguments', 'async.bad-arguments'],
   ['async-depend-acked', 'async.depend-acked'],
   // async_tx acks a parent as it attaches the first dependant (the implicit ack of §3.3), with
