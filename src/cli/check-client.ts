@@ -1,13 +1,22 @@
 import { writeFileSync } from 'node:fs';
 import { saveFound } from '../explore/save-found.js';
-import { type CheckClientOptions, checkClient } from '../fuzz/check-client.js';
+import {
+  type CheckClientOptions,
+  checkClient,
+  clientProviderModule,
+  DEFAULT_CLIENT_PROVIDERS,
+} from '../fuzz/check-client.js';
+import { loadProvider } from '../providers/registry.js';
 import { clientKind } from '../workload/client-kind.js';
+import { loadClient } from '../workload/client-registry.js';
 import { summarize } from './check.js';
+import { writeHtmlReport } from './report.js';
 
 export interface CheckClientCliOptions extends CheckClientOptions {
   readonly client: string;
   readonly out: string;
   readonly json: string | null;
+  readonly html?: string | null;
   readonly toolVersion: string;
   readonly out_: (line: string) => void;
 }
@@ -19,6 +28,11 @@ export interface CheckClientCliOptions extends CheckClientOptions {
  */
 export async function checkClientCommand(o: CheckClientCliOptions): Promise<number> {
   const say = o.out_;
+  // A module that does not load or fit, or a provider that does not exist, is a usage error
+  // before anything runs or prints.
+  const def = await loadClient(o.client);
+  for (const p of o.providers ?? def.providers ?? DEFAULT_CLIENT_PROVIDERS)
+    await loadProvider(clientProviderModule(p));
   say(`dmactor check-client ${o.client}`);
   const r = await checkClient(o.client, o);
   const files: Record<string, string[]> = {};
@@ -49,6 +63,16 @@ export async function checkClientCommand(o: CheckClientCliOptions): Promise<numb
     }
   }
   if (o.json) writeFileSync(o.json, `${JSON.stringify({ ...r, counterexamples: files }, null, 2)}\n`);
+  if (o.html) {
+    const inputs = {
+      title: `dmactor check-client ${r.client}, seed ${o.seed ?? 1}`,
+      campaigns: r.runs.map((run) => ({ name: `${r.client} on ${run.provider}`, report: run.report })),
+      counterexamples: Object.values(files)
+        .flat()
+        .filter((f) => f !== ''),
+    };
+    say(await writeHtmlReport(inputs, o.html, o.toolVersion));
+  }
   const mine = r.findings.filter((f) => f.blame === 'client').length;
   say('');
   if (r.ok) say(`${r.client}: no rule broken`);

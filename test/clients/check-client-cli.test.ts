@@ -63,7 +63,7 @@ describe('dmactor check-client', () => {
   }, 120_000);
 
   it.each([
-    [['check-client'], 'dmactor: check-client needs a CLIENT module path'],
+    [['check-client'], 'dmactor: check-client needs CLIENT'],
     [
       ['check-client', 'test/fixtures/clients/nope.ts'],
       'dmactor: cannot load client module test/fixtures/clients/nope.ts: no such file',
