@@ -28,8 +28,13 @@ describe('dmactor check-client', () => {
       '1',
       '--out',
       out,
+      '--html',
+      join(out, 'report.html'),
     );
     expect(r.code).toBe(1);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('client.exception');
+    expect(html).toContain('throws-in-callback on refdma');
     expect(r.stdout).toContain('[client] client.exception: throws-in-callback: the callback of');
     expect(r.stdout).toContain('1 finding(s), 1 blamed on the client');
     expect(r.stderr).not.toContain('    at ');
