@@ -89,8 +89,10 @@ export interface CheckClientResult {
 
 /**
  * Whose fault a finding is: the rule's side, except that a kernel rule (a lock, memory,
- * sleeping in atomic context) broken while one of the client's own threads ran is the
- * client's. The thread names come from replaying the finding's schedule.
+ * sleeping in atomic context) broken while the client's code ran is the client's: in one of
+ * its threads, or inside one of its completion callbacks (which run in the provider's
+ * tasklet: the trace's CALLBACK_BEGIN and CALLBACK_END of that task bracket them). Read from a
+ * replay of the finding's schedule with the full trace.
  */
 function blameOf(
   module: string,
@@ -106,14 +108,22 @@ function blameOf(
     best.seed,
     best.choices,
     settings.stepBound,
-    'off',
+    'full',
     {
       provider: module,
       ...(settings.faults ? { faults: settings.faults } : {}),
     },
   );
   const task = run.result.violations[0]?.task ?? f.violation.task;
-  return run.board.threads.includes(task) || task === `${run.board.client.name}:init` ? 'client' : side;
+  if (run.board.threads.includes(task) || task === `${run.board.client.name}:init`) return 'client';
+  let inCallback = 0;
+  for (const e of run.world.trace.events) {
+    if (e.task !== task) continue;
+    if (e.event === 'CALLBACK_BEGIN') inCallback++;
+    else if (e.event === 'CALLBACK_END') inCallback--;
+    else if (e.event === 'VIOLATION') return inCallback > 0 ? 'client' : side;
+  }
+  return side;
 }
 
 /**

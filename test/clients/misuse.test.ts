@@ -62,6 +62,8 @@ const misuses: readonly (readonly [string, string])[] = [
   ['transfer-unmapped-buffer', 'dma-debug.iommu-fault'],
   // A kernel rule (side 'kernel') broken in the client's own thread is the client's too.
   ['double-kfree', 'memory.double-free'],
+  // ... and in its completion callback, though that runs in the provider's tasklet.
+  ['sleeps-in-callback', 'kernel.sleep-in-atomic'],
   ['async-bad-arguments', 'async.bad-arguments'],
   ['async-depend-acked', 'async.depend-acked'],
   // async_tx acks a parent as it attaches the first dependant (the implicit ack of §3.3), with
