@@ -373,13 +373,24 @@ export {
   PAGE_SIZE,
   type Scatterlist,
   sg_dma_address,
+  sg_dma_entries,
   sg_dma_len,
   sg_init_table,
   sg_set_buf,
   virt_to_page,
 } from './mapping/types.js';
 
-// Checker API: worlds, boards, workloads and checkProvider; results out, never the record in.
+// Client API: the client contract (a client driver module checked by `dmactor check-client`).
+export {
+  type ClientBoardSpec,
+  type ClientContext,
+  type ClientDefinition,
+  type ClientUart,
+  type DefinedClient,
+  defineClient,
+} from './workload/client-contract.js';
+
+// Checker API: worlds, boards, workloads, checkProvider and checkClient; results out, never the record in.
 export { type RunResult, World, type WorldOptions } from './kernel/world.js';
 export type { Outcome } from './kernel/scheduler.js';
 export { formatViolation, type Violation } from './kernel/violation.js';
@@ -398,6 +409,15 @@ export {
   type KernelTraceOptions,
   type KernelTraceResult,
 } from './ktrace/check-kernel-trace.js';
+export {
+  type CheckClientOptions,
+  type CheckClientResult,
+  type ClientFinding,
+  type ClientRun,
+  checkClient,
+  DEFAULT_CLIENT_PROVIDERS,
+} from './fuzz/check-client.js';
+export { ClientRules } from './kernel/client-fault.js';
 export {
   contractProblem,
   instantiate,

@@ -6,6 +6,7 @@ import { loadProvider } from '../providers/registry.js';
 import { UsageError } from '../rules/usage-error.js';
 import { campaignOptions, schedulesOption, seedOption } from './campaign-options.js';
 import { check } from './check.js';
+import { checkClientCommand } from './check-client.js';
 import { type Command, command, commandHelp, overallHelp, parseCommandLine } from './command.js';
 import { runDemo } from './demo.js';
 import { diagram, diagramFormats } from './diagram.js';
@@ -101,6 +102,52 @@ const commands: Readonly<Record<string, Command>> = {
         json: o.json,
         html: o.html,
         junit: o.junit,
+        out: o.out,
+        toolVersion: version(),
+        out_: out,
+      });
+    },
+  }),
+  'check-client': command({
+    summary:
+      'check a client driver module (defineClient; .ts or .js) against providers: its\nthreads under the strategy portfolio, every rule checked, each finding blamed',
+    args: [{ name: 'CLIENT', required: true }],
+    options: {
+      ...campaignOptions,
+      schedules: schedulesOption(200),
+      'step-bound': int(
+        'N',
+        'steps after which a schedule is cut (default 20000)',
+        { min: 1, max: 10_000_000 },
+        20_000,
+      ),
+      provider: text(
+        'NAME[,NAME...]',
+        "built-in names, classic-dma or provider module paths (default: the client's\nproviders, else refdma,classic-dma)",
+      ),
+      'hang-ms': int(
+        'N',
+        'a schedule silent this long means the client never yields (default 30000)',
+        { min: 100, max: 2_147_483_647 },
+        30_000,
+      ),
+    },
+    run: (o, [client = ''], out) => {
+      const { time, shard, 'step-bound': stepBound, 'shrink-runs': shrinkRuns } = o;
+      return checkClientCommand({
+        client,
+        seed: o.seed,
+        schedules: o.schedules,
+        ...(time === undefined ? {} : { timeMs: time * 1000 }),
+        stepBound,
+        workers: o.workers,
+        ...(shard ? { shard } : {}),
+        strategy: o.strategy,
+        ...(o.provider === undefined ? {} : { providers: o.provider.split(',') }),
+        shrinkRuns,
+        hangMs: o['hang-ms'],
+        json: o.json,
+        html: o.html,
         out: o.out,
         toolVersion: version(),
         out_: out,

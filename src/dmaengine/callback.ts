@@ -1,4 +1,4 @@
-import { Blamed, blamed, describeError } from '../kernel/blame.js';
+import { Blamed, blamed, callbackBlame, describeError } from '../kernel/blame.js';
 import { report } from '../kernel/checker.js';
 import { KernelRules } from '../kernel/kernel-rules.js';
 import type { Task, TaskBody } from '../kernel/task.js';
@@ -82,10 +82,11 @@ export function* dmaengine_desc_callback_invoke(
     if (body !== undefined) yield* body;
   } catch (error) {
     // The client's code, even inside the provider's tasklet: not the provider's fault.
-    throw blamed(
-      error,
-      (e) =>
-        new Blamed(KernelRules.oops, `the callback of ${tx.name} threw ${describeError(e)}`, undefined, e),
+    const owner = callbackBlame(world);
+    throw blamed(error, (e) =>
+      owner
+        ? owner(e, `the callback of ${tx.name}`)
+        : new Blamed(KernelRules.oops, `the callback of ${tx.name} threw ${describeError(e)}`, undefined, e),
     );
   } finally {
     if (task !== null) callbackDepth.set(task, (callbackDepth.get(task) ?? 1) - 1);

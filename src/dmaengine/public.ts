@@ -6,7 +6,7 @@ import { dma_async_issue_pending } from './client.js';
 import { instrument } from './instrument.js';
 import { chanId } from './record.js';
 import { dma_chan_get, dma_chan_put, dmaCore } from './registry.js';
-import type { Body, DmaCap } from './types.js';
+import { ASYNC_TX_CAPS, type Body, type DmaCap } from './types.js';
 
 /**
  * Public channels (drivers/dma/dmaengine.c; reference §3.4): channels of devices without
@@ -23,6 +23,11 @@ interface PublicChannels {
 }
 
 const publics = new WeakMap<World, PublicChannels>();
+
+/** Whether a device can serve async_tx at all: public, with one of its operations. */
+export function servesAsyncTx(caps: ReadonlySet<DmaCap>): boolean {
+  return !caps.has('DMA_PRIVATE') && ASYNC_TX_CAPS.some((c) => caps.has(c));
+}
 
 function state(world: World): PublicChannels {
   let s = publics.get(world);

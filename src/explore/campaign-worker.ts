@@ -1,9 +1,8 @@
 // A campaign worker: runs its share of schedule indices and posts the batch back.
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadProvider } from '../providers/registry.js';
 import type { WorkloadKindName } from '../workload/kind.js';
 import { withWorkloadKind } from '../workload/kinds.js';
-import { type CampaignOptions, runBatch } from './campaign.js';
+import { type CampaignOptions, prepareKind, runBatch } from './campaign.js';
 
 const { kind, options, indices, deadline } = workerData as {
   kind: WorkloadKindName;
@@ -11,8 +10,8 @@ const { kind, options, indices, deadline } = workerData as {
   indices: number[];
   deadline: number;
 };
-// A provider module is loaded in every thread (same path, same module).
-if (options.provider) await loadProvider(options.provider);
+// A provider or client module is loaded in every thread (same path, same module).
+await withWorkloadKind(kind, (k) => prepareKind(k, options as CampaignOptions<never>));
 // Each schedule's summary goes out as soon as it is done, so a watchdog knows where a hang is.
 const result = withWorkloadKind(kind, (k) =>
   // The options came from runKindCampaign for this very kind: their shape is the kind's.

@@ -1,9 +1,10 @@
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { InvariantStats } from '../../invariants/invariant.js';
+import { ClientRules } from '../kernel/client-fault.js';
 import { randomStrategy } from '../kernel/strategies/random.js';
 import { loadProvider } from '../providers/registry.js';
-import { defineRule } from '../rules/rule.js';
+import { defineRule, type Rule } from '../rules/rule.js';
 import { cites, projectSource, section } from '../rules/sources.js';
 import type { WorkloadShape } from '../workload/arbitraries.js';
 import type { BuiltWorkload, WorkloadKind } from '../workload/kind.js';
@@ -74,6 +75,21 @@ export const ProviderHang = defineRule({
   side: 'provider',
   kind: 'liveness',
 });
+
+/** Findings with no schedule behind them (a crash building the world, a hang): nothing to shrink or replay. */
+export function unreplayable(id: string): boolean {
+  return id === ProviderHang.id || id === ProviderThrew.id || id === ClientRules.hang.id;
+}
+
+/** Load what building the kind's workloads needs in this thread (a client module), before the first run. */
+export async function prepareKind<W, S, B extends BuiltWorkload>(
+  kind: WorkloadKind<W, S, B>,
+  options: CampaignOptions<S>,
+): Promise<void> {
+  if (options.provider) await loadProvider(options.provider);
+  if (kind.prepare)
+    await kind.prepare(generateKindWorkload(kind, kindWorkloadSeed(kind, options.seed, 0), options.shape));
+}
 
 export interface ScheduleSummary {
   readonly index: number;
@@ -310,7 +326,7 @@ async function runWorkers<W, S, B extends BuiltWorkload>(
                 steps: 0,
                 outcome: 'hang',
                 violation: syntheticViolation(
-                  ProviderHang,
+                  kind.hang ?? ProviderHang,
                   `schedule ${index} made no progress for ${hangMs / 1000} s`,
                 ),
                 choices: [],
@@ -346,7 +362,7 @@ async function runWorkers<W, S, B extends BuiltWorkload>(
   );
 }
 
-function syntheticViolation(rule: typeof ProviderHang, detail: string): ViolationRecord {
+function syntheticViolation(rule: Rule, detail: string): ViolationRecord {
   return {
     id: rule.id,
     side: rule.side,
@@ -397,8 +413,8 @@ export async function runKindCampaign<W, S, B extends BuiltWorkload>(
   onProgress: (p: Progress) => void = () => {},
 ): Promise<CampaignReport<W>> {
   const options = plain(given);
-  // A provider module is loaded here and again in each worker (same path, same module).
-  if (options.provider) await loadProvider(options.provider);
+  // A provider or client module is loaded here and again in each worker (same path, same module).
+  await prepareKind(kind, options);
   if (options.workers <= 1 && !options.isolate) return runCampaignHere(kind, options, onProgress);
   const t0 = Date.now();
   const deadline = options.timeMs === undefined ? Number.POSITIVE_INFINITY : t0 + options.timeMs;
@@ -476,7 +492,7 @@ function merge<W, S, B extends BuiltWorkload>(
     const workload = generateKindWorkload(kind, wseed, options.shape);
     const failing = { workload, seed: s.seed, choices: s.choices ?? [], steps: s.steps };
     // A crash or hang has no schedule to shrink.
-    const synthetic = s.violation!.id === ProviderHang.id || s.violation!.id === ProviderThrew.id;
+    const synthetic = unreplayable(s.violation!.id);
     const shrunk =
       options.shrinkRuns > 0 && !synthetic
         ? shrink(kind, failing, {

@@ -13,7 +13,8 @@ export function counterexampleSettings(cx: Counterexample<unknown>): WorldSettin
 }
 
 /**
- * Read a counterexample file (any kind, any version of the format), load its provider, and
+ * Read a counterexample file (any kind, any version of the format), load its provider (and its
+ * client module), and
  * rebuild its run with the full trace: the choices replay it byte for byte.
  */
 export async function replayCounterexampleFile(
@@ -21,6 +22,7 @@ export async function replayCounterexampleFile(
 ): Promise<{ readonly cx: Counterexample<unknown>; readonly run: ScheduleRun<BuiltWorkload> }> {
   return loadCounterexample(path, async (kind, cx) => {
     await loadProvider(cx.provider);
+    await kind.prepare?.(cx.workload);
     const run = replayKindSchedule(
       kind,
       cx.workload,

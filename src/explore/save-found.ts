@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuiltWorkload, WorkloadKind } from '../workload/kind.js';
-import type { CampaignReport } from './campaign.js';
+import { type CampaignReport, unreplayable } from './campaign.js';
 import { makeCounterexample, saveCounterexample } from './counterexample.js';
 import { replayKindSchedule, violationRecord, type WorldSettings } from './run-schedule.js';
 
@@ -35,7 +35,7 @@ export function saveFound<W, S, B extends BuiltWorkload>(
     ...(o.asyncTxMode ? { asyncTxMode: o.asyncTxMode } : {}),
   };
   return report.found.map((f) => {
-    if (f.violation.id === 'provider.hang' || f.violation.id === 'provider.threw') return '';
+    if (unreplayable(f.violation.id)) return '';
     const best = f.shrunk ?? f;
     const run = replayKindSchedule(
       kind,

@@ -1,4 +1,5 @@
-import { ASYNC_TX_CAPS, type DmaCap } from '../dmaengine/types.js';
+export { servesAsyncTx } from '../dmaengine/public.js';
+
 import { type CampaignReport, type Found, runCampaignHere } from '../explore/campaign.js';
 import type { ChainWorkload } from '../workload/async-chains.js';
 import { asyncTxKind } from '../workload/async-tx-kind.js';
@@ -30,11 +31,6 @@ export interface AsyncPhaseOptions {
 
 export type AsyncFound = Found<ChainWorkload>;
 export type AsyncPhaseReport = CampaignReport<ChainWorkload>;
-
-/** Whether a device can serve async_tx at all: public, with one of its operations. */
-export function servesAsyncTx(caps: ReadonlySet<DmaCap>): boolean {
-  return !caps.has('DMA_PRIVATE') && ASYNC_TX_CAPS.some((c) => caps.has(c));
-}
 
 /**
  * The phase for `provider` (a built-in name, or a module `loadProvider` loaded): the portfolio

@@ -39,6 +39,21 @@ export function taskBlame(task: object): Blame | null {
   return owners.get(task) ?? null;
 }
 
+/**
+ * Who answers for an exception a completion callback throws, per world: the client module
+ * under test in `dmactor check-client`'s worlds; none (`kernel.oops`, dmactor's own clients)
+ * elsewhere. Per world, since the callback runs in whatever task the provider invokes it from.
+ */
+const callbackOwners = new WeakMap<object, Blame>();
+
+export function setCallbackBlame(world: object, blame: Blame): void {
+  callbackOwners.set(world, blame);
+}
+
+export function callbackBlame(world: object): Blame | null {
+  return callbackOwners.get(world) ?? null;
+}
+
 /** `error`, or its first claim: an error blamed once keeps its owner. */
 export function blamed(error: unknown, blame: (error: unknown) => Blamed): Blamed {
   return error instanceof Blamed ? error : blame(error);

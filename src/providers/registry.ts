@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../rules/usage-error.js';
 import { contractProblem, type ProviderDefinition } from './contract.js';
-import { importUserModule } from './module-loading.js';
+import { importUserModule as importModule } from './module-loading.js';
 import { providers } from './planted.js';
 
 /**
@@ -15,15 +15,25 @@ export function isModulePath(name: string): boolean {
   return /[\\/]/.test(name) || /\.(m|c)?[jt]s$/.test(name);
 }
 
+/**
+ * Import a user's module by path (provider or client; a `.ts` module through tsx, its
+ * `dmactor` imports resolved to this very dmactor) and return its default export; a user
+ * error (exit 2) when it cannot be loaded. `what` names it in the message ("provider").
+ */
+export async function importUserModule(name: string, what: string): Promise<unknown> {
+  const path = isAbsolute(name) ? name : resolve(name);
+  const mod = await importModule(name, path, what);
+  // A module compiled to CommonJS may nest the default export once more.
+  return (mod.default as { default?: unknown } | undefined)?.default ?? mod.default;
+}
+
 /** Load a provider module (by path) or check a built-in name; a user error (exit 2) when it does not fit. */
 export async function loadProvider(name: string): Promise<ProviderDefinition> {
   if (!isModulePath(name)) return providerByName(name);
   const path = isAbsolute(name) ? name : resolve(name);
   const known = loaded.get(path);
   if (known) return known;
-  const mod = await importUserModule(name, path, 'provider');
-  // A module compiled to CommonJS may nest the default export once more.
-  const candidate = (mod.default as { default?: unknown } | undefined)?.default ?? mod.default;
+  const candidate = await importUserModule(name, 'provider');
   const problem = contractProblem(candidate);
   if (problem) throw new UsageError(`${name} is not a dmactor provider: ${problem}`);
   const def = candidate as ProviderDefinition;

@@ -149,8 +149,8 @@ export const kernelFiles = [
   'DMA-API-HOWTO.rst',
 ] as const;
 
-/** dmactor's own documents, for the rules of its provider contract. */
-export const projectFiles = ['docs/architecture.md', 'docs/providers.md'] as const;
+/** dmactor's own documents, for the rules of its provider and client contracts. */
+export const projectFiles = ['docs/architecture.md', 'docs/providers.md', 'docs/clients.md'] as const;
 
 declare const sourceBrand: unique symbol;
 

@@ -3,10 +3,11 @@ import type { z } from 'zod';
 import type { InvariantStats } from '../../invariants/invariant.js';
 import type { World } from '../kernel/world.js';
 import type { ProviderDefinition } from '../providers/contract.js';
+import type { Rule } from '../rules/rule.js';
 import type { Faults } from '../scenarios/board.js';
 
 /** The kinds of workload the explorer runs; a counterexample's `workload.kind`. */
-export const WORKLOAD_KIND_NAMES = ['lifecycle', 'async-tx'] as const;
+export const WORKLOAD_KIND_NAMES = ['lifecycle', 'async-tx', 'client'] as const;
 export type WorkloadKindName = (typeof WORKLOAD_KIND_NAMES)[number];
 
 /** What a built workload leaves for the campaign: the invariants' check and violation counts. */
@@ -36,6 +37,16 @@ export interface WorkloadKind<W, S, B extends BuiltWorkload = BuiltWorkload> {
   readonly workloadSalt: number;
   /** Rule ids its worlds accept (reported as tolerated, not as violations). */
   readonly tolerate: readonly string[];
+  /**
+   * What a thread must load before it can build this workload (a client module): run once per
+   * thread before the first build, in campaigns, their worker threads and replays.
+   */
+  prepare?(workload: W): Promise<void>;
+  /**
+   * The rule a schedule that stops making progress breaks (the campaign's watchdog): whose code
+   * is the one that can loop without yielding. Default: the provider's (`provider.hang`).
+   */
+  readonly hang?: Rule;
   /** Build the workload in a fresh world: the board, the provider's devices, the client tasks. */
   build(world: World, workload: W, provider: ProviderDefinition | undefined, faults: Faults | undefined): B;
   /** Operations in the workload: what shrinking makes smaller. */

@@ -1,4 +1,5 @@
 import { asyncTxKind } from './async-tx-kind.js';
+import { clientKind } from './client-kind.js';
 import type { BuiltWorkload, WorkloadKind, WorkloadKindName } from './kind.js';
 import { lifecycleKind } from './lifecycle-kind.js';
 
@@ -12,5 +13,7 @@ export function withWorkloadKind<R>(name: WorkloadKindName, visit: KindVisitor<R
       return visit(lifecycleKind);
     case 'async-tx':
       return visit(asyncTxKind);
+    case 'client':
+      return visit(clientKind);
   }
 }

@@ -43,11 +43,17 @@ const bad: ReadonlyArray<readonly [readonly string[], RegExp]> = [
   [['check', '--bogus'], /unknown option --bogus/],
   [['check', '-x'], /unknown option -x/],
   [['frobnicate'], /unknown command "frobnicate"/],
-  [['diagram', 'descriptor', '--workers', '3'], /--workers is an option of check, fuzz, not of diagram/],
+  [
+    ['diagram', 'descriptor', '--workers', '3'],
+    /--workers is an option of check, fuzz, check-client, not of diagram/,
+  ],
   [['diagram', '--schedules', '3'], /--schedules is an option of .*not of diagram/],
   [['replay', 'x.json', '--seed', '2'], /--seed is an option of .*not of replay/],
-  [['docs', '--json', join(dir, 'r.json')], /--json is an option of check, fuzz, not of docs/],
-  [['kernel-demo', '--provider', 'refdma'], /--provider is an option of check, not of kernel-demo/],
+  [['docs', '--json', join(dir, 'r.json')], /--json is an option of check, fuzz, check-client, not of docs/],
+  [
+    ['kernel-demo', '--provider', 'refdma'],
+    /--provider is an option of check, check-client, not of kernel-demo/,
+  ],
   [['examples', '--coverage', aDir], /--coverage is an option of check, not of examples/],
   [['fuzz', 'refdma', '--coverage', aDir], /--coverage is an option of check, not of fuzz/],
   [['check', '--junit', join(dir, 'j.xml')], /--junit is an option of fuzz, not of check/],
@@ -107,6 +113,19 @@ const bad: ReadonlyArray<readonly [readonly string[], RegExp]> = [
   [['diagram', 'tasklet', '--out', join(readOnly, 'x.mmd')], /--out: cannot write in/],
   [['docs', '--out', aFile], /--out: .* is a file, not a directory/],
   [['docs', '--out', join(readOnly, 'docs')], /--out: cannot create/],
+  [['check-client'], /check-client needs CLIENT/],
+  [['check-client', 'examples/clients/slave-flow.ts', 'x.ts'], /got an extra "x.ts"/],
+  [['check-client', join(dir, 'missing-client.ts')], /cannot load client module .*: no such file$/],
+  [['check-client', 'test/fixtures/clients/common.ts'], /is not a dmactor client: its default export/],
+  [['check-client', 'examples/clients/slave-flow.ts', '--provider', 'nosuch'], /unknown provider "nosuch"/],
+  [
+    ['check-client', 'examples/clients/slave-flow.ts', '--hang-ms', '5'],
+    /--hang-ms expects an integer from 100/,
+  ],
+  [
+    ['check-client', 'examples/clients/slave-flow.ts', '--json', join(missing, 'r.json')],
+    /--json: no such directory/,
+  ],
 ];
 
 describe('a bad invocation is one line and exit 2, never a stack trace', () => {
@@ -134,7 +153,16 @@ describe('a bad invocation is one line and exit 2, never a stack trace', () => {
     const help = await dmactor(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage: dmactor <command>/);
-    for (const name of ['check', 'fuzz', 'replay', 'diagram', 'docs', 'examples', 'kernel-demo']) {
+    for (const name of [
+      'check',
+      'fuzz',
+      'check-client',
+      'replay',
+      'diagram',
+      'docs',
+      'examples',
+      'kernel-demo',
+    ]) {
       expect(help.stdout).toContain(`\n  ${name}`);
       const own = await dmactor([name, '--help']);
       expect(own.code, name).toBe(0);
