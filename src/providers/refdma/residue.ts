@@ -13,8 +13,13 @@ export function refdma_residue(c: RefChan, vd: RefDesc): number {
   const controller = c.refdma.controller;
   if (c.phy === null || c.active !== vd) return vd.size;
   const current = controller.currentItem(c.phy);
-  // Idle with the descriptor still active: the list ended and the interrupt is pending.
-  if (current === null) return controller.state(c.phy) === 'idle' ? 0 : vd.size;
+  if (current === null) {
+    if (controller.state(c.phy) !== 'idle') return vd.size;
+    // A bus error stopped a cyclic ring: it stays where the error left it until terminated.
+    if (vd.cyclic && vd.tx_result.result !== 'DMA_TRANS_NOERROR') return vd.tx_result.residue;
+    // Idle with the descriptor still active: the list ended and the interrupt is pending.
+    return 0;
+  }
   const at = vd.llis.indexOf(current);
   if (at < 0) return vd.size;
   let left = controller.itemResidue(c.phy);
