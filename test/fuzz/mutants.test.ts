@@ -50,6 +50,7 @@ const zoo: [string, string[]][] = [
   ['residue-full-at-end.ts', ['inv.residue-granularity', 'inv.residue-bounds']], // #26
   ['cyclic-residue-stale.ts', ['inv.residue-granularity']], // #27
   ['residue-negative.ts', ['inv.residue-granularity', 'inv.residue-bounds']], // #28
+  ['free-chan-tasklet-race.ts', ['provider.exception']], // #29: the tasklet's NULL dereference, the driver's oops
 ];
 
 /** The async_tx mutants of xordma, found by the fuzzer's async_tx phase. */
