@@ -3,7 +3,7 @@
 // scenarios of bench/dma.ts (whole schedules on the reference provider), from two built
 // trees, in alternating batches. Timed in CPU time of this process (process.cpuUsage), not
 // wall time, so other processes on a loaded machine move the numbers less. Usage:
-//   node bench/compare-trees.mjs <before-root> <after-root> [rounds]
+//   node --expose-gc bench/compare-trees.mjs <before-root> <after-root> [rounds]
 const [before, after] = process.argv.slice(2, 4);
 const rounds = Number(process.argv[4] ?? 5);
 const trees = await Promise.all(
@@ -14,8 +14,23 @@ const trees = await Promise.all(
     ...(await import(`${root}/dist/src/workload/standard.js`)),
     ...(await import(`${root}/dist/src/kernel/world.js`)),
     ...(await import(`${root}/dist/examples/client-flows.js`)),
+    async: await import(`${root}/dist/src/fuzz/async-phase.js`),
+    registry: await import(`${root}/dist/src/providers/registry.js`),
   })),
 );
+
+/**
+ * `n` schedules of the fuzzer's async_tx phase on refdma: CPU ms per schedule. Trees before
+ * the shared pipeline (fbcb26e) take the provider's definition and a time budget for shrinking.
+ */
+function asyncPhase(t, n, seed) {
+  const before = 'ASYNC_TOLERATE' in t.async;
+  const provider = before ? t.registry.providerByName('refdma') : 'refdma';
+  const budget = before ? { shrinkMs: 0 } : { shrinkRuns: 0 };
+  const t0 = cpuMs();
+  t.async.runAsyncPhase(provider, { seed, schedules: n, stepBound: 200_000, ...budget });
+  return (cpuMs() - t0) / n;
+}
 
 const cpuMs = () => {
   const u = process.cpuUsage();
@@ -49,6 +64,7 @@ function scenario(t, s, n, base) {
 const jobs = [
   { name: 'W1', run: (t, r) => workload(t, 'W1', 120, 1 + 120 * r) },
   { name: 'W2', run: (t, r) => workload(t, 'W2', 36, 1 + 36 * r) },
+  { name: 'async_tx phase', run: (t, r) => asyncPhase(t, 100, r + 1) },
   ...trees[0].scenarios.map((s, k) => ({
     name: `dma ${s.name}`,
     run: (t, r) => scenario(t, t.scenarios[k], 200, 200 * r),
@@ -59,7 +75,10 @@ const samples = jobs.map(() => [[], []]);
 for (let r = 0; r < rounds; r++) {
   jobs.forEach((j, k) => {
     const order = r % 2 === 0 ? [0, 1] : [1, 0];
-    for (const i of order) samples[k][i].push(j.run(trees[i], r));
+    for (const i of order) {
+      globalThis.gc?.(); // each sample starts on a collected heap, not the other tree's garbage
+      samples[k][i].push(j.run(trees[i], r));
+    }
   });
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];

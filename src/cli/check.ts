@@ -5,9 +5,12 @@ import { type CampaignOptions, type CampaignReport, runCampaign } from '../explo
 import { saveFound } from '../explore/save-found.js';
 import { providerShape } from '../fuzz/fuzz.js';
 import { lifecycleKind } from '../workload/lifecycle-kind.js';
+import { writeHtmlReport } from './report.js';
 
 export interface CheckCliOptions extends CampaignOptions {
   readonly json: string | null;
+  /** Where to write the HTML report of the run (none: null or absent). */
+  readonly html?: string | null;
   /** Where to write the statecharts coloured by transition coverage (none: null or absent). */
   readonly coverage?: string | null;
   readonly out: string;
@@ -46,6 +49,14 @@ export async function check(o: CheckCliOptions): Promise<number> {
   for (const line of summarize(report, files)) o.out_(line);
   if (o.coverage) for (const line of await writeCoverage(o.coverage, report.coverage)) o.out_(line);
   if (o.json) writeFileSync(o.json, `${JSON.stringify({ ...report, counterexamples: files }, null, 2)}\n`);
+  if (o.html) {
+    const inputs = {
+      title: `dmactor check, seed ${o.seed}`,
+      campaigns: [{ name: 'check', report }],
+      counterexamples: files,
+    };
+    o.out_(await writeHtmlReport(inputs, o.html, o.toolVersion));
+  }
   return report.found.length > 0 ? 1 : 0;
 }
 

@@ -8,9 +8,12 @@ import { asyncTxKind } from '../workload/async-tx-kind.js';
 import { lifecycleKind } from '../workload/lifecycle-kind.js';
 import { summarize } from './check.js';
 import { fuzzJunit } from './junit.js';
+import { writeHtmlReport } from './report.js';
 
 export interface FuzzCliOptions extends FuzzOptions {
   readonly json: string | null;
+  /** Where to write the HTML report of the run (none: null or absent). */
+  readonly html?: string | null;
   readonly junit: string | null;
   readonly out: string;
   readonly toolVersion: string;
@@ -22,6 +25,8 @@ export async function fuzzCommand(o: FuzzCliOptions): Promise<number> {
   const say = o.out_;
   say(`dmactor fuzz ${o.provider}`);
   const r = await fuzz(o);
+  // Counterexample files by phase, for the JSON report and the HTML page.
+  const saved: Record<string, readonly string[]> = {};
   say('');
   say(
     `1. conformance: ${r.conformance.length === 0 ? 'the dma_device passes every check' : `${r.conformance.length} finding(s)`}`,
@@ -39,6 +44,7 @@ export async function fuzzCommand(o: FuzzCliOptions): Promise<number> {
     }
     say(`${n}. ${name}:`);
     const files = saveFound(lifecycleKind, { ...o, ...(faults ? { faults, prefix: 'faults.' } : {}) }, c);
+    saved[faults ? 'faults' : c === r.dmatest ? 'dmatest' : 'lifecycle'] = files;
     for (const line of summarize(c, files)) say(`  ${line}`);
     say('  invariants (times checked / broken):');
     const rows = Object.entries(c.invariants)
@@ -90,6 +96,7 @@ export async function fuzzCommand(o: FuzzCliOptions): Promise<number> {
       { ...o, stepBound: Math.max(o.stepBound, ASYNC_STEP_BOUND), prefix: 'async_tx.' },
       a,
     );
+    saved.asyncTx = files;
     a.found.forEach((f, i) => {
       const best = f.shrunk ?? f;
       say(`  [${f.violation.side}] ${f.violation.id}: ${f.violation.detail}`);
@@ -114,7 +121,23 @@ export async function fuzzCommand(o: FuzzCliOptions): Promise<number> {
       );
     }
   }
-  if (o.json) writeFileSync(o.json, `${JSON.stringify(r, null, 2)}\n`);
+  if (o.json) writeFileSync(o.json, `${JSON.stringify({ ...r, counterexamples: saved }, null, 2)}\n`);
+  if (o.html) {
+    const phases = [
+      ['dmatest', r.dmatest],
+      ['lifecycle', r.lifecycle],
+      ['faults', r.faults],
+      ['async_tx', r.asyncTx],
+    ] as const;
+    const inputs = {
+      title: `dmactor fuzz ${r.provider}, seed ${o.seed}`,
+      campaigns: phases.flatMap(([name, c]) =>
+        c ? [{ name: `fuzz ${r.provider}: ${name}`, report: c }] : [],
+      ),
+      counterexamples: Object.values(saved).flat(),
+    };
+    say(await writeHtmlReport(inputs, o.html, o.toolVersion));
+  }
   if (o.junit) writeFileSync(o.junit, fuzzJunit(r));
   const n = fuzzFindings(r);
   say('');

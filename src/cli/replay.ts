@@ -1,9 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { counterexampleMarkdown } from '../diagrams/counterexample-doc.js';
-import { type Counterexample, loadCounterexample } from '../explore/counterexample.js';
-import { replayKindSchedule, type WorldSettings } from '../explore/run-schedule.js';
+import { replayCounterexampleFile } from '../explore/replay-file.js';
 import { renderEvent } from '../kernel/trace.js';
-import { loadProvider } from '../providers/registry.js';
 
 /**
  * `dmactor replay FILE`: rebuild the counterexample's run from its workload, seed and choices,
@@ -18,32 +16,12 @@ export interface ReplayOptions {
   readonly file?: string | null;
 }
 
-function settingsOf(cx: Counterexample<unknown>): WorldSettings {
-  return {
-    provider: cx.provider,
-    ...(cx.faults ? { faults: cx.faults } : {}),
-    ...(cx.asyncTxMode ? { asyncTxMode: cx.asyncTxMode } : {}),
-  };
-}
-
 export async function replay(
   path: string,
   out: (line: string) => void,
   options: ReplayOptions = {},
 ): Promise<number> {
-  const { cx, run } = await loadCounterexample(path, async (kind, cx) => {
-    await loadProvider(cx.provider);
-    const run = replayKindSchedule(
-      kind,
-      cx.workload,
-      cx.seed,
-      cx.choices,
-      cx.stepBound,
-      'full',
-      settingsOf(cx),
-    );
-    return { cx: cx as Counterexample<unknown>, run };
-  });
+  const { cx, run } = await replayCounterexampleFile(path);
   const v = run.result.violations[0];
   if (options.mermaid) {
     const md = counterexampleMarkdown(cx, {

@@ -1,14 +1,10 @@
-import {
-  type HardwareChannelEvent,
-  type hardwareChannelMachine,
-  hardwareChannelSpec,
-} from '../../machines/hardware-channel.js';
-import { traceEmit } from '../kernel/checker.js';
+import { type hardwareChannelMachine, hardwareChannelSpec } from '../../machines/hardware-channel.js';
 import { Monitor } from '../kernel/monitor.js';
 import { providerFaultError, reportProviderFault } from '../kernel/provider-fault.js';
 import type { World } from '../kernel/world.js';
 import { type BusErrorKind, READ_FAULT } from './bus-translation.js';
 import type { FifoDevice } from './fifo-device.js';
+import { type HwInstrumented, type HwStepEvents, hwInstrument, hwStepEvents } from './instrument.js';
 import type { Lli } from './lli.js';
 import {
   itemProblem,
@@ -70,31 +66,18 @@ interface Note {
   readonly tag: unknown;
 }
 
-/** Type-only observations, allocated once: the monitor memoizes them by type. */
-const EV: { readonly [K in HardwareChannelEvent['type']]: { readonly type: K } } = {
-  LOAD: { type: 'LOAD' },
-  FETCH: { type: 'FETCH' },
-  BURST: { type: 'BURST' },
-  ITEM_END: { type: 'ITEM_END' },
-  EOT: { type: 'EOT' },
-  RESTART: { type: 'RESTART' },
-  PAUSE: { type: 'PAUSE' },
-  RESUME: { type: 'RESUME' },
-  ABORT: { type: 'ABORT' },
-  BUS_ERROR: { type: 'BUS_ERROR' },
-  CLEAR_ERROR: { type: 'CLEAR_ERROR' },
-  RAISE: { type: 'RAISE' },
-  ACK_IRQ: { type: 'ACK_IRQ' },
-};
-
 /**
  * One physical channel: its registers (written by the provider through the controller), its
  * state, and the walk of its linked list, one step of its hardware task at a time. Every
- * register write and every step is an observation of the channel's statechart
- * (machines/hardware-channel.ts).
+ * register write and every step is one instrumentation event (./instrument.ts), routed to the
+ * channel's statechart (machines/hardware-channel.ts) and the trace; a write the chart rejects
+ * is refused.
  */
-export class HwChannel {
+export class HwChannel implements HwInstrumented {
   readonly monitor: Monitor<typeof hardwareChannelMachine>;
+  private readonly world: World;
+  private readonly ev: HwStepEvents;
+  lastBurst = 0;
   private readonly faultKind: string;
   private state: HwChannelState = 'idle';
   /** Where resume goes back to. */
@@ -125,6 +108,8 @@ export class HwChannel {
     readonly name: string,
   ) {
     this.monitor = new Monitor(board.world, hardwareChannelSpec, name);
+    this.world = board.world;
+    this.ev = hwStepEvents(this);
     this.faultKind = `bus-error:${index}`;
   }
 
@@ -133,7 +118,7 @@ export class HwChannel {
   /** See DmaController.start. */
   start(head: Lli, repeat: boolean): void {
     if (!this.accepts(head, 'start')) return;
-    if (!this.monitor.observe(EV.LOAD)) return;
+    if (!hwInstrument(this.world, { type: 'hw-load', ch: this, repeat })) return;
     this.state = 'loading';
     this.head = head;
     this.repeat = repeat;
@@ -142,8 +127,6 @@ export class HwChannel {
     this.item = null;
     this.offset = 0;
     this.gen++;
-    const world = this.board.world;
-    if (world.trace.enabled) traceEmit(world, this.name, 'load', { repeat: this.repeat });
   }
 
   /** See DmaController.queueNext. */
@@ -151,9 +134,14 @@ export class HwChannel {
     if (head !== null && !this.accepts(head, 'queueNext')) return;
     this.queued = head;
     this.queuedRepeat = head !== null && repeat;
-    const world = this.board.world;
-    if (world.trace.enabled)
-      traceEmit(world, this.name, 'queue-next', { queued: head !== null, repeat: this.queuedRepeat });
+    if (this.world.trace.enabled) {
+      hwInstrument(this.world, {
+        type: 'hw-queue-next',
+        ch: this,
+        queued: head !== null,
+        repeat: this.queuedRepeat,
+      });
+    }
   }
 
   /**
@@ -173,36 +161,31 @@ export class HwChannel {
   }
 
   pause(): void {
-    if (!this.monitor.observe(EV.PAUSE)) return;
+    if (!hwInstrument(this.world, this.ev['hw-pause'])) return;
     if (this.state === 'loading' || this.state === 'transferring') {
       this.resumeTo = this.state;
       this.state = 'paused';
     }
-    traceEmit(this.board.world, this.name, 'pause');
   }
 
   resume(): void {
-    if (!this.monitor.observe(EV.RESUME)) return;
+    if (!hwInstrument(this.world, this.ev['hw-resume'])) return;
     this.state = this.resumeTo;
-    traceEmit(this.board.world, this.name, 'resume');
   }
 
   abort(): void {
-    this.monitor.observe(EV.ABORT);
-    const world = this.board.world;
-    if (world.trace.enabled) traceEmit(world, this.name, 'abort', { residue: this.itemResidue() });
+    hwInstrument(this.world, { type: 'hw-abort', ch: this, residue: this.itemResidue() });
     this.stop();
   }
 
   clearInt(): void {
     this.tc = false;
     this.err = null;
-    this.monitor.observe(EV.ACK_IRQ);
+    hwInstrument(this.world, this.ev['hw-ack-irq']);
   }
 
   clearError(): void {
-    if (!this.monitor.observe(EV.CLEAR_ERROR)) return;
-    traceEmit(this.board.world, this.name, 'clear-error');
+    if (!hwInstrument(this.world, this.ev['hw-clear-error'])) return;
     this.stop();
   }
 
@@ -259,10 +242,8 @@ export class HwChannel {
       }
       if (moved === 0) return;
       this.offset += moved;
-      this.monitor.observe(EV.BURST);
-      if (board.world.trace.enabled) {
-        traceEmit(board.world, this.name, 'burst', { bytes: moved, residue: item.len - this.offset });
-      }
+      this.lastBurst = moved;
+      hwInstrument(this.world, this.ev['hw-burst']);
     }
     const notes = this.offset === item.len ? this.endItem(item) : null;
     if (moved > 0) board.observer()?.moved?.(this.index, item.tag, moved);
@@ -285,32 +266,31 @@ export class HwChannel {
   /** The item is done: follow `next`, or end the list (load the queued one, repeat, or stop). */
   private endItem(item: Lli): Note[] {
     const notes: Note[] = [{ call: 'itemDone', tag: item.tag }];
-    const world = this.board.world;
-    traceEmit(world, this.name, 'item');
+    const world = this.world;
+    const ev = this.ev;
+    hwInstrument(world, ev['hw-item-done']);
     let raise = item.irq;
     if (item.irq) this.tc = true;
     if (item.next !== null) {
-      this.monitor.observe(EV.ITEM_END);
+      hwInstrument(world, ev['hw-item-end']);
       this.fetch(item.next, false, notes);
     } else {
       notes.push({ call: 'listDone', tag: item.tag });
       this.tc = true;
       raise = true;
       if (this.queued !== null) {
-        this.monitor.observe(EV.ITEM_END);
+        hwInstrument(world, ev['hw-item-end']);
         this.head = this.queued;
         this.repeat = this.queuedRepeat;
         this.queued = null;
         this.queuedRepeat = false;
         this.fetch(this.head, true, notes);
       } else if (this.repeat) {
-        this.monitor.observe(EV.RESTART);
-        traceEmit(world, this.name, 'restart');
+        hwInstrument(world, ev['hw-restart']);
         notes.push({ call: 'restarted', tag: this.head!.tag });
         this.fetch(this.head!, true, notes);
       } else {
-        this.monitor.observe(EV.EOT);
-        traceEmit(world, this.name, 'eot');
+        hwInstrument(world, ev['hw-eot']);
         const gen = this.gen;
         this.stop();
         this.gen = gen; // the step's own stop: its observer calls are still owed
@@ -327,7 +307,7 @@ export class HwChannel {
       const detail = `${this.name} fetched an item with ${problem}`;
       throw providerFaultError({ provider: this.board.controller, rule: MalformedLli, op: 'fetch', detail });
     }
-    this.monitor.observe(EV.FETCH);
+    hwInstrument(this.world, this.ev['hw-fetch']);
     this.state = 'transferring';
     this.item = item;
     this.offset = 0;
@@ -343,17 +323,15 @@ export class HwChannel {
   }
 
   private fail(item: Lli, kind: BusErrorKind): void {
-    this.monitor.observe(EV.BUS_ERROR);
+    hwInstrument(this.world, { type: 'hw-bus-error', ch: this, kind, residue: item.len - this.offset });
     this.state = 'error';
     this.err = kind;
-    const world = this.board.world;
-    if (world.trace.enabled) traceEmit(world, this.name, 'error', { kind, residue: item.len - this.offset });
     this.raise();
     this.board.observer()?.error?.(this.index, item.tag, kind);
   }
 
   private raise(): void {
-    this.monitor.observe(EV.RAISE);
+    hwInstrument(this.world, this.ev['hw-raise']);
     this.board.raiseLine();
   }
 

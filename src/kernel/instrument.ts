@@ -30,8 +30,12 @@ export interface Bus<B> {
 }
 
 export type Step<E, B> =
-  /** Feed the statechart monitor(s) of the objects the event is about. */
-  | { readonly sink: 'chart'; readonly feed: (e: E) => void }
+  /**
+   * Feed the statechart monitor(s) of the objects the event is about. A gating step whose
+   * feed returns false (its chart rejected the event, and has reported it) ends the route:
+   * the place refuses what it was about to do, and the later sinks see nothing of it.
+   */
+  | { readonly sink: 'chart'; readonly gates: boolean; readonly feed: (e: E) => unknown }
   /** Publish on the bus: the event itself or what `publish` makes of it (null: nothing this time). */
   | { readonly sink: 'bus'; readonly publish: (e: E) => B | null }
   /** Write a trace line (null: none this time). */
@@ -47,7 +51,9 @@ export type Routes<E extends { readonly type: string }, B> = {
   readonly [K in E['type']]: Route<Narrow<E, K>, B>;
 };
 
-export const chart = <E>(feed: (e: E) => void): Step<E, never> => ({ sink: 'chart', feed });
+export const chart = <E>(feed: (e: E) => unknown): Step<E, never> => ({ sink: 'chart', gates: false, feed });
+/** A chart step whose verdict gates the place (the hardware refuses a register write its chart rejects). */
+export const gate = <E>(feed: (e: E) => boolean): Step<E, never> => ({ sink: 'chart', gates: true, feed });
 export const bus = <E, B>(publish: (e: E) => B | null): Step<E, B> => ({ sink: 'bus', publish });
 export const trace = <E>(line: (e: E) => TraceLine | null): Step<E, never> => ({ sink: 'trace', line });
 
@@ -70,11 +76,14 @@ export function inspectInstrumentation(world: World, inspector: Inspector): void
   inspecting = true;
 }
 
-/** The dispatcher of one stream: `routes` says what each event type feeds, `busOf` finds the world's bus. */
+/**
+ * The dispatcher of one stream: `routes` says what each event type feeds, `busOf` finds the
+ * world's bus. It returns false when a chart step rejected the event (and the route stopped there).
+ */
 export function dispatcher<E extends { readonly type: string }, B>(
   routes: Routes<E, B>,
   busOf: (world: World) => Bus<B>,
-): (world: World, event: E) => void {
+): (world: World, event: E) => boolean {
   const table = routes as unknown as Readonly<Record<string, Route<E, B>>>;
   // The last world's bus: events come in runs from one world, so this saves a lookup per bus step.
   let lastWorld: World | null = null;
@@ -91,12 +100,13 @@ export function dispatcher<E extends { readonly type: string }, B>(
     const inspector = inspecting ? inspectors.get(world) : undefined;
     for (let i = 0; i < route.length; i++) {
       const step = route[i]!;
-      if (inspector !== undefined) {
-        inspected(world, busFor, inspector, event, step, i);
-        continue;
-      }
-      run(world, busFor, event, step);
+      const accepted =
+        inspector === undefined
+          ? run(world, busFor, event, step)
+          : inspected(world, busFor, inspector, event, step, i);
+      if (!accepted) return false;
     }
+    return true;
   };
 }
 
@@ -106,23 +116,23 @@ function live<E, B>(world: World, busOf: (world: World) => Bus<B>, step: Step<E,
   return true;
 }
 
-function run<E, B>(world: World, busOf: (world: World) => Bus<B>, event: E, step: Step<E, B>): void {
+/** Run one step; false only when a chart step rejected the event. */
+function run<E, B>(world: World, busOf: (world: World) => Bus<B>, event: E, step: Step<E, B>): boolean {
   switch (step.sink) {
     case 'chart':
-      step.feed(event);
-      return;
+      return step.feed(event) !== false || !step.gates;
     case 'bus': {
       const b = busOf(world);
-      if (!b.active) return;
+      if (!b.active) return true;
       const published = step.publish(event);
       if (published !== null) b.emit(published);
-      return;
+      return true;
     }
     case 'trace': {
-      if (!world.trace.enabled) return;
+      if (!world.trace.enabled) return true;
       const line = step.line(event);
       if (line !== null) traceEmit(world, line.actor, line.event, line.payload);
-      return;
+      return true;
     }
   }
 }
@@ -134,9 +144,10 @@ function inspected<E extends { readonly type: string }, B>(
   event: E,
   step: Step<E, B>,
   index: number,
-): void {
+): boolean {
   const isLive = live(world, busOf, step);
   inspector.before(event, step.sink, index, isLive);
-  run(world, busOf, event, step);
+  const accepted = run(world, busOf, event, step);
   inspector.after(event, step.sink, index, isLive);
+  return accepted;
 }

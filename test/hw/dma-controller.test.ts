@@ -679,7 +679,7 @@ describe('DmaController: errors and misuse', () => {
     ['resume', 'hardware-channel.resume-not-paused'],
     ['pause', 'hardware-channel.pause-inactive'],
     ['clearError', 'hardware-channel.clear-error-without-error'],
-  ] as const)('%s on an idle channel is reported and changes nothing', (op, id) => {
+  ] as const)('%s on an idle channel is reported and changes nothing, not even a trace line', (op, id) => {
     const { world, result } = runWorld(
       (w) => {
         const ctl = new DmaController(w, { name: 'dma', channels: 1 });
@@ -693,6 +693,9 @@ describe('DmaController: errors and misuse', () => {
     );
     expect(result.outcome.kind).toBe('quiescent');
     expect(world.violations.map((v) => v.rule.id)).toEqual([id]);
+    // The chart's verdict gates the write, so the trace shows nothing the hardware did not do.
+    const lines = { resume: 'resume', pause: 'pause', clearError: 'clear-error' } as const;
+    expect(world.trace.events.filter((e) => e.actor === 'dma.ch0' && e.event === lines[op])).toEqual([]);
   });
 
   it('refuses a malformed linked-list item when the provider programs it: a provider fault, not an oops', () => {

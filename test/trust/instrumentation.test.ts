@@ -11,6 +11,7 @@ import { dmaBus } from '../../src/dmaengine/events.js';
 import { dmaRoutes } from '../../src/dmaengine/instrument.js';
 import { dma_release_channel } from '../../src/dmaengine/registry.js';
 import { DMA_MEM_TO_DEV, EINVAL } from '../../src/dmaengine/types.js';
+import { hwRoutes } from '../../src/hw/instrument.js';
 import {
   type Inspector,
   inspectInstrumentation,
@@ -41,6 +42,7 @@ type Seen = Map<string, { dispatched: number; fed: Map<number, number> }>;
 const routes: Record<string, Route<unknown, unknown>> = {
   ...(dmaRoutes as unknown as Record<string, Route<unknown, unknown>>),
   ...(vchanRoutes as unknown as Record<string, Route<unknown, unknown>>),
+  ...(hwRoutes as unknown as Record<string, Route<unknown, unknown>>),
 };
 
 function watch(world: World, seen: Seen, wrong: string[]): void {
