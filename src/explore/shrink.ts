@@ -161,6 +161,7 @@ class Shrinker<W, S, B extends BuiltWorkload> {
       for (let i = 0; i < best.choices.length && !this.expired; i++) {
         const c = best.choices[i]!;
         for (const v of c > 1 ? [0, c - 1] : c === 1 ? [0] : []) {
+          if (this.expired) break; // the second value may be one run over the bound
           const cand = best.choices.slice();
           cand[i] = v;
           const f = this.replay(best.workload, best.seed, cand);
