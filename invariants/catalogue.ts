@@ -15,6 +15,7 @@ import { pauseMovesNoByte } from './pause-moves-no-byte.js';
 import { recycleAfterAck } from './recycle-after-ack.js';
 import { repeatAppearsStuck } from './repeat-appears-stuck.js';
 import { residueBounds } from './residue-bounds.js';
+import { residueGranularity } from './residue-granularity.js';
 import { startInIssueOrder } from './start-in-issue-order.js';
 import { txStatusConsistent } from './tx-status-consistent.js';
 
@@ -30,6 +31,7 @@ export const catalogue: readonly Invariant[] = [
   startInIssueOrder,
   txStatusConsistent,
   residueBounds,
+  residueGranularity,
   pauseMovesNoByte,
   dataIntegrity,
   asyncDependencyOrder,

@@ -43,6 +43,12 @@ import { hardwareDone, hex, lifeIn, SubmitOrder } from './observe.js';
  * not expected to be right. A descriptor terminated after completion, before its callback,
  * gets no callback and so no verdict.
  *
+ * A partial transfer: a callback_result whose residue is not 0 (a bus error, or a short
+ * transfer the driver reports) says the first length - residue bytes moved. Those are judged
+ * (memory copies, fills and device transfers): each must be right, and a peripheral must have
+ * received (or delivered) at least that many. A residue coarser than the bytes that moved is
+ * legal (SEGMENT granularity); one that claims bytes that never arrived is not.
+ *
  * Not judged: memory freed meanwhile (inv.buffer-freed-before-sync and the memory checks
  * report that), copies whose destination overlaps itself or its source (the result is not
  * defined), and device transfers that shared their FIFO with another running transfer (the
@@ -77,6 +83,8 @@ export const dataIntegrity = defineInvariant({
     const operands = new WeakMap<TxModel, Uint8Array[]>();
     // At completion: null (right), a detail (wrong); absent when not judged.
     const verdicts = new WeakMap<DmaAsyncTxDescriptor, string | null>();
+    // At completion: how far the transfer is right, for a partial result.
+    const partials = new WeakMap<DmaAsyncTxDescriptor, Partial>();
 
     const hw = hardwareDone(ctx.world);
     ctx.on((e) => {
@@ -125,6 +133,9 @@ export const dataIntegrity = defineInvariant({
           const judged = model !== null && hw.done(model) && MEMORY_KINDS.has(model.layout.kind);
           const verdict = judged ? undefined : judge(e.tx);
           if (verdict !== undefined) verdicts.set(e.tx, verdict);
+          const partial = partialOf(e.tx);
+          if (partial !== undefined) partials.set(e.tx, partial);
+          else partials.delete(e.tx);
           const layout = txModel(e.tx)?.layout;
           if (layout?.kind === 'to-device' || layout?.kind === 'from-device') {
             running.get(layout.register)?.delete(e.tx);
@@ -132,7 +143,19 @@ export const dataIntegrity = defineInvariant({
           break;
         }
         case 'callback': {
-          if (e.phase !== 'begin' || !verdicts.has(e.tx)) break;
+          if (e.phase !== 'begin') break;
+          const partial = partials.get(e.tx);
+          partials.delete(e.tx);
+          if (e.result !== null && e.result.residue !== 0) {
+            verdicts.delete(e.tx);
+            if (partial === undefined) break;
+            ctx.checked();
+            const claimed = partial.len - e.result.residue;
+            const wrong = judgePartial(e.tx, partial, claimed, e.result.result);
+            if (wrong !== null) ctx.fail(wrong, e.tx.name);
+            break;
+          }
+          if (!verdicts.has(e.tx)) break;
           const verdict = verdicts.get(e.tx)!;
           verdicts.delete(e.tx);
           if (e.result !== null && e.result.result !== 'DMA_TRANS_NOERROR') break;
@@ -200,12 +223,74 @@ export const dataIntegrity = defineInvariant({
       }
     }
 
+    /** How far a copy, fill or device transfer is right now: its correct prefix, and what a peripheral took. */
+    function partialOf(tx: DmaAsyncTxDescriptor): Partial | undefined {
+      const layout = txModel(tx)?.layout;
+      if (layout === undefined || layout.kind === 'opaque' || !allLive(memory, layout.mem)) return undefined;
+      const mem = gather(memory, layout.mem);
+      switch (layout.kind) {
+        case 'copy': {
+          if (!allLive(memory, layout.src) || anyOverlap(layout.mem) || crossOverlap(layout.mem, layout.src))
+            return undefined;
+          const src = gather(memory, layout.src);
+          const n = Math.min(src.length, mem.length);
+          return { len: n, good: prefix(firstDiff(mem.subarray(0, n), src.subarray(0, n)), n), device: null };
+        }
+        case 'fill': {
+          const i = mem.findIndex((b) => b !== layout.value);
+          return { len: mem.length, good: prefix(i, mem.length), device: null };
+        }
+        case 'to-device': {
+          const s = started(tx);
+          if (s === undefined) return undefined;
+          const got = s.dev.pushed(s.at, s.dev.pushedCount - s.at);
+          const n = Math.min(got.length, mem.length);
+          const good = prefix(firstDiff(got.subarray(0, n), mem.subarray(0, n)), n);
+          return { len: mem.length, good, device: { name: s.dev.name, count: got.length } };
+        }
+        case 'from-device': {
+          const s = started(tx);
+          if (s === undefined) return undefined;
+          const taken = s.dev.poppedCount - s.at;
+          const n = Math.min(taken, mem.length);
+          const want = patternBytes(s.dev.salt, s.at, n);
+          const good = prefix(firstDiff(mem.subarray(0, n), want), n);
+          return { len: mem.length, good, device: { name: s.dev.name, count: taken } };
+        }
+        default:
+          return undefined;
+      }
+    }
+
     function started(tx: DmaAsyncTxDescriptor): Start | undefined {
       const s = starts.get(tx);
       return s !== undefined && s.n === order.of(tx) && !s.shared ? s : undefined;
     }
   },
 });
+
+/** How far a transfer was right when it completed (a partial result is judged against it). */
+interface Partial {
+  /** Bytes the transfer asked for. */
+  readonly len: number;
+  /** Leading bytes that are right. */
+  readonly good: number;
+  /** A peripheral transfer: the FIFO and how many bytes it received (or delivered). */
+  readonly device: { readonly name: string; readonly count: number } | null;
+}
+
+/** The length of the right prefix, given the first wrong index (-1: all `n` are right). */
+const prefix = (firstWrong: number, n: number): number => (firstWrong < 0 ? n : firstWrong);
+
+/** What is wrong with a partial result that says `claimed` bytes moved, or null. */
+function judgePartial(tx: DmaAsyncTxDescriptor, p: Partial, claimed: number, result: string): string | null {
+  const says = `${tx.name} completed with ${result} and residue ${p.len - claimed}, so ${claimed} of its ${p.len} bytes moved`;
+  if (claimed < 0 || claimed > p.len) return `${says}: not a residue of this transfer`;
+  if (p.device !== null && p.device.count < claimed)
+    return `${says}, but ${p.device.name} saw ${p.device.count} of them`;
+  if (p.good < claimed) return `${says}, but byte ${p.good} is wrong`;
+  return null;
+}
 
 /** What an offload operation reads, in order: its sources, then old P and Q under DMA_PREP_CONTINUE. */
 function offloadReads(layout: TxLayout): Seg[] | null {

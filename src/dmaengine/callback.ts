@@ -1,4 +1,4 @@
-import { Blamed, blamed, callbackBlame, describeError } from '../kernel/blame.js';
+import { Blamed, blamed, callbackBlame, describeError, enterCode, leaveCode } from '../kernel/blame.js';
 import { report } from '../kernel/checker.js';
 import { KernelRules } from '../kernel/kernel-rules.js';
 import type { Task, TaskBody } from '../kernel/task.js';
@@ -75,6 +75,7 @@ export function* dmaengine_desc_callback_invoke(
   }
   instrument(world, { type: 'callback', tx, phase: 'begin', result });
   if (task !== null) callbackDepth.set(task, (callbackDepth.get(task) ?? 0) + 1);
+  enterCode(task, 'client');
   try {
     let body: TaskBody | undefined;
     if (cb.callback_result) body = cb.callback_result(cb.callback_param, result ?? NOERROR);
@@ -89,6 +90,7 @@ export function* dmaengine_desc_callback_invoke(
         : new Blamed(KernelRules.oops, `the callback of ${tx.name} threw ${describeError(e)}`, undefined, e),
     );
   } finally {
+    leaveCode(task);
     if (task !== null) callbackDepth.set(task, (callbackDepth.get(task) ?? 1) - 1);
   }
   instrument(world, { type: 'callback', tx, phase: 'end', result });

@@ -14,7 +14,7 @@ import {
   slaveSgProblem,
   xorProblem,
 } from './prep-null.js';
-import { blameDevice } from './provider-blame.js';
+import { blameDevice, callProvider } from './provider-blame.js';
 import { chanModel, txModel } from './record.js';
 import { DmaRules } from './rules.js';
 import {
@@ -59,12 +59,7 @@ function* prepared(
   length: number,
   layout: TxLayout,
 ): Body<DmaAsyncTxDescriptor | null> {
-  let tx: DmaAsyncTxDescriptor | null;
-  try {
-    tx = yield* call();
-  } catch (error) {
-    throw blameDevice(chan.device, name, error);
-  }
+  const tx: DmaAsyncTxDescriptor | null = yield* callProvider(chan.world, chan.device, name, () => call());
   if (tx === null) return null;
   const previous = txModel(tx);
   if (previous && !previous.monitor.matches('freed')) {
@@ -499,11 +494,7 @@ export function* dmaengine_prep_dma_interrupt(
 /** dmaengine_submit: hand the descriptor to the engine; the cookie helper records it as submitted. */
 export function* dmaengine_submit(desc: DmaAsyncTxDescriptor): Body<dma_cookie_t> {
   if (!desc.tx_submit) return -EINVAL;
-  try {
-    return yield* desc.tx_submit(desc);
-  } catch (error) {
-    throw blameDevice(desc.chan.device, 'tx_submit', error);
-  }
+  return yield* callProvider(desc.chan.world, desc.chan.device, 'tx_submit', () => desc.tx_submit!(desc));
 }
 
 export function dma_submit_error(cookie: dma_cookie_t): number {
@@ -516,9 +507,9 @@ export function* dma_async_issue_pending(chan: DmaChan): Body<void> {
   const fw = chanModel(chan);
   fw.issuing++;
   try {
-    yield* chan.device.device_issue_pending!(chan);
-  } catch (error) {
-    throw blameDevice(chan.device, 'device_issue_pending', error);
+    yield* callProvider(chan.world, chan.device, 'device_issue_pending', () =>
+      chan.device.device_issue_pending!(chan),
+    );
   } finally {
     fw.issuing--;
   }
@@ -534,12 +525,9 @@ export function* dmaengine_tx_status(
   const bus = dmaBus(chan.world);
   // Invariants read the residue, so give the provider a state even when the caller passed none.
   const st = state ?? (bus.active ? { last: 0, used: 0, residue: 0, in_flight_bytes: 0 } : null);
-  let status: DmaStatus;
-  try {
-    status = yield* chan.device.device_tx_status!(chan, cookie, st);
-  } catch (error) {
-    throw blameDevice(chan.device, 'device_tx_status', error);
-  }
+  const status: DmaStatus = yield* callProvider(chan.world, chan.device, 'device_tx_status', () =>
+    chan.device.device_tx_status!(chan, cookie, st),
+  );
   instrument(chan.world, { type: 'tx-status', chan, cookie, status, state: st });
   return status;
 }
@@ -582,12 +570,9 @@ export function* dmaengine_slave_config(chan: DmaChan, config: DmaSlaveConfig): 
     return bad(`maxburst above the device's ${d.max_burst}`);
   }
   if (!d.device_config) return -ENOSYS;
-  let ret: number;
-  try {
-    ret = yield* d.device_config(chan, { ...config });
-  } catch (error) {
-    throw blameDevice(d, 'device_config', error);
-  }
+  const ret: number = yield* callProvider(chan.world, d, 'device_config', () =>
+    d.device_config!(chan, { ...config }),
+  );
   if (ret === 0) instrument(chan.world, { type: 'config', chan, config });
   return ret;
 }
@@ -657,11 +642,7 @@ export function* dmaengine_desc_free(desc: DmaAsyncTxDescriptor): Body<number> {
   if (!dmaengine_desc_test_reuse(desc) || !desc.desc_free) return -EPERM;
   // The client ends reuse here; the provider's free that follows is then legitimate.
   instrument(desc.chan.world, { type: 'reuse', tx: desc, set: false, detail: 'dmaengine_desc_free' });
-  try {
-    return yield* desc.desc_free(desc);
-  } catch (error) {
-    throw blameDevice(desc.chan.device, 'desc_free', error);
-  }
+  return yield* callProvider(desc.chan.world, desc.chan.device, 'desc_free', () => desc.desc_free!(desc));
 }
 
 /** async_tx_ack: set DMA_CTRL_ACK. */

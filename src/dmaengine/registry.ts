@@ -8,7 +8,7 @@ import { attachDmaMappingBus } from './dma-mapping-bus.js';
 import { ERR_PTR, type ErrPtr } from './errptr.js';
 import { observeHardware } from './hw-observer.js';
 import { instrument } from './instrument.js';
-import { blameDevice } from './provider-blame.js';
+import { blameDevice, callProvider } from './provider-blame.js';
 import { chanId } from './record.js';
 import { dmaengine_synchronize } from './terminate.js';
 import { type Body, type DmaCap, type dma_cap_mask_t, EIO, ENODEV, EPROBE_DEFER } from './types.js';
@@ -126,12 +126,9 @@ export function* dma_chan_get(chan: DmaChan): Body<number> {
     return 0;
   }
   if (chan.device.device_alloc_chan_resources) {
-    let ret: number;
-    try {
-      ret = yield* chan.device.device_alloc_chan_resources(chan);
-    } catch (error) {
-      throw blameDevice(chan.device, 'device_alloc_chan_resources', error);
-    }
+    const ret: number = yield* callProvider(chan.world, chan.device, 'device_alloc_chan_resources', () =>
+      chan.device.device_alloc_chan_resources!(chan),
+    );
     if (ret < 0) return ret;
   }
   chan.client_count++;
@@ -146,11 +143,9 @@ export function* dma_chan_put(chan: DmaChan): Body<void> {
   if (chan.client_count === 0 && chan.device.device_free_chan_resources) {
     yield* dmaengine_synchronize(chan);
     instrument(chan.world, { type: 'chan-resources', chan, phase: 'free' });
-    try {
-      yield* chan.device.device_free_chan_resources(chan);
-    } catch (error) {
-      throw blameDevice(chan.device, 'device_free_chan_resources', error);
-    }
+    yield* callProvider(chan.world, chan.device, 'device_free_chan_resources', () =>
+      chan.device.device_free_chan_resources!(chan),
+    );
   }
 }
 

@@ -107,4 +107,32 @@ export const VirtDmaRules = {
     side: 'provider',
     kind: 'safety',
   }),
+  listUnlocked: defineRule({
+    id: 'virt-dma.list-unlocked',
+    rule: 'A virt-dma descriptor list (desc_allocated, desc_submitted, desc_issued, desc_completed, desc_terminated) changes only with vc.lock held.',
+    source: cites(
+      kernelSource('drivers/dma/virt-dma.h', '(the lists and vd->node "protected by vc.lock")'),
+      section('kernel-dmaengine-rules.md', '§1.4'),
+      section('kernel-dmaengine-rules.md', '§8', '#3 "dmaengine: virt-dma: Add missing locking"'),
+      section('kernel-dmaengine-rules.md', '§9', 'LIST-UNDER-LOCK'),
+    ),
+    side: 'provider',
+    kind: 'safety',
+  }),
+  descFreeUnderLock: defineRule({
+    id: 'virt-dma.desc-free-under-lock',
+    rule: "The driver's desc_free hook is never called with vc.lock held: vchan_vdesc_fini and vchan_dma_desc_free_list run after the lock is dropped (desc_free may call dma_free_coherent, which must not run with interrupts off).",
+    source: cites(
+      kernelSource('drivers/dma/virt-dma.c', 'vchan_dma_desc_free_list() ("must be called without vc.lock")'),
+      section('kernel-dmaengine-rules.md', '§1.4', '"desc_free is never called under vc.lock"'),
+      section(
+        'kernel-dmaengine-rules.md',
+        '§8',
+        '#4 "virt-dma: Do not call desc_free() under a spin_lock", #6 bcm2835',
+      ),
+      section('kernel-dmaengine-rules.md', '§9', 'CTX'),
+    ),
+    side: 'provider',
+    kind: 'safety',
+  }),
 } as const;

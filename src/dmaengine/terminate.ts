@@ -3,7 +3,7 @@ import { describeAtomic, might_sleep } from '../kernel/preempt.js';
 import { inCallback } from './callback.js';
 import type { DmaChan } from './channel.js';
 import { instrument } from './instrument.js';
-import { blameDevice } from './provider-blame.js';
+import { callProvider } from './provider-blame.js';
 import { chanId } from './record.js';
 import { DmaRules } from './rules.js';
 import { type Body, EINVAL, ENOSYS } from './types.js';
@@ -24,9 +24,9 @@ function* terminate(chan: DmaChan, missing: number, variant: 'async' | 'all'): B
   if (task) task.noSleep = { rule: DmaRules.terminateSleeps, what: `device_terminate_all(${chanId(chan)})` };
   let ret: number;
   try {
-    ret = yield* op.call(chan.device, chan);
-  } catch (error) {
-    throw blameDevice(chan.device, 'device_terminate_all', error);
+    ret = yield* callProvider(chan.world, chan.device, 'device_terminate_all', () =>
+      op.call(chan.device, chan),
+    );
   } finally {
     if (task) task.noSleep = saved;
   }
@@ -67,11 +67,9 @@ function* synchronize(chan: DmaChan): Body<void> {
   const world = chan.world;
   instrument(world, { type: 'synchronize', chan, phase: 'begin' });
   if (chan.device.device_synchronize) {
-    try {
-      yield* chan.device.device_synchronize(chan);
-    } catch (error) {
-      throw blameDevice(chan.device, 'device_synchronize', error);
-    }
+    yield* callProvider(chan.world, chan.device, 'device_synchronize', () =>
+      chan.device.device_synchronize!(chan),
+    );
   }
   instrument(world, { type: 'synchronize', chan, phase: 'end' });
 }
@@ -88,12 +86,9 @@ export function* dmaengine_terminate_sync(chan: DmaChan): Body<number> {
 export function* dmaengine_pause(chan: DmaChan): Body<number> {
   if (!chan.device.device_pause) return -ENOSYS;
   instrument(chan.world, { type: 'pause', chan, phase: 'begin', ret: 0 });
-  let ret: number;
-  try {
-    ret = yield* chan.device.device_pause(chan);
-  } catch (error) {
-    throw blameDevice(chan.device, 'device_pause', error);
-  }
+  const ret: number = yield* callProvider(chan.world, chan.device, 'device_pause', () =>
+    chan.device.device_pause!(chan),
+  );
   instrument(chan.world, { type: 'pause', chan, phase: 'end', ret });
   return ret;
 }
@@ -101,12 +96,9 @@ export function* dmaengine_pause(chan: DmaChan): Body<number> {
 export function* dmaengine_resume(chan: DmaChan): Body<number> {
   if (!chan.device.device_resume) return -ENOSYS;
   instrument(chan.world, { type: 'resume', chan, phase: 'begin', ret: 0 });
-  let ret: number;
-  try {
-    ret = yield* chan.device.device_resume(chan);
-  } catch (error) {
-    throw blameDevice(chan.device, 'device_resume', error);
-  }
+  const ret: number = yield* callProvider(chan.world, chan.device, 'device_resume', () =>
+    chan.device.device_resume!(chan),
+  );
   instrument(chan.world, { type: 'resume', chan, phase: 'end', ret });
   return ret;
 }

@@ -53,8 +53,10 @@ export function shapeFor(device: DmaDevice, base: WorkloadShape = DEFAULT_SHAPE)
       case 'slave':
         return caps.has('DMA_SLAVE');
       case 'cyclic':
+      case 'cyclic-poll':
         return caps.has('DMA_CYCLIC') && caps.has('DMA_SLAVE');
       case 'repeat':
+      case 'repeat-poll':
         return (
           caps.has('DMA_REPEAT') &&
           caps.has('DMA_LOAD_EOT') &&
@@ -70,6 +72,7 @@ export function shapeFor(device: DmaDevice, base: WorkloadShape = DEFAULT_SHAPE)
       case 'pq':
         return caps.has('DMA_PQ');
       case 'pause':
+      case 'pause-poll':
         return device.device_pause !== undefined && device.device_resume !== undefined;
       default:
         return true;

@@ -68,3 +68,43 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }
+
+/**
+ * Whose code a task runs now: a provider's operation, or a client's callback. The framework
+ * pushes a frame at each call across the trust boundary (a dma_device operation, tx_submit,
+ * desc_free, a completion callback) and pops it on return; a task probe spawned (an interrupt
+ * handler, a tasklet) runs its provider's code without a frame. The kernel's own rules
+ * (spinlock, lockdep, might_sleep) are then blamed on the provider whose code broke them, as
+ * lockdep's report names the driver function on the stack.
+ */
+export type CodeOwner = { readonly provider: string; readonly op: string } | 'client';
+
+const frames = new WeakMap<object, CodeOwner[]>();
+const taskOwners = new WeakMap<object, CodeOwner>();
+
+/** The owner of a task's own code (a provider's interrupt handler or tasklet). */
+export function setTaskOwner(task: object, owner: CodeOwner): void {
+  taskOwners.set(task, owner);
+}
+
+export function enterCode(task: object | null, owner: CodeOwner): void {
+  if (task === null) return;
+  let stack = frames.get(task);
+  if (stack === undefined) {
+    stack = [];
+    frames.set(task, stack);
+  }
+  stack.push(owner);
+}
+
+export function leaveCode(task: object | null): void {
+  if (task !== null) frames.get(task)?.pop();
+}
+
+/** Whose code `task` is running: its innermost frame, else the task's owner; null for the model's own code. */
+export function codeOwner(task: object | null): CodeOwner | null {
+  if (task === null) return null;
+  const stack = frames.get(task);
+  if (stack !== undefined && stack.length > 0) return stack[stack.length - 1]!;
+  return taskOwners.get(task) ?? null;
+}

@@ -1,5 +1,7 @@
 import type { AnyStateMachine } from 'xstate';
-import type { Rule } from '../rules/rule.js';
+import { defineRule, type Rule } from '../rules/rule.js';
+import { codeOwner } from './blame.js';
+import { KernelRules } from './kernel-rules.js';
 import type { Region } from './memory.js';
 import type { Monitor } from './monitor.js';
 import type { Outcome, Scheduler } from './scheduler.js';
@@ -78,6 +80,13 @@ export function report(
 ): Violation {
   const r = recordOf(world);
   const task = r.scheduler.current;
+  // A kernel rule broken by a provider's code is the provider's (lockdep names the driver).
+  const owner = rule.side === 'kernel' && rule.id !== KernelRules.oops.id ? codeOwner(task) : null;
+  if (owner !== null && owner !== 'client') {
+    rule = providerSided(rule);
+    detail = `${owner.provider}: ${detail} (in ${owner.op})`;
+    data = { ...data, provider: owner.provider, op: owner.op };
+  }
   const violation: Violation = {
     rule,
     detail,
@@ -97,6 +106,18 @@ export function report(
   traceEmit(world, actor, 'VIOLATION', { rule: rule.id, detail });
   if (r.stopOnViolation) r.scheduler.stopRequested = true;
   return violation;
+}
+
+const providerSide = new WeakMap<Rule, Rule>();
+
+/** `rule` as broken by a provider: the same rule, the provider to blame. */
+function providerSided(rule: Rule): Rule {
+  let sided = providerSide.get(rule);
+  if (sided === undefined) {
+    sided = defineRule({ ...rule, side: 'provider' });
+    providerSide.set(rule, sided);
+  }
+  return sided;
 }
 
 /** The violations so far, the checker's own list (the World shows a read-only copy). */

@@ -2,7 +2,7 @@ import type { Device, DmaDevice, DmaSlaveMap } from '../dmaengine/device.js';
 import { setProviderName } from '../dmaengine/provider-blame.js';
 import { DmaController } from '../hw/dma-controller.js';
 import type { FifoDevice } from '../hw/fifo-device.js';
-import { setTaskBlame, taskBlame } from '../kernel/blame.js';
+import { setTaskBlame, setTaskOwner, taskBlame } from '../kernel/blame.js';
 import { schedulerOf } from '../kernel/checker.js';
 import { providerException } from '../kernel/provider-fault.js';
 import type { World } from '../kernel/world.js';
@@ -127,6 +127,7 @@ export function instantiate(
     const op =
       task.context === 'hardirq' ? 'interrupt handler' : task.context === 'softirq' ? 'tasklet' : task.name;
     setTaskBlame(task, (error) => providerException(def.name, `${op} ${task.name}`, error));
+    setTaskOwner(task, { provider: def.name, op: `${op} ${task.name}` });
   }
   // The framework observes the hardware it knows about; a provider that forgot to say which
   // controller it drives still gets checked.

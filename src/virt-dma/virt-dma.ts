@@ -4,7 +4,7 @@ import { dma_cookie_assign, dma_cookie_complete, dma_cookie_init } from '../dmae
 import { DmaAsyncTxDescriptor, dma_async_tx_descriptor_init } from '../dmaengine/descriptor.js';
 import type { DmaDevice } from '../dmaengine/device.js';
 import { instrument } from '../dmaengine/instrument.js';
-import { blameDevice } from '../dmaengine/provider-blame.js';
+import { callProviderSync } from '../dmaengine/provider-blame.js';
 import { chanId } from '../dmaengine/record.js';
 import { dma_chan_create } from '../dmaengine/registry.js';
 import { VirtDmaRules } from '../dmaengine/rules.js';
@@ -89,6 +89,12 @@ export class VirtDmaChan {
    * callback with `&vd->tx_result` (reference §1.3, §1.6 step 4): a history mutant.
    */
   finiBeforeInvoke = false;
+  /**
+   * virt-dma before "Add missing locking" (Dec 2019; regression from 13bb26ae8850) put a
+   * reusable descriptor back on desc_allocated without vc.lock (reference §1.6 step 3, §8 #3):
+   * a history mutant.
+   */
+  reuseWithoutLock = false;
 
   constructor(
     readonly world: World,
@@ -115,6 +121,18 @@ function listOf(vc: VirtDmaChan, list: VirtList): VirtDmaDesc[] {
   return vc[list];
 }
 
+/** LIST-UNDER-LOCK: a list of `vc` changes; the running task must hold vc.lock. */
+function checkListLocked(vc: VirtDmaChan, what: string, vd: VirtDmaDesc | null): void {
+  const t = vc.world.current;
+  if (t === null || vc.lock.owner === t) return;
+  report(
+    vc.world,
+    VirtDmaRules.listUnlocked,
+    `${what} by ${t.name} without holding ${vc.lock.name}${vc.lock.owner ? ` (held by ${vc.lock.owner.name})` : ''}`,
+    vd?.tx.name ?? chanId(vc.chan),
+  );
+}
+
 /** list_del(&vd->node): take the descriptor off its list (the driver's way to make it active). */
 export function list_del(vd: VirtDmaDesc): void {
   if (vd.node === null || vd.node === 'private') {
@@ -122,6 +140,7 @@ export function list_del(vd: VirtDmaDesc): void {
     return;
   }
   const vc = to_virt_chan(vd.tx.chan);
+  checkListLocked(vc, `list_del(${vd.tx.name}) from ${vd.node}`, vd);
   const list = listOf(vc, vd.node);
   const i = list.indexOf(vd);
   if (i >= 0) list.splice(i, 1);
@@ -130,6 +149,7 @@ export function list_del(vd: VirtDmaDesc): void {
 }
 
 function list_add(vc: VirtDmaChan, vd: VirtDmaDesc, list: VirtList, atHead = false): void {
+  checkListLocked(vc, `list_add(${vd.tx.name}) to ${list}`, vd);
   if (vd.node !== null) {
     report(
       vc.world,
@@ -145,6 +165,7 @@ function list_add(vc: VirtDmaChan, vd: VirtDmaDesc, list: VirtList, atHead = fal
 }
 
 function splice(vc: VirtDmaChan, from: VirtList, to: VirtDmaDesc[]): void {
+  if (listOf(vc, from).length > 0) checkListLocked(vc, `list_splice of ${from}`, null);
   for (const vd of listOf(vc, from)) {
     vd.node = 'private';
     to.push(vd);
@@ -252,23 +273,29 @@ export function vchan_get_all_allocated_descs(vc: VirtDmaChan, head: VirtDmaDesc
 export function* vchan_vdesc_fini(vd: VirtDmaDesc): Body<void> {
   const vc = to_virt_chan(vd.tx.chan);
   if (vd.tx.flags & DMA_CTRL_REUSE) {
-    const flags = yield* spin_lock_irqsave(vc.lock);
+    const locked = !vc.reuseWithoutLock;
+    const flags = locked ? yield* spin_lock_irqsave(vc.lock) : null;
     vd.node = null;
     list_add(vc, vd, 'desc_allocated', true);
     instrumentVchan(vc.world, { type: 'vchan-recycle', vc, vd });
-    spin_unlock_irqrestore(vc.lock, flags);
+    if (flags !== null) spin_unlock_irqrestore(vc.lock, flags);
   } else {
     freeDesc(vc, vd);
   }
 }
 
 function freeDesc(vc: VirtDmaChan, vd: VirtDmaDesc): void {
-  instrument(vc.world, { type: 'free', tx: vd.tx, terminating: false });
-  try {
-    vc.desc_free(vd);
-  } catch (error) {
-    throw blameDevice(vc.chan.device, 'desc_free', error);
+  const t = vc.world.current;
+  if (t !== null && vc.lock.owner === t) {
+    report(
+      vc.world,
+      VirtDmaRules.descFreeUnderLock,
+      `desc_free(${vd.tx.name}) called by ${t.name} holding ${vc.lock.name}`,
+      vd.tx.name,
+    );
   }
+  instrument(vc.world, { type: 'free', tx: vd.tx, terminating: false });
+  callProviderSync(vc.world, vc.chan.device, 'desc_free', () => vc.desc_free(vd));
 }
 
 /** vchan_dma_desc_free_list (without the lock): fini every descriptor of `head`. */

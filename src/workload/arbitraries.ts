@@ -39,6 +39,11 @@ export const DEFAULT_SHAPE: WorkloadShape = {
     'terminate',
     'wait',
     'sleep',
+    'poll',
+    'pause-poll',
+    'terminate-poll',
+    'cyclic-poll',
+    'repeat-poll',
   ],
   callbacks: ['none', 'read-residue', 'submit-more', 'terminate-async'],
 };
@@ -71,6 +76,18 @@ function assignChannels(
 function opArb(shape: WorkloadShape): fc.Arbitrary<Op> {
   const on = fc.nat({ max: shape.maxChannelsPerThread - 1 });
   const callback = fc.constantFrom(...shape.callbacks);
+  const cyclicFields = {
+    on,
+    periods: fc.integer({ min: 2, max: 4 }),
+    periodLen: fc.integer({ min: 2, max: 16 }).map((n) => n * 4),
+    stopAfter: fc.integer({ min: 1, max: 6 }),
+  };
+  const repeatFields = {
+    on,
+    frame: fc.integer({ min: 1, max: 16 }).map((n) => n * 4),
+    loadEot: fc.constant(true),
+  };
+  const how = fc.constantFrom('sync' as const, 'async-then-sync' as const, 'all-then-sync' as const);
   const all: Record<Op['op'], fc.Arbitrary<Op>> = {
     slave: fc.record({
       op: fc.constant('slave' as const),
@@ -107,29 +124,28 @@ function opArb(shape: WorkloadShape): fc.Arbitrary<Op> {
       len: fc.integer({ min: 1, max: 512 }),
       sources: fc.integer({ min: 0, max: 2 }).map((n) => 2 * n + 1),
     }),
-    cyclic: fc.record({
-      op: fc.constant('cyclic' as const),
-      on,
-      periods: fc.integer({ min: 2, max: 4 }),
-      periodLen: fc.integer({ min: 2, max: 16 }).map((n) => n * 4),
-      stopAfter: fc.integer({ min: 1, max: 6 }),
-    }),
-    repeat: fc.record({
-      op: fc.constant('repeat' as const),
-      on,
-      frame: fc.integer({ min: 1, max: 16 }).map((n) => n * 4),
-      loadEot: fc.constant(true),
-    }),
+    cyclic: fc.record({ op: fc.constant('cyclic' as const), ...cyclicFields }),
+    repeat: fc.record({ op: fc.constant('repeat' as const), ...repeatFields }),
     issue: fc.record({ op: fc.constant('issue' as const), on }),
     pause: fc.record({ op: fc.constant('pause' as const), on, steps: fc.integer({ min: 0, max: 8 }) }),
     status: fc.record({ op: fc.constant('status' as const), on }),
-    terminate: fc.record({
-      op: fc.constant('terminate' as const),
-      on,
-      how: fc.constantFrom('sync' as const, 'async-then-sync' as const, 'all-then-sync' as const),
-    }),
+    terminate: fc.record({ op: fc.constant('terminate' as const), on, how }),
     wait: fc.record({ op: fc.constant('wait' as const), on }),
     sleep: fc.record({ op: fc.constant('sleep' as const), us: fc.integer({ min: 1, max: 20 }) }),
+    poll: fc.record({ op: fc.constant('poll' as const), on, reads: fc.integer({ min: 1, max: 3 }) }),
+    'pause-poll': fc.record({
+      op: fc.constant('pause-poll' as const),
+      on,
+      steps: fc.integer({ min: 0, max: 8 }),
+    }),
+    'terminate-poll': fc.record({ op: fc.constant('terminate-poll' as const), on, how }),
+    // Stopped after up to three passes of the ring, so later passes are read too.
+    'cyclic-poll': fc.record({
+      op: fc.constant('cyclic-poll' as const),
+      ...cyclicFields,
+      stopAfter: fc.integer({ min: 1, max: 10 }),
+    }),
+    'repeat-poll': fc.record({ op: fc.constant('repeat-poll' as const), ...repeatFields }),
   };
   return fc.oneof(...shape.ops.map((k) => all[k]));
 }

@@ -52,6 +52,8 @@ export interface Held {
   readonly role: ChannelRole;
   outstanding: Pending[];
   lastCookie: number;
+  /** The cookies submitted on the channel, latest last (the observation ops read their status). */
+  cookies: number[];
   /**
    * The client's own lock and stop flag, as a real driver keeps them: a callback that submits
    * more work checks the flag under the lock, and the thread sets it under the lock before it
@@ -68,6 +70,16 @@ export interface Held {
    * completed).
    */
   unmaps: (() => void)[];
+}
+
+/** Cookies of a channel the observation ops keep reading (the latest few: pending, running, done, aborted). */
+const COOKIES_KEPT = 6;
+
+/** Remember a cookie `dmaengine_submit` returned on `h` (an error code is not a cookie). */
+export function noteCookie(h: Held, cookie: number): void {
+  if (cookie <= 0) return;
+  h.cookies.push(cookie);
+  if (h.cookies.length > COOKIES_KEPT) h.cookies.shift();
 }
 
 /** The CPU fills a buffer it owns (before mapping it, or coherent memory). */
@@ -168,6 +180,7 @@ export class ClientThread {
       complete(pending.done);
     };
     h.lastCookie = yield* dmaengine_submit(desc);
+    noteCookie(h, h.lastCookie);
     h.outstanding.push(pending);
     if (action === 'terminate-async') {
       // The callback stops the channel: wait for it, then synchronize before anything else.

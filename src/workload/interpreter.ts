@@ -83,6 +83,7 @@ function* runThread(b: Board, program: ThreadProgram, index: number): TaskBody {
       role,
       outstanding: [],
       lastCookie: 0,
+      cookies: [],
       lock: spin_lock_init(world, `client${index}.${chanId(chan)}.lock`),
       stopping: false,
       dev: dmaengine_get_dma_device(chan),

@@ -32,7 +32,8 @@ import { complete, init_completion, wait_for_completion } from '../kernel/comple
 import { usleep } from '../kernel/sleep.js';
 import { dma_alloc_coherent, dma_free_coherent } from '../mapping/coherent.js';
 import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from '../mapping/types.js';
-import { type ClientThread, fill, type Held, slaveDirection } from './client-thread.js';
+import { type ClientThread, fill, type Held, noteCookie, slaveDirection } from './client-thread.js';
+import { pollAll, readAll, readStatus } from './status-ops.js';
 import type { Op } from './workload.js';
 
 /**
@@ -161,8 +162,13 @@ function* offload(t: ClientThread, op: Extract<Op, { op: 'xor' | 'pq' }>): Body<
   yield* t.submit(h, desc, 'none');
 }
 
-/** A cyclic ring in coherent memory, stopped by its period callback after `stopAfter` periods. */
-function* cyclic(t: ClientThread, op: Extract<Op, { op: 'cyclic' }>): Body<void> {
+/**
+ * A cyclic ring in coherent memory, stopped by its period callback after `stopAfter` periods;
+ * with `poll`, the callback reads the ring's status every period and the thread reads it while
+ * the ring runs.
+ */
+function* cyclic(t: ClientThread, op: Extract<Op, { op: 'cyclic' | 'cyclic-poll' }>): Body<void> {
+  const poll = op.op === 'cyclic-poll';
   const h = t.channel(op.on);
   if (!isSlave(h)) return;
   yield* t.waitAll(h);
@@ -187,22 +193,30 @@ function* cyclic(t: ClientThread, op: Extract<Op, { op: 'cyclic' }>): Body<void>
   // A ring that reports an error stops; the client stops it too (callback_result).
   desc.callback_result = function* (_param, result) {
     if (stopping) return;
+    if (poll) yield* readStatus(h, cookie);
     if (++periods === op.stopAfter || result.result !== 'DMA_TRANS_NOERROR') {
       stopping = true;
       yield* dmaengine_terminate_async(h.chan);
       complete(stopped);
     }
   };
-  yield* dmaengine_submit(desc);
+  const cookie = yield* dmaengine_submit(desc);
+  noteCookie(h, cookie);
   yield* dma_async_issue_pending(h.chan);
+  if (poll) yield* pollAll(h, 3);
   yield* wait_for_completion(stopped);
   yield* dmaengine_synchronize(h.chan);
+  if (poll) yield* readStatus(h, cookie);
   t.abandon(h);
   dma_free_coherent(h.dev, len, ring.cpu_addr, ring.dma_handle);
 }
 
-/** A repeated interleaved frame replaced by a second one, with DMA_PREP_LOAD_EOT or without. */
-function* repeat(t: ClientThread, op: Extract<Op, { op: 'repeat' }>): Body<void> {
+/**
+ * A repeated interleaved frame replaced by a second one, with DMA_PREP_LOAD_EOT or without;
+ * with `poll`, both cookies are read while the first repeats and after the switch.
+ */
+function* repeat(t: ClientThread, op: Extract<Op, { op: 'repeat' | 'repeat-poll' }>): Body<void> {
+  const poll = op.op === 'repeat-poll';
   const h = t.channel(op.on);
   if (h.role.kind !== 'tx') return;
   const uart = t.board.uarts[h.role.uart % t.board.uarts.length]!;
@@ -236,11 +250,13 @@ function* repeat(t: ClientThread, op: Extract<Op, { op: 'repeat' }>): Body<void>
   const p1 = yield* t.submit(h, first, 'none');
   yield* dma_async_issue_pending(h.chan);
   yield* usleep(t.world, 5);
+  if (poll) yield* pollAll(h, 2);
   const flags = (op.loadEot ? DMA_PREP_LOAD_EOT : 0) | DMA_PREP_INTERRUPT;
   const second = yield* dmaengine_prep_interleaved_dma(h.chan, xt(bufs[1]!), flags);
   if (!second) throw new Error(`client${t.index}: load-eot prep returned NULL`);
   const p2 = yield* t.submit(h, second, 'none');
   yield* dma_async_issue_pending(h.chan);
+  if (poll) yield* pollAll(h, 2);
   if (op.loadEot) {
     yield* wait_for_completion(p1.done);
     yield* wait_for_completion(p2.done);
@@ -274,17 +290,37 @@ function* status(t: ClientThread, op: Extract<Op, { op: 'status' }>): Body<void>
   if (h.lastCookie > 0) yield* dmaengine_tx_status(h.chan, h.lastCookie, null);
 }
 
-function* terminate(t: ClientThread, op: Extract<Op, { op: 'terminate' }>): Body<void> {
+/** Stop and terminate the channel; with `terminate-poll`, read its cookies after the terminate and after synchronize. */
+function* terminate(t: ClientThread, op: Extract<Op, { op: 'terminate' | 'terminate-poll' }>): Body<void> {
   const h = t.channel(op.on);
+  const poll = op.op === 'terminate-poll';
   yield* t.stop(h);
   if (op.how === 'sync') yield* dmaengine_terminate_sync(h.chan);
   else {
     if (op.how === 'async-then-sync') yield* dmaengine_terminate_async(h.chan);
     else yield* dmaengine_terminate_all(h.chan);
+    if (poll) yield* readAll(h);
     yield { kind: 'preempt', label: 'between-terminate-and-sync' };
     yield* dmaengine_synchronize(h.chan);
   }
+  if (poll) yield* readAll(h);
   t.abandon(h);
+}
+
+/** Read the channel's recent cookies, mid-transfer or wherever they are. */
+function* poll(t: ClientThread, op: Extract<Op, { op: 'poll' }>): Body<void> {
+  yield* pollAll(t.channel(op.on), op.reads);
+}
+
+/** Pause what is running, read its cookies twice while paused, resume, read again. */
+function* pausePoll(t: ClientThread, op: Extract<Op, { op: 'pause-poll' }>): Body<void> {
+  const h = t.channel(op.on);
+  yield* dma_async_issue_pending(h.chan);
+  for (let i = 0; i < op.steps; i++) yield { kind: 'preempt', label: 'running' };
+  yield* dmaengine_pause(h.chan);
+  yield* pollAll(h, 2);
+  yield* dmaengine_resume(h.chan);
+  yield* readAll(h);
 }
 
 function* wait(t: ClientThread, op: Extract<Op, { op: 'wait' }>): Body<void> {
@@ -309,6 +345,11 @@ export const opHandlers: OpHandlers = {
   terminate,
   wait,
   sleep,
+  poll,
+  'pause-poll': pausePoll,
+  'terminate-poll': terminate,
+  'cyclic-poll': cyclic,
+  'repeat-poll': repeat,
 };
 
 /** Run one operation through its handler. */

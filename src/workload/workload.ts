@@ -31,6 +31,14 @@ export const callbackActionSchema = z.enum(['none', 'read-residue', 'submit-more
 export type CallbackAction = z.infer<typeof callbackActionSchema>;
 const callback = callbackActionSchema;
 const offload = { on, len: positive, sources: z.number().int().min(1) };
+const cyclicFields = {
+  on,
+  periods: z.number().int().min(1),
+  periodLen: positive,
+  stopAfter: z.number().int().min(1),
+};
+const repeatFields = { on, frame: positive, loadEot: z.boolean() };
+const terminateHow = z.enum(['sync', 'async-then-sync', 'all-then-sync']);
 
 export const opSchema = z
   .discriminatedUnion('op', [
@@ -56,25 +64,33 @@ export const opSchema = z
     z.object({ op: z.literal('xor'), ...offload }),
     z.object({ op: z.literal('pq'), ...offload }),
     /** A cyclic ring whose period callback stops it after `stopAfter` periods (a slave channel). */
-    z.object({
-      op: z.literal('cyclic'),
-      on,
-      periods: z.number().int().min(1),
-      periodLen: positive,
-      stopAfter: z.number().int().min(1),
-    }),
+    z.object({ op: z.literal('cyclic'), ...cyclicFields }),
     /**
      * A repeated interleaved frame (DMA_PREP_REPEAT), replaced after a while by a second frame
      * issued with DMA_PREP_LOAD_EOT, or, with `loadEot` false, by one without it (misuse: the
      * channel "appears stuck").
      */
-    z.object({ op: z.literal('repeat'), on, frame: positive, loadEot: z.boolean() }),
+    z.object({ op: z.literal('repeat'), ...repeatFields }),
     z.object({ op: z.literal('issue'), on }),
     /** dmaengine_pause, `steps` yields, dmaengine_resume. */
     z.object({ op: z.literal('pause'), on, steps: nat }),
     /** dmaengine_tx_status of the last cookie. */
     z.object({ op: z.literal('status'), on }),
-    z.object({ op: z.literal('terminate'), on, how: z.enum(['sync', 'async-then-sync', 'all-then-sync']) }),
+    z.object({ op: z.literal('terminate'), on, how: terminateHow }),
+    /**
+     * Observations (src/workload/status-ops.ts): dmaengine_tx_status with a state (so the
+     * residue too) of the channel's recent cookies, whatever state each is in (pending,
+     * running, done, aborted, failed), `reads` times with a yield between.
+     */
+    z.object({ op: z.literal('poll'), on, reads: positive }),
+    /** Issue, let it run `steps` yields, pause, read the cookies twice while paused, resume, read again. */
+    z.object({ op: z.literal('pause-poll'), on, steps: nat }),
+    /** Terminate as `terminate` does, reading the cookies after the terminate and after synchronize. */
+    z.object({ op: z.literal('terminate-poll'), on, how: terminateHow }),
+    /** A cyclic ring as `cyclic`, its status read by its period callback every period and by the thread while it runs. */
+    z.object({ op: z.literal('cyclic-poll'), ...cyclicFields }),
+    /** A repeated frame as `repeat`, both cookies read while the first repeats and after the switch. */
+    z.object({ op: z.literal('repeat-poll'), ...repeatFields }),
     /** Issue, then wait for every outstanding transfer of the channel. */
     z.object({ op: z.literal('wait'), on }),
     z.object({ op: z.literal('sleep'), us: nat }),
@@ -112,8 +128,9 @@ export function descriptorCount(w: Workload): number {
   for (const t of w.threads) {
     for (const op of t.ops) {
       if (op.op === 'slave' || op.op === 'memcpy') n += op.callback === 'submit-more' ? 2 : 1;
-      else if (op.op === 'memset' || op.op === 'cyclic' || op.op === 'xor' || op.op === 'pq') n++;
-      else if (op.op === 'repeat') n += 2;
+      else if (op.op === 'memset' || op.op === 'cyclic' || op.op === 'cyclic-poll') n++;
+      else if (op.op === 'xor' || op.op === 'pq') n++;
+      else if (op.op === 'repeat' || op.op === 'repeat-poll') n += 2;
     }
   }
   return n;

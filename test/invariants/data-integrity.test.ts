@@ -7,12 +7,18 @@ import {
 } from '../../src/dmaengine/client.js';
 import type { DmaAsyncTxDescriptor } from '../../src/dmaengine/descriptor.js';
 import { dma_release_channel } from '../../src/dmaengine/registry.js';
-import { DMA_DEV_TO_MEM, DMA_PREP_INTERRUPT, type ScatterEntry } from '../../src/dmaengine/types.js';
+import {
+  DMA_DEV_TO_MEM,
+  DMA_PREP_INTERRUPT,
+  type DmaengineResult,
+  type ScatterEntry,
+} from '../../src/dmaengine/types.js';
 import { wait_for_completion } from '../../src/kernel/completion.js';
 import { randomStrategy } from '../../src/kernel/strategies/random.js';
 import type { Strategy } from '../../src/kernel/strategy.js';
 import type { TaskBody } from '../../src/kernel/task.js';
 import type { Board } from '../../src/scenarios/board.js';
+import { to_virt_desc } from '../../src/virt-dma/virt-dma.js';
 import { runBoard, slaveChannel, violationIds } from '../fixtures/dma.js';
 import { firstId, memChannel, prepCopy, prepTx, signalled } from './helpers.js';
 
@@ -93,22 +99,55 @@ describe('inv.data-integrity', () => {
     },
   );
 
-  it('does not judge a transfer its provider reported as failed (bus error)', () => {
-    // Random scheduling, but the third bus-error choice fails the burst as a read error.
+  /** Random scheduling, but the third bus-error choice fails the burst as a read error. */
+  function thirdBurstFails(): Strategy {
     const base = randomStrategy();
     let asked = 0;
-    const strategy: Strategy = {
+    return {
       ...base,
       name: 'third-burst-fails',
       pickValue: (kind, n, view) =>
         kind.startsWith('bus-error') ? (asked++ === 2 ? 1 : 0) : base.pickValue(kind, n, view),
     };
+  }
+
+  it('judges a transfer its provider reported as failed against its residue: silent when the residue is right', () => {
     const { board, result } = runBoard(transfer('to-device'), {
-      world: { strategy },
+      world: { strategy: thirdBurstFails() },
       board: { faults: { busError: true } },
     });
     expect(violationIds(result)).toEqual([]);
     expect(board.tx.pushedCount).toBeLessThan(256);
-    expect(board.stats.get('inv.data-integrity')!.checks).toBe(0);
+    expect(board.stats.get('inv.data-integrity')!.checks).toBe(1);
+  });
+
+  it('fires on a failed transfer whose residue claims bytes that never reached the peripheral', () => {
+    const { result } = runBoard(
+      function* (b: Board): TaskBody {
+        // The provider's result says 16 bytes more moved than did.
+        const dev = b.dma.device;
+        const op = dev.device_prep_slave_sg!;
+        dev.device_prep_slave_sg = function* (chan, sgl, direction, flags) {
+          const tx = yield* op.call(dev, chan, sgl, direction, flags);
+          if (tx) {
+            const vd = to_virt_desc(tx);
+            let kept = vd.tx_result;
+            Object.defineProperty(vd, 'tx_result', {
+              get: () => kept,
+              set: (r: DmaengineResult) => {
+                kept = r.residue >= 16 ? { ...r, residue: r.residue - 16 } : r;
+              },
+            });
+          }
+          return tx;
+        };
+        yield* transfer('to-device')(b);
+      },
+      { world: { strategy: thirdBurstFails() }, board: { faults: { busError: true } } },
+    );
+    expect(firstId(result)).toBe('inv.data-integrity');
+    expect(result.violations[0]!.detail).toMatch(
+      /completed with DMA_TRANS_READ_FAILED and residue \d+, so \d+ of its 256 bytes moved, but uart0.tx saw \d+ of them/,
+    );
   });
 });

@@ -6,15 +6,23 @@ import { vchan_find_desc } from '../../virt-dma/virt-dma.js';
 import { type RefChan, type RefDesc, toRef } from './structs.js';
 
 /**
- * Bytes of `vd` not moved yet, at burst granularity: all of it unless it is on the hardware,
- * else the current item's residue and the items after it. Lock: c's vc.lock held.
+ * Bytes of `vd` not moved yet, at burst granularity: all of it unless it is on the hardware
+ * (the active descriptor, or the LOAD_EOT successor the hardware switched to before the
+ * interrupt told the driver), else the current item's residue and the items after it.
+ * Lock: c's vc.lock held.
  */
 export function refdma_residue(c: RefChan, vd: RefDesc): number {
   const controller = c.refdma.controller;
-  if (c.phy === null || c.active !== vd) return vd.size;
+  if (c.phy === null || (c.active !== vd && c.next !== vd)) return vd.size;
   const current = controller.currentItem(c.phy);
-  // Idle with the descriptor still active: the list ended and the interrupt is pending.
-  if (current === null) return controller.state(c.phy) === 'idle' ? 0 : vd.size;
+  if (current === null) {
+    if (controller.state(c.phy) !== 'idle') return vd.size;
+    // A bus error stopped a cyclic ring: it stays where the error left it until terminated.
+    if (vd.cyclic && vd.tx_result.result !== 'DMA_TRANS_NOERROR') return vd.tx_result.residue;
+    // Idle with the descriptor still active: the list ended (a repeat's only by switching to
+    // its LOAD_EOT successor, which then ran to its end too) and the interrupt is pending.
+    return 0;
+  }
   const at = vd.llis.indexOf(current);
   if (at < 0) return vd.size;
   let left = controller.itemResidue(c.phy);
@@ -40,7 +48,7 @@ export function* refdma_tx_status(
   const queued = vchan_find_desc(c, cookie) as RefDesc | null;
   if (queued) residue = queued.size;
   else if (c.active && c.active.tx.cookie === cookie) residue = refdma_residue(c, c.active);
-  else if (c.next && c.next.tx.cookie === cookie) residue = c.next.size;
+  else if (c.next && c.next.tx.cookie === cookie) residue = refdma_residue(c, c.next);
   else {
     for (const vd of c.desc_submitted) if (vd.tx.cookie === cookie) residue = (vd as RefDesc).size;
   }
