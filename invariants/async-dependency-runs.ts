@@ -53,7 +53,7 @@ export const asyncDependencyRuns = defineInvariant({
         ctx.checked();
         // Still the same life, still unsubmitted: cookie -EBUSY or never past prepared.
         const waiting =
-          life !== null && txModel(child) === life && life.monitor.matches({ live: { life: 'prepared' } });
+          life !== null && txModel(child) === life && life.monitor.matches('live.life.prepared');
         if (waiting) {
           chained.delete(parentLife);
           ctx.fail(

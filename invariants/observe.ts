@@ -20,11 +20,24 @@ export type Life =
   | 'done'
   | 'aborted';
 
+/** The state path of each life state: a string query is one cached lookup in the monitor. */
+const LIFE_PATH: Readonly<Record<Life, string>> = {
+  prepared: 'live.life.prepared',
+  submitted: 'live.life.submitted',
+  issued: 'live.life.issued',
+  active: 'live.life.active',
+  completed: 'live.life.completed',
+  callbackPending: 'live.life.callbackPending',
+  callback: 'live.life.callback',
+  done: 'live.life.done',
+  aborted: 'live.life.aborted',
+};
+
 /** Whether the descriptor's chart is in one of `states` of its `life` region (false once freed). */
 export function lifeIn(tx: DmaAsyncTxDescriptor, ...states: readonly Life[]): boolean {
   const m = txModel(tx)?.monitor;
   if (m === undefined) return false;
-  for (const s of states) if (m.matches({ live: { life: s } })) return true;
+  for (const s of states) if (m.matches(LIFE_PATH[s])) return true;
   return false;
 }
 
@@ -44,7 +57,7 @@ const LIVES: readonly Life[] = [
 export function lifeOf(tx: DmaAsyncTxDescriptor): Life | 'freed' | 'untracked' {
   const m = txModel(tx)?.monitor;
   if (m === undefined) return 'untracked';
-  return LIVES.find((s) => m.matches({ live: { life: s } })) ?? 'freed';
+  return LIVES.find((s) => m.matches(LIFE_PATH[s])) ?? 'freed';
 }
 
 /** Owned by the engine and not finished: the hardware may still read or write its memory. */
@@ -56,7 +69,7 @@ export const noOrder = (chan: DmaChan): boolean => chan.device.cap_mask.has('DMA
 export const chanName = (chan: DmaChan): string => chanId(chan);
 
 export const channelPaused = (chan: DmaChan): boolean =>
-  chanModel(chan).monitor.matches({ allocated: { activity: 'paused' } });
+  chanModel(chan).monitor.matches('allocated.activity.paused');
 
 /** Every memory segment the transfer touches: its memory side, and the source of a copy. */
 export function layoutSegs(layout: TxLayout): readonly Seg[] {

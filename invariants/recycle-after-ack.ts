@@ -45,7 +45,7 @@ export const recycleAfterAck = defineInvariant({
     const tearingDown = new WeakSet<DmaChan>();
     const look = (tx: DmaAsyncTxDescriptor) => {
       const m = txModel(tx);
-      if (m?.monitor.matches({ live: { ack: 'acked' } })) seenAcked.add(m);
+      if (m?.monitor.matches('live.ack.acked')) seenAcked.add(m);
     };
     ctx.on((e) => {
       switch (e.type) {
@@ -59,7 +59,7 @@ export const recycleAfterAck = defineInvariant({
           // unless the channel is being torn down (terminate, free_chan_resources).
           if (asyncOwned.has(m) && !tearingDown.has(e.tx.chan)) {
             ctx.checked();
-            if (!acked && !chanModel(e.tx.chan).monitor.matches({ allocated: { activity: 'terminating' } })) {
+            if (!acked && !chanModel(e.tx.chan).monitor.matches('allocated.activity.terminating')) {
               ctx.fail(
                 `${chanId(e.tx.chan)} freed ${m.id}, an async_tx descriptor the client has not acknowledged`,
                 m.id,

@@ -160,7 +160,7 @@ export class DmaAsyncTxDescriptor {
 
   private clientWrites(field: string): void {
     const m = txModel(this)?.monitor;
-    if (m === undefined || m.matches({ live: { life: 'prepared' } })) return;
+    if (m === undefined || m.matches('live.life.prepared')) return;
     report(
       this.chan.world,
       clientAfterSubmit,

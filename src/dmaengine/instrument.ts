@@ -96,9 +96,10 @@ const PREP = {
 } as const;
 
 const chanName = (chan: DmaChan): string => chanModel(chan).monitor.name;
+/** `life` is the state path `live.life.<state>` (a string query is one cached lookup). */
 const lifeIs = (tx: DmaAsyncTxDescriptor, life: string): boolean =>
-  txModel(tx)?.monitor.matches({ live: { life } }) ?? false;
-const ABORTABLE = ['submitted', 'issued', 'active', 'completed'];
+  txModel(tx)?.monitor.matches(life) ?? false;
+const ABORTABLE = ['live.life.submitted', 'live.life.issued', 'live.life.active', 'live.life.completed'];
 
 /** The record a prep call attaches: the descriptor's id, monitor and what the client asked. */
 function attach(e: Extract<DmaInstrumentEvent, { type: 'prep' }>): void {
@@ -114,7 +115,7 @@ function attach(e: Extract<DmaInstrumentEvent, { type: 'prep' }>): void {
 /** The descriptors still in flight when device_terminate_all returned were aborted by it. */
 function abortRemaining(chan: DmaChan): void {
   for (const tx of chanModel(chan).live) {
-    if (lifeIs(tx, 'submitted') || inFlight(tx)) {
+    if (lifeIs(tx, 'live.life.submitted') || inFlight(tx)) {
       observeTx(tx, TX.TERMINATE, 'still in flight when device_terminate_all returned');
     }
   }
@@ -151,7 +152,7 @@ const routes: Routes<DmaInstrumentEvent, DmaEvent> = {
     bus(self),
     chart((e) => {
       if (e.phase === 'end') return;
-      for (const tx of chanModel(e.chan).live) if (lifeIs(tx, 'submitted')) observeTx(tx, TX.ISSUE);
+      for (const tx of chanModel(e.chan).live) if (lifeIs(tx, 'live.life.submitted')) observeTx(tx, TX.ISSUE);
       observeChan(e.chan, CHAN.ISSUE);
     }),
     trace((e) => (e.phase === 'begin' ? { actor: chanName(e.chan), event: 'issue_pending' } : null)),
@@ -162,12 +163,12 @@ const routes: Routes<DmaInstrumentEvent, DmaEvent> = {
       if (m === null) return;
       // Submitted while another task's issue_pending on the channel was in progress: that
       // call issued it (the provider saw it in its queue), as the kernel allows.
-      if (submittedDuringIssue.has(m) && m.monitor.matches({ live: { life: 'submitted' } })) {
+      if (submittedDuringIssue.has(m) && m.monitor.matches('live.life.submitted')) {
         m.monitor.observe(TX.ISSUE, 'by the issue_pending in progress at its submit');
       }
       // A descriptor already active (a list of several items, a repeat) is not started twice;
       // any other state is checked by the chart (START is accepted only when issued).
-      if (!m.monitor.matches({ live: { life: 'active' } })) m.monitor.observe(TX.START);
+      if (!m.monitor.matches('live.life.active')) m.monitor.observe(TX.START);
     }),
     bus(self),
   ],
@@ -244,7 +245,7 @@ const routes: Routes<DmaInstrumentEvent, DmaEvent> = {
   free: [
     chart((e) => {
       if (!e.terminating) return;
-      const terminating = chanModel(e.tx.chan).monitor.matches({ allocated: { activity: 'terminating' } });
+      const terminating = chanModel(e.tx.chan).monitor.matches('allocated.activity.terminating');
       if (terminating && ABORTABLE.some((life) => lifeIs(e.tx, life))) {
         observeTx(e.tx, TX.TERMINATE, 'freed by a terminate');
       }

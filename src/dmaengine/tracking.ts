@@ -5,9 +5,7 @@ import { chanModel, txModel } from './record.js';
 /** Whether the framework saw the descriptor issued and not yet finished (completed or aborted). */
 export function inFlight(tx: DmaAsyncTxDescriptor): boolean {
   const m = txModel(tx)?.monitor;
-  return (
-    m !== undefined && (m.matches({ live: { life: 'issued' } }) || m.matches({ live: { life: 'active' } }))
-  );
+  return m !== undefined && (m.matches('live.life.issued') || m.matches('live.life.active'));
 }
 
 const DRAINED = { type: 'DRAINED' } as const;
@@ -18,7 +16,7 @@ const DRAINED = { type: 'DRAINED' } as const;
  */
 export function noteFinished(chan: DmaChan): void {
   const fw = chanModel(chan);
-  if (!fw.monitor.matches({ allocated: { activity: 'busy' } })) return;
+  if (!fw.monitor.matches('allocated.activity.busy')) return;
   for (const tx of fw.live) if (inFlight(tx)) return;
   fw.monitor.observe(DRAINED);
 }

@@ -35,7 +35,11 @@ export class Scheduler implements ScheduleView {
   afterStep: (() => void) | null = null;
   private timers: Timer[] = [];
   private timerSeq = 0;
-  private readonly enabled: Task[] = [];
+  /**
+   * The enabled tasks of a step, one array per count, reused: refilling a single array from
+   * length 0 reallocated its backing store at every step.
+   */
+  private readonly enabledBy: Task[][] = [];
   private started = false;
 
   constructor(
@@ -104,15 +108,17 @@ export class Scheduler implements ScheduleView {
   run(): Outcome {
     if (this.started) throw new Error('a world runs once');
     this.started = true;
-    const enabled = this.enabled;
+    const tasks = this.tasks;
+    const scratch: Task[] = [];
     for (;;) {
       if (this.stopRequested) return { kind: 'violation' };
-      enabled.length = 0;
-      for (const t of this.tasks) {
+      let n = 0;
+      for (let i = 0; i < tasks.length; i++) {
+        const t = tasks[i]!;
         if (t.state === 'ready' || (t.state === 'idle' && t.spec !== null && t.spec.pending()))
-          enabled.push(t);
+          scratch[n++] = t;
       }
-      if (enabled.length === 0) {
+      if (n === 0) {
         if (this.timers.length > 0) {
           const t = this.timers[0]!;
           if (t.at > this.time) this.time = t.at;
@@ -123,16 +129,29 @@ export class Scheduler implements ScheduleView {
       }
       if (this.step >= this.stepBound) return { kind: 'cut', steps: this.step };
       let index = 0;
-      if (enabled.length > 1) {
+      if (n > 1) {
+        const enabled = this.enabledArray(scratch, n);
         index = this.strategy.pickTask(enabled, this);
-        this.record('task', enabled.length, index);
+        this.record('task', n, index);
       }
-      this.runStep(enabled[index]!);
+      this.runStep(scratch[index]!);
       this.step++;
       if (this.afterStep !== null) this.afterStep();
       this.time += this.quantumNs;
       if (this.timers.length > 0) this.fireDueTimers();
     }
+  }
+
+  /** The first `n` of `scratch` in the reused array of length `n`. */
+  private enabledArray(scratch: readonly Task[], n: number): Task[] {
+    let enabled = this.enabledBy[n];
+    if (enabled === undefined) {
+      enabled = scratch.slice(0, n);
+      this.enabledBy[n] = enabled;
+    } else {
+      for (let i = 0; i < n; i++) enabled[i] = scratch[i]!;
+    }
+    return enabled;
   }
 
   private fireDueTimers(): void {

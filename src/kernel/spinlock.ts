@@ -22,12 +22,24 @@ export class Spinlock {
   private usedInSoftirq = false;
   private usedSoftirqOn = false;
   private reported = false;
+  /** The choice point of each lock variant, made once per lock (they are immutable). */
+  readonly #points = new Map<string, YieldPoint>();
 
   constructor(
     readonly world: World,
     readonly name: string,
   ) {
     this.waiters = new WaitQueue(world, name);
+  }
+
+  /** The choice point where `variant` takes this lock. */
+  point(variant: string): YieldPoint {
+    let p = this.#points.get(variant);
+    if (p === undefined) {
+      p = Object.freeze({ kind: 'preempt', label: variant, obj: this.name });
+      this.#points.set(variant, p);
+    }
+    return p;
   }
 
   /** lockdep's usage tracking; reports once per lock. */
@@ -66,7 +78,7 @@ function* acquire(lock: Spinlock, variant: string): Generator<YieldPoint, Task, 
   const t = world.current;
   if (t === null) throw new Error(`${variant}(${lock.name}) outside any task`);
   // Another CPU may take the lock first: a choice point on the lock.
-  yield { kind: 'preempt', label: variant, obj: lock.name };
+  yield lock.point(variant);
   if (lock.owner === t) {
     report(
       world,
@@ -75,7 +87,10 @@ function* acquire(lock: Spinlock, variant: string): Generator<YieldPoint, Task, 
       lock.name,
     );
   }
-  yield* sleepUntil(lock.waiters, () => lock.owner === null, Number.POSITIVE_INFINITY, true);
+  // The wait loop only when contended: a free lock returns from it at once, so skip its frames.
+  if (lock.owner !== null) {
+    yield* sleepUntil(lock.waiters, () => lock.owner === null, Number.POSITIVE_INFINITY, true);
+  }
   lock.owner = t;
   t.locksHeld.push(lock);
   if (world.trace.enabled) traceEmit(world, lock.name, 'lock', { via: variant });
@@ -139,8 +154,10 @@ function release(lock: Spinlock, variant: string): Task | null {
     );
     return null;
   }
-  const i = t.locksHeld.lastIndexOf(lock);
-  t.locksHeld.splice(i, 1);
+  const held = t.locksHeld;
+  // Locks are mostly released innermost first: pop, without splice's removed-items array.
+  if (held[held.length - 1] === lock) held.pop();
+  else held.splice(held.lastIndexOf(lock), 1);
   lock.owner = null;
   if (world.trace.enabled) traceEmit(world, lock.name, 'unlock', { via: variant });
   wake_up_all(lock.waiters);

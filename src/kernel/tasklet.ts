@@ -59,16 +59,16 @@ export class Tasklet {
 
   #observe(event: TaskletEvent): boolean {
     const ok = this.#monitor.observe(event);
-    this.#runnable = this.#monitor.matches({ run: 'scheduled', enable: 'enabled' });
+    this.#runnable = this.#monitor.matches('run.scheduled') && this.#monitor.matches('enable.enabled');
     return ok;
   }
 
   get idle(): boolean {
-    return this.#monitor.matches({ run: 'idle' }) || this.#monitor.matches({ run: 'killed' });
+    return this.#monitor.matches('run.idle') || this.#monitor.matches('run.killed');
   }
 
   get running(): boolean {
-    return this.#monitor.matches({ run: 'running' });
+    return this.#monitor.matches('run.running');
   }
 }
 

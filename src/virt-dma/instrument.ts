@@ -41,7 +41,7 @@ const RECYCLE = { type: 'RECYCLE' } as const;
 /** A descriptor terminate gathers is aborted unless it already was (a second terminate). */
 function abort(tx: DmaAsyncTxDescriptor): void {
   const m = txModel(tx)?.monitor;
-  if (m && !m.matches({ live: { life: 'aborted' } })) observeTx(tx, TERMINATE);
+  if (m && !m.matches('live.life.aborted')) observeTx(tx, TERMINATE);
 }
 
 export type VchanInstrumentEvent =
@@ -77,7 +77,7 @@ const routes: Routes<VchanInstrumentEvent, DmaEvent> = {
       // tx_submit) leaves the descriptors submitted, and the hardware starting them is reported.
       if (chanModel(e.vc.chan).issuing > 0) {
         for (const vd of e.vc.desc_submitted) {
-          if (txModel(vd.tx)?.monitor.matches({ live: { life: 'submitted' } })) observeTx(vd.tx, ISSUE);
+          if (txModel(vd.tx)?.monitor.matches('live.life.submitted')) observeTx(vd.tx, ISSUE);
         }
       }
       observeVc(e.vc, 'ISSUE');

@@ -98,7 +98,7 @@ function* reused(t: ClientThread, h: Held, lens: readonly number[]): Body<void> 
     // The callback signalled before virt-dma recycled the descriptor: resubmit (or clear
     // reuse) only once it is back on desc_allocated, as a client doing so "later" would.
     // Sleep, not spin: a spinning client starves the tasklet under unfair strategies (PCT).
-    while (!txModel(desc)?.monitor.matches({ live: { life: 'prepared' } }) && round === 0) {
+    while (!txModel(desc)?.monitor.matches('live.life.prepared') && round === 0) {
       yield* usleep(t.world, 1);
     }
   }
