@@ -436,6 +436,12 @@ function anyOverlap(segs: readonly Seg[]): boolean {
 }
 
 function crossOverlap(a: readonly Seg[], b: readonly Seg[]): boolean {
+  // One segment a side (a memcpy's source and destination): the sweep without its arrays.
+  if (a.length === 1 && b.length === 1) {
+    const x = a[0]!;
+    const y = b[0]!;
+    return x.len > 0 && y.len > 0 && x.addr < y.addr + y.len && y.addr < x.addr + x.len;
+  }
   return anyOverlap([...mergeRuns(a), ...mergeRuns(b)]);
 }
 

@@ -73,49 +73,68 @@ export function spin_lock_init(world: World, name: string): Spinlock {
   return new Spinlock(world, name);
 }
 
-function* acquire(lock: Spinlock, variant: string): Generator<YieldPoint, Task, void> {
-  const world = lock.world;
-  const t = world.current;
+/**
+ * The running task about to take `lock`. The variants below each yield at the lock's choice
+ * point themselves (no nested generator: one generator object per acquisition, not three).
+ */
+function taker(lock: Spinlock, variant: string): Task {
+  const t = lock.world.current;
   if (t === null) throw new Error(`${variant}(${lock.name}) outside any task`);
-  // Another CPU may take the lock first: a choice point on the lock.
-  yield lock.point(variant);
+  return t;
+}
+
+/** `lock` is held when the taker resumes: recursion is reported, then it waits its turn. */
+function* contended(lock: Spinlock, t: Task): Generator<YieldPoint, void, void> {
   if (lock.owner === t) {
     report(
-      world,
+      lock.world,
       KernelRules.spinRecursion,
       `${t.name} takes ${lock.name}, which it already holds`,
       lock.name,
     );
   }
-  // The wait loop only when contended: a free lock returns from it at once, so skip its frames.
-  if (lock.owner !== null) {
-    yield* sleepUntil(lock.waiters, () => lock.owner === null, Number.POSITIVE_INFINITY, true);
-  }
-  lock.owner = t;
-  t.locksHeld.push(lock);
-  if (world.trace.enabled) traceEmit(world, lock.name, 'lock', { via: variant });
-  return t;
+  yield* sleepUntil(lock.waiters, () => lock.owner === null, Number.POSITIVE_INFINITY, true);
 }
 
+function take(lock: Spinlock, t: Task, variant: string): void {
+  lock.owner = t;
+  t.locksHeld.push(lock);
+  if (lock.world.trace.enabled) traceEmit(lock.world, lock.name, 'lock', { via: variant });
+}
+
+// Each variant: another CPU may take the lock first (a choice point on the lock), then it
+// waits while the lock is held, then takes it.
 export function* spin_lock(lock: Spinlock): Generator<YieldPoint, void, void> {
-  const t = yield* acquire(lock, 'spin_lock');
+  const t = taker(lock, 'spin_lock');
+  yield lock.point('spin_lock');
+  if (lock.owner !== null) yield* contended(lock, t);
+  take(lock, t, 'spin_lock');
   lock.noteAcquire(t);
 }
 
 export function* spin_lock_bh(lock: Spinlock): Generator<YieldPoint, void, void> {
-  const t = yield* acquire(lock, 'spin_lock_bh');
+  const t = taker(lock, 'spin_lock_bh');
+  yield lock.point('spin_lock_bh');
+  if (lock.owner !== null) yield* contended(lock, t);
+  take(lock, t, 'spin_lock_bh');
   t.bhOffDepth++;
   lock.noteAcquire(t);
 }
 
 export function* spin_lock_irq(lock: Spinlock): Generator<YieldPoint, void, void> {
-  const t = yield* acquire(lock, 'spin_lock_irq');
+  const t = taker(lock, 'spin_lock_irq');
+  yield lock.point('spin_lock_irq');
+  if (lock.owner !== null) yield* contended(lock, t);
+  take(lock, t, 'spin_lock_irq');
   t.irqOffDepth++;
   lock.noteAcquire(t);
 }
 
 export function* spin_lock_irqsave(lock: Spinlock): Generator<YieldPoint, IrqFlags, void> {
-  const t = yield* acquire(lock, 'spin_lock_irqsave');
+  const t = taker(lock, 'spin_lock_irqsave');
+  yield lock.point('spin_lock_irqsave');
+  if (lock.owner !== null) yield* contended(lock, t);
+  take(lock, t, 'spin_lock_irqsave');
   const flags = (t.irqsDisabled ? 1 : 0) as IrqFlags;
   t.irqOffDepth++;
   lock.noteAcquire(t);
