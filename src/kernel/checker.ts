@@ -28,6 +28,8 @@ interface WorldRecord {
   readonly monitors: Monitor<AnyStateMachine>[];
   /** Transition counts by transitionKey, when the run tracks coverage (null: not tracked); monitors hold the box. */
   readonly coverage: CoverageBox;
+  /** The monitors' part of the state fingerprint, kept up to date by the monitors once tracked. */
+  readonly stateSum: StateSum;
   /** Run when the scheduler stops, before the result is built: quiescence and liveness checks. */
   readonly endHooks: ((outcome: Outcome) => void)[];
   /** Run when memory is freed (buffer lifetime checks), before the region is poisoned. */
@@ -55,6 +57,7 @@ export function attachWorldRecord(world: World, init: WorldRecordInit): void {
     stopOnViolation: init.stopOnViolation,
     monitors: [],
     coverage: { counts: null },
+    stateSum: { tracked: false, sum: 0 },
     endHooks: [],
     freeHooks: [],
   });
@@ -166,6 +169,20 @@ export interface CoverageBox {
 
 export function coverageOf(world: World): CoverageBox {
   return recordOf(world).coverage;
+}
+
+/**
+ * The statecharts' part of a world's state fingerprint: the sum (mod 2^32) over its monitors
+ * of a mix of (creation index, state id). A sum, so a monitor that moves updates it in O(1)
+ * (src/kernel/monitor.ts) instead of every step rehashing every monitor ever created.
+ */
+export interface StateSum {
+  tracked: boolean;
+  sum: number;
+}
+
+export function stateSumOf(world: World): StateSum {
+  return recordOf(world).stateSum;
 }
 
 /** Run `hook` when the scheduler stops, before the result is built (quiescence and liveness checks). */

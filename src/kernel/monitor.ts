@@ -9,7 +9,16 @@ import {
 import type { MachineSpec, RejectionCase } from '../../machines/spec.js';
 import { defineRule, type Rule } from '../rules/rule.js';
 import { projectSource } from '../rules/sources.js';
-import { addMonitor, type CoverageBox, coverageOf, report, traceEmit } from './checker.js';
+import {
+  addMonitor,
+  type CoverageBox,
+  coverageOf,
+  monitorsOf,
+  report,
+  type StateSum,
+  stateSumOf,
+  traceEmit,
+} from './checker.js';
 import type { World } from './world.js';
 
 /**
@@ -163,6 +172,9 @@ function rejectionRule(spec: MachineSpec, snapshot: AnyMachineSnapshot, type: st
 export class Monitor<TMachine extends AnyStateMachine> {
   #snapshot: SnapshotFrom<TMachine>;
   readonly #coverage: CoverageBox;
+  readonly #stateSum: StateSum;
+  /** Creation index in the world, the monitor's place in the state fingerprint. */
+  readonly #index: number;
   private readonly memo: MachineMemo;
 
   constructor(
@@ -172,8 +184,16 @@ export class Monitor<TMachine extends AnyStateMachine> {
   ) {
     this.memo = memoFor(spec.machine);
     this.#coverage = coverageOf(world);
+    this.#stateSum = stateSumOf(world);
     this.#snapshot = this.memo.initial as SnapshotFrom<TMachine>;
+    this.#index = monitorsOf(world).length;
     addMonitor(world, this as unknown as Monitor<AnyStateMachine>);
+    if (this.#stateSum.tracked) this.#stateSum.sum = (this.#stateSum.sum + this.stateTerm) | 0;
+  }
+
+  /** This monitor's term of the world's state sum (see `StateSum`). */
+  get stateTerm(): number {
+    return stateTerm(this.#index, this.stateId);
   }
 
   /** The current snapshot, read-only: it moves only by observations. */
@@ -213,7 +233,13 @@ export class Monitor<TMachine extends AnyStateMachine> {
       );
       return false;
     }
-    this.#snapshot = next as SnapshotFrom<TMachine>;
+    if (this.#stateSum.tracked && next !== snapshot) {
+      const before = this.stateTerm;
+      this.#snapshot = next as SnapshotFrom<TMachine>;
+      this.#stateSum.sum = (this.#stateSum.sum - before + this.stateTerm) | 0;
+    } else {
+      this.#snapshot = next as SnapshotFrom<TMachine>;
+    }
     if (this.world.trace.enabled) {
       traceEmit(this.world, this.name, event.type, {
         state: stateString((this.#snapshot as AnyMachineSnapshot).value),
@@ -251,6 +277,29 @@ export class Monitor<TMachine extends AnyStateMachine> {
 
 // Every check goes through these methods: nobody may patch them for all monitors at once.
 Object.freeze(Monitor.prototype);
+
+/** A 32-bit mix of (monitor index, state id): murmur3's finalizer, so sums of terms spread well. */
+function stateTerm(index: number, id: number): number {
+  let h = (id ^ Math.imul(index + 1, 0x9e3779b1)) | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * Track the world's state sum from now on: computed once over the monitors so far, then
+ * kept up to date by every monitor that moves or is created.
+ */
+export function trackStateSum(world: World): StateSum {
+  const box = stateSumOf(world);
+  if (!box.tracked) {
+    let sum = 0;
+    for (const m of monitorsOf(world)) sum = (sum + m.stateTerm) | 0;
+    box.sum = sum;
+    box.tracked = true;
+  }
+  return box;
+}
 
 const matchCache = new WeakMap<AnyMachineSnapshot, Map<string, boolean>>();
 
