@@ -9,7 +9,7 @@ import type { Strategy } from '../src/kernel/strategy.js';
 import type { World } from '../src/kernel/world.js';
 import type { WorkloadShape } from '../src/workload/arbitraries.js';
 import { lifecycleKind } from '../src/workload/lifecycle-kind.js';
-import { standardWorkloads } from '../src/workload/standard.js';
+import { standardWorkloads, w1Shape } from '../src/workload/standard.js';
 import {
   AtomicityRule,
   atomicityBug,
@@ -87,6 +87,63 @@ function benchWorkload(name: keyof typeof standardWorkloads, schedules: number):
     stepsPerSec: (1000 * steps) / ms,
     xstateShare: timed.ms / timed.value,
     xstateCalls: timed.calls,
+  };
+}
+
+export interface ScalingRow {
+  readonly descriptors: number;
+  readonly schedules: number;
+  readonly stepsPerSchedule: number;
+  readonly usPerStep: number;
+  readonly usPerDescriptor: number;
+}
+
+export interface ScalingBench {
+  readonly rows: ScalingRow[];
+  /** us per step at 1,024 descriptors over us per step at 16 (flat: about 1). */
+  readonly perStep1024Over16: number;
+  readonly perDescriptor1024Over16: number;
+}
+
+/**
+ * Cost as the work grows (issue 15 item 5): W1's shape (`w1Shape`) at 16, 64, 256 and 1,024
+ * descriptors, random walk, with what `check` tracks (distinct states and transition
+ * coverage), warmed: every size runs twice before any is timed.
+ */
+export function benchScaling(): ScalingBench {
+  const sizes = [16, 64, 256, 1024];
+  const run = (n: number, seed: number, states: Set<number>, coverage: Map<string, number>) =>
+    runSchedule({
+      workload: w1Shape(n),
+      seed,
+      strategy: randomStrategy(),
+      stepBound: 10_000_000,
+      states,
+      coverage,
+    }).result.steps;
+  for (const n of sizes) for (let s = 1; s <= 2; s++) run(n, s, new Set(), new Map());
+  const rows = sizes.map((n): ScalingRow => {
+    const schedules = Math.max(4, Math.round(4096 / n));
+    const states = new Set<number>();
+    const coverage = new Map<string, number>();
+    let steps = 0;
+    const t0 = performance.now();
+    for (let s = 1; s <= schedules; s++) steps += run(n, 100 + s, states, coverage);
+    const us = (performance.now() - t0) * 1000;
+    return {
+      descriptors: n,
+      schedules,
+      stepsPerSchedule: steps / schedules,
+      usPerStep: us / steps,
+      usPerDescriptor: us / schedules / n,
+    };
+  });
+  const first = rows[0]!;
+  const last = rows[rows.length - 1]!;
+  return {
+    rows,
+    perStep1024Over16: last.usPerStep / first.usPerStep,
+    perDescriptor1024Over16: last.usPerDescriptor / first.usPerDescriptor,
   };
 }
 
@@ -241,6 +298,7 @@ export interface ExplorerBench {
   readonly workloads: WorkloadBench[];
   readonly firstBug: FirstBug[];
   readonly exhaustive: ExhaustiveBench;
+  readonly scaling: ScalingBench;
   readonly campaign: {
     readonly schedules: number;
     readonly distinctStatesPerSec: number;
@@ -259,6 +317,7 @@ export async function benchExplorer(): Promise<ExplorerBench> {
     ...providers.flatMap((p) => strategies.map((s) => firstBug(p, s, 200))),
   ];
   const exhaustive = benchExhaustive();
+  const scaling = benchScaling();
   // Alternate 1 and 2 workers and keep each one's best of two: this machine is noisy.
   const options: CampaignOptions = {
     seed: 5,
@@ -278,6 +337,7 @@ export async function benchExplorer(): Promise<ExplorerBench> {
     workloads,
     firstBug: first,
     exhaustive,
+    scaling,
     campaign: {
       schedules: options.schedules,
       distinctStatesPerSec: one.distinctStates / one.seconds,

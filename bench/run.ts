@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { benchAsyncTx } from './async-tx.js';
+import { benchColdW1 } from './cold-w1.js';
 import { benchDmaScenarios } from './dma.js';
 import { benchExplorer } from './explorer.js';
 import { benchMutants } from './fuzz.js';
@@ -11,12 +12,13 @@ const outDir = new URL('../../bench/results/', import.meta.url);
 mkdirSync(outDir, { recursive: true });
 
 const machine = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length };
+const coldW1 = benchColdW1();
 const kernel = benchKernel();
 const dma = benchDmaScenarios();
 const explorer = await benchExplorer();
 const mutants = await benchMutants();
 const asyncTx = benchAsyncTx();
-const json = { date: new Date().toISOString(), machine, kernel, dma, explorer, mutants, asyncTx };
+const json = { date: new Date().toISOString(), machine, coldW1, kernel, dma, explorer, mutants, asyncTx };
 writeFileSync(new URL('bench.json', outDir), `${JSON.stringify(json, null, 2)}\n`);
 
 const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
@@ -54,6 +56,8 @@ const lines = [
       `| ${w.workload} | ${fmt(w.stepsPerSchedule)} | ${fmt(w.schedulesPerSec)} | ${fmt(w.stepsPerSec)} | ${(100 * w.xstateShare).toFixed(1)}% | ${w.xstateCalls} |`,
   ),
   '',
+  `W1 cold (a fresh child process, its first ${coldW1.schedules} schedules, module loading excluded, CPU time): ${fmt(coldW1.first100PerSec)} schedules/s over the first 100, ${fmt(coldW1.first500PerSec)} over all ${coldW1.schedules}; the table above is warmed (the same process ran the kernel and DMA benches first).`,
+  '',
   'Schedules and seconds to the first violation, median of 10 seeds (kernel bugs: at most 5000 schedules; DMA planted bugs: campaigns of at most 200):',
   '',
   '| planted bug | strategy | schedules | seconds | seeds that found it |',
@@ -64,6 +68,17 @@ const lines = [
   ),
   '',
   `Exhaustive search (${explorer.exhaustive.workload}): brute force ${explorer.exhaustive.bruteForceSchedules} schedules, sleep sets ${explorer.exhaustive.sleepSetSchedules}: reduction x${explorer.exhaustive.reduction.toFixed(1)}; ${fmt(explorer.exhaustive.distinctStatesPerSec)} distinct states/s.`,
+  '',
+  "Cost as the work grows: W1's shape (`w1Shape`) with more descriptors, random walk, distinct states and coverage tracked as `check` does, warmed:",
+  '',
+  '| descriptors | schedules | steps/schedule | us/step | us/descriptor |',
+  '|---:|---:|---:|---:|---:|',
+  ...explorer.scaling.rows.map(
+    (r) =>
+      `| ${r.descriptors} | ${r.schedules} | ${fmt(r.stepsPerSchedule)} | ${r.usPerStep.toFixed(2)} | ${r.usPerDescriptor.toFixed(1)} |`,
+  ),
+  '',
+  `- per step, 1,024 descriptors over 16: x${explorer.scaling.perStep1024Over16.toFixed(2)}; per descriptor: x${explorer.scaling.perDescriptor1024Over16.toFixed(2)}`,
   '',
   `Campaign of ${explorer.campaign.schedules} schedules (portfolio): ${fmt(explorer.campaign.distinctStatesPerSec)} distinct states/s; 1 worker ${explorer.campaign.oneWorkerSec.toFixed(2)} s, 2 workers ${explorer.campaign.twoWorkersSec.toFixed(2)} s: speed-up x${explorer.campaign.speedup.toFixed(2)} (best of two each, alternated; one worker already keeps the second core busy with V8's GC and compiler threads).`,
   '',
