@@ -258,11 +258,36 @@ export interface ExhaustiveBench {
   readonly bruteForceSchedules: number;
   readonly sleepSetSchedules: number;
   readonly reduction: number;
+  /** Distinct final states (the end check's fingerprints). */
   readonly distinctStates: number;
-  readonly distinctStatesPerSec: number;
+  /** Distinct states visited after every step (src/explore/visited-states.ts); the unreduced search visits as many. */
+  readonly visitedStates: number;
+  readonly unreducedVisitedStates: number;
+  /** The first search of the process (cold), then the median of warmed repeats. */
+  readonly coldMs: number;
+  readonly warmMs: number;
+  readonly visitedStatesPerSecCold: number;
+  readonly visitedStatesPerSecWarm: number;
+  readonly dma: DmaExhaustiveBench;
 }
 
-function benchExhaustive(): ExhaustiveBench {
+/** A bounded search of W1's shape with one descriptor per channel (issue 15 item 3). */
+export interface DmaExhaustiveBench {
+  readonly workload: string;
+  readonly bounds: string;
+  readonly schedules: number;
+  readonly sleepBlocked: number;
+  readonly steps: number;
+  readonly visitedStates: number;
+  readonly seconds: number;
+  readonly visitedStatesPerSec: number;
+  readonly schedulesPerSec: number;
+  readonly complete: boolean;
+  readonly exhausted: boolean;
+  readonly cut: { readonly depth: number; readonly preemption: number; readonly stepBound: number };
+}
+
+export function benchExhaustive(): ExhaustiveBench {
   const program: Program = [
     [
       { op: 'inc', v: 'x' },
@@ -275,22 +300,69 @@ function benchExhaustive(): ExhaustiveBench {
     [{ op: 'locked', v: 'p' }],
   ];
   const build = tinyProgram(program);
-  const brute = bruteForce(build, { seed: 1 });
+  const search = () =>
+    explore({ build, world: { seed: 1 }, bounds: { maxSchedules: 1_000_000 }, independence: 'traced' });
   const t0 = performance.now();
-  const reduced = explore({
+  const reduced = search();
+  const coldMs = performance.now() - t0;
+  const warm: number[] = [];
+  for (let r = 0; r < 21; r++) {
+    const t1 = performance.now();
+    search();
+    warm.push(performance.now() - t1);
+  }
+  const warmMs = median(warm);
+  const brute = bruteForce(build, { seed: 1 });
+  const unreduced = explore({
     build,
     world: { seed: 1 },
     bounds: { maxSchedules: 1_000_000 },
-    independence: 'traced',
+    reduction: 'none',
   });
-  const ms = performance.now() - t0;
   return {
     workload: 'tiny: two threads of two independent increments and one locked increment',
     bruteForceSchedules: brute.runs,
     sleepSetSchedules: reduced.schedules,
     reduction: brute.runs / reduced.schedules,
     distinctStates: reduced.distinctStates,
-    distinctStatesPerSec: (1000 * reduced.distinctStates) / ms,
+    visitedStates: reduced.visitedStates,
+    unreducedVisitedStates: unreduced.visitedStates,
+    coldMs,
+    warmMs,
+    visitedStatesPerSecCold: (1000 * reduced.visitedStates) / coldMs,
+    visitedStatesPerSecWarm: (1000 * reduced.visitedStates) / warmMs,
+    dma: benchDmaExhaustive(),
+  };
+}
+
+function benchDmaExhaustive(): DmaExhaustiveBench {
+  const workload = w1Shape(2);
+  const maxSchedules = 1000;
+  const t0 = performance.now();
+  const r = explore({
+    build: (world) => {
+      lifecycleKind.build(world, workload, undefined, undefined);
+      return undefined;
+    },
+    world: { seed: 1, stepBound: 5000 },
+    bounds: { maxSchedules, preemptions: 0 },
+    independence: 'traced',
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    workload:
+      "W1's shape with one descriptor per channel (w1Shape(2): a slave transfer on uart0 tx, a memcpy)",
+    bounds: `${maxSchedules} schedules, no preemption, sleep sets (traced)`,
+    schedules: r.schedules,
+    sleepBlocked: r.sleepBlocked,
+    steps: r.steps,
+    visitedStates: r.visitedStates,
+    seconds,
+    visitedStatesPerSec: r.visitedStates / seconds,
+    schedulesPerSec: r.schedules / seconds,
+    complete: r.complete,
+    exhausted: r.exhausted,
+    cut: r.cut,
   };
 }
 

@@ -21,6 +21,7 @@ const asyncTx = benchAsyncTx();
 const json = { date: new Date().toISOString(), machine, coldW1, kernel, dma, explorer, mutants, asyncTx };
 writeFileSync(new URL('bench.json', outDir), `${JSON.stringify(json, null, 2)}\n`);
 
+const ex = explorer.exhaustive;
 const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
 const lines = [
   `# dmactor benchmarks (${json.date})`,
@@ -67,7 +68,9 @@ const lines = [
       `| ${f.provider} | ${f.strategy} | ${f.medianSchedules ?? '-'} | ${f.medianSeconds === null ? '-' : f.medianSeconds.toFixed(3)} | ${f.found}/10 |`,
   ),
   '',
-  `Exhaustive search (${explorer.exhaustive.workload}): brute force ${explorer.exhaustive.bruteForceSchedules} schedules, sleep sets ${explorer.exhaustive.sleepSetSchedules}: reduction x${explorer.exhaustive.reduction.toFixed(1)}; ${fmt(explorer.exhaustive.distinctStatesPerSec)} distinct states/s.`,
+  `Exhaustive search (${ex.workload}): brute force ${ex.bruteForceSchedules} schedules, sleep sets ${ex.sleepSetSchedules}: reduction x${ex.reduction.toFixed(1)}; ${ex.visitedStates} distinct states visited (the unreduced search: ${ex.unreducedVisitedStates}), ${ex.distinctStates} distinct final states; the first search of the process ${ex.coldMs.toFixed(2)} ms (${fmt(ex.visitedStatesPerSecCold)} states/s), warmed ${ex.warmMs.toFixed(2)} ms (${fmt(ex.visitedStatesPerSecWarm)} states/s, median of 21).`,
+  '',
+  `Exhaustive search, ${ex.dma.workload}, bounded (${ex.dma.bounds}): ${ex.dma.schedules} schedules (${ex.dma.sleepBlocked} found redundant by the sleep sets), ${fmt(ex.dma.steps)} steps, ${fmt(ex.dma.visitedStates)} distinct states visited in ${ex.dma.seconds.toFixed(2)} s: ${fmt(ex.dma.visitedStatesPerSec)} states/s, ${fmt(ex.dma.schedulesPerSec)} schedules/s; ${ex.dma.complete ? 'complete' : `not complete (exhausted: ${ex.dma.exhausted}; cut: depth ${ex.dma.cut.depth}, preemption ${ex.dma.cut.preemption}, step bound ${ex.dma.cut.stepBound})`}.`,
   '',
   "Cost as the work grows: W1's shape (`w1Shape`) with more descriptors, random walk, distinct states and coverage tracked as `check` does, warmed:",
   '',

@@ -5,6 +5,7 @@ import type { Rule } from '../rules/rule.js';
 import { advance, cutByPreemption, isTaskNode, type Node } from './choice-tree.js';
 import { DfsDriver, SleepBlocked } from './dfs-driver.js';
 import type { IndependenceMode } from './footprint.js';
+import { trackVisitedStates } from './visited-states.js';
 
 export interface ExploreBounds {
   /** Worlds run at most. Default 10,000. */
@@ -82,7 +83,16 @@ export interface ExhaustiveReport {
   };
   readonly outcomes: Readonly<Record<Outcome['kind'], number>>;
   readonly distinctTraces: number;
+  /** Distinct final states: the fingerprints the build's end check returned. */
   readonly distinctStates: number;
+  /**
+   * Distinct states visited after every step of every run (visited-states.ts: statecharts,
+   * task states, steps each task ran; data abstracted). Sleep sets prune transitions, not
+   * states, so with a sound independence relation this equals the unreduced search's count.
+   */
+  readonly visitedStates: number;
+  /** Steps run, over all runs (the transitions the search executed, replayed prefixes included). */
+  readonly steps: number;
   /** One entry per rule id, with the choices of the first schedule that broke it. */
   readonly violations: readonly FoundViolation[];
   readonly maxChoicePoints: number;
@@ -115,6 +125,8 @@ export function explore(options: ExploreOptions): ExhaustiveReport {
   const outcomes: Record<Outcome['kind'], number> = { quiescent: 0, deadlock: 0, cut: 0, violation: 0 };
   const traces = new Set<string>();
   const states = new Set<string>();
+  const visited = new Set<number>();
+  let steps = 0;
   const violations = new Map<string, FoundViolation>();
   let schedules = 0;
   let sleepBlocked = 0;
@@ -132,6 +144,7 @@ export function explore(options: ExploreOptions): ExhaustiveReport {
     const world = new World({ ...options.world, strategy: driver, trace: traceMode });
     driver.trace = world.trace;
     const check = options.build(world);
+    trackVisitedStates(world, visited);
     let result: RunResult | null = null;
     try {
       result = world.run();
@@ -141,6 +154,7 @@ export function explore(options: ExploreOptions): ExhaustiveReport {
     driver.checkReplayed();
     if (driver.error) throw driver.error;
     if (result) driver.finish(result.steps);
+    steps += world.step;
     const index = schedules++;
     const redundant = result === null || driver.redundant;
     if (redundant) sleepBlocked++;
@@ -194,6 +208,8 @@ export function explore(options: ExploreOptions): ExhaustiveReport {
     outcomes,
     distinctTraces: traces.size,
     distinctStates: states.size,
+    visitedStates: visited.size,
+    steps,
     violations: [...violations.values()],
     maxChoicePoints,
     caveats: caveats(stoppedEarly, schedules, cut, sleepSets, independence, bounds),
