@@ -35,12 +35,23 @@ export type IndependenceMode = 'announced' | 'traced';
 
 export const ALL = 'all' as const;
 
+/** Footprints are never mutated (union and tracedFootprint copy), so one set per object serves every node. */
+const singles = new Map<string, Footprint>();
+const NOTHING: Footprint = new Set<string>();
+
 /** What is known of a task's next step before it runs. */
 export function baseFootprint(task: TaskInfo, mode: IndependenceMode): Footprint {
   if (task.next === null && task.daemon) return ALL;
   const obj = task.next?.obj;
-  if (obj !== undefined) return new Set([obj]);
-  return mode === 'announced' ? ALL : new Set<string>();
+  if (obj !== undefined) {
+    let fp = singles.get(obj);
+    if (fp === undefined) {
+      fp = new Set([obj]);
+      singles.set(obj, fp);
+    }
+    return fp;
+  }
+  return mode === 'announced' ? ALL : NOTHING;
 }
 
 /** The base footprint widened by the actors of the events the step emitted. */

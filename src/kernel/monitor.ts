@@ -242,7 +242,7 @@ export class Monitor<TMachine extends AnyStateMachine> {
     }
     if (this.world.trace.enabled) {
       traceEmit(this.world, this.name, event.type, {
-        state: stateString((this.#snapshot as AnyMachineSnapshot).value),
+        state: snapshotString(this.#snapshot as AnyMachineSnapshot),
       });
     }
     return true;
@@ -271,7 +271,7 @@ export class Monitor<TMachine extends AnyStateMachine> {
   }
 
   get state(): string {
-    return stateString((this.#snapshot as AnyMachineSnapshot).value);
+    return snapshotString(this.#snapshot as AnyMachineSnapshot);
   }
 }
 
@@ -318,6 +318,18 @@ function singlePath(value: StateValue): string | null {
     if (typeof sub === 'string') return `${path}.${sub}`;
     v = sub;
   }
+}
+
+const stateStrings = new WeakMap<AnyMachineSnapshot, string>();
+
+/** `stateString` of an (immutable, mostly interned) snapshot, computed once: every traced observation asks it. */
+function snapshotString(snapshot: AnyMachineSnapshot): string {
+  let text = stateStrings.get(snapshot);
+  if (text === undefined) {
+    text = stateString(snapshot.value);
+    stateStrings.set(snapshot, text);
+  }
+  return text;
 }
 
 /** `{run: {running: 'once'}, enable: 'enabled'}` renders as `run.running.once|enable.enabled`. */
