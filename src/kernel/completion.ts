@@ -48,7 +48,10 @@ export function completion_done(c: Completion): boolean {
 
 export function* wait_for_completion(c: Completion): Generator<YieldPoint, void, void> {
   might_sleep(c.wq.world, `wait_for_completion(${c.name})`);
-  yield* sleepUntil(c.wq, () => c.done > 0, Number.POSITIVE_INFINITY);
+  // Already completed (in a task): the wait loop would return at once, so skip its frames.
+  if (c.done <= 0 || c.wq.world.current === null) {
+    yield* sleepUntil(c.wq, () => c.done > 0, Number.POSITIVE_INFINITY);
+  }
   if (c.done !== ALL) c.done--;
 }
 

@@ -14,6 +14,16 @@ export type TaskletFn = () => TaskBody | undefined;
 // The chart moves only through the tasklet API below (runtime-private, not a method anyone can call).
 let observe: (t: Tasklet, event: TaskletEvent) => boolean;
 
+/** The observations, made once: they carry only their type, so the monitor's memo answers them. */
+const EV = {
+  RUN_BEGIN: { type: 'RUN_BEGIN' },
+  RUN_END: { type: 'RUN_END' },
+  SCHEDULE: { type: 'SCHEDULE' },
+  KILL: { type: 'KILL' },
+  DISABLE: { type: 'DISABLE' },
+  ENABLE: { type: 'ENABLE' },
+} as const satisfies Record<string, TaskletEvent>;
+
 /**
  * struct tasklet_struct. Its statechart (machines/tasklet.ts) is the source of truth: the
  * tasklet's softirq task is runnable exactly when the chart is `run.scheduled` and
@@ -45,13 +55,13 @@ export class Tasklet {
       context: 'softirq',
       pending: () => this.#runnable,
       *run() {
-        observe(self, { type: 'RUN_BEGIN' });
+        observe(self, EV.RUN_BEGIN);
         self.runs++;
         const body = self.fn();
         if (body !== undefined) yield* body;
       },
       onRunEnd: () => {
-        observe(this, { type: 'RUN_END' });
+        observe(this, EV.RUN_END);
         wake_up_all(this.wq);
       },
     });
@@ -78,7 +88,7 @@ export function tasklet_setup(world: World, name: string, fn: TaskletFn): Taskle
 
 /** Queue the tasklet; coalesces with a pending schedule. Callable from any context. */
 export function tasklet_schedule(t: Tasklet): void {
-  observe(t, { type: 'SCHEDULE' });
+  observe(t, EV.SCHEDULE);
 }
 
 /** Wait until the tasklet is neither scheduled nor running (a scheduled one runs first). */
@@ -95,19 +105,19 @@ export function* tasklet_kill(t: Tasklet): Generator<YieldPoint, void, void> {
     might_sleep(t.world, `tasklet_kill(${t.name})`);
     yield* sleepUntil(t.wq, () => t.idle, Number.POSITIVE_INFINITY);
   }
-  observe(t, { type: 'KILL' });
+  observe(t, EV.KILL);
 }
 
 /** Disable, then wait for a running instance to finish (tasklet_disable). */
 export function* tasklet_disable(t: Tasklet): Generator<YieldPoint, void, void> {
-  observe(t, { type: 'DISABLE' });
+  observe(t, EV.DISABLE);
   if (t.running) yield* sleepUntil(t.wq, () => !t.running, Number.POSITIVE_INFINITY);
 }
 
 export function tasklet_disable_nosync(t: Tasklet): void {
-  observe(t, { type: 'DISABLE' });
+  observe(t, EV.DISABLE);
 }
 
 export function tasklet_enable(t: Tasklet): void {
-  observe(t, { type: 'ENABLE' });
+  observe(t, EV.ENABLE);
 }
