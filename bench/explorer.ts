@@ -64,7 +64,7 @@ function timeInXstate<T>(fn: () => T): { value: T; ms: number; calls: number } {
   }
 }
 
-function benchWorkload(name: keyof typeof standardWorkloads, schedules: number): WorkloadBench {
+export function benchWorkload(name: keyof typeof standardWorkloads, schedules: number): WorkloadBench {
   const workload = standardWorkloads[name];
   const run = (seed: number) =>
     runSchedule({ workload, seed, strategy: randomStrategy(), stepBound: 200_000 }).result.steps;
