@@ -1,14 +1,17 @@
 // A campaign worker: runs its share of schedule indices and posts the batch back.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { Guidance } from '../workload/guidance.js';
 import type { WorkloadKindName } from '../workload/kind.js';
 import { withWorkloadKind } from '../workload/kinds.js';
 import { type CampaignOptions, prepareKind, runBatch } from './campaign.js';
 
-const { kind, options, indices, deadline } = workerData as {
+const { kind, options, indices, deadline, guidance } = workerData as {
   kind: WorkloadKindName;
   options: CampaignOptions<unknown>;
   indices: number[];
   deadline: number;
+  /** The guidance of these schedules' epoch: passed through to the generator. */
+  guidance: Guidance;
 };
 // A provider or client module is loaded in every thread (same path, same module).
 await withWorkloadKind(kind, (k) => prepareKind(k, options as CampaignOptions<never>));
@@ -22,6 +25,7 @@ const result = withWorkloadKind(kind, (k) =>
     undefined,
     deadline ?? Number.POSITIVE_INFINITY,
     (summary) => parentPort?.postMessage({ summary }),
+    guidance,
   ),
 );
 parentPort?.postMessage({ result: { ...result, summaries: [] } });

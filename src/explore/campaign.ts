@@ -5,13 +5,18 @@ import { ClientRules } from '../kernel/client-fault.js';
 import { randomStrategy } from '../kernel/strategies/random.js';
 import { loadProvider } from '../providers/registry.js';
 import { defineRule, type Rule } from '../rules/rule.js';
+import { ruleCounts } from '../rules/rule-number.js';
 import { cites, projectSource, section } from '../rules/sources.js';
 import type { WorkloadShape } from '../workload/arbitraries.js';
+import { type Guidance, NO_GUIDANCE } from '../workload/guidance.js';
 import type { BuiltWorkload, WorkloadKind } from '../workload/kind.js';
 import { lifecycleKind } from '../workload/lifecycle-kind.js';
 import type { Workload } from '../workload/workload.js';
 import { coverageReport, type MachineCoverage } from './coverage.js';
+import { EpochPlanner, guidedShape } from './epochs.js';
 import { generateKindWorkload } from './generate.js';
+import { ruleChecks } from './guidance.js';
+import { type ObservationCoverage, observationReport } from './observations.js';
 import { defaultPortfolio, portfolio, scheduleSeed } from './portfolio.js';
 import {
   runKindSchedule,
@@ -53,6 +58,11 @@ export interface CampaignOptions<S = WorkloadShape> extends WorldSettings {
    */
   readonly isolate?: boolean;
   readonly hangMs?: number;
+  /**
+   * Coverage guidance between epochs (epochs.ts; default true). A shard sees only its own
+   * schedules' coverage, so sharded campaigns run unguided, the same schedules as unsharded.
+   */
+  readonly guided?: boolean;
 }
 
 /** Found when building a world or running a step throws outside any task (e.g. in probe). */
@@ -113,6 +123,8 @@ export interface BatchResult {
   readonly coverage: [string, number][];
   readonly states: number[];
   readonly invariants: [string, InvariantStats][];
+  /** Checks per chart rule (monitor observations), by rule id. */
+  readonly rules?: [string, number][];
 }
 
 export interface Found<W = Workload> {
@@ -142,6 +154,11 @@ export interface CampaignReport<W = Workload> {
   readonly strategies: Record<string, { schedules: number; violations: number }>;
   readonly coverage: MachineCoverage[];
   readonly invariants: Record<string, InvariantStats>;
+  /** Checks per rule: chart rules by the observations that checked them, invariants by their evaluations. */
+  readonly rules: Record<string, number>;
+  /** (state x observation) pairs made (observations.ts). */
+  readonly observations: ObservationCoverage;
+  readonly guidance: { readonly epochs: number; readonly guided: boolean; readonly targetsLeft: number };
   readonly found: Found<W>[];
 }
 
@@ -195,7 +212,10 @@ export function runBatch<W, S, B extends BuiltWorkload>(
   onProgress?: (done: number, violations: number) => void,
   deadline = Number.POSITIVE_INFINITY,
   onSchedule?: (summary: ScheduleSummary) => void,
+  guidance: Guidance = NO_GUIDANCE,
 ): BatchResult {
+  const shape = guidedShape(kind, options.shape ?? kind.defaultShape, guidance);
+  const checks: number[] = [];
   const horizon = options.probe === false ? null : expectedSteps(kind, options);
   const pick = portfolio(options.seed, entriesFor(options.strategy, horizon ?? undefined));
   const coverage = new Map<string, number>();
@@ -206,7 +226,7 @@ export function runBatch<W, S, B extends BuiltWorkload>(
   for (const index of indices) {
     if (Date.now() > deadline) break;
     const { entry, strategy, seed } = pick(index);
-    const workload = generateKindWorkload(kind, kindWorkloadSeed(kind, options.seed, index), options.shape);
+    const workload = generateKindWorkload(kind, kindWorkloadSeed(kind, options.seed, index), shape);
     let run: ReturnType<typeof runKindSchedule<W, S, B>>;
     try {
       run = runKindSchedule(kind, {
@@ -217,6 +237,7 @@ export function runBatch<W, S, B extends BuiltWorkload>(
         stepBound: options.stepBound,
         coverage,
         states,
+        ruleChecks: checks,
       });
     } catch (error) {
       const summary: ScheduleSummary = {
@@ -257,7 +278,14 @@ export function runBatch<W, S, B extends BuiltWorkload>(
     onSchedule?.(summary);
     if (onProgress && summaries.length % 25 === 0) onProgress(summaries.length, violations);
   }
-  return { summaries, coverage: [...coverage], states: [...states], invariants: [...invariants], horizon };
+  return {
+    summaries,
+    coverage: [...coverage],
+    states: [...states],
+    invariants: [...invariants],
+    rules: ruleCounts(checks),
+    horizon,
+  };
 }
 
 /**
@@ -294,6 +322,7 @@ async function runWorkers<W, S, B extends BuiltWorkload>(
   indices: readonly number[],
   onProgress: (p: Progress) => void,
   deadline: number,
+  guidance: Guidance = NO_GUIDANCE,
 ): Promise<BatchResult[]> {
   const n = Math.max(1, Math.min(options.workers, indices.length));
   const progress = Array.from({ length: n }, () => ({ done: 0, violations: 0 }));
@@ -308,7 +337,7 @@ async function runWorkers<W, S, B extends BuiltWorkload>(
     Array.from({ length: n }, (_, w) => {
       const mine = indices.filter((_, k) => k % n === w);
       const worker = new Worker(new URL('./campaign-worker.js', import.meta.url), {
-        workerData: { kind: kind.name, options, indices: mine, deadline },
+        workerData: { kind: kind.name, options, indices: mine, deadline, guidance },
       });
       const got: ScheduleSummary[] = [];
       return new Promise<BatchResult>((resolve, reject) => {
@@ -391,6 +420,7 @@ function plain<S>(o: CampaignOptions<S>): CampaignOptions<S> {
     ...(o.probe === undefined ? {} : { probe: o.probe }),
     ...(o.isolate ? { isolate: true } : {}),
     ...(o.hangMs === undefined ? {} : { hangMs: o.hangMs }),
+    ...(o.guided === undefined ? {} : { guided: o.guided }),
     ...settingsOf(o),
   };
 }
@@ -418,8 +448,42 @@ export async function runKindCampaign<W, S, B extends BuiltWorkload>(
   if (options.workers <= 1 && !options.isolate) return runCampaignHere(kind, options, onProgress);
   const t0 = Date.now();
   const deadline = options.timeMs === undefined ? Number.POSITIVE_INFINITY : t0 + options.timeMs;
-  const batches = await runWorkers(kind, options, shardIndices(options), onProgress, deadline);
-  return merge(kind, options, batches, (Date.now() - t0) / 1000);
+  const plan = planEpochs(kind, options);
+  const batches: BatchResult[] = [];
+  for (let epoch = plan.next(); epoch !== null; epoch = plan.next()) {
+    const done = batchesDone(batches);
+    const total = shardIndices(options).length;
+    const got = await runWorkers(
+      kind,
+      options,
+      epoch.indices,
+      (p) => onProgress({ done: done.schedules + p.done, total, violations: done.violations + p.violations }),
+      deadline,
+      epoch.guidance,
+    );
+    plan.absorb(got);
+    batches.push(...got);
+  }
+  return merge(kind, options, batches, (Date.now() - t0) / 1000, plan);
+}
+
+/** The epochs of this campaign's schedules (guided unless told otherwise or sharded). */
+function planEpochs<W, S, B extends BuiltWorkload>(
+  kind: WorkloadKind<W, S, B>,
+  options: CampaignOptions<S>,
+): EpochPlanner<W, S, B> {
+  const sharded = (options.shard?.count ?? 1) > 1;
+  return new EpochPlanner(kind, shardIndices(options), options.guided !== false && !sharded);
+}
+
+function batchesDone(batches: readonly BatchResult[]): { schedules: number; violations: number } {
+  let schedules = 0;
+  let violations = 0;
+  for (const b of batches) {
+    schedules += b.summaries.length;
+    for (const s of b.summaries) if (s.violation) violations++;
+  }
+  return { schedules, violations };
 }
 
 /** The same campaign in this thread, without a watchdog; its provider, if a module, is loaded already. */
@@ -431,15 +495,25 @@ export function runCampaignHere<W, S, B extends BuiltWorkload>(
   const options = plain(given);
   const t0 = Date.now();
   const deadline = options.timeMs === undefined ? Number.POSITIVE_INFINITY : t0 + options.timeMs;
-  const indices = shardIndices(options);
-  const batch = runBatch(
-    kind,
-    options,
-    indices,
-    (done, violations) => onProgress({ done, total: indices.length, violations }),
-    deadline,
-  );
-  return merge(kind, options, [batch], (Date.now() - t0) / 1000);
+  const total = shardIndices(options).length;
+  const plan = planEpochs(kind, options);
+  const batches: BatchResult[] = [];
+  for (let epoch = plan.next(); epoch !== null; epoch = plan.next()) {
+    const done = batchesDone(batches);
+    const batch = runBatch(
+      kind,
+      options,
+      epoch.indices,
+      (n, violations) =>
+        onProgress({ done: done.schedules + n, total, violations: done.violations + violations }),
+      deadline,
+      undefined,
+      epoch.guidance,
+    );
+    plan.absorb([batch]);
+    batches.push(batch);
+  }
+  return merge(kind, options, batches, (Date.now() - t0) / 1000, plan);
 }
 
 function merge<W, S, B extends BuiltWorkload>(
@@ -447,12 +521,15 @@ function merge<W, S, B extends BuiltWorkload>(
   options: CampaignOptions<S>,
   batches: readonly BatchResult[],
   seconds: number,
+  plan: EpochPlanner<W, S, B>,
 ): CampaignReport<W> {
   const summaries = batches.flatMap((b) => b.summaries).sort((a, b) => a.index - b.index);
   const coverage = new Map<string, number>();
   const states = new Set<number>();
   const invariants: Record<string, InvariantStats> = {};
+  const checked = new Map<string, number>();
   for (const b of batches) {
+    for (const [id, n] of b.rules ?? []) checked.set(id, (checked.get(id) ?? 0) + n);
     for (const [k, v] of b.coverage) coverage.set(k, (coverage.get(k) ?? 0) + v);
     for (const s of b.states) states.add(s);
     for (const [id, s] of b.invariants) {
@@ -489,7 +566,9 @@ function merge<W, S, B extends BuiltWorkload>(
   const found: Found<W>[] = [...firstByRule.values()].map(({ s, hits }) => {
     const entry = entries.find((e) => e.name === s.strategy);
     const wseed = kindWorkloadSeed(kind, options.seed, s.index);
-    const workload = generateKindWorkload(kind, wseed, options.shape);
+    // The shape its epoch's guidance gave: fast-check regenerates (and shrinks) this very workload.
+    const shape = guidedShape(kind, options.shape ?? kind.defaultShape, plan.guidanceOf(s.index));
+    const workload = generateKindWorkload(kind, wseed, shape);
     const failing = { workload, seed: s.seed, choices: s.choices ?? [], steps: s.steps };
     // A crash or hang has no schedule to shrink.
     const synthetic = unreplayable(s.violation!.id);
@@ -502,7 +581,7 @@ function merge<W, S, B extends BuiltWorkload>(
             maxRuns: options.shrinkRuns,
             ...(entry ? { strategy: entry.create } : {}),
             workloadSeed: wseed,
-            ...(options.shape ? { shape: options.shape } : {}),
+            shape,
           })
         : null;
     const ops = { before: kind.size(workload), after: kind.size((shrunk ?? failing).workload) };
@@ -521,10 +600,23 @@ function merge<W, S, B extends BuiltWorkload>(
     strategies,
     coverage: coverageReport(coverage),
     invariants,
+    rules: ruleChecks(checkedWithInvariants(checked, invariants)),
+    observations: observationReport(coverage),
+    guidance: plan.summary(),
     found,
   };
 }
 
 export function defaultWorkers(): number {
   return Math.max(1, Math.min(cpus().length, 8));
+}
+
+/** Chart rule checks plus each invariant's evaluations, by rule id. */
+function checkedWithInvariants(
+  chart: ReadonlyMap<string, number>,
+  invariants: Readonly<Record<string, InvariantStats>>,
+): Map<string, number> {
+  const all = new Map(chart);
+  for (const [id, s] of Object.entries(invariants)) all.set(id, (all.get(id) ?? 0) + s.checks);
+  return all;
 }

@@ -1,6 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
 import { type AsyncTxMode, setAsyncTxMode } from '../async_tx/async-tx.js';
-import { monitorsOf, schedulerOf, trackCoverage } from '../kernel/checker.js';
+import { monitorsOf, schedulerOf, trackCoverage, trackRuleChecks } from '../kernel/checker.js';
 import type { Monitor } from '../kernel/monitor.js';
 import { replayStrategy } from '../kernel/strategies/replay.js';
 import type { Strategy } from '../kernel/strategy.js';
@@ -12,6 +12,7 @@ import type { Board, Faults } from '../scenarios/board.js';
 import type { BuiltWorkload, WorkloadKind } from '../workload/kind.js';
 import { lifecycleKind } from '../workload/lifecycle-kind.js';
 import type { Workload } from '../workload/workload.js';
+import { trackObservations } from './observations.js';
 
 /** A violation as plain data: what a counterexample file and a report carry. */
 export interface ViolationRecord {
@@ -59,8 +60,10 @@ export interface ScheduleOptions<W> extends WorldSettings {
   readonly strategy: Strategy;
   readonly stepBound: number;
   readonly trace?: TraceMode;
-  /** Count transitions into this map (campaign coverage). */
+  /** Count transitions and (state x observation) pairs into this map (campaign coverage). */
   readonly coverage?: Map<string, number>;
+  /** Count each rule a monitor checks into this array, by ruleNumber (campaign rule counts). */
+  readonly ruleChecks?: number[];
   /** Add the fingerprint of every state the run passes through to this set (distinct states). */
   readonly states?: Set<number>;
 }
@@ -85,8 +88,10 @@ export function runKindSchedule<W, S, B extends BuiltWorkload>(
   });
   if (options.asyncTxMode) setAsyncTxMode(world, options.asyncTxMode);
   if (options.coverage) trackCoverage(world, options.coverage);
+  if (options.ruleChecks) trackRuleChecks(world, options.ruleChecks);
   const provider = options.provider ? providerByName(options.provider) : undefined;
   const board = kind.build(world, options.workload, provider, options.faults);
+  if (options.coverage) trackObservations(world, options.coverage);
   if (options.states) trackStates(world, options.states);
   const result = world.run();
   return { world, board, result };

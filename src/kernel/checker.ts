@@ -28,6 +28,8 @@ interface WorldRecord {
   readonly monitors: Monitor<AnyStateMachine>[];
   /** Transition counts by transitionKey, when the run tracks coverage (null: not tracked); monitors hold the box. */
   readonly coverage: CoverageBox;
+  /** Checks per rule (by ruleNumber), when the run counts them (null: not counted); monitors hold the box. */
+  readonly ruleChecks: RuleCheckBox;
   /** Run when the scheduler stops, before the result is built: quiescence and liveness checks. */
   readonly endHooks: ((outcome: Outcome) => void)[];
   /** Run when memory is freed (buffer lifetime checks), before the region is poisoned. */
@@ -55,6 +57,7 @@ export function attachWorldRecord(world: World, init: WorldRecordInit): void {
     stopOnViolation: init.stopOnViolation,
     monitors: [],
     coverage: { counts: null },
+    ruleChecks: { counts: null },
     endHooks: [],
     freeHooks: [],
   });
@@ -166,6 +169,20 @@ export interface CoverageBox {
 
 export function coverageOf(world: World): CoverageBox {
   return recordOf(world).coverage;
+}
+
+/** Count each rule check of the run into `counts`, indexed by ruleNumber (campaign rule counts). */
+export function trackRuleChecks(world: World, counts: number[]): void {
+  recordOf(world).ruleChecks.counts = counts;
+}
+
+/** Where a world's rule checks are counted: a box the monitors keep, as for coverage. */
+export interface RuleCheckBox {
+  counts: number[] | null;
+}
+
+export function ruleChecksOf(world: World): RuleCheckBox {
+  return recordOf(world).ruleChecks;
 }
 
 /** Run `hook` when the scheduler stops, before the result is built (quiescence and liveness checks). */
