@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { writeCoverage } from '../diagrams/coverage-files.js';
 import { type CampaignOptions, type CampaignReport, runCampaign } from '../explore/campaign.js';
+import { RULE_GOAL } from '../explore/guidance.js';
 import { saveFound } from '../explore/save-found.js';
 import { providerShape } from '../fuzz/fuzz.js';
 import { lifecycleKind } from '../workload/lifecycle-kind.js';
@@ -60,6 +61,17 @@ export async function check(o: CheckCliOptions): Promise<number> {
   return report.found.length > 0 ? 1 : 0;
 }
 
+function guidanceLine<W>(r: CampaignReport<W>): string {
+  const g = r.guidance;
+  return g.guided ? `guided over ${g.epochs} epochs, ${g.targetsLeft} target(s) still short` : 'unguided';
+}
+
+function rulesAtGoal<W>(r: CampaignReport<W>): string {
+  const all = Object.entries(r.rules);
+  const short = all.filter(([, n]) => n < RULE_GOAL);
+  return `${all.length - short.length}/${all.length}${short.length ? ` (short: ${short.map(([id, n]) => `${id} ${n}`).join(', ')})` : ''}`;
+}
+
 export function summarize<W>(r: CampaignReport<W>, files: readonly string[] = []): string[] {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const lines = [
@@ -72,6 +84,8 @@ export function summarize<W>(r: CampaignReport<W>, files: readonly string[] = []
       .map(([k, s]) => `${k} ${s.schedules}${s.violations ? ` (${s.violations} failing)` : ''}`)
       .join(', ')}`,
     `  transition coverage: ${r.coverage.map((c) => `${c.machine} ${c.taken}/${c.total}`).join(', ')}`,
+    `  tx_status observations (state x kind): ${r.observations.made}/${r.observations.total}; ${guidanceLine(r)}`,
+    `  rules checked at least ${RULE_GOAL} times: ${rulesAtGoal(r)}`,
   ];
   if (r.found.length === 0) {
     lines.push('  no violation found');

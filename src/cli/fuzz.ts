@@ -46,14 +46,19 @@ export async function fuzzCommand(o: FuzzCliOptions): Promise<number> {
     const files = saveFound(lifecycleKind, { ...o, ...(faults ? { faults, prefix: 'faults.' } : {}) }, c);
     saved[faults ? 'faults' : c === r.dmatest ? 'dmatest' : 'lifecycle'] = files;
     for (const line of summarize(c, files)) say(`  ${line}`);
-    say('  invariants (times checked / broken):');
-    const rows = Object.entries(c.invariants)
-      .filter(([id]) => id.startsWith('inv.'))
-      .sort(([a], [b]) => a.localeCompare(b));
-    for (const [id, s] of rows)
-      say(
-        `    ${id.padEnd(36)} ${String(s.checks).padStart(8)} ${s.violations > 0 ? `BROKEN ${s.violations}` : ''}`,
-      );
+    say(`  share of the budget: ${share(c)}`);
+    say('  rules (times checked / broken):');
+    for (const [id, n] of Object.entries(c.rules).sort(([a], [b]) => a.localeCompare(b))) {
+      const broken = c.invariants[id]?.violations ?? c.found.filter((f) => f.violation.id === id).length;
+      say(`    ${id.padEnd(44)} ${String(n).padStart(8)} ${broken > 0 ? `BROKEN ${broken}` : ''}`);
+    }
+  };
+  const share = (c: CampaignReport) => {
+    const name = c === r.dmatest ? 'dmatest' : c === r.lifecycle ? 'lifecycle' : 'faults';
+    const b = r.budget[name];
+    return b
+      ? `${(100 * b.scheduleShare).toFixed(0)}% of the schedules, ${(100 * b.stepShare).toFixed(0)}% of the steps`
+      : '-';
   };
   phase(
     2,
@@ -97,6 +102,11 @@ export async function fuzzCommand(o: FuzzCliOptions): Promise<number> {
       a,
     );
     saved.asyncTx = files;
+    const b = r.budget.asyncTx;
+    if (b)
+      say(
+        `  share of the budget: ${(100 * b.scheduleShare).toFixed(0)}% of the schedules, ${(100 * b.stepShare).toFixed(0)}% of the steps`,
+      );
     a.found.forEach((f, i) => {
       const best = f.shrunk ?? f;
       say(`  [${f.violation.side}] ${f.violation.id}: ${f.violation.detail}`);

@@ -1,0 +1,150 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type BatchResult, type CampaignOptions, runBatch } from '../src/explore/campaign.js';
+import { EpochPlanner } from '../src/explore/epochs.js';
+import { fuzzPlan, probeDevice } from '../src/fuzz/fuzz.js';
+import { loadProvider } from '../src/providers/registry.js';
+import { asyncTxKind } from '../src/workload/async-tx-kind.js';
+import type { BuiltWorkload, WorkloadKind } from '../src/workload/kind.js';
+import { lifecycleKind } from '../src/workload/lifecycle-kind.js';
+
+/**
+ * Issue 13 item 5: for every public mutant, schedules and seconds of checking to the first
+ * finding of the default `dmactor fuzz` (its phases in order, as fuzzPlan gives them: dmatest,
+ * lifecycle, faults, async_tx), guided and unguided, median of 10 seeds, side by side in one
+ * run. Every schedule runs in this thread (no worker start-up in the seconds); a run stops at
+ * the first schedule with a violation. Each epoch is run as the campaign runs it (EpochPlanner).
+ */
+export interface GuidanceBench {
+  readonly mutant: string;
+  readonly guided: FirstFinding;
+  readonly unguided: FirstFinding;
+}
+
+export interface FirstFinding {
+  /** Medians over the seeds that found it (null: fewer than half did). */
+  readonly medianSchedules: number | null;
+  readonly medianSeconds: number | null;
+  readonly maxSeconds: number | null;
+  readonly found: number;
+  readonly seeds: number;
+  readonly rules: string[];
+}
+
+class Found extends Error {
+  constructor(readonly rule: string) {
+    super(rule);
+  }
+}
+
+/** Run one phase epoch by epoch; the schedules it ran and, if one broke a rule, which. */
+function phaseToFirst<W, S, B extends BuiltWorkload>(
+  kind: WorkloadKind<W, S, B>,
+  options: CampaignOptions<S>,
+  guided: boolean,
+): { schedules: number; rule: string | null } {
+  const indices = Array.from({ length: options.schedules }, (_, i) => i);
+  const plan = new EpochPlanner(kind, indices, guided);
+  let ran = 0;
+  try {
+    for (let epoch = plan.next(); epoch !== null; epoch = plan.next()) {
+      const batch: BatchResult = runBatch(
+        kind,
+        options,
+        epoch.indices,
+        undefined,
+        Number.POSITIVE_INFINITY,
+        (s) => {
+          ran++;
+          if (s.violation) throw new Found(s.violation.id);
+        },
+        epoch.guidance,
+      );
+      plan.absorb([batch]);
+    }
+  } catch (e) {
+    if (e instanceof Found) return { schedules: ran, rule: e.rule };
+    throw e;
+  }
+  return { schedules: ran, rule: null };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+};
+
+export async function benchGuidance(seeds = 10, schedules = 1000): Promise<GuidanceBench[]> {
+  const dir = fileURLToPath(new URL('../../test/mutants/', import.meta.url));
+  const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'mutate.ts');
+  const out: GuidanceBench[] = [];
+  for (const file of files) {
+    const provider = dir + file;
+    const def = await loadProvider(provider);
+    const device = probeDevice(def);
+    const row: Partial<Record<'guided' | 'unguided', FirstFinding>> = {};
+    // Alternated seed by seed, so both modes see the same machine load.
+    const counts = { guided: [] as number[], unguided: [] as number[] };
+    const secs = { guided: [] as number[], unguided: [] as number[] };
+    const rules = { guided: new Set<string>(), unguided: new Set<string>() };
+    for (let seed = 1; seed <= seeds; seed++) {
+      for (const mode of ['guided', 'unguided'] as const) {
+        const plan = fuzzPlan(
+          { provider, seed, schedules, stepBound: 5000, workers: 1, strategy: 'portfolio', shrinkRuns: 0 },
+          device,
+        );
+        const guided = mode === 'guided';
+        const t0 = performance.now();
+        let total = 0;
+        let rule: string | null = null;
+        for (const phase of [plan.dmatest, plan.lifecycle, plan.faults]) {
+          if (!phase || rule) continue;
+          const r = phaseToFirst(lifecycleKind, { ...phase, isolate: false }, guided);
+          total += r.schedules;
+          rule = r.rule;
+        }
+        if (!rule && plan.asyncTx) {
+          const a = plan.asyncTx;
+          const r = phaseToFirst(
+            asyncTxKind,
+            { ...a, workers: 1, strategy: 'portfolio', probe: false, provider },
+            guided,
+          );
+          total += r.schedules;
+          rule = r.rule;
+        }
+        if (rule) {
+          counts[mode].push(total);
+          secs[mode].push((performance.now() - t0) / 1000);
+          rules[mode].add(rule);
+        }
+      }
+    }
+    for (const mode of ['guided', 'unguided'] as const) {
+      const ok = counts[mode].length * 2 > seeds;
+      row[mode] = {
+        medianSchedules: ok ? median(counts[mode]) : null,
+        medianSeconds: ok ? median(secs[mode]) : null,
+        maxSeconds: secs[mode].length > 0 ? Math.max(...secs[mode]) : null,
+        found: counts[mode].length,
+        seeds,
+        rules: [...rules[mode]].sort(),
+      };
+    }
+    out.push({ mutant: file.replace(/\.ts$/, ''), guided: row.guided!, unguided: row.unguided! });
+  }
+  return out;
+}
+
+/** The markdown table of benchGuidance's rows. */
+export function guidanceTable(rows: readonly GuidanceBench[]): string[] {
+  const cell = (f: FirstFinding) =>
+    `${f.medianSchedules ?? '-'} | ${f.medianSeconds === null ? '-' : f.medianSeconds.toFixed(3)} | ${f.maxSeconds === null ? '-' : f.maxSeconds.toFixed(2)} | ${f.found}/${f.seeds}`;
+  return [
+    '| mutant | guided: schedules | s (median) | s (max) | found | unguided: schedules | s (median) | s (max) | found | rules (guided) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...rows.map(
+      (r) => `| ${r.mutant} | ${cell(r.guided)} | ${cell(r.unguided)} | ${r.guided.rules.join(', ')} |`,
+    ),
+  ];
+}
