@@ -59,6 +59,7 @@ export const DEFAULT_SHAPE: WorkloadShape = {
     'terminate-poll',
     'cyclic-poll',
     'repeat-poll',
+    'control',
   ],
   callbacks: ['none', 'read-residue', 'submit-more', 'terminate-async'],
 };
@@ -161,6 +162,14 @@ function opArb(shape: WorkloadShape): fc.Arbitrary<Op> {
       stopAfter: fc.integer({ min: 1, max: 10 }),
     }),
     'repeat-poll': fc.record({ op: fc.constant('repeat-poll' as const), ...repeatFields }),
+    control: fc.record({
+      op: fc.constant('control' as const),
+      on,
+      calls: fc.array(fc.constantFrom('pause', 'resume', 'terminate', 'synchronize', 'config', 'issue'), {
+        minLength: 1,
+        maxLength: 5,
+      }),
+    }),
   };
   const weights = shape.opWeights;
   if (!weights) return fc.oneof(...shape.ops.map((k) => all[k]));

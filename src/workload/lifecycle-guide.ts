@@ -9,8 +9,13 @@ import type { CallbackAction, Op } from './workload.js';
  */
 type Lever = `op:${Op['op']}` | `callback:${CallbackAction}`;
 
-const PAUSE: readonly Lever[] = ['op:pause', 'op:pause-poll'];
-const TERMINATE: readonly Lever[] = ['op:terminate', 'op:terminate-poll', 'callback:terminate-async'];
+const PAUSE: readonly Lever[] = ['op:pause', 'op:pause-poll', 'op:control'];
+const TERMINATE: readonly Lever[] = [
+  'op:terminate',
+  'op:terminate-poll',
+  'op:control',
+  'callback:terminate-async',
+];
 const CYCLIC: readonly Lever[] = ['op:cyclic', 'op:cyclic-poll'];
 const REPEAT: readonly Lever[] = ['op:repeat', 'op:repeat-poll'];
 const READS: readonly Lever[] = ['op:poll', 'op:pause-poll', 'op:terminate-poll', 'callback:read-residue'];
@@ -44,7 +49,7 @@ const BY_EVENT: Readonly<Record<string, readonly Lever[]>> = {
   SUBMIT: TRANSFERS,
   PREP: TRANSFERS,
   PREP_SLAVE: ['op:slave', ...CYCLIC],
-  CONFIG: ['op:slave', ...CYCLIC, ...REPEAT],
+  CONFIG: ['op:control', 'op:slave', ...CYCLIC],
   PREP_MEM: ['op:memcpy', 'op:memset'],
   DESC_FREE: [...TERMINATE, 'op:wait'],
 };
