@@ -13,7 +13,7 @@ import type { BuiltWorkload, WorkloadKind } from '../workload/kind.js';
 import { lifecycleKind } from '../workload/lifecycle-kind.js';
 import type { Workload } from '../workload/workload.js';
 import { coverageReport, type MachineCoverage } from './coverage.js';
-import { EpochPlanner, guidedShape } from './epochs.js';
+import { EpochPlanner, guidedShape, steered } from './epochs.js';
 import { generateKindWorkload } from './generate.js';
 import { ruleChecks } from './guidance.js';
 import { type ObservationCoverage, observationReport } from './observations.js';
@@ -214,7 +214,8 @@ export function runBatch<W, S, B extends BuiltWorkload>(
   onSchedule?: (summary: ScheduleSummary) => void,
   guidance: Guidance = NO_GUIDANCE,
 ): BatchResult {
-  const shape = guidedShape(kind, options.shape ?? kind.defaultShape, guidance);
+  const base = options.shape ?? kind.defaultShape;
+  const guided = guidedShape(kind, base, guidance);
   const checks: number[] = [];
   const horizon = options.probe === false ? null : expectedSteps(kind, options);
   const pick = portfolio(options.seed, entriesFor(options.strategy, horizon ?? undefined));
@@ -226,6 +227,7 @@ export function runBatch<W, S, B extends BuiltWorkload>(
   for (const index of indices) {
     if (Date.now() > deadline) break;
     const { entry, strategy, seed } = pick(index);
+    const shape = steered(index) ? guided : base;
     const workload = generateKindWorkload(kind, kindWorkloadSeed(kind, options.seed, index), shape);
     let run: ReturnType<typeof runKindSchedule<W, S, B>>;
     try {
@@ -567,7 +569,8 @@ function merge<W, S, B extends BuiltWorkload>(
     const entry = entries.find((e) => e.name === s.strategy);
     const wseed = kindWorkloadSeed(kind, options.seed, s.index);
     // The shape its epoch's guidance gave: fast-check regenerates (and shrinks) this very workload.
-    const shape = guidedShape(kind, options.shape ?? kind.defaultShape, plan.guidanceOf(s.index));
+    const base = options.shape ?? kind.defaultShape;
+    const shape = steered(s.index) ? guidedShape(kind, base, plan.guidanceOf(s.index)) : base;
     const workload = generateKindWorkload(kind, wseed, shape);
     const failing = { workload, seed: s.seed, choices: s.choices ?? [], steps: s.steps };
     // A crash or hang has no schedule to shrink.

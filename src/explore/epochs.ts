@@ -69,7 +69,16 @@ export class EpochPlanner<W, S, B extends BuiltWorkload> {
   }
 }
 
-/** The shape schedule i's workload is generated with under `guidance`. */
+/**
+ * Whether schedule `index` takes its epoch's guidance: the odd ones. The even ones run exactly
+ * the unguided campaign's schedules, so steering toward the unseen never loses what plain
+ * generation finds there; the odd ones explore.
+ */
+export function steered(index: number): boolean {
+  return index % 2 === 1;
+}
+
+/** The shape a steered schedule's workload is generated with under `guidance`. */
 export function guidedShape<W, S, B extends BuiltWorkload>(
   kind: WorkloadKind<W, S, B>,
   shape: S,

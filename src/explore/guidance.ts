@@ -19,8 +19,8 @@ export const EPOCH_SCHEDULES = 100;
 export const RULE_GOAL = 100;
 /** A transition or pair counts as covered once seen this often. */
 const SEEN_GOAL = 3;
-/** The most a lever's weight rises above the unguided 1. */
-const MAX_BOOST = 7;
+/** The most a lever's weight rises above the unguided 1 (more starves the other ops). */
+const MAX_BOOST = 3;
 
 /** Every rule the charts check (by the events whose rejection names it), and every invariant with a checker. */
 export interface RuleUniverse {
