@@ -19,13 +19,15 @@ const zoo: [string, string[]][] = [
   ['issue-pending-never-starts.ts', ['inv.issued-starts', 'inv.issued-completes', 'kernel.deadlock']],
   ['list-without-lock.ts', ['lockdep.assert-held']],
   ['out-of-order.ts', ['inv.start-in-issue-order', 'inv.in-order-completion']],
-  ['pause-loses-bytes.ts', ['inv.data-integrity']],
+  // The dropped bytes are never moved: the data is wrong at completion, and before that a
+  // poll after resume reads a residue below the bytes the hardware has still to move.
+  ['pause-loses-bytes.ts', ['inv.data-integrity', 'inv.residue-granularity']],
   // dmatest's xor and pq threads verify every destination byte.
   ['xordma-drops-source.ts', ['inv.data-integrity']],
   ['free-before-callback.ts', ['descriptor.free-in-flight', 'descriptor.use-after-free']],
   [
     'callback-for-aborted.ts',
-    ['descriptor.complete-after-terminate', 'descriptor.callback-for-aborted', 'inv.data-integrity'],
+    ['descriptor.callback-for-aborted', 'inv.data-integrity'],
   ],
   // The rest of §8 of the reference notes, one mutant per bug class (#n: its row there).
   ['terminate-frees-cyclic.ts', ['descriptor.free-in-flight', 'descriptor.use-after-free']], // #2
