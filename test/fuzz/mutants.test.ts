@@ -25,10 +25,7 @@ const zoo: [string, string[]][] = [
   // dmatest's xor and pq threads verify every destination byte.
   ['xordma-drops-source.ts', ['inv.data-integrity']],
   ['free-before-callback.ts', ['descriptor.free-in-flight', 'descriptor.use-after-free']],
-  [
-    'callback-for-aborted.ts',
-    ['descriptor.callback-for-aborted', 'inv.data-integrity'],
-  ],
+  ['callback-for-aborted.ts', ['descriptor.callback-for-aborted', 'inv.data-integrity']],
   // The rest of §8 of the reference notes, one mutant per bug class (#n: its row there).
   ['terminate-frees-cyclic.ts', ['descriptor.free-in-flight', 'descriptor.use-after-free']], // #2
   ['reuse-list-without-lock.ts', ['virt-dma.list-unlocked']], // #3
