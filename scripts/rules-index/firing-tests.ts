@@ -14,6 +14,8 @@ export interface FiringTest extends TestRef {
 // biome-ignore lint/suspicious/noTemplateCurlyInString: the title as test/mapping/checks.test.ts writes it, a template
 const MAPPING_CHECK = '${c.rule} (${c.name}) on ${platform}';
 
+const CONFORMANCE = '%s fires on a device that breaks it';
+
 export const firingTests: Readonly<Record<string, FiringTest>> = {
   'kernel.sleep-in-atomic': {
     file: 'test/kernel/locks.test.ts',
@@ -103,7 +105,10 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
     file: 'test/dmaengine/lifecycle.test.ts',
     test: 'is a client violation, named as such',
   },
-  // dmaengine.prep-returned-live-descriptor: no test makes it fire
+  'dmaengine.prep-returned-live-descriptor': {
+    file: 'test/dmaengine/prep-unique.test.ts',
+    test: 'fires when a prep hands out a descriptor still submitted',
+  },
   // dmaengine.descriptor-unmap: no test makes it fire
   // dmaengine.hardware-untagged: no test makes it fire
   // virt-dma.list-corruption: no test makes it fire
@@ -252,15 +257,51 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
     file: 'test/async_tx/raid6-sync.test.ts',
     test: 'reports faila == failb as a bad argument (the kernel BUG()s)',
   },
-  // conformance.register: no test makes it fire
-  // conformance.slave-ops: no test makes it fire
-  // conformance.slave-caps: no test makes it fire
-  // conformance.repeat-needs-interleave: no test makes it fire
-  // conformance.async-tx-flag: no test makes it fire
-  // conformance.pause-resume-pair: no test makes it fire
-  // conformance.alloc-free-pair: no test makes it fire
-  // conformance.bursts: no test makes it fire
-  // conformance.channels: no test makes it fire
+  'conformance.register': {
+    file: 'test/fuzz/conformance.test.ts',
+    test: CONFORMANCE,
+    names: 'ConformanceRules.register',
+  },
+  'conformance.slave-ops': {
+    file: 'test/fuzz/conformance.test.ts',
+    test: CONFORMANCE,
+    names: 'ConformanceRules.slaveOps',
+  },
+  'conformance.slave-caps': {
+    file: 'test/fuzz/conformance.test.ts',
+    test: CONFORMANCE,
+    names: 'ConformanceRules.slaveCaps',
+  },
+  'conformance.repeat-needs-interleave': {
+    file: 'test/fuzz/conformance.test.ts',
+    test: CONFORMANCE,
+    names: 'ConformanceRules.repeat',
+  },
+  'conformance.async-tx-flag': {
+    file: 'test/fuzz/conformance.test.ts',
+    test: CONFORMANCE,
+    names: 'ConformanceRules.asyncTx',
+  },
+  'conformance.pause-resume-pair': {
+    file: 'test/fuzz/conformance.test.ts',
+    test: CONFORMANCE,
+    names: 'ConformanceRules.pauseResume',
+  },
+  'conformance.alloc-free-pair': {
+    file: 'test/fuzz/conformance.test.ts',
+    test: CONFORMANCE,
+    names: 'ConformanceRules.allocFree',
+  },
+  'conformance.bursts': {
+    file: 'test/fuzz/conformance.test.ts',
+    test: CONFORMANCE,
+    names: 'ConformanceRules.bursts',
+  },
+  'conformance.channels': {
+    file: 'test/fuzz/conformance.test.ts',
+    test: CONFORMANCE,
+    names: 'ConformanceRules.channels',
+  },
   'provider.exception': {
     file: 'test/dmaengine/blame.test.ts',
     test: 'one thrown in a provider op is provider.exception, naming the provider and the op',
