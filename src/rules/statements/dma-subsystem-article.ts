@@ -292,21 +292,26 @@ export const dmaSubsystemArticle: readonly Statement[] = [
   at(
     '§5.3.3 "Coherent DMA mappings API"',
     'align is the required hardware alignment for allocations from the pool (expressed in bytes)',
-    notYetChecked('dma_pool_create honours align (src/mapping/pool.ts), but no test shows it'),
+    modelled('every block of a pool is aligned', {
+      file: 'test/mapping/pool.test.ts',
+      test: '%s: blocks are aligned and never cross the boundary',
+    }),
   ),
   at(
     '§5.3.3 "Coherent DMA mappings API"',
     'allocation is, if nonzero, a memory boundary that allocations should not exceed',
-    notYetChecked(
-      'dma_pool_alloc keeps blocks within the boundary (src/mapping/pool.ts), but no test shows it',
-    ),
+    modelled('no block of a pool crosses its boundary', {
+      file: 'test/mapping/pool.test.ts',
+      test: '%s: blocks are aligned and never cross the boundary',
+    }),
   ),
   at(
     '§5.3.3 "Coherent DMA mappings API"',
     'If allocation is passed as 4096, for example, the buffers allocated from this pool do not cross 4-KB boundaries',
-    notYetChecked(
-      'dma_pool_alloc keeps blocks within the boundary (src/mapping/pool.ts), but no test shows it',
-    ),
+    modelled('no block of a pool crosses its boundary', {
+      file: 'test/mapping/pool.test.ts',
+      test: '%s: blocks are aligned and never cross the boundary',
+    }),
   ),
   at(
     '§5.3.3 "Coherent DMA mappings API"',
@@ -602,7 +607,10 @@ export const dmaSubsystemArticle: readonly Statement[] = [
   at(
     '§5.3.5 "DMA addressing restriction API"',
     'Therefore, generally speaking, we only need to set the streaming address mask successfully, then use the same mask or a smaller mask. Setting the coherent address mask will always succeed .',
-    notYetChecked('follows from src/mapping/mask.ts (one check for both masks), but no test shows it'),
+    modelled('a coherent mask no wider than an accepted streaming mask is accepted', {
+      file: 'test/mapping/mask.test.ts',
+      test: '%s: a coherent mask no wider than an accepted streaming mask is accepted too',
+    }),
   ),
   at(
     '§5.3.6 "PCI double-address cycle mappings API"',

@@ -526,12 +526,18 @@ export const providerRst: readonly Statement[] = [
   at(
     'Misc notes: DMA_CTRL_REUSE',
     '``dmaengine_desc_set_reuse()`` will succeed only when channel support reusable descriptor as exhibited by capabilities',
-    notYetChecked('dmaengine_desc_set_reuse returns -EPERM without descriptor_reuse, but no test shows it'),
+    modelled('dmaengine_desc_set_reuse returns -EPERM on a device without descriptor_reuse', {
+      file: 'test/dmaengine/capability-checks.test.ts',
+      test: 'dmaengine_desc_set_reuse: -EPERM without descriptor_reuse, 0 with it',
+    }),
   ),
   at(
     'Misc notes: DMA_CTRL_REUSE',
     'Explicitly invoking ``dmaengine_desc_free()``, this can succeed only when DMA_CTRL_REUSE is already set',
-    notYetChecked('dmaengine_desc_free returns -EPERM without DMA_CTRL_REUSE, but no test shows it'),
+    modelled('dmaengine_desc_free returns -EPERM without DMA_CTRL_REUSE', {
+      file: 'test/dmaengine/capability-checks.test.ts',
+      test: 'dmaengine_desc_free: -EPERM unless DMA_CTRL_REUSE is set, then the provider frees it',
+    }),
   ),
   at(
     'Misc notes: DMA_CTRL_REUSE',
@@ -562,8 +568,12 @@ export const providerRst: readonly Statement[] = [
   at(
     'Misc notes: DMA_PREP_REPEAT',
     'This flag is only supported if the channel reports the DMA_REPEAT capability.',
-    notYetChecked(
-      'the prep wrapper returns NULL for DMA_PREP_REPEAT without DMA_REPEAT, as the kernel does, but no test shows it',
+    modelled(
+      'the prep wrapper returns NULL for DMA_PREP_REPEAT without DMA_REPEAT, as include/linux/dmaengine.h does',
+      {
+        file: 'test/dmaengine/capability-checks.test.ts',
+        test: 'DMA_PREP_REPEAT: NULL from a device without DMA_REPEAT, a descriptor from one with it',
+      },
     ),
   ),
   at(
