@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { firingTests } from '../../scripts/rules-index/firing-tests.js';
 import { ROOT, rulesPage } from '../../scripts/rules-index/page.js';
 import { ruleRegistry } from '../../scripts/rules-index/registry.js';
-import type { DocumentName } from '../../src/rules/sources.js';
+import { type DocumentName, documents } from '../../src/rules/sources.js';
 import { STATEMENT_DOCUMENTS, statements } from '../../src/rules/statements/index.js';
 import { normativePattern } from '../../src/rules/statements/normative-words.js';
 
@@ -80,6 +80,25 @@ describe('the statement catalogue', () => {
   it('quotes each sentence once per section', () => {
     const keys = statements.map((s) => `${s.doc} ${s.section} ${flatten(s.quote)}`);
     expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+  });
+
+  it('names every rule that cites a catalogued section, in that section or one under it', () => {
+    const missing: string[] = [];
+    for (const { rule } of ruleRegistry())
+      for (const doc of STATEMENT_DOCUMENTS)
+        for (const sec of documents[doc].sections as readonly string[]) {
+          const head = documents[doc].quoted ? `${doc} "${sec}"` : `${doc} ${sec}`;
+          if (!rule.source.split('; ').some((part) => part === head || part.startsWith(`${head} `))) continue;
+          const named = statements.some(
+            (s) =>
+              s.doc === doc &&
+              (s.section === sec || s.section.startsWith(`${sec}: `)) &&
+              s.answer.kind === 'rules' &&
+              s.answer.rules.includes(rule.id),
+          );
+          if (!named) missing.push(`${rule.id} cites ${head}`);
+        }
+    expect(missing).toEqual([]);
   });
 
   it('names only rules of the model', () => {

@@ -70,13 +70,18 @@ export const clientRst: readonly Statement[] = [
   ),
   at(
     'DMA usage: 3. Get a descriptor for transaction',
+    'A non-NULL return of this transfer API represents a "descriptor" for the given transaction.',
+    rules('descriptor.before-prep'),
+  ),
+  at(
+    'DMA usage: 3. Get a descriptor for transaction',
     'The peripheral driver is expected to have mapped the scatterlist for the DMA operation prior to calling dmaengine_prep_slave_sg()',
     rules('dma-debug.iommu-fault'),
   ),
   at(
     'DMA usage: 3. Get a descriptor for transaction',
     'and must keep the scatterlist mapped until the DMA operation has completed.',
-    rules('dma-debug.iommu-fault', 'inv.buffer-freed-before-sync'),
+    rules('dma-debug.iommu-fault', 'inv.buffer-freed-before-sync', 'dma-debug.pending-at-release'),
   ),
   at(
     'DMA usage: 3. Get a descriptor for transaction',
@@ -188,12 +193,17 @@ export const clientRst: readonly Statement[] = [
   at(
     'DMA usage: 4. Submit the transaction',
     'After calling ``dmaengine_submit()`` the submitted transfer descriptor (``struct dma_async_tx_descriptor``) belongs to the DMA engine.',
-    rules('descriptor.client-use-after-submit', 'descriptor.submit-twice'),
+    rules('descriptor.client-use-after-submit', 'descriptor.submit-twice', 'descriptor.free-in-flight'),
   ),
   at(
     'DMA usage: 4. Submit the transaction',
     'Consequently, the client must consider invalid the pointer to that descriptor.',
     rules('descriptor.client-use-after-submit', 'descriptor.submit-twice'),
+  ),
+  at(
+    'DMA usage: 5. Issue pending DMA requests and wait for callback notification',
+    'The transactions in the pending queue can be activated by calling the issue_pending API.',
+    rules('descriptor.issue-unsubmitted', 'descriptor.start-unissued'),
   ),
   at(
     'DMA usage: 5. Issue pending DMA requests and wait for callback notification',
@@ -203,12 +213,22 @@ export const clientRst: readonly Statement[] = [
   at(
     'DMA usage: 5. Issue pending DMA requests and wait for callback notification',
     'On completion of each DMA operation, the next in queue is started and a tasklet triggered.',
-    rules('inv.issued-completes', 'inv.start-in-issue-order', 'inv.in-order-completion'),
+    rules(
+      'inv.issued-completes',
+      'inv.start-in-issue-order',
+      'inv.in-order-completion',
+      'inv.data-integrity',
+    ),
   ),
   at(
     'DMA usage: 5. Issue pending DMA requests and wait for callback notification',
     'The tasklet will then call the client driver completion callback routine for notification, if set.',
-    rules('dmaengine.callback-context', 'descriptor.callback-before-complete', 'descriptor.callback-twice'),
+    rules(
+      'dmaengine.callback-context',
+      'descriptor.callback-before-complete',
+      'descriptor.callback-twice',
+      'client.blocked-forever',
+    ),
   ),
   at(
     'Further APIs: 1. Terminate APIs',
@@ -261,12 +281,18 @@ export const clientRst: readonly Statement[] = [
   at(
     'Further APIs: 2. Pause API',
     'This pauses activity on the DMA channel without data loss.',
-    rules('inv.pause-moves-no-byte', 'hardware-channel.pause-moves-no-byte', 'inv.data-integrity'),
+    rules(
+      'inv.pause-moves-no-byte',
+      'hardware-channel.pause-moves-no-byte',
+      'inv.data-integrity',
+      'conformance.pause-resume-pair',
+      'channel.pause-before-sync',
+    ),
   ),
   at(
     'Further APIs: 3. Resume API',
     'It is invalid to resume a channel which is not currently paused.',
-    rules('channel.resume-not-paused', 'hardware-channel.resume-not-paused'),
+    rules('channel.resume-not-paused', 'hardware-channel.resume-not-paused', 'conformance.pause-resume-pair'),
   ),
   at(
     'Further APIs: 4. Check Txn complete',
@@ -301,6 +327,6 @@ export const clientRst: readonly Statement[] = [
   at(
     'Further APIs: 5. Synchronize termination API',
     'The behavior of this function is undefined if dma_async_issue_pending() has been called between dmaengine_terminate_async() and this function.',
-    rules('channel.issue-before-sync'),
+    rules('channel.issue-before-sync', 'channel.pause-before-sync'),
   ),
 ];

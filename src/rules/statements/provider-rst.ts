@@ -59,6 +59,15 @@ export const providerRst: readonly Statement[] = [
   ),
   at(
     'Hardware Introduction',
+    'The latter are usually programmed using a collection of chunks to transfer, and whenever the transfer is started, the controller will go over that collection, doing whatever we programmed there.',
+    rules(
+      'hardware-channel.program-while-busy',
+      'hardware-channel.progress-while-stopped',
+      'hardware-channel.move-before-fetch',
+    ),
+  ),
+  at(
+    'Hardware Introduction',
     'Each DMA controller will require a different structure, but all of them will require, for every chunk, at least the source and destination addresses, whether it should increment these addresses or not and the three parameters we saw earlier: the burst size, the transfer width and the transfer size.',
     rules('provider.malformed-lli'),
   ),
@@ -180,7 +189,7 @@ export const providerRst: readonly Statement[] = [
   at(
     'Supported transaction types: DMA_CYCLIC',
     'A cyclic transfer is a transfer where the chunk collection will loop over itself, with the last item pointing to the first.',
-    rules('provider.malformed-lli', 'inv.residue-bounds'),
+    rules('provider.malformed-lli', 'inv.residue-bounds', 'descriptor.period-not-running'),
   ),
   at(
     'Supported transaction types: DMA_CYCLIC',
@@ -271,7 +280,13 @@ export const providerRst: readonly Statement[] = [
   at(
     'Device operations',
     'Our dma_device structure also requires a few function pointers in order to implement the actual logic',
-    rules('conformance.slave-ops', 'conformance.alloc-free-pair', 'conformance.pause-resume-pair'),
+    rules(
+      'conformance.slave-ops',
+      'conformance.alloc-free-pair',
+      'conformance.pause-resume-pair',
+      'provider.exception',
+      'provider.hang',
+    ),
   ),
   at(
     'Device operations',
@@ -313,7 +328,7 @@ export const providerRst: readonly Statement[] = [
   at(
     'Device operations: device_prep_dma_*',
     'It should return a unique instance of the ``dma_async_tx_descriptor structure``, that further represents this particular transfer.',
-    rules('dmaengine.prep-returned-live-descriptor', 'descriptor.prep-not-unique'),
+    rules('dmaengine.prep-returned-live-descriptor', 'descriptor.prep-not-unique', 'descriptor.before-prep'),
   ),
   at(
     'Device operations: device_prep_dma_*',
@@ -338,12 +353,16 @@ export const providerRst: readonly Statement[] = [
   at(
     'Device operations: device_prep_dma_*',
     'result: This provides the transfer result defined by ``dmaengine_tx_result``. Either success or some error condition.',
-    rules('inv.data-integrity'),
+    rules(
+      'inv.data-integrity',
+      'hardware-channel.error-without-access',
+      'hardware-channel.clear-error-without-error',
+    ),
   ),
   at(
     'Device operations: device_issue_pending',
     'Takes the first transaction descriptor in the pending queue, and starts the transfer.',
-    rules('inv.issued-starts', 'inv.start-in-issue-order'),
+    rules('inv.issued-starts', 'inv.start-in-issue-order', 'descriptor.start-unissued'),
   ),
   at(
     'Device operations: device_issue_pending',
@@ -415,8 +434,18 @@ export const providerRst: readonly Statement[] = [
   ),
   at(
     'Device operations: device_pause',
+    'Pauses a transfer on the channel',
+    rules('hardware-channel.pause-inactive'),
+  ),
+  at(
+    'Device operations: device_pause',
     'This command should operate synchronously on the channel, pausing right away the work of the given channel',
     rules('inv.pause-moves-no-byte', 'hardware-channel.pause-moves-no-byte'),
+  ),
+  at(
+    'Device operations: device_resume',
+    'Resumes a transfer on the channel',
+    rules('hardware-channel.resume-not-paused'),
   ),
   at(
     'Device operations: device_resume',
@@ -508,10 +537,7 @@ export const providerRst: readonly Statement[] = [
   at(
     'Misc notes: DMA_CTRL_REUSE',
     'If set, the descriptor can be reused after being completed.',
-    modelled('a reusable descriptor is submitted again after it completed or was terminated', {
-      file: 'test/dmaengine/lifecycle.test.ts',
-      test: 'keeps a reusable descriptor through terminate, ready to be submitted again',
-    }),
+    rules('descriptor.recycle-in-flight'),
   ),
   at(
     'Misc notes: DMA_CTRL_REUSE',
@@ -538,6 +564,11 @@ export const providerRst: readonly Statement[] = [
       file: 'test/dmaengine/capability-checks.test.ts',
       test: 'dmaengine_desc_free: -EPERM unless DMA_CTRL_REUSE is set, then the provider frees it',
     }),
+  ),
+  at(
+    'Misc notes: DMA_CTRL_REUSE',
+    'Descriptor can be freed in few ways',
+    rules('inv.nothing-leaked-after-sync'),
   ),
   at(
     'Misc notes: DMA_CTRL_REUSE',
