@@ -251,7 +251,10 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
     file: 'test/async_tx/sync-path.test.ts',
     test: 'reports an async_* call from hardirq context',
   },
-  // async.dependency-wait-failed: no test makes it fire
+  'async.dependency-wait-failed': {
+    file: 'test/async_tx/rules.test.ts',
+    test: 'a dependency the engine never completes fails the quiesce that waits for it (async.dependency-wait-failed)',
+  },
   // async.prep-forward-progress: no test makes it fire
   'async.bad-arguments': {
     file: 'test/async_tx/raid6-sync.test.ts',
