@@ -43,7 +43,10 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
     file: 'test/kernel/locks.test.ts',
     test: 'reports a task that returns holding a lock',
   },
-  // kernel.irq-state-at-exit: no test makes it fire
+  'kernel.irq-state-at-exit': {
+    file: 'test/kernel/debug-checks.test.ts',
+    test: 'a task that returns with interrupts off is kernel.irq-state-at-exit; one that turns them back on is silent',
+  },
   'kernel.oops': {
     file: 'test/kernel/scheduler.test.ts',
     test: 'turns an exception in a task into a kernel.oops finding, not a crash',
@@ -56,7 +59,10 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
     file: 'test/kernel/tasklet.test.ts',
     test: 'reports tasklet_kill from interrupt context',
   },
-  // irq.unbalanced-enable: no test makes it fire
+  'irq.unbalanced-enable': {
+    file: 'test/kernel/debug-checks.test.ts',
+    test: 'enable_irq without disable_irq is irq.unbalanced-enable; a balanced pair is silent',
+  },
   'memory.double-free': { file: 'test/kernel/memory.test.ts', test: 'reports double free and invalid free' },
   'memory.invalid-free': { file: 'test/kernel/memory.test.ts', test: 'reports double free and invalid free' },
   'memory.use-after-free': {
@@ -79,8 +85,14 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
     file: 'test/kernel/memory.test.ts',
     test: 'reports overflow, underflow and accesses not in the register width',
   },
-  // mutex.unlock-not-owner: no test makes it fire
-  // mutex.recursion: no test makes it fire
+  'mutex.unlock-not-owner': {
+    file: 'test/kernel/debug-checks.test.ts',
+    test: 'mutex: an unlock by a task that does not hold it is mutex.unlock-not-owner; lock then unlock is silent',
+  },
+  'mutex.recursion': {
+    file: 'test/kernel/debug-checks.test.ts',
+    test: 'mutex: a second lock by its owner is mutex.recursion',
+  },
   'dmaengine.callback-context': {
     file: 'test/invariants/catalogue.test.ts',
     test: 'covers the rules of issue 4',
