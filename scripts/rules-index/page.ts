@@ -35,6 +35,22 @@ function labels(): Map<Statement, string> {
 
 const testText = (t: TestRef) => `${code(t.file)} › ${t.test}`;
 
+/** The tests that make `ids` fire, each once, with the rules it fires when there are several. */
+function testsOf(ids: readonly string[]): string {
+  const byTest = new Map<string, string[]>();
+  const untested: string[] = [];
+  for (const id of ids) {
+    const t = firingTests[id];
+    if (t === undefined) untested.push(id);
+    else byTest.set(testText(t), [...(byTest.get(testText(t)) ?? []), id]);
+  }
+  const lines = [...byTest].map(([t, fired]) =>
+    ids.length === 1 ? t : `${t} (${fired.map(code).join(', ')})`,
+  );
+  lines.push(...untested.map((id) => `${code(id)}: no test makes it fire`));
+  return lines.join('<br>');
+}
+
 const ANSWER_NAME: Record<Answer['kind'], string> = {
   rules: 'checked',
   modelled: 'modelled',
@@ -46,16 +62,7 @@ const ANSWER_NAME: Record<Answer['kind'], string> = {
 function answerCells(a: Answer): [string, string, string] {
   switch (a.kind) {
     case 'rules':
-      return [
-        ANSWER_NAME[a.kind],
-        a.rules.map(code).join('<br>'),
-        a.rules
-          .map((id) => {
-            const t = firingTests[id];
-            return t === undefined ? `${code(id)}: no test makes it fire` : testText(t);
-          })
-          .join('<br>'),
-      ];
+      return [ANSWER_NAME[a.kind], a.rules.map(code).join('<br>'), testsOf(a.rules)];
     case 'modelled':
       return [ANSWER_NAME[a.kind], a.how, testText(a.test)];
     default:

@@ -25,7 +25,7 @@ export const clientRst: readonly Statement[] = [
   ),
   at(
     'DMA usage: 1. Allocate a DMA slave channel',
-    'Which will find and return the ``name`` DMA channel associated with the',
+    "Which will find and return the ``name`` DMA channel associated with the 'dev' device.",
     modelled('dma_request_chan looks the name up in the board’s dma_slave_map', {
       file: 'test/dmaengine/registration.test.ts',
       test: 'dma_request_chan finds the named channel through the slave map, exclusively',
