@@ -130,7 +130,7 @@ export function firstBug(
     };
     const t0 = performance.now();
     for (let i = 0; i < maxSchedules; i++) {
-      const v = runBatch(lifecycleKind, options, [i]).summaries[0]?.violation;
+      const v = runBatch(lifecycleKind, options, [i]).violating[0]?.violation;
       if (v) {
         counts.push(i + 1);
         seconds.push((performance.now() - t0) / 1000);
