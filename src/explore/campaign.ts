@@ -54,6 +54,8 @@ export interface CampaignOptions<S = WorkloadShape> extends WorldSettings {
    */
   readonly isolate?: boolean;
   readonly hangMs?: number;
+  /** Schedules per epoch (default EPOCH_SCHEDULES): fixed for the campaign, whatever the worker count. */
+  readonly epoch?: number;
 }
 
 /** Found when building a world or running a step throws outside any task (e.g. in probe). */
@@ -334,10 +336,10 @@ export function shardIndices(options: Pick<CampaignOptions<unknown>, 'shard' | '
   return out;
 }
 
-/** The shard's indices in epochs of EPOCH_SCHEDULES. */
-function epochsOf(indices: readonly number[]): number[][] {
+/** The shard's indices in epochs. */
+function epochsOf(indices: readonly number[], size: number): number[][] {
   const out: number[][] = [];
-  for (let i = 0; i < indices.length; i += EPOCH_SCHEDULES) out.push(indices.slice(i, i + EPOCH_SCHEDULES));
+  for (let i = 0; i < indices.length; i += size) out.push(indices.slice(i, i + size));
   return out;
 }
 
@@ -396,7 +398,7 @@ async function runOnPool<W, S, B extends BuiltWorkload>(
   const progress = progressOf(indices.length, onProgress);
   const session = sharedPool().open(kind.name, options, hangMs);
   try {
-    for (const [epoch, slice] of epochsOf(indices).entries()) {
+    for (const [epoch, slice] of epochsOf(indices, options.epoch ?? EPOCH_SCHEDULES).entries()) {
       if (Date.now() > deadline) break;
       const g = guide?.({ epoch, schedules: tally.schedules, coverage: tally.coverage });
       guidance.push(g);
@@ -446,6 +448,7 @@ function plain<S>(o: CampaignOptions<S>): CampaignOptions<S> {
     ...(o.probe === undefined ? {} : { probe: o.probe }),
     ...(o.isolate ? { isolate: true } : {}),
     ...(o.hangMs === undefined ? {} : { hangMs: o.hangMs }),
+    ...(o.epoch === undefined ? {} : { epoch: o.epoch }),
     ...settingsOf(o),
   };
 }
@@ -490,7 +493,7 @@ export function runCampaignHere<W, S, B extends BuiltWorkload>(
   const guidance: unknown[] = [];
   const progress = progressOf(indices.length, onProgress);
   const context = batchContext();
-  for (const [epoch, slice] of epochsOf(indices).entries()) {
+  for (const [epoch, slice] of epochsOf(indices, options.epoch ?? EPOCH_SCHEDULES).entries()) {
     if (Date.now() > deadline) break;
     const g = guide?.({ epoch, schedules: tally.schedules, coverage: tally.coverage });
     guidance.push(g);
@@ -527,7 +530,7 @@ function report<W, S, B extends BuiltWorkload>(
   const found: Found<W>[] = tally.firstByRule().map(({ s, hits }) => {
     const entry = entries.find((e) => e.name === s.strategy);
     const wseed = kindWorkloadSeed(kind, options.seed, s.index);
-    const g = guidance[Math.floor(positionOf(options, s.index) / EPOCH_SCHEDULES)];
+    const g = guidance[Math.floor(positionOf(options, s.index) / (options.epoch ?? EPOCH_SCHEDULES))];
     const workload = scheduleWorkload(kind, options, s.index, g);
     const failing = { workload, seed: s.seed, choices: s.choices ?? [], steps: s.steps };
     // A crash or hang has no schedule to shrink.
