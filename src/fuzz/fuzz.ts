@@ -12,7 +12,12 @@ import { loadProvider } from '../providers/registry.js';
 import { createBoard } from '../scenarios/board.js';
 import { DEFAULT_SHAPE, type WorkloadShape } from '../workload/arbitraries.js';
 import type { Op } from '../workload/workload.js';
-import { ASYNC_STEP_BOUND, type AsyncPhaseReport, runAsyncPhase, servesAsyncTx } from './async-phase.js';
+import {
+  ASYNC_STEP_BOUND,
+  type AsyncPhaseReport,
+  runAsyncPhaseOnPool,
+  servesAsyncTx,
+} from './async-phase.js';
 import { type ConformanceFinding, checkConformance } from './conformance.js';
 
 /**
@@ -143,18 +148,20 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
     shape: lifecycleShape,
     faults: FUZZ_FAULTS,
   });
-  // The async_tx phase runs in this thread, without the campaigns' watchdog: not after a phase
-  // found the provider hanging or crashing (dmatest already drove its memcpy, xor and pq).
+  // The async_tx phase runs on the same pool, not after a phase found the provider hanging or
+  // crashing (dmatest already drove its memcpy, xor and pq).
   const broken = [dmatest, lifecycle, faults].some((c) =>
     c?.found.some((f) => f.violation.id === 'provider.hang' || f.violation.id === 'provider.threw'),
   );
   const asyncTx =
     servesAsyncTx(device.cap_mask) && !broken
-      ? runAsyncPhase(o.provider, {
+      ? await runAsyncPhaseOnPool(o.provider, {
           seed: o.seed ^ 0xa5e7,
           schedules: Math.max(1, Math.ceil(o.schedules / 2)),
           stepBound: Math.max(o.stepBound, ASYNC_STEP_BOUND),
           shrinkRuns: o.shrinkRuns,
+          workers: o.workers,
+          ...(o.hangMs === undefined ? {} : { hangMs: o.hangMs }),
         })
       : null;
   return { provider: def.name, conformance, dmatest, lifecycle, faults, asyncTx };
