@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type BatchResult, type CampaignOptions, runBatch } from '../src/explore/campaign.js';
-import { EpochPlanner } from '../src/explore/epochs.js';
+import { type BatchTally, CampaignTally } from '../src/explore/batch-tally.js';
+import { batchContext, type CampaignOptions, EPOCH_SCHEDULES, runBatch } from '../src/explore/campaign.js';
+import { computeGuidance } from '../src/explore/guidance.js';
 import { fuzzPlan, probeDevice } from '../src/fuzz/fuzz.js';
 import { loadProvider } from '../src/providers/registry.js';
 import { asyncTxKind } from '../src/workload/async-tx-kind.js';
@@ -13,7 +14,7 @@ import { lifecycleKind } from '../src/workload/lifecycle-kind.js';
  * finding of the default `dmactor fuzz` (its phases in order, as fuzzPlan gives them: dmatest,
  * lifecycle, faults, async_tx), guided and unguided, median of 10 seeds, side by side in one
  * run. Every schedule runs in this thread (no worker start-up in the seconds); a run stops at
- * the first schedule with a violation. Each epoch is run as the campaign runs it (EpochPlanner).
+ * the first schedule with a violation. Epochs and their guidance as the campaign has them.
  */
 export interface GuidanceBench {
   readonly mutant: string;
@@ -31,40 +32,31 @@ export interface FirstFinding {
   readonly rules: string[];
 }
 
-class Found extends Error {
-  constructor(readonly rule: string) {
-    super(rule);
-  }
-}
-
-/** Run one phase epoch by epoch; the schedules it ran and, if one broke a rule, which. */
+/** Run one phase epoch by epoch as the campaign does, one schedule a batch; the schedules it ran and the first rule broken. */
 function phaseToFirst<W, S, B extends BuiltWorkload>(
   kind: WorkloadKind<W, S, B>,
   options: CampaignOptions<S>,
   guided: boolean,
 ): { schedules: number; rule: string | null } {
-  const indices = Array.from({ length: options.schedules }, (_, i) => i);
-  const plan = new EpochPlanner(kind, indices, guided);
+  const tally = new CampaignTally();
+  const context = batchContext();
+  const stale = new Map<string, number>();
   let ran = 0;
-  try {
-    for (let epoch = plan.next(); epoch !== null; epoch = plan.next()) {
-      const batch: BatchResult = runBatch(
-        kind,
-        options,
-        epoch.indices,
-        undefined,
-        Number.POSITIVE_INFINITY,
-        (s) => {
-          ran++;
-          if (s.violation) throw new Found(s.violation.id);
-        },
-        epoch.guidance,
-      );
-      plan.absorb([batch]);
+  for (let epoch = 0; epoch * EPOCH_SCHEDULES < options.schedules; epoch++) {
+    const g =
+      guided && kind.guide
+        ? computeGuidance(kind.guide, epoch, tally.coverage, tally.ruleChecks(), stale)
+        : undefined;
+    const got: BatchTally[] = [];
+    const end = Math.min(options.schedules, (epoch + 1) * EPOCH_SCHEDULES);
+    for (let i = epoch * EPOCH_SCHEDULES; i < end; i++) {
+      const t = runBatch(kind, options, [i], g === undefined ? {} : { guidance: g }, context);
+      ran++;
+      const v = t.violating[0]?.violation;
+      if (v) return { schedules: ran, rule: v.id };
+      got.push(t);
     }
-  } catch (e) {
-    if (e instanceof Found) return { schedules: ran, rule: e.rule };
-    throw e;
+    tally.addEpoch(got);
   }
   return { schedules: ran, rule: null };
 }

@@ -6,15 +6,14 @@ import { transitionKeys } from './coverage.js';
 import { observationKeys } from './observations.js';
 
 /**
- * Coverage guidance (issue 13 item 4): before each epoch the campaign computes, from the
+ * Coverage guidance (issue 13 item 4): before each epoch (EPOCH_SCHEDULES schedules, campaign.ts)
+ * the campaign computes, from the
  * merged coverage of every earlier epoch, which targets are short (chart transitions never
  * taken, (state x observation) pairs never made, rules checked fewer than RULE_GOAL times),
  * and weights the generator's levers that make them. Deterministic: integer counts in,
  * integer weights out, nothing read from the clock or the worker count.
  */
 
-/** Schedules per epoch: a constant, so epochs (and so every guidance) are the same for any worker count. */
-export const EPOCH_SCHEDULES = 100;
 /** Checks a rule should get in a campaign. */
 export const RULE_GOAL = 100;
 /** A transition or pair counts as covered once seen this often. */

@@ -16,7 +16,7 @@ import {
   ASYNC_STEP_BOUND,
   type AsyncPhaseOptions,
   type AsyncPhaseReport,
-  runAsyncPhase,
+  runAsyncPhaseOnPool,
   servesAsyncTx,
 } from './async-phase.js';
 import { type ConformanceFinding, checkConformance } from './conformance.js';
@@ -214,12 +214,19 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   const dmatest = plan.dmatest ? await runCampaign(plan.dmatest) : null;
   const lifecycle = await runCampaign(plan.lifecycle);
   const faults = await runCampaign(plan.faults);
-  // The async_tx phase runs in this thread, without the campaigns' watchdog: not after a phase
-  // found the provider hanging or crashing (dmatest already drove its memcpy, xor and pq).
+  // The async_tx phase runs on the same pool, not after a phase found the provider hanging or
+  // crashing (dmatest already drove its memcpy, xor and pq).
   const broken = [dmatest, lifecycle, faults].some((c) =>
     c?.found.some((f) => f.violation.id === 'provider.hang' || f.violation.id === 'provider.threw'),
   );
-  const asyncTx = plan.asyncTx && !broken ? runAsyncPhase(o.provider, plan.asyncTx) : null;
+  const asyncTx =
+    plan.asyncTx && !broken
+      ? await runAsyncPhaseOnPool(o.provider, {
+          ...plan.asyncTx,
+          workers: o.workers,
+          ...(o.hangMs === undefined ? {} : { hangMs: o.hangMs }),
+        })
+      : null;
   const budget = budgetOf({ dmatest, lifecycle, faults, asyncTx });
   return { provider: def.name, conformance, dmatest, lifecycle, faults, asyncTx, budget };
 }

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as CampaignModule from '../../src/explore/campaign.js';
 import type { CampaignReport } from '../../src/explore/campaign.js';
-import type * as GuidanceModule from '../../src/explore/guidance.js';
 import type * as ReachabilityModule from '../../src/explore/reachability.js';
 import type * as FuzzModule from '../../src/fuzz/fuzz.js';
 import type * as RegistryModule from '../../src/providers/registry.js';
@@ -10,8 +9,9 @@ import type * as LifecycleModule from '../../src/workload/lifecycle-kind.js';
 // From the built package (dist/), like the CLI: classic-dma imports 'dmactor', so the model
 // it runs on must be that same copy.
 const dist = (path: string) => new URL(`../../dist/src/${path}`, import.meta.url).href;
-const { runCampaignHere } = (await import(dist('explore/campaign.js'))) as typeof CampaignModule;
-const { EPOCH_SCHEDULES } = (await import(dist('explore/guidance.js'))) as typeof GuidanceModule;
+const { EPOCH_SCHEDULES, runCampaignHere } = (await import(
+  dist('explore/campaign.js')
+)) as typeof CampaignModule;
 const { legalCoverage, RULES_UNCHECKED, UNREACHED } = (await import(
   dist('explore/reachability.js')
 )) as typeof ReachabilityModule;

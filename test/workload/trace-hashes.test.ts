@@ -15,7 +15,9 @@ import { W1 } from '../../src/workload/standard.js';
  * were computed with the code before the workload interpreter became a handler table and the
  * two exploration pipelines became one (the base commit's dist/), so this table proves the
  * refactoring changed no run. A change that alters a trace on purpose updates the table and
- * says why in its commit.
+ * says why in its commit (the generated rows last changed when the default shape gained the
+ * 'control' op; before that, the observation ops poll, pause-poll, terminate-poll, cyclic-poll
+ * and repeat-poll).
  */
 type Row = readonly [seed: number, hash: string, outcome: string, steps: number];
 
