@@ -66,7 +66,11 @@ const median = (xs: number[]) => {
   return s[s.length >> 1]!;
 };
 
-export async function benchGuidance(seeds = 10, schedules = 1000): Promise<GuidanceBench[]> {
+export async function benchGuidance(
+  seeds = 10,
+  schedules = 1000,
+  onRow: (row: GuidanceBench) => void = () => {},
+): Promise<GuidanceBench[]> {
   const dir = fileURLToPath(new URL('../../test/mutants/', import.meta.url));
   const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'mutate.ts');
   const out: GuidanceBench[] = [];
@@ -123,7 +127,9 @@ export async function benchGuidance(seeds = 10, schedules = 1000): Promise<Guida
         rules: [...rules[mode]].sort(),
       };
     }
-    out.push({ mutant: file.replace(/\.ts$/, ''), guided: row.guided!, unguided: row.unguided! });
+    const done = { mutant: file.replace(/\.ts$/, ''), guided: row.guided!, unguided: row.unguided! };
+    out.push(done);
+    onRow(done);
   }
   return out;
 }
