@@ -3,6 +3,7 @@ import cliProgress from 'cli-progress';
 import { writeCoverage } from '../diagrams/coverage-files.js';
 import { type CampaignOptions, type CampaignReport, runCampaign } from '../explore/campaign.js';
 import { RULE_GOAL } from '../explore/guidance.js';
+import { legalCoverage } from '../explore/reachability.js';
 import { saveFound } from '../explore/save-found.js';
 import { providerShape } from '../fuzz/fuzz.js';
 import { lifecycleKind } from '../workload/lifecycle-kind.js';
@@ -84,6 +85,9 @@ export function summarize<W>(r: CampaignReport<W>, files: readonly string[] = []
       .map(([k, s]) => `${k} ${s.schedules}${s.violations ? ` (${s.violations} failing)` : ''}`)
       .join(', ')}`,
     `  transition coverage: ${r.coverage.map((c) => `${c.machine} ${c.taken}/${c.total}`).join(', ')}`,
+    `  of the transitions a legal workload can take (src/explore/reachability.ts): ${legalCoverage(r.coverage)
+      .map((c) => `${c.machine} ${c.taken}/${c.total}`)
+      .join(', ')}`,
     `  tx_status observations (state x kind): ${r.observations.made}/${r.observations.total}; ${guidanceLine(r)}`,
     `  rules checked at least ${RULE_GOAL} times: ${rulesAtGoal(r)}`,
   ];
