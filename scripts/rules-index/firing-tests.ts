@@ -121,6 +121,10 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
     file: 'test/dmaengine/prep-unique.test.ts',
     test: 'fires when a prep hands out a descriptor still submitted',
   },
+  'dmaengine.metadata-ptr-invalid': {
+    file: 'test/dmaengine/metadata.test.ts',
+    test: 'reports a get_metadata_ptr answer with %s (dmaengine.metadata-ptr-invalid)',
+  },
   // dmaengine.descriptor-unmap: no test makes it fire
   // dmaengine.hardware-untagged: no test makes it fire
   // virt-dma.list-corruption: no test makes it fire

@@ -268,9 +268,7 @@ export const providerRst: readonly Statement[] = [
   at(
     'Per descriptor metadata support',
     'Should return a pointer for the metadata buffer, the maximum size of the metadata buffer and the currently used / valid (if any) bytes in the buffer.',
-    notYetChecked(
-      'test/dmaengine/metadata.test.ts asserts refdma’s answer; no rule judges another provider’s sizes',
-    ),
+    rules('dmaengine.metadata-ptr-invalid'),
   ),
   at(
     'Per descriptor metadata support',
