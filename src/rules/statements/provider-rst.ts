@@ -14,7 +14,7 @@ const at = statementsOf('provider.rst');
 
 const LEGAL = { file: 'test/fuzz/legal-variants.test.ts', test: '%s (as %s) gives no finding' } as const;
 const NO_ORDER_UNTESTED =
-  'no provider of the model sets DMA_COMPLETION_NO_ORDER, so nothing judges what such a device reports (the invariants skip its cookie order, invariants/observe.ts noOrder)';
+  'no rule judges that the tx_status of a DMA_COMPLETION_NO_ORDER device answers DMA_OUT_OF_ORDER, and no provider of the model sets the capability';
 
 export const providerRst: readonly Statement[] = [
   at(
@@ -209,7 +209,13 @@ export const providerRst: readonly Statement[] = [
   at(
     'Supported transaction types: DMA_COMPLETION_NO_ORDER',
     'All cookie tracking and checking API should be treated as invalid if the device exports this capability.',
-    notYetChecked(NO_ORDER_UNTESTED),
+    modelled(
+      'the order invariants and inv.tx-status-consistent skip such a device (invariants/observe.ts noOrder)',
+      {
+        file: 'test/invariants/start-in-issue-order.test.ts',
+        test: 'is judged by neither order rule when it starts and completes out of order',
+      },
+    ),
   ),
   at(
     'Supported transaction types: DMA_COMPLETION_NO_ORDER',
