@@ -152,6 +152,15 @@ export function rulesPage(): string {
     'title has placeholders, may name it anywhere in its file). Conversely, every rule whose',
     'source cites a section catalogued here is named by a statement of that section or of one under it.',
     '',
+    '**Not yet checked**, the gaps this page owns up to:',
+    '',
+    ...statements
+      .filter((s) => s.answer.kind === 'not-yet-checked')
+      .map(
+        (s) =>
+          `- ${label.get(s)} (${s.source}): “${s.quote}”: ${s.answer.kind === 'not-yet-checked' ? s.answer.reason : ''}.`,
+      ),
+    '',
     '**Answers.** *checked*: rules of the model break when the statement is broken. *modelled*: a',
     'permission or a behaviour the framework has, shown by the test. *out of scope*: outside what the',
     'model simulates. *not yet checked*: in reach, but no rule judges it yet. *not a rule*: worded',
