@@ -127,7 +127,10 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
   },
   // dmaengine.descriptor-unmap: no test makes it fire
   // dmaengine.hardware-untagged: no test makes it fire
-  // virt-dma.list-corruption: no test makes it fire
+  'virt-dma.list-corruption': {
+    file: 'test/dmaengine/virt-dma-lists.test.ts',
+    test: 'fires when a descriptor still on desc_submitted is parked on desc_terminated',
+  },
   'virt-dma.list-unlocked': {
     file: 'test/dmaengine/provider-locking.test.ts',
     test: 'fires when a reusable descriptor goes back to desc_allocated without vc.lock (§8 #3)',
