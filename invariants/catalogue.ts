@@ -16,6 +16,7 @@ import { recycleAfterAck } from './recycle-after-ack.js';
 import { repeatAppearsStuck } from './repeat-appears-stuck.js';
 import { residueBounds } from './residue-bounds.js';
 import { residueGranularity } from './residue-granularity.js';
+import { resumeResumes } from './resume-resumes.js';
 import { startInIssueOrder } from './start-in-issue-order.js';
 import { txStatusConsistent } from './tx-status-consistent.js';
 
@@ -33,6 +34,7 @@ export const catalogue: readonly Invariant[] = [
   residueBounds,
   residueGranularity,
   pauseMovesNoByte,
+  resumeResumes,
   dataIntegrity,
   asyncDependencyOrder,
   asyncResult,

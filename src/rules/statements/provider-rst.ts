@@ -454,9 +454,7 @@ export const providerRst: readonly Statement[] = [
   at(
     'Device operations: device_resume',
     'This command should operate synchronously on the channel, resuming right away the work of the given channel',
-    notYetChecked(
-      'a resume that takes effect late is not judged; one that never does leaves the transfer unfinished, which inv.issued-completes reports',
-    ),
+    rules('inv.resume-resumes', 'inv.issued-completes'),
   ),
   at(
     'Device operations: device_terminate_all',
