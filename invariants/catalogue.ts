@@ -2,6 +2,7 @@ import { asyncDependencyOrder } from './async-dependency-order.js';
 import { asyncDependencyRuns } from './async-dependency-runs.js';
 import { asyncResult } from './async-result.js';
 import { bufferFreedBeforeSync } from './buffer-freed-before-sync.js';
+import { configAppliesLater } from './config-applies-later.js';
 import { dataIntegrity } from './data-integrity.js';
 import { enforcedElsewhere } from './enforced-elsewhere.js';
 import { freeResourcesAfterSync } from './free-resources-after-sync.js';
@@ -35,6 +36,7 @@ export const catalogue: readonly Invariant[] = [
   residueGranularity,
   pauseMovesNoByte,
   resumeResumes,
+  configAppliesLater,
   dataIntegrity,
   asyncDependencyOrder,
   asyncResult,

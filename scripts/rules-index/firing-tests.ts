@@ -446,6 +446,10 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
     file: 'test/fuzz/mutants.test.ts',
     test: '%s is found by the async_tx phase with %s',
   },
+  'inv.config-applies-later': {
+    file: 'test/invariants/config-applies-later.test.ts',
+    test: 'fires when device_config reprograms a transfer already queued',
+  },
   'inv.resume-resumes': {
     file: 'test/invariants/pause-moves-no-byte.test.ts',
     test: 'fires when device_resume returns 0 and leaves the hardware paused',

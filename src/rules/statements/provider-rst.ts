@@ -419,9 +419,7 @@ export const providerRst: readonly Statement[] = [
   at(
     'Device operations: device_config',
     'This command should NOT perform synchronously, or on any currently queued transfers, but only on subsequent ones',
-    notYetChecked(
-      'a provider that applies a new configuration to transfers already prepared is caught only when the widths make the peripheral refuse the access (peripheral.access-width)',
-    ),
+    rules('inv.config-applies-later'),
   ),
   at(
     'Device operations: device_config',
