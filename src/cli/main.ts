@@ -13,6 +13,7 @@ import { diagram, diagramFormats } from './diagram.js';
 import { docs } from './docs.js';
 import { runExamples } from './examples-report.js';
 import { fuzzCommand } from './fuzz.js';
+import { mergeCommand } from './merge.js';
 import { choice, flag, int, list, outDir, outFile, text } from './options.js';
 import { replay } from './replay.js';
 import { reportCommand } from './report.js';
@@ -186,6 +187,19 @@ const commands: Readonly<Record<string, Command>> = {
       out: outFile('where the page goes (default dmactor-report.html)', 'FILE'),
     },
     run: (o, files, out) => reportCommand(files, o.out ?? 'dmactor-report.html', version(), out),
+  }),
+  merge: command({
+    summary:
+      'merge the --json reports of the shards of one check, fuzz or check-client run\n(--shard I/N on each machine) into the report of the whole run; exit 1 on a violation',
+    args: [{ name: 'REPORT...', required: true, many: true }],
+    options: {
+      out: outFile('write the merged report (JSON, as --json writes it) there'),
+      json: flag('print the merged report as JSON instead of the summary'),
+      html: outFile('write the HTML report of the merged run (as dmactor report draws it)'),
+    },
+    notes:
+      'Every shard I/N of 0 <= I < N must be given once, run by one dmactor version with the\nsame command and options (--workers may differ). docs/scale.md: a CI matrix, a Kubernetes Indexed Job.',
+    run: (o, files, out) => mergeCommand(files, o, version(), out),
   }),
   diagram: command({
     summary: `print a statechart (all when none is named) --format ${diagramFormats.join(' | ')}\n(rv: one Linux RV automaton per region, MACHINE may name one)`,

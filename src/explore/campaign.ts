@@ -20,6 +20,7 @@ import {
   type WorldSettings,
 } from './run-schedule.js';
 import { type ShrinkResult, shrink } from './shrink.js';
+import { encodeStates } from './state-set.js';
 
 /**
  * A campaign over workloads of one kind (lifecycle workloads or async_tx chains, see
@@ -143,6 +144,11 @@ export interface CampaignReport<W = Workload> {
   readonly coverage: MachineCoverage[];
   readonly invariants: Record<string, InvariantStats>;
   readonly found: Found<W>[];
+  /**
+   * A shard's distinct states (`encodeStates`), so `dmactor merge` counts the states shards
+   * share once. Only on a sharded campaign: a whole one has nothing to merge.
+   */
+  readonly shardStates?: string;
 }
 
 export interface Progress {
@@ -522,6 +528,7 @@ function merge<W, S, B extends BuiltWorkload>(
     coverage: coverageReport(coverage),
     invariants,
     found,
+    ...(options.shard ? { shardStates: encodeStates(states) } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import type { DmaDevice } from '../dmaengine/device.js';
 import {
   type CampaignOptions,
   type CampaignReport,
+  ProviderHang,
   ProviderThrew,
   runCampaign,
 } from '../explore/campaign.js';
@@ -143,21 +144,27 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
     shape: lifecycleShape,
     faults: FUZZ_FAULTS,
   });
-  // The async_tx phase runs in this thread, without the campaigns' watchdog: not after a phase
-  // found the provider hanging or crashing (dmatest already drove its memcpy, xor and pq).
-  const broken = [dmatest, lifecycle, faults].some((c) =>
-    c?.found.some((f) => f.violation.id === 'provider.hang' || f.violation.id === 'provider.threw'),
-  );
   const asyncTx =
-    servesAsyncTx(device.cap_mask) && !broken
+    servesAsyncTx(device.cap_mask) && !hungOrCrashed([dmatest, lifecycle, faults])
       ? runAsyncPhase(o.provider, {
           seed: o.seed ^ 0xa5e7,
           schedules: Math.max(1, Math.ceil(o.schedules / 2)),
           stepBound: Math.max(o.stepBound, ASYNC_STEP_BOUND),
           shrinkRuns: o.shrinkRuns,
+          ...(o.shard ? { shard: o.shard } : {}),
         })
       : null;
   return { provider: def.name, conformance, dmatest, lifecycle, faults, asyncTx };
+}
+
+/**
+ * The async_tx phase runs in this thread, without the campaigns' watchdog: not after a phase
+ * found the provider hanging or crashing (dmatest already drove its memcpy, xor and pq).
+ */
+export function hungOrCrashed(phases: readonly (CampaignReport | null)[]): boolean {
+  return phases.some((c) =>
+    c?.found.some((f) => f.violation.id === ProviderHang.id || f.violation.id === ProviderThrew.id),
+  );
 }
 
 export function fuzzFindings(r: FuzzReport): number {
