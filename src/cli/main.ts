@@ -176,8 +176,10 @@ const commands: Readonly<Record<string, Command>> = {
         'the driver has no device_synchronize: a terminate returning is its synchronize',
       ),
       out: outFile('with --mermaid, write the Markdown there instead of stdout'),
+      json: outFile('write the checked trace as JSON (dmactor report draws it)'),
+      html: outFile('write the HTML report: the trace as a timeline to step through, findings marked'),
     },
-    run: (o, [file = ''], out) => traceCommand(file, o, out),
+    run: (o, [file = ''], out) => traceCommand(file, o, version(), out),
   }),
   report: command({
     summary:
