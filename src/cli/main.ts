@@ -183,7 +183,7 @@ const commands: Readonly<Record<string, Command>> = {
   }),
   report: command({
     summary:
-      'one self-contained HTML page from check/fuzz --json reports and counterexample\nfiles: campaigns, per-rule counts, statecharts coloured by coverage, timelines',
+      'one self-contained HTML page from check/fuzz/check-client/merge/trace --json reports\nand counterexample files: campaigns, per-rule counts, statecharts coloured by coverage, timelines',
     args: [{ name: 'FILE', required: true, many: true }],
     options: {
       out: outFile('where the page goes (default dmactor-report.html)', 'FILE'),
