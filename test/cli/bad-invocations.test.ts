@@ -93,7 +93,7 @@ const bad: ReadonlyArray<readonly [readonly string[], RegExp]> = [
   [['replay', 'x.json', '--seed', '2'], /--seed is an option of .*not of replay/],
   [
     ['docs', '--json', join(dir, 'r.json')],
-    /--json is an option of check, fuzz, check-client, merge, not of docs/,
+    /--json is an option of check, fuzz, check-client, trace, merge, not of docs/,
   ],
   [
     ['kernel-demo', '--provider', 'refdma'],
@@ -170,6 +170,11 @@ const bad: ReadonlyArray<readonly [readonly string[], RegExp]> = [
   [
     ['check-client', 'examples/clients/slave-flow.ts', '--json', join(missing, 'r.json')],
     /--json: no such directory/,
+  ],
+  // A trace's --json damaged on its way to dmactor report.
+  [
+    ['report', shardFile('trace.json', null, { format: 'dmactor-kernel-trace' })],
+    /trace\.json: not a dmactor trace --json file: .* at file/,
   ],
   // merge: files that are not shard reports, and shards that are not of one run.
   [['merge'], /merge needs REPORT\.\.\./],
