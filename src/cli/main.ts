@@ -183,7 +183,7 @@ const commands: Readonly<Record<string, Command>> = {
   }),
   report: command({
     summary:
-      'one self-contained HTML page from check/fuzz/check-client/merge/trace --json reports\nand counterexample files: campaigns, per-rule counts, statecharts coloured by coverage, timelines',
+      'one self-contained HTML page from --json reports (check, fuzz, check-client, merge,\ntrace) and counterexample files: campaigns, coverage, rule counts, timelines',
     args: [{ name: 'FILE', required: true, many: true }],
     options: {
       out: outFile('where the page goes (default dmactor-report.html)', 'FILE'),
@@ -200,7 +200,7 @@ const commands: Readonly<Record<string, Command>> = {
       html: outFile('write the HTML report of the merged run (as dmactor report draws it)'),
     },
     notes:
-      'Every shard I/N of 0 <= I < N must be given once, run by one dmactor version with the\nsame command and options (--workers may differ). docs/scale.md: a CI matrix, a Kubernetes Indexed Job.',
+      'Every shard I/N of 0 <= I < N must be given once, run by one dmactor version with the\nsame command and options (--workers may differ). docs/scale.md: a CI matrix and a\nKubernetes Indexed Job.',
     run: (o, files, out) => mergeCommand(files, o, version(), out),
   }),
   diagram: command({
