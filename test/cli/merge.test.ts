@@ -108,8 +108,5 @@ describe('dmactor merge', () => {
     });
     // And the summary says the same, but for times and paths.
     expect(steady(merged.stdout)).toEqual(steady(w?.stdout ?? ''));
-    const replay = await dmactor(['replay', listB[0]!], dir);
-    expect(replay.code).toBe(1);
-    expect(replay.stdout).toContain('identical');
   }, 120_000);
 });
