@@ -5,6 +5,7 @@ import { benchDmaScenarios } from './dma.js';
 import { benchExplorer } from './explorer.js';
 import { benchMutants } from './fuzz.js';
 import { benchKernel } from './kernel.js';
+import { benchWorkers } from './workers.js';
 
 /** `npm run bench`: runs every benchmark in one process and writes bench/results/*.json and *.md. */
 const outDir = new URL('../../bench/results/', import.meta.url);
@@ -14,9 +15,10 @@ const machine = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cor
 const kernel = benchKernel();
 const dma = benchDmaScenarios();
 const explorer = await benchExplorer();
+const workers = await benchWorkers();
 const mutants = await benchMutants();
 const asyncTx = benchAsyncTx();
-const json = { date: new Date().toISOString(), machine, kernel, dma, explorer, mutants, asyncTx };
+const json = { date: new Date().toISOString(), machine, kernel, dma, explorer, workers, mutants, asyncTx };
 writeFileSync(new URL('bench.json', outDir), `${JSON.stringify(json, null, 2)}\n`);
 
 const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
@@ -65,7 +67,20 @@ const lines = [
   '',
   `Exhaustive search (${explorer.exhaustive.workload}): brute force ${explorer.exhaustive.bruteForceSchedules} schedules, sleep sets ${explorer.exhaustive.sleepSetSchedules}: reduction x${explorer.exhaustive.reduction.toFixed(1)}; ${fmt(explorer.exhaustive.distinctStatesPerSec)} distinct states/s.`,
   '',
-  `Campaign of ${explorer.campaign.schedules} schedules (portfolio): ${fmt(explorer.campaign.distinctStatesPerSec)} distinct states/s; 1 worker ${explorer.campaign.oneWorkerSec.toFixed(2)} s, 2 workers ${explorer.campaign.twoWorkersSec.toFixed(2)} s: speed-up x${explorer.campaign.speedup.toFixed(2)} (best of two each, alternated; one worker already keeps the second core busy with V8's GC and compiler threads).`,
+  '## Workers',
+  '',
+  `A campaign of ${fmt(workers.schedules)} schedules (seed 5, portfolio, no shrinking) on 1 worker (this thread) and on 2 (the campaign worker pool), alternated 1, 2, 1, 2 in this process, best of two each; then each as a fresh \`dmactor check\` process. CPU seconds count every thread of the process. ${fmt(workers.distinctStatesPerSec)} distinct states/s on 1 worker.`,
+  '',
+  '| run | seconds | CPU seconds | speed-up over 1 worker |',
+  '|---|---:|---:|---:|',
+  `| 1 worker, this process | ${workers.inProcess.oneWorker.seconds.toFixed(2)} | ${workers.inProcess.oneWorker.cpuSeconds.toFixed(2)} | - |`,
+  `| 2 workers, the pool's first campaign (cold workers) | ${workers.inProcess.twoWorkersFirst.seconds.toFixed(2)} | ${workers.inProcess.twoWorkersFirst.cpuSeconds.toFixed(2)} | x${workers.inProcess.speedupFirst.toFixed(2)} |`,
+  `| 2 workers, best of two | ${workers.inProcess.twoWorkers.seconds.toFixed(2)} | ${workers.inProcess.twoWorkers.cpuSeconds.toFixed(2)} | x${workers.inProcess.speedup.toFixed(2)} |`,
+  `| \`dmactor check --workers 1\`, fresh process | ${workers.processes.oneWorkerSec.toFixed(2)} | - | - |`,
+  `| \`dmactor check --workers 2\`, fresh process | ${workers.processes.twoWorkersSec.toFixed(2)} | - | x${workers.processes.speedup.toFixed(2)} |`,
+  '',
+  `- CPU time of 2 workers over 1: x${workers.inProcess.cpuRatio.toFixed(2)} (the work the split adds)`,
+  `- cold start of one worker: ${workers.coldStart.perWorkerSec.toFixed(2)} s (an isolated ${workers.coldStart.schedules}-schedule campaign in a new worker ${workers.coldStart.firstSec.toFixed(2)} s, in this warm thread ${workers.coldStart.hereSec.toFixed(2)} s); the same campaign again on the kept worker: ${workers.coldStart.againSec.toFixed(2)} s, ${workers.coldStart.perCampaignSec.toFixed(2)} s over this thread`,
   '',
   '## Fuzzing: the mutant zoo',
   '',

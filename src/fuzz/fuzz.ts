@@ -13,7 +13,12 @@ import { loadProvider } from '../providers/registry.js';
 import { createBoard } from '../scenarios/board.js';
 import { DEFAULT_SHAPE, type WorkloadShape } from '../workload/arbitraries.js';
 import type { Op } from '../workload/workload.js';
-import { ASYNC_STEP_BOUND, type AsyncPhaseReport, runAsyncPhase, servesAsyncTx } from './async-phase.js';
+import {
+  ASYNC_STEP_BOUND,
+  type AsyncPhaseReport,
+  runAsyncPhaseOnPool,
+  servesAsyncTx,
+} from './async-phase.js';
 import { type ConformanceFinding, checkConformance } from './conformance.js';
 
 /**
@@ -144,13 +149,16 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
     shape: lifecycleShape,
     faults: FUZZ_FAULTS,
   });
+  // The async_tx phase runs on the same pool.
   const asyncTx =
     servesAsyncTx(device.cap_mask) && !hungOrCrashed([dmatest, lifecycle, faults])
-      ? runAsyncPhase(o.provider, {
+      ? await runAsyncPhaseOnPool(o.provider, {
           seed: o.seed ^ 0xa5e7,
           schedules: Math.max(1, Math.ceil(o.schedules / 2)),
           stepBound: Math.max(o.stepBound, ASYNC_STEP_BOUND),
           shrinkRuns: o.shrinkRuns,
+          workers: o.workers,
+          ...(o.hangMs === undefined ? {} : { hangMs: o.hangMs }),
           ...(o.shard ? { shard: o.shard } : {}),
         })
       : null;
@@ -158,8 +166,8 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
 }
 
 /**
- * The async_tx phase runs in this thread, without the campaigns' watchdog: not after a phase
- * found the provider hanging or crashing (dmatest already drove its memcpy, xor and pq).
+ * The async_tx phase does not run after a phase found the provider hanging or crashing
+ * (dmatest already drove its memcpy, xor and pq).
  */
 export function hungOrCrashed(phases: readonly (CampaignReport | null)[]): boolean {
   return phases.some((c) =>
