@@ -1,5 +1,5 @@
 import { machineSpecs } from '../machines/index.js';
-import { type CampaignOptions, runBatch, runCampaign } from '../src/explore/campaign.js';
+import { type CampaignOptions, runBatch } from '../src/explore/campaign.js';
 import { explore } from '../src/explore/exhaustive.js';
 import { runSchedule } from '../src/explore/run-schedule.js';
 import { pctStrategy } from '../src/explore/strategies/pct.js';
@@ -187,7 +187,7 @@ export function firstBug(
     };
     const t0 = performance.now();
     for (let i = 0; i < maxSchedules; i++) {
-      const v = runBatch(lifecycleKind, options, [i]).summaries[0]?.violation;
+      const v = runBatch(lifecycleKind, options, [i]).violating[0]?.violation;
       if (v) {
         counts.push(i + 1);
         seconds.push((performance.now() - t0) / 1000);
@@ -371,13 +371,6 @@ export interface ExplorerBench {
   readonly firstBug: FirstBug[];
   readonly exhaustive: ExhaustiveBench;
   readonly scaling: ScalingBench;
-  readonly campaign: {
-    readonly schedules: number;
-    readonly distinctStatesPerSec: number;
-    readonly oneWorkerSec: number;
-    readonly twoWorkersSec: number;
-    readonly speedup: number;
-  };
 }
 
 export async function benchExplorer(): Promise<ExplorerBench> {
@@ -390,32 +383,10 @@ export async function benchExplorer(): Promise<ExplorerBench> {
   ];
   const exhaustive = benchExhaustive();
   const scaling = benchScaling();
-  // Alternate 1 and 2 workers and keep each one's best of two: this machine is noisy.
-  const options: CampaignOptions = {
-    seed: 5,
-    schedules: 2000,
-    stepBound: 5000,
-    workers: 1,
-    strategy: 'portfolio',
-    shrinkRuns: 0,
-  };
-  const runs: Awaited<ReturnType<typeof runCampaign>>[] = [];
-  for (const workers of [1, 2, 1, 2]) runs.push(await runCampaign({ ...options, workers }));
-  const best = (w: number) =>
-    runs.filter((_, i) => (i % 2 === 0 ? 1 : 2) === w).sort((a, b) => a.seconds - b.seconds)[0]!;
-  const one = best(1);
-  const two = best(2);
   return {
     workloads,
     firstBug: first,
     exhaustive,
     scaling,
-    campaign: {
-      schedules: options.schedules,
-      distinctStatesPerSec: one.distinctStates / one.seconds,
-      oneWorkerSec: one.seconds,
-      twoWorkersSec: two.seconds,
-      speedup: one.seconds / two.seconds,
-    },
   };
 }

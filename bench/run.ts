@@ -5,7 +5,9 @@ import { benchColdW1 } from './cold-w1.js';
 import { benchDmaScenarios } from './dma.js';
 import { benchExplorer } from './explorer.js';
 import { benchMutants } from './fuzz.js';
+import { benchGuidance, guidanceTable } from './guidance.js';
 import { benchKernel } from './kernel.js';
+import { benchWorkers } from './workers.js';
 
 /** `npm run bench`: runs every benchmark in one process and writes bench/results/*.json and *.md. */
 const outDir = new URL('../../bench/results/', import.meta.url);
@@ -16,9 +18,23 @@ const coldW1 = benchColdW1();
 const kernel = benchKernel();
 const dma = benchDmaScenarios();
 const explorer = await benchExplorer();
+const workers = await benchWorkers();
 const mutants = await benchMutants();
 const asyncTx = benchAsyncTx();
-const json = { date: new Date().toISOString(), machine, coldW1, kernel, dma, explorer, mutants, asyncTx };
+// Guided against unguided fuzzing of every mutant takes minutes: only with `npm run bench -- --guidance`.
+const guidance = process.argv.includes('--guidance') ? await benchGuidance() : null;
+const json = {
+  date: new Date().toISOString(),
+  machine,
+  coldW1,
+  kernel,
+  dma,
+  explorer,
+  workers,
+  mutants,
+  asyncTx,
+  guidance,
+};
 writeFileSync(new URL('bench.json', outDir), `${JSON.stringify(json, null, 2)}\n`);
 
 const ex = explorer.exhaustive;
@@ -83,7 +99,20 @@ const lines = [
   '',
   `- per step, 1,024 descriptors over 16: x${explorer.scaling.perStep1024Over16.toFixed(2)}; per descriptor: x${explorer.scaling.perDescriptor1024Over16.toFixed(2)}`,
   '',
-  `Campaign of ${explorer.campaign.schedules} schedules (portfolio): ${fmt(explorer.campaign.distinctStatesPerSec)} distinct states/s; 1 worker ${explorer.campaign.oneWorkerSec.toFixed(2)} s, 2 workers ${explorer.campaign.twoWorkersSec.toFixed(2)} s: speed-up x${explorer.campaign.speedup.toFixed(2)} (best of two each, alternated; one worker already keeps the second core busy with V8's GC and compiler threads).`,
+  '## Workers',
+  '',
+  `A campaign of ${fmt(workers.schedules)} schedules (seed 5, portfolio, no shrinking) on 1 worker (this thread) and on 2 (the campaign worker pool), alternated 1, 2, 1, 2 in this process, best of two each; then each as a fresh \`dmactor check\` process. CPU seconds count every thread of the process. ${fmt(workers.distinctStatesPerSec)} distinct states/s on 1 worker.`,
+  '',
+  '| run | seconds | CPU seconds | speed-up over 1 worker |',
+  '|---|---:|---:|---:|',
+  `| 1 worker, this process | ${workers.inProcess.oneWorker.seconds.toFixed(2)} | ${workers.inProcess.oneWorker.cpuSeconds.toFixed(2)} | - |`,
+  `| 2 workers, the pool's first campaign (cold workers) | ${workers.inProcess.twoWorkersFirst.seconds.toFixed(2)} | ${workers.inProcess.twoWorkersFirst.cpuSeconds.toFixed(2)} | x${workers.inProcess.speedupFirst.toFixed(2)} |`,
+  `| 2 workers, best of two | ${workers.inProcess.twoWorkers.seconds.toFixed(2)} | ${workers.inProcess.twoWorkers.cpuSeconds.toFixed(2)} | x${workers.inProcess.speedup.toFixed(2)} |`,
+  `| \`dmactor check --workers 1\`, fresh process | ${workers.processes.oneWorkerSec.toFixed(2)} | - | - |`,
+  `| \`dmactor check --workers 2\`, fresh process | ${workers.processes.twoWorkersSec.toFixed(2)} | - | x${workers.processes.speedup.toFixed(2)} |`,
+  '',
+  `- CPU time of 2 workers over 1: x${workers.inProcess.cpuRatio.toFixed(2)} (the work the split adds)`,
+  `- cold start of one worker: ${workers.coldStart.perWorkerSec.toFixed(2)} s (an isolated ${workers.coldStart.schedules}-schedule campaign in a new worker ${workers.coldStart.firstSec.toFixed(2)} s, in this warm thread ${workers.coldStart.hereSec.toFixed(2)} s); the same campaign again on the kept worker: ${workers.coldStart.againSec.toFixed(2)} s, ${workers.coldStart.perCampaignSec.toFixed(2)} s over this thread`,
   '',
   '## Fuzzing: the mutant zoo',
   '',
@@ -96,6 +125,16 @@ const lines = [
       `| ${m.mutant} | ${m.strategy} | ${m.medianSchedules ?? '-'} | ${m.medianSeconds === null ? '-' : m.medianSeconds.toFixed(3)} | ${m.found}/10 | ${m.rules.join(', ')} |`,
   ),
   '',
+  ...(guidance
+    ? [
+        '## Coverage guidance: the mutant zoo under the default `dmactor fuzz`',
+        '',
+        'Schedules and seconds of checking (one thread, no worker start-up) to the first finding of the fuzzer\'s phases in order (dmatest, lifecycle, faults, async_tx; 1000 lifecycle schedules), guided and unguided, alternated seed by seed; median of 10 seeds ("-": fewer than half found it):',
+        '',
+        ...guidanceTable(guidance),
+        '',
+      ]
+    : []),
   '## async_tx',
   '',
   `Random chain workloads (\`chainWorkloadArb\`, \`fc.sample\` seed ${asyncTx.chains.seed}: the first ${asyncTx.chains.workloads} with at least one engine; ${asyncTx.chains.engines} xordma engines, ${asyncTx.chains.ops} operations), every invariant on, random walk, each workload with its own world seed; the same workloads with no engine (\`engines: []\`, every operation on the CPU path), alternated round by round:`,

@@ -6,9 +6,9 @@ import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
 
 /**
- * Once dmaengine_synchronize (or terminate_sync) has returned, no completion callback of a
- * descriptor submitted before it started may run: that is what makes it safe to free the
- * memory the callbacks use.
+ * Once dmaengine_synchronize (or terminate_sync) has returned after a terminate, no completion
+ * callback of a descriptor submitted before that terminate may run: that is what makes it safe
+ * to free the memory the callbacks use.
  */
 export const noCallbackAfterSynchronize = defineInvariant({
   rule: defineRule({
@@ -26,20 +26,27 @@ export const noCallbackAfterSynchronize = defineInvariant({
     kind: 'safety',
   }),
   attach(ctx) {
-    // Per channel: the submit order number at which the last synchronize began, once it has returned.
+    // Per channel: the submit order number at which the last terminate began, and once a
+    // synchronize after it returned, that number as the fence. A synchronize with no terminate
+    // before it (legal, the channel chart's SYNC in busy) promises nothing about transfers
+    // still to run, so it sets no fence.
     const submitted = new WeakMap<DmaAsyncTxDescriptor, number>();
     const fence = new WeakMap<DmaChan, number>();
-    const pending = new WeakMap<DmaChan, number>();
+    const terminated = new WeakMap<DmaChan, number>();
     let order = 0;
     ctx.on((e) => {
       switch (e.type) {
         case 'submit':
           submitted.set(e.tx, ++order);
           break;
-        case 'synchronize':
-          if (e.phase === 'begin') pending.set(e.chan, order);
-          else fence.set(e.chan, pending.get(e.chan) ?? order);
+        case 'terminate':
+          if (e.phase === 'begin') terminated.set(e.chan, order);
           break;
+        case 'synchronize': {
+          const t = terminated.get(e.chan);
+          if (e.phase === 'end' && t !== undefined) fence.set(e.chan, t);
+          break;
+        }
         case 'callback': {
           if (e.phase !== 'begin') break;
           ctx.checked();

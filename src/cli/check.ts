@@ -2,10 +2,13 @@ import { writeFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { writeCoverage } from '../diagrams/coverage-files.js';
 import { type CampaignOptions, type CampaignReport, runCampaign } from '../explore/campaign.js';
+import { RULE_GOAL } from '../explore/guidance.js';
+import { legalCoverage } from '../explore/reachability.js';
 import { saveFound } from '../explore/save-found.js';
 import { providerShape } from '../fuzz/fuzz.js';
 import { lifecycleKind } from '../workload/lifecycle-kind.js';
-import { writeHtmlReport } from './report.js';
+import { type ReportInputs, writeHtmlReport } from './report.js';
+import { type RunOptions, runHeader } from './shard-report.js';
 
 export interface CheckCliOptions extends CampaignOptions {
   readonly json: string | null;
@@ -48,16 +51,54 @@ export async function check(o: CheckCliOptions): Promise<number> {
   const files = saveFound(lifecycleKind, o, report);
   for (const line of summarize(report, files)) o.out_(line);
   if (o.coverage) for (const line of await writeCoverage(o.coverage, report.coverage)) o.out_(line);
-  if (o.json) writeFileSync(o.json, `${JSON.stringify({ ...report, counterexamples: files }, null, 2)}\n`);
-  if (o.html) {
-    const inputs = {
-      title: `dmactor check, seed ${o.seed}`,
-      campaigns: [{ name: 'check', report }],
-      counterexamples: files,
-    };
-    o.out_(await writeHtmlReport(inputs, o.html, o.toolVersion));
+  if (o.json) {
+    const header = runHeader('check', o.toolVersion, checkRunOptions(o), o.shard);
+    writeFileSync(o.json, `${JSON.stringify({ ...header, ...report, counterexamples: files }, null, 2)}\n`);
   }
+  if (o.html) o.out_(await writeHtmlReport(checkHtmlInputs(report, files, o.seed), o.html, o.toolVersion));
   return report.found.length > 0 ? 1 : 0;
+}
+
+function guidanceLine<W>(r: CampaignReport<W>): string {
+  const g = r.guidance;
+  return g.guided ? `guided over ${g.epochs} epochs, ${g.targetsLeft} target(s) still short` : 'unguided';
+}
+
+function rulesAtGoal<W>(r: CampaignReport<W>): string {
+  const all = Object.entries(r.rules);
+  const short = all.filter(([, n]) => n < RULE_GOAL);
+  return `${all.length - short.length}/${all.length}${short.length ? ` (short: ${short.map(([id, n]) => `${id} ${n}`).join(', ')})` : ''}`;
+}
+
+/** What a check run's result depends on (the header of its JSON report). */
+function checkRunOptions(o: CheckCliOptions): RunOptions {
+  return {
+    provider: o.provider ?? 'refdma',
+    seed: o.seed,
+    schedules: o.schedules,
+    'step-bound': o.stepBound,
+    strategy: o.strategy,
+    'shrink-runs': o.shrinkRuns,
+    time: o.timeMs === undefined ? null : o.timeMs / 1000,
+  };
+}
+
+/** The HTML page of a check run. */
+export function checkHtmlInputs(
+  report: CampaignReport,
+  files: readonly string[],
+  seed: number,
+): ReportInputs {
+  return {
+    title: `dmactor check, seed ${seed}`,
+    campaigns: [{ name: 'check', report }],
+    counterexamples: files.filter((f) => f !== ''),
+  };
+}
+
+/** A record's entries by name: a merged run lists them as the whole run does, whatever shard saw one first. */
+export function byName<T>(record: Readonly<Record<string, T>>): [string, T][] {
+  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 export function summarize<W>(r: CampaignReport<W>, files: readonly string[] = []): string[] {
@@ -65,13 +106,18 @@ export function summarize<W>(r: CampaignReport<W>, files: readonly string[] = []
   const lines = [
     `dmactor check: ${r.schedules} schedules in ${r.seconds.toFixed(1)} s (${r.schedulesPerSec.toFixed(0)}/s), seed ${r.seed}`,
     `  steps per schedule min/avg/max: ${r.steps.min}/${r.steps.avg.toFixed(0)}/${r.steps.max}; cut at the step bound: ${pct(r.cutShare)}`,
-    `  outcomes: ${Object.entries(r.outcomes)
+    `  outcomes: ${byName(r.outcomes)
       .map(([k, n]) => `${k} ${n}`)
       .join(', ')}; distinct states: ${r.distinctStates}`,
-    `  strategies: ${Object.entries(r.strategies)
+    `  strategies: ${byName(r.strategies)
       .map(([k, s]) => `${k} ${s.schedules}${s.violations ? ` (${s.violations} failing)` : ''}`)
       .join(', ')}`,
     `  transition coverage: ${r.coverage.map((c) => `${c.machine} ${c.taken}/${c.total}`).join(', ')}`,
+    `  of the transitions a legal workload can take (src/explore/reachability.ts): ${legalCoverage(r.coverage)
+      .map((c) => `${c.machine} ${c.taken}/${c.total}`)
+      .join(', ')}`,
+    `  tx_status observations (state x kind): ${r.observations.made}/${r.observations.total}; ${guidanceLine(r)}`,
+    `  rules checked at least ${RULE_GOAL} times: ${rulesAtGoal(r)}`,
   ];
   if (r.found.length === 0) {
     lines.push('  no violation found');

@@ -1,5 +1,4 @@
 import { cpus } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { InvariantStats } from '../../invariants/invariant.js';
 import { ClientRules } from '../kernel/client-fault.js';
 import { randomStrategy } from '../kernel/strategies/random.js';
@@ -7,12 +6,16 @@ import { loadProvider } from '../providers/registry.js';
 import { defineRule, type Rule } from '../rules/rule.js';
 import { cites, projectSource, section } from '../rules/sources.js';
 import type { WorkloadShape } from '../workload/arbitraries.js';
+import type { Guidance } from '../workload/guidance.js';
 import type { BuiltWorkload, WorkloadKind } from '../workload/kind.js';
 import { lifecycleKind } from '../workload/lifecycle-kind.js';
 import type { Workload } from '../workload/workload.js';
+import { type BatchTally, CampaignTally, type ScheduleSummary, TallyBuilder } from './batch-tally.js';
 import { coverageReport, type MachineCoverage } from './coverage.js';
 import { generateKindWorkload } from './generate.js';
-import { defaultPortfolio, portfolio, scheduleSeed } from './portfolio.js';
+import { computeGuidance, ruleChecks } from './guidance.js';
+import { type ObservationCoverage, observationReport } from './observations.js';
+import { defaultPortfolio, type PortfolioPick, portfolio, scheduleSeed } from './portfolio.js';
 import {
   runKindSchedule,
   type ViolationRecord,
@@ -20,6 +23,9 @@ import {
   type WorldSettings,
 } from './run-schedule.js';
 import { type ShrinkResult, shrink } from './shrink.js';
+import { encodeStates } from './state-set.js';
+import { guidedShape, steered } from './steering.js';
+import { sharedPool } from './worker-pool.js';
 
 /**
  * A campaign over workloads of one kind (lifecycle workloads or async_tx chains, see
@@ -53,6 +59,14 @@ export interface CampaignOptions<S = WorkloadShape> extends WorldSettings {
    */
   readonly isolate?: boolean;
   readonly hangMs?: number;
+  /** Schedules per epoch (default EPOCH_SCHEDULES): fixed for the campaign, whatever the worker count. */
+  readonly epoch?: number;
+  /**
+   * Coverage guidance between epochs (guidance.ts; default true) for kinds that have a guide.
+   * A shard sees only its own schedules' coverage, so sharded campaigns run unguided: the same
+   * schedules as the unsharded unguided campaign.
+   */
+  readonly guided?: boolean;
 }
 
 /** Found when building a world or running a step throws outside any task (e.g. in probe). */
@@ -91,29 +105,7 @@ export async function prepareKind<W, S, B extends BuiltWorkload>(
     await kind.prepare(generateKindWorkload(kind, kindWorkloadSeed(kind, options.seed, 0), options.shape));
 }
 
-export interface ScheduleSummary {
-  readonly index: number;
-  readonly strategy: string;
-  readonly steps: number;
-  readonly outcome: string;
-  readonly violation: ViolationRecord | null;
-  readonly choices: readonly number[] | null;
-  readonly seed: number;
-}
-
-/** What one worker (or the main thread) sends back. */
-export interface BatchResult {
-  readonly summaries: ScheduleSummary[];
-  /**
-   * The run length PCT's change points were drawn over (null: PCT's default), so the main
-   * thread can rebuild the portfolio without running the probe itself (a provider that hangs
-   * would hang it; workers are watched). Absent when the worker was stopped by the watchdog.
-   */
-  readonly horizon?: number | null;
-  readonly coverage: [string, number][];
-  readonly states: number[];
-  readonly invariants: [string, InvariantStats][];
-}
+export type { BatchTally, ScheduleSummary } from './batch-tally.js';
 
 export interface Found<W = Workload> {
   readonly violation: ViolationRecord;
@@ -142,7 +134,17 @@ export interface CampaignReport<W = Workload> {
   readonly strategies: Record<string, { schedules: number; violations: number }>;
   readonly coverage: MachineCoverage[];
   readonly invariants: Record<string, InvariantStats>;
+  /** Checks per rule: chart rules by the observations that checked them, invariants by their evaluations. */
+  readonly rules: Record<string, number>;
+  /** (state x observation) pairs made (observations.ts). */
+  readonly observations: ObservationCoverage;
+  readonly guidance: { readonly epochs: number; readonly guided: boolean; readonly targetsLeft: number };
   readonly found: Found<W>[];
+  /**
+   * A shard's distinct states (`encodeStates`), so `dmactor merge` counts the states shards
+   * share once. Only on a sharded campaign: a whole one has nothing to merge.
+   */
+  readonly shardStates?: string;
 }
 
 export interface Progress {
@@ -187,77 +189,176 @@ export function strategyNames(): string[] {
   return ['portfolio', ...defaultPortfolio({ fair: true }).map((e) => e.name)];
 }
 
+/**
+ * A campaign's schedules are run in epochs of this many (of the shard's indices): before each
+ * epoch the main thread may compute a guidance value from the merged coverage of the epochs
+ * before (see CampaignGuide), and every batch of an epoch is done before the next epoch is
+ * handed out. A constant, never derived from the worker count, so the same seed gives the
+ * same campaign on any number of workers.
+ */
+export const EPOCH_SCHEDULES = 100;
+
+/** What the campaign knows before an epoch: the coverage merged from the epochs before it. */
+export interface CampaignSoFar {
+  readonly epoch: number;
+  readonly schedules: number;
+  readonly coverage: ReadonlyMap<string, number>;
+  /** Checks per rule id so far (chart rules and invariants). */
+  readonly rules: ReadonlyMap<string, number>;
+}
+
+/** Plain (structured-cloneable) data for an epoch's workloads, from what the campaign covered so far. */
+export type CampaignGuide = (sofar: CampaignSoFar) => unknown;
+
+/**
+ * The workload of schedule `index`: a function of the campaign seed, the index and its
+ * epoch's guidance (none so far: every workload is drawn from the kind's arbitrary alone).
+ */
+export function scheduleWorkload<W, S, B extends BuiltWorkload>(
+  kind: WorkloadKind<W, S, B>,
+  options: Pick<CampaignOptions<S>, 'seed' | 'shape'>,
+  index: number,
+  guidance?: unknown,
+): W {
+  return generateKindWorkload(
+    kind,
+    kindWorkloadSeed(kind, options.seed, index),
+    scheduleShape(kind, options, index, guidance),
+  );
+}
+
+/** The shape schedule `index` is generated with: its epoch's guidance on the steered (odd) schedules. */
+export function scheduleShape<W, S, B extends BuiltWorkload>(
+  kind: WorkloadKind<W, S, B>,
+  options: Pick<CampaignOptions<S>, 'shape'>,
+  index: number,
+  guidance?: unknown,
+): S | undefined {
+  if (guidance === undefined || !steered(index)) return options.shape;
+  return guidedShape(kind, options.shape ?? kind.defaultShape, guidance as Guidance);
+}
+
+/**
+ * The campaign's own guide (guidance.ts) when none is given: for a kind with a guide, unless
+ * told otherwise or sharded. `stale` lives as long as the campaign, in the main thread.
+ */
+function defaultGuide<W, S, B extends BuiltWorkload>(
+  kind: WorkloadKind<W, S, B>,
+  options: CampaignOptions<S>,
+): CampaignGuide | undefined {
+  const guide = kind.guide;
+  if (!guide || options.guided === false || (options.shard?.count ?? 1) > 1) return undefined;
+  const stale = new Map<string, number>();
+  return (sofar) => computeGuidance(guide, sofar.epoch, sofar.coverage, sofar.rules, stale);
+}
+
+/**
+ * What the batches of one campaign share in one thread: the portfolio (after the probe that
+ * measures PCT's horizon, run once per thread and campaign, lazily so a worker's watchdog
+ * sees it) and the state fingerprints already counted.
+ */
+export interface BatchContext {
+  horizon?: number | null;
+  pick?: (index: number) => PortfolioPick;
+  readonly seen: Set<number>;
+}
+
+export function batchContext(): BatchContext {
+  return { seen: new Set() };
+}
+
+/** How a batch runs: where it stops, whom it tells. */
+export interface BatchControl {
+  /** Before schedule k of the batch: false stops the batch there. */
+  readonly proceed?: (k: number) => boolean;
+  /** A schedule (or the probe) starts or ends: the watchdog's heartbeat. */
+  readonly tick?: () => void;
+  readonly deadline?: number;
+  readonly guidance?: unknown;
+  readonly onProgress?: (done: number, violations: number) => void;
+}
+
 /** Run the given schedule indices in this thread. */
 export function runBatch<W, S, B extends BuiltWorkload>(
   kind: WorkloadKind<W, S, B>,
   options: CampaignOptions<S>,
   indices: readonly number[],
-  onProgress?: (done: number, violations: number) => void,
-  deadline = Number.POSITIVE_INFINITY,
-  onSchedule?: (summary: ScheduleSummary) => void,
-): BatchResult {
-  const horizon = options.probe === false ? null : expectedSteps(kind, options);
-  const pick = portfolio(options.seed, entriesFor(options.strategy, horizon ?? undefined));
-  const coverage = new Map<string, number>();
-  const states = new Set<number>();
-  const invariants = new Map<string, InvariantStats>();
-  const summaries: ScheduleSummary[] = [];
-  let violations = 0;
-  for (const index of indices) {
-    if (Date.now() > deadline) break;
-    const { entry, strategy, seed } = pick(index);
-    const workload = generateKindWorkload(kind, kindWorkloadSeed(kind, options.seed, index), options.shape);
-    let run: ReturnType<typeof runKindSchedule<W, S, B>>;
-    try {
-      run = runKindSchedule(kind, {
-        ...settingsOf(options),
-        workload,
-        seed,
-        strategy,
-        stepBound: options.stepBound,
-        coverage,
-        states,
-      });
-    } catch (error) {
-      const summary: ScheduleSummary = {
-        index,
-        strategy: entry.name,
-        steps: 0,
-        outcome: 'crash',
-        violation: syntheticViolation(
-          ProviderThrew,
-          `building or running the world threw: ${String((error as Error)?.message ?? error)}`,
-        ),
-        choices: [],
-        seed,
-      };
-      summaries.push(summary);
-      onSchedule?.(summary);
-      violations++;
-      continue;
-    }
-    const v = run.result.violations[0];
-    if (v) violations++;
-    for (const [id, s] of run.board.stats) {
-      const acc = invariants.get(id) ?? { checks: 0, violations: 0 };
-      acc.checks += s.checks;
-      acc.violations += s.violations;
-      invariants.set(id, acc);
-    }
-    const summary: ScheduleSummary = {
+  control: BatchControl = {},
+  context: BatchContext = batchContext(),
+): BatchTally {
+  const deadline = control.deadline ?? Number.POSITIVE_INFINITY;
+  const tally = new TallyBuilder();
+  if (context.pick === undefined) {
+    control.tick?.();
+    context.horizon = options.probe === false ? null : expectedSteps(kind, options);
+    context.pick = portfolio(options.seed, entriesFor(options.strategy, context.horizon ?? undefined));
+  }
+  const pick = context.pick;
+  for (const [k, index] of indices.entries()) {
+    if (Date.now() > deadline || (control.proceed && !control.proceed(k))) break;
+    control.tick?.();
+    tally.add(runOne(kind, options, index, pick, control.guidance, tally));
+    control.tick?.();
+    if (control.onProgress && tally.schedules % 25 === 0)
+      control.onProgress(tally.schedules, tally.violations);
+  }
+  const fresh: number[] = [];
+  for (const s of tally.states) {
+    if (context.seen.has(s)) continue;
+    context.seen.add(s);
+    fresh.push(s);
+  }
+  return tally.build(indices[0] ?? Number.POSITIVE_INFINITY, context.horizon, fresh);
+}
+
+/** One schedule, its coverage, states and invariant counts added to `tally`. */
+function runOne<W, S, B extends BuiltWorkload>(
+  kind: WorkloadKind<W, S, B>,
+  options: CampaignOptions<S>,
+  index: number,
+  pick: (index: number) => PortfolioPick,
+  guidance: unknown,
+  tally: TallyBuilder,
+): ScheduleSummary {
+  const { entry, strategy, seed } = pick(index);
+  const workload = scheduleWorkload(kind, options, index, guidance);
+  let run: ReturnType<typeof runKindSchedule<W, S, B>>;
+  try {
+    run = runKindSchedule(kind, {
+      ...settingsOf(options),
+      workload,
+      seed,
+      strategy,
+      stepBound: options.stepBound,
+      coverage: tally.coverage,
+      states: tally.states,
+      ruleChecks: tally.ruleChecks,
+    });
+  } catch (error) {
+    return {
       index,
       strategy: entry.name,
-      steps: run.result.steps,
-      outcome: run.result.outcome.kind,
-      violation: v ? violationRecord(v) : null,
-      choices: v ? run.result.choices.picks : null,
+      steps: 0,
+      outcome: 'crash',
+      violation: syntheticViolation(
+        ProviderThrew,
+        `building or running the world threw: ${String((error as Error)?.message ?? error)}`,
+      ),
+      choices: [],
       seed,
     };
-    summaries.push(summary);
-    onSchedule?.(summary);
-    if (onProgress && summaries.length % 25 === 0) onProgress(summaries.length, violations);
   }
-  return { summaries, coverage: [...coverage], states: [...states], invariants: [...invariants], horizon };
+  const v = run.result.violations[0];
+  tally.addInvariants(run.board.stats);
+  return {
+    index,
+    strategy: entry.name,
+    steps: run.result.steps,
+    outcome: run.result.outcome.kind,
+    violation: v ? violationRecord(v) : null,
+    choices: v ? run.result.choices.picks : null,
+    seed,
+  };
 }
 
 /**
@@ -288,78 +389,92 @@ export function shardIndices(options: Pick<CampaignOptions<unknown>, 'shard' | '
   return out;
 }
 
-async function runWorkers<W, S, B extends BuiltWorkload>(
+/** The shard's indices in epochs. */
+function epochsOf(indices: readonly number[], size: number): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < indices.length; i += size) out.push(indices.slice(i, i + size));
+  return out;
+}
+
+/** The watchdog's finding for the schedule that never finished. */
+function hangTally<W, S, B extends BuiltWorkload>(
   kind: WorkloadKind<W, S, B>,
   options: CampaignOptions<S>,
-  indices: readonly number[],
+  index: number,
+  hangMs: number,
+): BatchTally {
+  const tally = new TallyBuilder();
+  tally.add({
+    index,
+    strategy: 'watchdog',
+    steps: 0,
+    outcome: 'hang',
+    violation: syntheticViolation(
+      kind.hang ?? ProviderHang,
+      `schedule ${index} made no progress for ${hangMs / 1000} s`,
+    ),
+    choices: [],
+    seed: scheduleSeed(options.seed, index),
+  });
+  return tally.build(index, undefined);
+}
+
+/** Progress over a whole campaign from the counts of its batches. */
+function progressOf(total: number, onProgress: (p: Progress) => void) {
+  let done = 0;
+  let violations = 0;
+  return {
+    batch(t: BatchTally) {
+      done += t.schedules;
+      violations += t.violating.length;
+      onProgress({ done, total, violations });
+    },
+    within(d: number, v: number) {
+      onProgress({ done: done + d, total, violations: violations + v });
+    },
+  };
+}
+
+/** The campaign on the process's worker pool, an epoch at a time, watched for hangs. */
+async function runOnPool<W, S, B extends BuiltWorkload>(
+  kind: WorkloadKind<W, S, B>,
+  options: CampaignOptions<S>,
   onProgress: (p: Progress) => void,
-  deadline: number,
-): Promise<BatchResult[]> {
-  const n = Math.max(1, Math.min(options.workers, indices.length));
-  const progress = Array.from({ length: n }, () => ({ done: 0, violations: 0 }));
-  const report = () =>
-    onProgress({
-      done: progress.reduce((a, p) => a + p.done, 0),
-      total: indices.length,
-      violations: progress.reduce((a, p) => a + p.violations, 0),
-    });
+  guide: CampaignGuide | undefined,
+): Promise<CampaignReport<W>> {
+  const t0 = Date.now();
+  const deadline = options.timeMs === undefined ? Number.POSITIVE_INFINITY : t0 + options.timeMs;
+  const indices = shardIndices(options);
   const hangMs = options.hangMs ?? 30_000;
-  return Promise.all(
-    Array.from({ length: n }, (_, w) => {
-      const mine = indices.filter((_, k) => k % n === w);
-      const worker = new Worker(new URL('./campaign-worker.js', import.meta.url), {
-        workerData: { kind: kind.name, options, indices: mine, deadline },
+  const tally = new CampaignTally();
+  const guidance: unknown[] = [];
+  const progress = progressOf(indices.length, onProgress);
+  const session = sharedPool().open(kind.name, options, hangMs);
+  try {
+    for (const [epoch, slice] of epochsOf(indices, options.epoch ?? EPOCH_SCHEDULES).entries()) {
+      if (Date.now() > deadline) break;
+      const g = guide?.({
+        epoch,
+        schedules: tally.schedules,
+        coverage: tally.coverage,
+        rules: tally.ruleChecks(),
       });
-      const got: ScheduleSummary[] = [];
-      return new Promise<BatchResult>((resolve, reject) => {
-        let timer: NodeJS.Timeout;
-        const arm = () => {
-          clearTimeout(timer);
-          timer = setTimeout(() => {
-            // The schedule after the last one reported never finished: the provider hangs.
-            const index = mine[got.length];
-            void worker.terminate();
-            if (index !== undefined) {
-              got.push({
-                index,
-                strategy: 'watchdog',
-                steps: 0,
-                outcome: 'hang',
-                violation: syntheticViolation(
-                  kind.hang ?? ProviderHang,
-                  `schedule ${index} made no progress for ${hangMs / 1000} s`,
-                ),
-                choices: [],
-                seed: scheduleSeed(options.seed, index),
-              });
-            }
-            resolve({ summaries: got, coverage: [], states: [], invariants: [] });
-          }, hangMs);
-        };
-        arm();
-        worker.on('message', (m: { summary?: ScheduleSummary; result?: BatchResult }) => {
-          arm();
-          if (m.summary) {
-            got.push(m.summary);
-            progress[w] = {
-              done: got.length,
-              violations: progress[w]!.violations + (m.summary.violation ? 1 : 0),
-            };
-            report();
-          }
-          if (m.result) {
-            clearTimeout(timer);
-            resolve({ ...m.result, summaries: got });
-            void worker.terminate();
-          }
-        });
-        worker.on('error', (e) => {
-          clearTimeout(timer);
-          reject(e);
-        });
+      guidance.push(g);
+      const r = await session.run(slice, {
+        ...(guide ? { guidance: g } : {}),
+        deadline,
+        workers: Math.max(1, options.workers),
+        onBatch: (t) => progress.batch(t),
       });
-    }),
-  );
+      const hung = r.hung === null ? [] : [hangTally(kind, options, r.hung, hangMs)];
+      tally.addEpoch([...r.tallies, ...hung]);
+      // Nothing after a hang: the provider's next call may hang as well.
+      if (r.hung !== null) break;
+    }
+  } finally {
+    session.close();
+  }
+  return report(kind, options, tally, guidance, (Date.now() - t0) / 1000);
 }
 
 function syntheticViolation(rule: Rule, detail: string): ViolationRecord {
@@ -391,6 +506,8 @@ function plain<S>(o: CampaignOptions<S>): CampaignOptions<S> {
     ...(o.probe === undefined ? {} : { probe: o.probe }),
     ...(o.isolate ? { isolate: true } : {}),
     ...(o.hangMs === undefined ? {} : { hangMs: o.hangMs }),
+    ...(o.epoch === undefined ? {} : { epoch: o.epoch }),
+    ...(o.guided === undefined ? {} : { guided: o.guided }),
     ...settingsOf(o),
   };
 }
@@ -405,21 +522,20 @@ export function runCampaign(
 
 /**
  * A campaign of workloads of `kind`: generate, run, check, and shrink the first schedule
- * breaking each rule. In worker threads (watched for hangs) or in this thread.
+ * breaking each rule. On the process's worker pool (watched for hangs) or in this thread.
  */
 export async function runKindCampaign<W, S, B extends BuiltWorkload>(
   kind: WorkloadKind<W, S, B>,
   given: CampaignOptions<S>,
   onProgress: (p: Progress) => void = () => {},
+  guide?: CampaignGuide,
 ): Promise<CampaignReport<W>> {
   const options = plain(given);
   // A provider or client module is loaded here and again in each worker (same path, same module).
   await prepareKind(kind, options);
-  if (options.workers <= 1 && !options.isolate) return runCampaignHere(kind, options, onProgress);
-  const t0 = Date.now();
-  const deadline = options.timeMs === undefined ? Number.POSITIVE_INFINITY : t0 + options.timeMs;
-  const batches = await runWorkers(kind, options, shardIndices(options), onProgress, deadline);
-  return merge(kind, options, batches, (Date.now() - t0) / 1000);
+  const g = guide ?? defaultGuide(kind, options);
+  if (options.workers <= 1 && !options.isolate) return runCampaignHere(kind, options, onProgress, g);
+  return runOnPool(kind, options, onProgress, g);
 }
 
 /** The same campaign in this thread, without a watchdog; its provider, if a module, is loaded already. */
@@ -427,69 +543,62 @@ export function runCampaignHere<W, S, B extends BuiltWorkload>(
   kind: WorkloadKind<W, S, B>,
   given: CampaignOptions<S>,
   onProgress: (p: Progress) => void = () => {},
+  givenGuide?: CampaignGuide,
 ): CampaignReport<W> {
   const options = plain(given);
+  const guide = givenGuide ?? defaultGuide(kind, options);
   const t0 = Date.now();
   const deadline = options.timeMs === undefined ? Number.POSITIVE_INFINITY : t0 + options.timeMs;
   const indices = shardIndices(options);
-  const batch = runBatch(
-    kind,
-    options,
-    indices,
-    (done, violations) => onProgress({ done, total: indices.length, violations }),
-    deadline,
-  );
-  return merge(kind, options, [batch], (Date.now() - t0) / 1000);
+  const tally = new CampaignTally();
+  const guidance: unknown[] = [];
+  const progress = progressOf(indices.length, onProgress);
+  const context = batchContext();
+  for (const [epoch, slice] of epochsOf(indices, options.epoch ?? EPOCH_SCHEDULES).entries()) {
+    if (Date.now() > deadline) break;
+    const g = guide?.({
+      epoch,
+      schedules: tally.schedules,
+      coverage: tally.coverage,
+      rules: tally.ruleChecks(),
+    });
+    guidance.push(g);
+    const t = runBatch(
+      kind,
+      options,
+      slice,
+      { deadline, guidance: g, onProgress: (d, v) => progress.within(d, v) },
+      context,
+    );
+    tally.addEpoch([t]);
+    progress.batch(t);
+  }
+  return report(kind, options, tally, guidance, (Date.now() - t0) / 1000);
 }
 
-function merge<W, S, B extends BuiltWorkload>(
+/** The position of schedule `index` among the shard's indices. */
+function positionOf(options: Pick<CampaignOptions<unknown>, 'shard'>, index: number): number {
+  const { index: first, count } = options.shard ?? { index: 0, count: 1 };
+  return (index - first) / count;
+}
+
+/** The report from the merged tally: the first schedule breaking each rule shrunk. */
+function report<W, S, B extends BuiltWorkload>(
   kind: WorkloadKind<W, S, B>,
   options: CampaignOptions<S>,
-  batches: readonly BatchResult[],
+  tally: CampaignTally,
+  guidance: readonly unknown[],
   seconds: number,
 ): CampaignReport<W> {
-  const summaries = batches.flatMap((b) => b.summaries).sort((a, b) => a.index - b.index);
-  const coverage = new Map<string, number>();
-  const states = new Set<number>();
-  const invariants: Record<string, InvariantStats> = {};
-  for (const b of batches) {
-    for (const [k, v] of b.coverage) coverage.set(k, (coverage.get(k) ?? 0) + v);
-    for (const s of b.states) states.add(s);
-    for (const [id, s] of b.invariants) {
-      const acc = invariants[id] ?? { checks: 0, violations: 0 };
-      acc.checks += s.checks;
-      acc.violations += s.violations;
-      invariants[id] = acc;
-    }
-  }
-  const outcomes: Record<string, number> = {};
-  const strategies: Record<string, { schedules: number; violations: number }> = {};
-  let min = Number.POSITIVE_INFINITY;
-  let max = 0;
-  let total = 0;
-  const firstByRule = new Map<string, { s: ScheduleSummary; hits: number }>();
-  for (const s of summaries) {
-    outcomes[s.outcome] = (outcomes[s.outcome] ?? 0) + 1;
-    const st = strategies[s.strategy] ?? { schedules: 0, violations: 0 };
-    st.schedules++;
-    if (s.violation) st.violations++;
-    strategies[s.strategy] = st;
-    min = Math.min(min, s.steps);
-    max = Math.max(max, s.steps);
-    total += s.steps;
-    if (s.violation) {
-      const f = firstByRule.get(s.violation.id);
-      if (f) f.hits++;
-      else firstByRule.set(s.violation.id, { s, hits: 1 });
-    }
-  }
   // The portfolio as the batches had it: a shrink retries under the strategy that found the bug.
-  const horizon = batches.find((b) => b.horizon !== undefined)?.horizon;
+  const horizon = tally.horizon;
   const entries = horizon === undefined ? [] : entriesFor(options.strategy, horizon ?? undefined);
-  const found: Found<W>[] = [...firstByRule.values()].map(({ s, hits }) => {
+  const found: Found<W>[] = tally.firstByRule().map(({ s, hits }) => {
     const entry = entries.find((e) => e.name === s.strategy);
     const wseed = kindWorkloadSeed(kind, options.seed, s.index);
-    const workload = generateKindWorkload(kind, wseed, options.shape);
+    const g = guidance[Math.floor(positionOf(options, s.index) / (options.epoch ?? EPOCH_SCHEDULES))];
+    const workload = scheduleWorkload(kind, options, s.index, g);
+    const shape = scheduleShape(kind, options, s.index, g);
     const failing = { workload, seed: s.seed, choices: s.choices ?? [], steps: s.steps };
     // A crash or hang has no schedule to shrink.
     const synthetic = unreplayable(s.violation!.id);
@@ -502,29 +611,44 @@ function merge<W, S, B extends BuiltWorkload>(
             maxRuns: options.shrinkRuns,
             ...(entry ? { strategy: entry.create } : {}),
             workloadSeed: wseed,
-            ...(options.shape ? { shape: options.shape } : {}),
+            // The shape its epoch's guidance gave: fast-check regenerates (and shrinks) this very workload.
+            ...(shape ? { shape } : {}),
           })
         : null;
     const ops = { before: kind.size(workload), after: kind.size((shrunk ?? failing).workload) };
     return { violation: s.violation!, index: s.index, strategy: s.strategy, ...failing, hits, ops, shrunk };
   });
-  const n = summaries.length;
+  const n = tally.schedules;
   return {
     seed: options.seed,
     schedules: n,
-    steps: { min: n ? min : 0, avg: n ? total / n : 0, max },
-    cutShare: n ? (outcomes.cut ?? 0) / n : 0,
-    outcomes,
-    distinctStates: states.size,
+    steps: { min: n ? tally.min : 0, avg: n ? tally.total / n : 0, max: tally.max },
+    cutShare: n ? (tally.outcomes.cut ?? 0) / n : 0,
+    outcomes: tally.outcomes,
+    distinctStates: tally.states.size,
     schedulesPerSec: seconds > 0 ? n / seconds : n,
     seconds,
-    strategies,
-    coverage: coverageReport(coverage),
-    invariants,
+    strategies: tally.strategies,
+    coverage: coverageReport(tally.coverage),
+    invariants: tally.invariants,
+    rules: ruleChecks(tally.ruleChecks()),
+    observations: observationReport(tally.coverage),
+    guidance: guidanceSummary(guidance),
     found,
+    ...(options.shard ? { shardStates: encodeStates(tally.states) } : {}),
   };
 }
 
 export function defaultWorkers(): number {
   return Math.max(1, Math.min(cpus().length, 8));
+}
+
+/** Epochs run, whether guidance steered them, and how many targets the last guidance still steered toward. */
+function guidanceSummary(guidance: readonly unknown[]): CampaignReport['guidance'] {
+  const given = guidance.filter((g): g is Guidance => g !== undefined);
+  return {
+    epochs: guidance.length,
+    guided: given.length > 0,
+    targetsLeft: given.at(-1)?.targets ?? 0,
+  };
 }

@@ -3,6 +3,7 @@ import type { Strategy } from '../kernel/strategy.js';
 import { fairPctStrategy } from './strategies/fair-pct.js';
 import { pctStrategy } from './strategies/pct.js';
 import { posStrategy } from './strategies/pos.js';
+import { DEFAULT_STARVATION_BOUND } from './strategies/starvation.js';
 
 export interface PortfolioEntry {
   readonly name: string;
@@ -19,17 +20,26 @@ export interface PortfolioOptions {
   readonly expectedSteps?: number;
   /** Add fair PCT (d = 3), for campaigns that check liveness. Default false. */
   readonly fair?: boolean;
+  /** Passes over an enabled task before PCT and POS raise it (strategies/starvation.ts). */
+  readonly starvationBound?: number;
 }
 
-/** Random walk, PCT with d = 1, 2, 3, POS, and optionally fair PCT. */
+/**
+ * Random walk, PCT with d = 1, 2, 3, POS, and optionally fair PCT. The priority strategies
+ * never starve an enabled task past DEFAULT_STARVATION_BOUND choices (strategies/starvation.ts),
+ * so a schedule ends as the workload does instead of spinning to the step bound.
+ */
 export function defaultPortfolio(options: PortfolioOptions = {}): PortfolioEntry[] {
-  const k = options.expectedSteps === undefined ? {} : { expectedSteps: options.expectedSteps };
+  const k = {
+    ...(options.expectedSteps === undefined ? {} : { expectedSteps: options.expectedSteps }),
+    starvationBound: options.starvationBound ?? DEFAULT_STARVATION_BOUND,
+  };
   const entries: PortfolioEntry[] = [
     { name: 'random', create: randomStrategy, fair: true },
     { name: 'pct(d=1)', create: () => pctStrategy({ ...k, depth: 1 }), fair: false },
     { name: 'pct(d=2)', create: () => pctStrategy({ ...k, depth: 2 }), fair: false },
     { name: 'pct(d=3)', create: () => pctStrategy({ ...k, depth: 3 }), fair: false },
-    { name: 'pos', create: posStrategy, fair: false },
+    { name: 'pos', create: () => posStrategy(k), fair: false },
   ];
   if (options.fair) {
     entries.push({ name: 'fair-pct(d=3)', create: () => fairPctStrategy({ ...k, depth: 3 }), fair: true });

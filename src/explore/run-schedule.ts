@@ -1,5 +1,5 @@
 import { type AsyncTxMode, setAsyncTxMode } from '../async_tx/async-tx.js';
-import { schedulerOf, trackCoverage } from '../kernel/checker.js';
+import { schedulerOf, trackCoverage, trackRuleChecks } from '../kernel/checker.js';
 import { trackStateSum } from '../kernel/monitor.js';
 import { replayStrategy } from '../kernel/strategies/replay.js';
 import type { Strategy } from '../kernel/strategy.js';
@@ -11,6 +11,7 @@ import type { Board, Faults } from '../scenarios/board.js';
 import type { BuiltWorkload, WorkloadKind } from '../workload/kind.js';
 import { lifecycleKind } from '../workload/lifecycle-kind.js';
 import type { Workload } from '../workload/workload.js';
+import { trackObservations } from './observations.js';
 
 /** A violation as plain data: what a counterexample file and a report carry. */
 export interface ViolationRecord {
@@ -58,8 +59,10 @@ export interface ScheduleOptions<W> extends WorldSettings {
   readonly strategy: Strategy;
   readonly stepBound: number;
   readonly trace?: TraceMode;
-  /** Count transitions into this map (campaign coverage). */
+  /** Count transitions and (state x observation) pairs into this map (campaign coverage). */
   readonly coverage?: Map<string, number>;
+  /** Count each rule a monitor checks into this array, by ruleNumber (campaign rule counts). */
+  readonly ruleChecks?: number[];
   /** Add the fingerprint of every state the run passes through to this set (distinct states). */
   readonly states?: Set<number>;
 }
@@ -84,8 +87,10 @@ export function runKindSchedule<W, S, B extends BuiltWorkload>(
   });
   if (options.asyncTxMode) setAsyncTxMode(world, options.asyncTxMode);
   if (options.coverage) trackCoverage(world, options.coverage);
+  if (options.ruleChecks) trackRuleChecks(world, options.ruleChecks);
   const provider = options.provider ? providerByName(options.provider) : undefined;
   const board = kind.build(world, options.workload, provider, options.faults);
+  if (options.coverage) trackObservations(world, options.coverage);
   if (options.states) trackStates(world, options.states);
   const result = world.run();
   return { world, board, result };

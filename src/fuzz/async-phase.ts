@@ -1,6 +1,12 @@
 export { servesAsyncTx } from '../dmaengine/public.js';
 
-import { type CampaignReport, type Found, runCampaignHere } from '../explore/campaign.js';
+import {
+  type CampaignOptions,
+  type CampaignReport,
+  type Found,
+  runCampaignHere,
+  runKindCampaign,
+} from '../explore/campaign.js';
 import type { ChainWorkload } from '../workload/async-chains.js';
 import { asyncTxKind } from '../workload/async-tx-kind.js';
 
@@ -15,7 +21,8 @@ import { asyncTxKind } from '../workload/async-tx-kind.js';
  * results equal to the software reference.
  *
  * It is the exploration pipeline of every workload kind (src/explore/campaign.ts) with the
- * async_tx workload kind (src/workload/async-tx-kind.ts), in this thread.
+ * async_tx workload kind (src/workload/async-tx-kind.ts), in this thread or on the campaign
+ * worker pool; the report is the same either way.
  */
 
 /** Chains run much longer than one slave transfer: the phase's step bound is at least this. */
@@ -27,24 +34,44 @@ export interface AsyncPhaseOptions {
   readonly stepBound: number;
   /** Schedules a shrink may run per distinct violation (0: no shrinking). */
   readonly shrinkRuns: number;
+  /** This machine's share of the phase's schedules (`--shard I/N`), as the other phases take it. */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 export type AsyncFound = Found<ChainWorkload>;
 export type AsyncPhaseReport = CampaignReport<ChainWorkload>;
 
-/**
- * The phase for `provider` (a built-in name, or a module `loadProvider` loaded): the portfolio
- * over PCT's default horizon, every schedule in this thread.
- */
-export function runAsyncPhase(provider: string, o: AsyncPhaseOptions): AsyncPhaseReport {
-  return runCampaignHere(asyncTxKind, {
+/** The portfolio over PCT's default horizon (chains vary too much in length for one probe). */
+function campaignOptions(provider: string, o: AsyncPhaseOptions, workers: number): CampaignOptions<unknown> {
+  return {
     seed: o.seed,
     schedules: o.schedules,
     stepBound: o.stepBound,
-    workers: 1,
+    workers,
     strategy: 'portfolio',
     probe: false,
     shrinkRuns: o.shrinkRuns,
     provider,
+    ...(o.shard ? { shard: o.shard } : {}),
+  };
+}
+
+/** The phase for `provider` (a built-in name, or a module `loadProvider` loaded), every schedule in this thread. */
+export function runAsyncPhase(provider: string, o: AsyncPhaseOptions): AsyncPhaseReport {
+  return runCampaignHere(asyncTxKind, campaignOptions(provider, o, 1));
+}
+
+/**
+ * The phase on the campaign worker pool, as `dmactor fuzz` runs its other phases: on workers
+ * already warm from them, watched for a provider that never returns.
+ */
+export function runAsyncPhaseOnPool(
+  provider: string,
+  o: AsyncPhaseOptions & { readonly workers: number; readonly hangMs?: number },
+): Promise<AsyncPhaseReport> {
+  return runKindCampaign(asyncTxKind, {
+    ...campaignOptions(provider, o, o.workers),
+    isolate: true,
+    ...(o.hangMs === undefined ? {} : { hangMs: o.hangMs }),
   });
 }

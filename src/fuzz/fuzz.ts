@@ -2,6 +2,7 @@ import type { DmaDevice } from '../dmaengine/device.js';
 import {
   type CampaignOptions,
   type CampaignReport,
+  ProviderHang,
   ProviderThrew,
   runCampaign,
 } from '../explore/campaign.js';
@@ -12,7 +13,13 @@ import { loadProvider } from '../providers/registry.js';
 import { createBoard } from '../scenarios/board.js';
 import { DEFAULT_SHAPE, type WorkloadShape } from '../workload/arbitraries.js';
 import type { Op } from '../workload/workload.js';
-import { ASYNC_STEP_BOUND, type AsyncPhaseReport, runAsyncPhase, servesAsyncTx } from './async-phase.js';
+import {
+  ASYNC_STEP_BOUND,
+  type AsyncPhaseOptions,
+  type AsyncPhaseReport,
+  runAsyncPhaseOnPool,
+  servesAsyncTx,
+} from './async-phase.js';
 import { type ConformanceFinding, checkConformance } from './conformance.js';
 
 /**
@@ -27,7 +34,7 @@ import { type ConformanceFinding, checkConformance } from './conformance.js';
  */
 export interface FuzzOptions extends Omit<CampaignOptions, 'provider' | 'shape' | 'schedules'> {
   readonly provider: string;
-  /** Schedules of the lifecycle phase; the dmatest phase runs a quarter as many. */
+  /** Schedules of the lifecycle phase; the dmatest phase runs a quarter as many, the faults phase half. */
   readonly schedules: number;
 }
 
@@ -40,6 +47,37 @@ export interface FuzzReport {
   readonly faults: CampaignReport | null;
   /** async_tx dependency chains over engines of this device (a public device with offload operations). */
   readonly asyncTx: AsyncPhaseReport | null;
+  /** What each campaign phase got of the fuzzer's schedules and steps. */
+  readonly budget: Readonly<Record<string, PhaseBudget>>;
+}
+
+export interface PhaseBudget {
+  readonly schedules: number;
+  readonly steps: number;
+  /** Shares of all phases' schedules and steps, in [0, 1]. */
+  readonly scheduleShare: number;
+  readonly stepShare: number;
+}
+
+/** The shares of the budget the campaign phases got. */
+export function budgetOf(
+  phases: Readonly<Record<string, CampaignReport | AsyncPhaseReport | null>>,
+): Record<string, PhaseBudget> {
+  const runs = Object.entries(phases).flatMap(([name, c]) =>
+    c ? [{ name, schedules: c.schedules, steps: Math.round(c.schedules * c.steps.avg) }] : [],
+  );
+  const schedules = runs.reduce((n, p) => n + p.schedules, 0);
+  const steps = runs.reduce((n, p) => n + p.steps, 0);
+  const out: Record<string, PhaseBudget> = {};
+  for (const p of runs) {
+    out[p.name] = {
+      schedules: p.schedules,
+      steps: p.steps,
+      scheduleShare: schedules ? p.schedules / schedules : 0,
+      stepShare: steps ? p.steps / steps : 0,
+    };
+  }
+  return out;
 }
 
 /** The faults phase's injection: a correct provider reports bus errors through callback_result. */
@@ -93,7 +131,7 @@ export function shapeFor(device: DmaDevice, base: WorkloadShape = DEFAULT_SHAPE)
 }
 
 /** The provider's dma_device, probed on a board of its own (nothing runs). */
-function probeDevice(def: ProviderDefinition): DmaDevice {
+export function probeDevice(def: ProviderDefinition): DmaDevice {
   return createBoard(new World({ seed: 1 }), { provider: def, invariants: false }).dma.device;
 }
 
@@ -102,62 +140,103 @@ export async function providerShape(provider: string): Promise<WorkloadShape> {
   return shapeFor(probeDevice(await loadProvider(provider)));
 }
 
+/** The campaign phases `dmactor fuzz` runs for a device (null: a phase its capabilities skip). */
+export interface FuzzPlan {
+  readonly dmatest: CampaignOptions | null;
+  readonly lifecycle: CampaignOptions;
+  readonly faults: CampaignOptions;
+  readonly asyncTx: AsyncPhaseOptions | null;
+}
+
+export function fuzzPlan(o: FuzzOptions, device: DmaDevice): FuzzPlan {
+  const lifecycleShape = shapeFor(device);
+  const base: CampaignOptions = { ...o, provider: o.provider, isolate: true };
+  // dmatest's threads: memcpy, memset, and xor and pq wherever the device has them (§6.1).
+  const offload = shapeFor(device, { ...DEFAULT_SHAPE, ops: ['xor', 'pq'] }).ops;
+  const dmatestOps = [
+    ...(['memcpy', 'memset', 'wait'] as const).filter((op) => lifecycleShape.ops.includes(op)),
+    ...offload,
+  ];
+  const memory = device.cap_mask.has('DMA_MEMCPY') || device.cap_mask.has('DMA_MEMSET');
+  return {
+    dmatest: memory
+      ? {
+          ...base,
+          schedules: Math.max(1, Math.ceil(o.schedules / 4)),
+          seed: o.seed ^ 0xd3a7e57,
+          shape: {
+            ...lifecycleShape,
+            ops: dmatestOps,
+            callbacks: ['none'],
+            maxThreads: 2,
+            maxChannelsPerThread: 1,
+            maxOps: 12,
+          },
+        }
+      : null,
+    lifecycle: { ...base, schedules: o.schedules, shape: lifecycleShape },
+    // Faults get half the lifecycle phase's schedules: bus errors and late interrupts reach
+    // states (error, restart, a completion racing a terminate) nothing else does.
+    faults: {
+      ...base,
+      schedules: Math.max(1, Math.ceil(o.schedules / 2)),
+      seed: o.seed ^ 0xfa17,
+      shape: lifecycleShape,
+      faults: FUZZ_FAULTS,
+    },
+    asyncTx: servesAsyncTx(device.cap_mask)
+      ? {
+          seed: o.seed ^ 0xa5e7,
+          schedules: Math.max(1, Math.ceil(o.schedules / 2)),
+          stepBound: Math.max(o.stepBound, ASYNC_STEP_BOUND),
+          shrinkRuns: o.shrinkRuns,
+        }
+      : null,
+  };
+}
+
 export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   const def = await loadProvider(o.provider);
   const conformance = checkConformance(def);
   // A device the core refuses cannot run transfers: report conformance alone.
   const fatal = ['conformance.register', ProviderThrew.id, ProviderException.id];
   if (conformance.some((f) => fatal.includes(f.rule.id))) {
-    return { provider: def.name, conformance, dmatest: null, lifecycle: null, faults: null, asyncTx: null };
+    return {
+      provider: def.name,
+      conformance,
+      dmatest: null,
+      lifecycle: null,
+      faults: null,
+      asyncTx: null,
+      budget: {},
+    };
   }
-  const device = probeDevice(def);
-  const lifecycleShape = shapeFor(device);
-  const base: CampaignOptions = { ...o, provider: o.provider, isolate: true };
-  let dmatest: CampaignReport | null = null;
-  if (device.cap_mask.has('DMA_MEMCPY') || device.cap_mask.has('DMA_MEMSET')) {
-    // dmatest's threads: memcpy, memset, and xor and pq wherever the device has them (§6.1).
-    const offload = shapeFor(device, { ...DEFAULT_SHAPE, ops: ['xor', 'pq'] }).ops;
-    const ops = [
-      ...(['memcpy', 'memset', 'wait'] as const).filter((op) => lifecycleShape.ops.includes(op)),
-      ...offload,
-    ];
-    dmatest = await runCampaign({
-      ...base,
-      schedules: Math.max(1, Math.ceil(o.schedules / 4)),
-      seed: o.seed ^ 0xd3a7e57,
-      shape: {
-        ...lifecycleShape,
-        ops,
-        callbacks: ['none'],
-        maxThreads: 2,
-        maxChannelsPerThread: 1,
-        maxOps: 12,
-      },
-    });
-  }
-  const lifecycle = await runCampaign({ ...base, schedules: o.schedules, shape: lifecycleShape });
-  const faults = await runCampaign({
-    ...base,
-    schedules: Math.max(1, Math.ceil(o.schedules / 4)),
-    seed: o.seed ^ 0xfa17,
-    shape: lifecycleShape,
-    faults: FUZZ_FAULTS,
-  });
-  // The async_tx phase runs in this thread, without the campaigns' watchdog: not after a phase
-  // found the provider hanging or crashing (dmatest already drove its memcpy, xor and pq).
-  const broken = [dmatest, lifecycle, faults].some((c) =>
-    c?.found.some((f) => f.violation.id === 'provider.hang' || f.violation.id === 'provider.threw'),
-  );
+  const plan = fuzzPlan(o, probeDevice(def));
+  const dmatest = plan.dmatest ? await runCampaign(plan.dmatest) : null;
+  const lifecycle = await runCampaign(plan.lifecycle);
+  const faults = await runCampaign(plan.faults);
+  // The async_tx phase runs on the same pool.
   const asyncTx =
-    servesAsyncTx(device.cap_mask) && !broken
-      ? runAsyncPhase(o.provider, {
-          seed: o.seed ^ 0xa5e7,
-          schedules: Math.max(1, Math.ceil(o.schedules / 2)),
-          stepBound: Math.max(o.stepBound, ASYNC_STEP_BOUND),
-          shrinkRuns: o.shrinkRuns,
+    plan.asyncTx && !hungOrCrashed([dmatest, lifecycle, faults])
+      ? await runAsyncPhaseOnPool(o.provider, {
+          ...plan.asyncTx,
+          workers: o.workers,
+          ...(o.hangMs === undefined ? {} : { hangMs: o.hangMs }),
+          ...(o.shard ? { shard: o.shard } : {}),
         })
       : null;
-  return { provider: def.name, conformance, dmatest, lifecycle, faults, asyncTx };
+  const budget = budgetOf({ dmatest, lifecycle, faults, asyncTx });
+  return { provider: def.name, conformance, dmatest, lifecycle, faults, asyncTx, budget };
+}
+
+/**
+ * The async_tx phase does not run after a phase found the provider hanging or crashing
+ * (dmatest already drove its memcpy, xor and pq).
+ */
+export function hungOrCrashed(phases: readonly (CampaignReport | null)[]): boolean {
+  return phases.some((c) =>
+    c?.found.some((f) => f.violation.id === ProviderHang.id || f.violation.id === ProviderThrew.id),
+  );
 }
 
 export function fuzzFindings(r: FuzzReport): number {

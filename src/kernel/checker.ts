@@ -30,6 +30,8 @@ interface WorldRecord {
   readonly coverage: CoverageBox;
   /** The monitors' part of the state fingerprint, kept up to date by the monitors once tracked. */
   readonly stateSum: StateSum;
+  /** Checks per rule (by ruleNumber), when the run counts them (null: not counted); monitors hold the box. */
+  readonly ruleChecks: RuleCheckBox;
   /** Run when the scheduler stops, before the result is built: quiescence and liveness checks. */
   readonly endHooks: ((outcome: Outcome) => void)[];
   /** Run when memory is freed (buffer lifetime checks), before the region is poisoned. */
@@ -58,6 +60,7 @@ export function attachWorldRecord(world: World, init: WorldRecordInit): void {
     monitors: [],
     coverage: { counts: null },
     stateSum: { tracked: false, sum: 0 },
+    ruleChecks: { counts: null },
     endHooks: [],
     freeHooks: [],
   });
@@ -183,6 +186,20 @@ export interface StateSum {
 
 export function stateSumOf(world: World): StateSum {
   return recordOf(world).stateSum;
+}
+
+/** Count each rule check of the run into `counts`, indexed by ruleNumber (campaign rule counts). */
+export function trackRuleChecks(world: World, counts: number[]): void {
+  recordOf(world).ruleChecks.counts = counts;
+}
+
+/** Where a world's rule checks are counted: a box the monitors keep, as for coverage. */
+export interface RuleCheckBox {
+  counts: number[] | null;
+}
+
+export function ruleChecksOf(world: World): RuleCheckBox {
+  return recordOf(world).ruleChecks;
 }
 
 /** Run `hook` when the scheduler stops, before the result is built (quiescence and liveness checks). */

@@ -8,13 +8,16 @@ import {
 } from 'xstate';
 import type { MachineSpec, RejectionCase } from '../../machines/spec.js';
 import { defineRule, type Rule } from '../rules/rule.js';
+import { ruleNumber } from '../rules/rule-number.js';
 import { projectSource } from '../rules/sources.js';
 import {
   addMonitor,
   type CoverageBox,
   coverageOf,
   monitorsOf,
+  type RuleCheckBox,
   report,
+  ruleChecksOf,
   type StateSum,
   stateSumOf,
   traceEmit,
@@ -154,6 +157,30 @@ const unnamedRejection = (spec: MachineSpec, type: string): Rule =>
     kind: 'safety',
   });
 
+/** Per machine and event type, the ruleNumbers of every rule the event's rejection can name: what an observation checks. */
+const eventRules = new WeakMap<MachineSpec, Map<string, readonly number[]>>();
+
+function checkedRules(spec: MachineSpec, type: string): readonly number[] {
+  let byType = eventRules.get(spec);
+  if (byType === undefined) {
+    byType = new Map();
+    eventRules.set(spec, byType);
+  }
+  let rules = byType.get(type);
+  if (rules === undefined) {
+    const rejection = spec.rejections[type];
+    const all =
+      rejection === undefined
+        ? [unnamedRejection(spec, type)]
+        : Array.isArray(rejection)
+          ? (rejection as readonly RejectionCase[]).map((c) => c.rule)
+          : [rejection as Rule];
+    rules = [...new Set(all.map((r) => ruleNumber(r.id)))];
+    byType.set(type, rules);
+  }
+  return rules;
+}
+
 function rejectionRule(spec: MachineSpec, snapshot: AnyMachineSnapshot, type: string): Rule {
   const rejection = spec.rejections[type];
   if (rejection === undefined) return unnamedRejection(spec, type);
@@ -175,6 +202,7 @@ export class Monitor<TMachine extends AnyStateMachine> {
   readonly #stateSum: StateSum;
   /** Creation index in the world, the monitor's place in the state fingerprint. */
   readonly #index: number;
+  readonly #checks: RuleCheckBox;
   private readonly memo: MachineMemo;
 
   constructor(
@@ -185,6 +213,7 @@ export class Monitor<TMachine extends AnyStateMachine> {
     this.memo = memoFor(spec.machine);
     this.#coverage = coverageOf(world);
     this.#stateSum = stateSumOf(world);
+    this.#checks = ruleChecksOf(world);
     this.#snapshot = this.memo.initial as SnapshotFrom<TMachine>;
     this.#index = monitorsOf(world).length;
     addMonitor(world, this as unknown as Monitor<AnyStateMachine>);
@@ -221,6 +250,9 @@ export class Monitor<TMachine extends AnyStateMachine> {
     const next = step.next;
     const coverage = this.#coverage.counts;
     if (coverage !== null) for (const key of step.taken) coverage.set(key, (coverage.get(key) ?? 0) + 1);
+    const checks = this.#checks.counts;
+    if (checks !== null)
+      for (const n of checkedRules(this.spec, event.type)) checks[n] = (checks[n] ?? 0) + 1;
     if (next === null) {
       const rule = rejectionRule(this.spec, snapshot, event.type);
       const where = stateString(snapshot.value);

@@ -19,6 +19,21 @@ export interface WorkloadShape {
    * uart channels to give, one without DMA_MEMCPY no memcpy channel.
    */
   readonly channelKinds?: readonly ('tx' | 'rx' | 'mem')[];
+  /**
+   * Relative weights of the operation kinds and callback behaviours (default 1 each): what
+   * coverage guidance changes (guidance.ts). Absent: the unguided generator, value for value.
+   */
+  readonly opWeights?: Readonly<Partial<Record<Op['op'], number>>>;
+  readonly callbackWeights?: Readonly<Partial<Record<CallbackAction, number>>>;
+}
+
+/** One of `values`, weighted when `weights` is given (else exactly fc.constantFrom). */
+function weightedFrom<T extends string>(
+  values: readonly T[],
+  weights: Readonly<Partial<Record<T, number>>> | undefined,
+): fc.Arbitrary<T> {
+  if (!weights) return fc.constantFrom(...values);
+  return fc.oneof(...values.map((v) => ({ arbitrary: fc.constant(v), weight: weights[v] ?? 1 })));
 }
 
 export const DEFAULT_SHAPE: WorkloadShape = {
@@ -44,6 +59,7 @@ export const DEFAULT_SHAPE: WorkloadShape = {
     'terminate-poll',
     'cyclic-poll',
     'repeat-poll',
+    'control',
   ],
   callbacks: ['none', 'read-residue', 'submit-more', 'terminate-async'],
 };
@@ -75,7 +91,7 @@ function assignChannels(
 
 function opArb(shape: WorkloadShape): fc.Arbitrary<Op> {
   const on = fc.nat({ max: shape.maxChannelsPerThread - 1 });
-  const callback = fc.constantFrom(...shape.callbacks);
+  const callback = weightedFrom(shape.callbacks, shape.callbackWeights);
   const cyclicFields = {
     on,
     periods: fc.integer({ min: 2, max: 4 }),
@@ -146,8 +162,18 @@ function opArb(shape: WorkloadShape): fc.Arbitrary<Op> {
       stopAfter: fc.integer({ min: 1, max: 10 }),
     }),
     'repeat-poll': fc.record({ op: fc.constant('repeat-poll' as const), ...repeatFields }),
+    control: fc.record({
+      op: fc.constant('control' as const),
+      on,
+      calls: fc.array(fc.constantFrom('pause', 'resume', 'terminate', 'synchronize', 'config', 'issue'), {
+        minLength: 1,
+        maxLength: 5,
+      }),
+    }),
   };
-  return fc.oneof(...shape.ops.map((k) => all[k]));
+  const weights = shape.opWeights;
+  if (!weights) return fc.oneof(...shape.ops.map((k) => all[k]));
+  return fc.oneof(...shape.ops.map((k) => ({ arbitrary: all[k], weight: weights[k] ?? 1 })));
 }
 
 /** Random client programs on a random board, valid by construction, shrinking toward fewer and simpler operations. */

@@ -4,7 +4,7 @@ import { IS_ERR } from '../dmaengine/errptr.js';
 import { chanId } from '../dmaengine/record.js';
 import { dma_release_channel, dma_request_chan, dma_request_channel } from '../dmaengine/registry.js';
 import { dmaengine_terminate_sync } from '../dmaengine/terminate.js';
-import { type Body, DMA_DEV_TO_MEM, DMA_MEM_TO_DEV } from '../dmaengine/types.js';
+import type { Body } from '../dmaengine/types.js';
 import { spin_lock_init } from '../kernel/spinlock.js';
 import type { TaskBody } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
@@ -12,6 +12,7 @@ import { dma_mapping_setup, existingDmaMapping } from '../mapping/layer.js';
 import { type Board, type BoardOptions, createBoard } from '../scenarios/board.js';
 import { ClientThread, type Held } from './client-thread.js';
 import { runOp } from './op-handlers.js';
+import { uartSlaveConfig } from './slave-config.js';
 import type { ChannelRole, ThreadProgram, Workload } from './workload.js';
 
 /**
@@ -54,16 +55,7 @@ function* request(b: Board, role: ChannelRole, thread: number): Body<DmaChan> {
   const chan = yield* dma_request_chan(uart.client, role.kind);
   if (IS_ERR(chan))
     throw new Error(`client${thread}: ${uart.client.name}/${role.kind} not available (${chan.errno})`);
-  const toDev = role.kind === 'tx';
-  const ret = yield* dmaengine_slave_config(chan, {
-    direction: toDev ? DMA_MEM_TO_DEV : DMA_DEV_TO_MEM,
-    src_addr: toDev ? 0 : uart.rx.register,
-    dst_addr: toDev ? uart.tx.register : 0,
-    src_addr_width: 4,
-    dst_addr_width: 4,
-    src_maxburst: 4,
-    dst_maxburst: 4,
-  });
+  const ret = yield* dmaengine_slave_config(chan, uartSlaveConfig(uart, role.kind));
   if (ret !== 0) throw new Error(`client${thread}: slave_config failed (${ret})`);
   return chan;
 }

@@ -5,6 +5,7 @@ import type { World } from '../kernel/world.js';
 import type { ProviderDefinition } from '../providers/contract.js';
 import type { Rule } from '../rules/rule.js';
 import type { Faults } from '../scenarios/board.js';
+import type { KindGuide } from './guidance.js';
 
 /** The kinds of workload the explorer runs; a counterexample's `workload.kind`. */
 export const WORKLOAD_KIND_NAMES = ['lifecycle', 'async-tx', 'client'] as const;
@@ -49,6 +50,8 @@ export interface WorkloadKind<W, S, B extends BuiltWorkload = BuiltWorkload> {
   readonly hang?: Rule;
   /** Build the workload in a fresh world: the board, the provider's devices, the client tasks. */
   build(world: World, workload: W, provider: ProviderDefinition | undefined, faults: Faults | undefined): B;
+  /** How coverage guidance steers its generator (none: the kind is not guided). */
+  readonly guide?: KindGuide<S>;
   /** Operations in the workload: what shrinking makes smaller. */
   size(workload: W): number;
 }

@@ -2,6 +2,7 @@ import type { Board } from '../scenarios/board.js';
 import { DEFAULT_SHAPE, type WorkloadShape, workloadArb } from './arbitraries.js';
 import { buildWorkload } from './interpreter.js';
 import type { WorkloadKind } from './kind.js';
+import { lifecycleGuide } from './lifecycle-guide.js';
 import { type Workload, workloadSchema } from './workload.js';
 
 /** Client workloads of the channel and descriptor lifecycle (src/workload/workload.ts) on one board. */
@@ -14,5 +15,6 @@ export const lifecycleKind: WorkloadKind<Workload, WorkloadShape, Board> = {
   tolerate: [],
   build: (world, workload, provider, faults) =>
     buildWorkload(world, workload, { ...(provider ? { provider } : {}), ...(faults ? { faults } : {}) }),
+  guide: lifecycleGuide,
   size: (w) => w.threads.reduce((n, t) => n + t.ops.length, 0),
 };

@@ -8,6 +8,7 @@ import {
   dmaengine_prep_dma_xor,
   dmaengine_prep_interleaved_dma,
   dmaengine_prep_slave_sg,
+  dmaengine_slave_config,
   dmaengine_submit,
   dmaengine_tx_status,
 } from '../dmaengine/client.js';
@@ -33,6 +34,7 @@ import { usleep } from '../kernel/sleep.js';
 import { dma_alloc_coherent, dma_free_coherent } from '../mapping/coherent.js';
 import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from '../mapping/types.js';
 import { type ClientThread, fill, type Held, noteCookie, slaveDirection } from './client-thread.js';
+import { uartSlaveConfig } from './slave-config.js';
 import { pollAll, readAll, readStatus } from './status-ops.js';
 import type { Op } from './workload.js';
 
@@ -323,6 +325,44 @@ function* pausePoll(t: ClientThread, op: Extract<Op, { op: 'pause-poll' }>): Bod
   yield* readAll(h);
 }
 
+/** Control calls in a row, each only where the client may make it; undone at the end. */
+function* control(t: ClientThread, op: Extract<Op, { op: 'control' }>): Body<void> {
+  const h = t.channel(op.on);
+  const pausable = h.chan.device.device_pause !== undefined && h.chan.device.device_resume !== undefined;
+  let paused = false;
+  let terminated = false;
+  for (const call of op.calls) {
+    if (call === 'pause' && pausable && !terminated) {
+      yield* dmaengine_pause(h.chan);
+      paused = true;
+    } else if (call === 'resume' && paused && !terminated) {
+      yield* dmaengine_resume(h.chan);
+      paused = false;
+    } else if (call === 'terminate') {
+      yield* t.stop(h);
+      yield* dmaengine_terminate_async(h.chan);
+      terminated = true;
+      paused = false;
+    } else if (call === 'synchronize') {
+      yield* dmaengine_synchronize(h.chan);
+      if (terminated) t.abandon(h);
+      terminated = false;
+    } else if (call === 'config' && h.role.kind !== 'mem' && !terminated) {
+      yield* dmaengine_slave_config(
+        h.chan,
+        uartSlaveConfig(t.board.uarts[h.role.uart % t.board.uarts.length]!, h.role.kind),
+      );
+    } else if (call === 'issue' && !terminated) {
+      yield* dma_async_issue_pending(h.chan);
+    }
+    yield { kind: 'preempt', label: 'control' };
+  }
+  if (terminated) {
+    yield* dmaengine_synchronize(h.chan);
+    t.abandon(h);
+  } else if (paused) yield* dmaengine_resume(h.chan);
+}
+
 function* wait(t: ClientThread, op: Extract<Op, { op: 'wait' }>): Body<void> {
   yield* t.waitAll(t.channel(op.on));
 }
@@ -350,6 +390,7 @@ export const opHandlers: OpHandlers = {
   'terminate-poll': terminate,
   'cyclic-poll': cyclic,
   'repeat-poll': repeat,
+  control,
 };
 
 /** Run one operation through its handler. */

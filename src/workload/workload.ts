@@ -39,6 +39,8 @@ const cyclicFields = {
 };
 const repeatFields = { on, frame: positive, loadEot: z.boolean() };
 const terminateHow = z.enum(['sync', 'async-then-sync', 'all-then-sync']);
+export const controlCallSchema = z.enum(['pause', 'resume', 'terminate', 'synchronize', 'config', 'issue']);
+export type ControlCall = z.infer<typeof controlCallSchema>;
 
 export const opSchema = z
   .discriminatedUnion('op', [
@@ -91,6 +93,13 @@ export const opSchema = z
     z.object({ op: z.literal('cyclic-poll'), ...cyclicFields }),
     /** A repeated frame as `repeat`, both cookies read while the first repeats and after the switch. */
     z.object({ op: z.literal('repeat-poll'), ...repeatFields }),
+    /**
+     * Channel control calls in a row, each made only where a client may make it (resume only
+     * after its pause, nothing but terminate or synchronize after a terminate_async): pause
+     * twice, terminate a paused channel, synchronize a busy or paused one, slave_config again.
+     * Whatever is left is undone at the end (resume, or synchronize after a terminate).
+     */
+    z.object({ op: z.literal('control'), on, calls: z.array(controlCallSchema).min(1).readonly() }),
     /** Issue, then wait for every outstanding transfer of the channel. */
     z.object({ op: z.literal('wait'), on }),
     z.object({ op: z.literal('sleep'), us: nat }),

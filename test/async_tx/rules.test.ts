@@ -20,9 +20,12 @@ import { async_tx_init, createOffloadBoard } from '../../src/scenarios/offload-b
  * covers the CPU path): each misuse is reported with its rule, and the correct use next to it
  * is silent.
  */
-function onEngine(body: (world: World, page: () => Page) => TaskBody) {
+function onEngine(
+  body: (world: World, page: () => Page) => TaskBody,
+  provider = xordmaProvider('xordma', { channels: 1 }),
+) {
   const world = new World({ seed: 5, tolerate: ['dma-debug.overlapping-mapping'] });
-  createOffloadBoard(world, { engines: [{ provider: xordmaProvider('xordma', { channels: 1 }) }] });
+  createOffloadBoard(world, { engines: [{ provider }] });
   const page = (): Page => ({ phys: world.memory.alloc(64) });
   world.spawn('client', function* () {
     yield* async_tx_init(world);
@@ -113,5 +116,25 @@ describe('async_tx rules on an engine', () => {
       if (tx) async_tx_ack(tx);
     });
     expect(ids).toEqual([]);
+  });
+
+  it('a dependency the engine never completes fails the quiesce that waits for it (async.dependency-wait-failed)', () => {
+    const xordma = xordmaProvider('xordma', { channels: 1 });
+    // The engine's issue_pending starts nothing, so the quiesced operation never completes.
+    const stuck = {
+      ...xordma,
+      probe: (ctx: Parameters<typeof xordma.probe>[0]) => {
+        const d = xordma.probe(ctx);
+        d.device_issue_pending = function* () {};
+        return d;
+      },
+    };
+    const ids = onEngine(function* (world, page) {
+      const submit = new AsyncSubmitCtl(world);
+      submit.depend_tx = yield* async_memcpy(page(), page(), 0, 0, 64, submit);
+      expect(submit.depend_tx).not.toBeNull();
+      yield* async_tx_quiesce(submit);
+    }, stuck);
+    expect(ids[0]).toBe('async.dependency-wait-failed');
   });
 });

@@ -55,6 +55,7 @@ beforeAll(() => {
     JSON.stringify({ name: 'my-driver', type: 'module', private: true }),
   );
   copyFileSync(join(ROOT, 'examples/providers/classic-dma.ts'), join(elsewhere, 'my-dma.ts'));
+  copyFileSync(join(ROOT, 'examples/clients/slave-flow.ts'), join(elsewhere, 'my-uart.ts'));
 }, 120_000);
 
 describe('a user project with the packed tarball installed', () => {
@@ -62,24 +63,36 @@ describe('a user project with the packed tarball installed', () => {
     const has = (p: string) =>
       spawnSync('test', ['-e', join(project, 'node_modules/dmactor', p)]).status === 0;
     expect(
-      ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'README.md'].filter(
-        (p) => !has(p),
-      ),
+      [
+        'dist/src/index.js',
+        'dist/src/index.d.ts',
+        'dist/src/cli/main.js',
+        'README.md',
+        // The worked examples, as a user reads them; check-client runs classic-dma from here.
+        'examples/providers/classic-dma.ts',
+        'examples/clients/slave-flow.ts',
+      ].filter((p) => !has(p)),
     ).toEqual([]);
     expect(['test', 'dist/test', 'src', 'bench'].filter(has)).toEqual([]);
   });
 
-  it("type-checks `import { checkProvider, defineProvider } from 'dmactor'` and runs it in vitest", () => {
+  it("type-checks `import { checkProvider, checkClient } from 'dmactor'` and runs them in vitest", () => {
     writeFileSync(
       join(project, 'dma.test.ts'),
       [
-        "import { checkProvider, defineProvider } from 'dmactor';",
+        "import { checkClient, checkProvider, defineProvider } from 'dmactor';",
         "import { expect, it } from 'vitest';",
         '',
         "it('my provider breaks no rule', async () => {",
         '  expect(typeof defineProvider).toBe("function");',
         `  const result = await checkProvider(${JSON.stringify(join(elsewhere, 'my-dma.ts'))}, { seed: 1, schedules: 20 });`,
         '  expect(result.summary).toEqual([]);',
+        '}, 120_000);',
+        '',
+        "it('my client driver breaks no rule', async () => {",
+        `  const result = await checkClient(${JSON.stringify(join(elsewhere, 'my-uart.ts'))}, { seed: 1, schedules: 20 });`,
+        '  expect(result.summary).toEqual([]);',
+        '  expect(result.ok).toBe(true);',
         '}, 120_000);',
         '',
       ].join('\n'),
@@ -109,7 +122,7 @@ describe('a user project with the packed tarball installed', () => {
         timeout: 180_000,
       },
     );
-    expect(vitest.stdout + vitest.stderr).toMatch(/1 passed/);
+    expect(vitest.stdout + vitest.stderr).toMatch(/2 passed/);
     expect(vitest.status).toBe(0);
   }, 240_000);
 

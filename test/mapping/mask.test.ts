@@ -62,4 +62,24 @@ describe('dma_set_mask and friends', () => {
     expect(c.dma_handle).not.toBe(c.cpu_addr);
     expect(world.violations).toEqual([]);
   });
+
+  it.each(['direct', 'bounce', 'iommu'] as const)(
+    '%s: a coherent mask no wider than an accepted streaming mask is accepted too',
+    (kind) => {
+      const { dev } = setup(kind);
+      const accepted = [64, 48, 40, 36, 32, 30, 28, 24, 20, 16].filter(
+        (bits) => dma_set_mask(dev, DMA_BIT_MASK(bits)) === 0,
+      );
+      expect(accepted.length).toBeGreaterThan(0);
+      for (const bits of accepted) {
+        expect(dma_set_mask(dev, DMA_BIT_MASK(bits))).toBe(0);
+        for (const smaller of accepted.filter((b) => b <= bits))
+          expect({ bits, smaller, ret: dma_set_coherent_mask(dev, DMA_BIT_MASK(smaller)) }).toEqual({
+            bits,
+            smaller,
+            ret: 0,
+          });
+      }
+    },
+  );
 });

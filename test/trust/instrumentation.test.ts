@@ -123,6 +123,15 @@ describe('one instrumentation call per trusted place', () => {
     lifecycles.forEach((w, i) => {
       run(lifecycleKind, w, i + 1, seen, wrong, undefined, i % 2 === 0);
     });
+    // Repeated transfers, so the controller's restart and LOAD_EOT queue-next are reached
+    // whatever share of the default shape's ops repeat gets.
+    const repeats = fc.sample(lifecycleKind.arbitrary({ ...lifecycleKind.defaultShape, ops: REPEAT_OPS }), {
+      seed: 7,
+      numRuns: 12,
+    });
+    repeats.forEach((w, i) => {
+      run(lifecycleKind, w, i + 1, seen, wrong);
+    });
     const chains = fc.sample(asyncTxKind.arbitrary(asyncTxKind.defaultShape), { seed: 7, numRuns: 40 });
     chains.forEach((w, i) => {
       run(asyncTxKind, w, i + 1, seen, wrong, i % 3 === 0 ? 'xordma' : undefined);
@@ -172,6 +181,8 @@ function directed(seen: Seen, wrong: string[]): void {
     { world: { trace: 'full' }, extra: (b) => watch(b.world, seen, wrong) },
   );
 }
+
+const REPEAT_OPS = ['slave', 'repeat', 'repeat-poll', 'issue', 'status', 'wait'] as const;
 
 /**
  * Event types none of these runs reaches, each exercised by its own test: a dependency never

@@ -1,6 +1,7 @@
 import type { Prng } from '../../kernel/prng.js';
 import type { ScheduleView, Strategy, StrategyStart } from '../../kernel/strategy.js';
 import type { TaskInfo } from '../../kernel/task.js';
+import { starvationWatch } from './starvation.js';
 
 export interface PctOptions {
   /**
@@ -15,6 +16,11 @@ export interface PctOptions {
    * and PCT degrades to depth 1; give the measured length of a typical run when known.
    */
   readonly expectedSteps?: number;
+  /**
+   * Raise a task passed over this many consecutive choices while enabled to the top priority
+   * (see starvation.ts). Default none: plain PCT, which may starve a task for ever.
+   */
+  readonly starvationBound?: number;
 }
 
 /** k when none is given: the step bound, capped so change points land in realistic runs. */
@@ -47,6 +53,7 @@ export function pctStrategy(options: PctOptions = {}): Strategy {
   /** Change points as [step, new priority], by step. */
   let changes: [number, number][] = [];
   let nextChange = 0;
+  const watch = options.starvationBound === undefined ? null : starvationWatch(options.starvationBound);
 
   const random = (): Prng => {
     if (!rng) throw new Error('pct strategy used before start()');
@@ -69,6 +76,7 @@ export function pctStrategy(options: PctOptions = {}): Strategy {
       priority.clear();
       nextChange = 0;
       changes = [];
+      watch?.reset();
       const k = expectedSteps(options, init.stepBound);
       const steps = new Set<number>();
       // d - 1 distinct change points in [1, k] (duplicates only if k is smaller than d - 1).
@@ -89,6 +97,16 @@ export function pctStrategy(options: PctOptions = {}): Strategy {
         if (view.lastTask >= 0) lower(view.lastTask, changes[nextChange]![1]);
         nextChange++;
       }
+      if (watch) {
+        const starved = watch.starved(enabled);
+        if (starved >= 0) {
+          const id = enabled[starved]!.id;
+          const at = ranked.indexOf(id);
+          if (at >= 0) ranked.splice(at, 1);
+          ranked.unshift(id);
+          renumber();
+        }
+      }
       let best = 0;
       let bestPriority = Number.NEGATIVE_INFINITY;
       for (let i = 0; i < enabled.length; i++) {
@@ -98,6 +116,7 @@ export function pctStrategy(options: PctOptions = {}): Strategy {
           bestPriority = p;
         }
       }
+      watch?.ran(enabled, best);
       return best;
     },
     pickValue: (_kind, n) => random().int(n),

@@ -1,6 +1,7 @@
 import type { Prng } from '../../kernel/prng.js';
 import type { ScheduleView, Strategy, StrategyStart } from '../../kernel/strategy.js';
 import type { TaskInfo, YieldPoint } from '../../kernel/task.js';
+import { starvationWatch } from './starvation.js';
 
 /**
  * Whether two pending events race. We have no read/write distinction, so two events on the
@@ -20,7 +21,8 @@ export function racing(a: YieldPoint | null, b: YieldPoint | null): boolean {
  * samples partial orders far more evenly than a random walk. Value choices are uniform.
  * All randomness comes from the world's PRNG.
  */
-export function posStrategy(): Strategy {
+export function posStrategy(options: { readonly starvationBound?: number } = {}): Strategy {
+  const watch = options.starvationBound === undefined ? null : starvationWatch(options.starvationBound);
   let rng: Prng | null = null;
   const priority = new Map<number, number>();
   /** What the event chosen last touched. */
@@ -37,11 +39,15 @@ export function posStrategy(): Strategy {
       rng = init.rng;
       priority.clear();
       lastRun = null;
+      watch?.reset();
     },
     pickTask(enabled: readonly TaskInfo[], view: ScheduleView) {
       // The last step's task (chosen or forced) now waits at a new event.
       if (view.lastTask >= 0) priority.delete(view.lastTask);
       for (const t of enabled) if (racing(t.next, lastRun)) priority.delete(t.id);
+      // A starved event outranks every sampled priority (all in [0, 1)) until it runs.
+      const starved = watch ? watch.starved(enabled) : -1;
+      if (starved >= 0) priority.set(enabled[starved]!.id, 1);
       let best = 0;
       let bestPriority = Number.NEGATIVE_INFINITY;
       for (let i = 0; i < enabled.length; i++) {
@@ -57,6 +63,7 @@ export function posStrategy(): Strategy {
         }
       }
       lastRun = enabled[best]!.next;
+      watch?.ran(enabled, best);
       return best;
     },
     pickValue: (_kind, n) => random().int(n),

@@ -1,0 +1,148 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type BatchTally, CampaignTally } from '../src/explore/batch-tally.js';
+import { batchContext, type CampaignOptions, EPOCH_SCHEDULES, runBatch } from '../src/explore/campaign.js';
+import { computeGuidance } from '../src/explore/guidance.js';
+import { fuzzPlan, probeDevice } from '../src/fuzz/fuzz.js';
+import { loadProvider } from '../src/providers/registry.js';
+import { asyncTxKind } from '../src/workload/async-tx-kind.js';
+import type { BuiltWorkload, WorkloadKind } from '../src/workload/kind.js';
+import { lifecycleKind } from '../src/workload/lifecycle-kind.js';
+
+/**
+ * Issue 13 item 5: for every public mutant, schedules and seconds of checking to the first
+ * finding of the default `dmactor fuzz` (its phases in order, as fuzzPlan gives them: dmatest,
+ * lifecycle, faults, async_tx), guided and unguided, median of 10 seeds, side by side in one
+ * run. Every schedule runs in this thread (no worker start-up in the seconds); a run stops at
+ * the first schedule with a violation. Epochs and their guidance as the campaign has them.
+ */
+export interface GuidanceBench {
+  readonly mutant: string;
+  readonly guided: FirstFinding;
+  readonly unguided: FirstFinding;
+}
+
+export interface FirstFinding {
+  /** Medians over the seeds that found it (null: fewer than half did). */
+  readonly medianSchedules: number | null;
+  readonly medianSeconds: number | null;
+  readonly maxSeconds: number | null;
+  readonly found: number;
+  readonly seeds: number;
+  readonly rules: string[];
+}
+
+/** Run one phase epoch by epoch as the campaign does, one schedule a batch; the schedules it ran and the first rule broken. */
+function phaseToFirst<W, S, B extends BuiltWorkload>(
+  kind: WorkloadKind<W, S, B>,
+  options: CampaignOptions<S>,
+  guided: boolean,
+): { schedules: number; rule: string | null } {
+  const tally = new CampaignTally();
+  const context = batchContext();
+  const stale = new Map<string, number>();
+  let ran = 0;
+  for (let epoch = 0; epoch * EPOCH_SCHEDULES < options.schedules; epoch++) {
+    const g =
+      guided && kind.guide
+        ? computeGuidance(kind.guide, epoch, tally.coverage, tally.ruleChecks(), stale)
+        : undefined;
+    const got: BatchTally[] = [];
+    const end = Math.min(options.schedules, (epoch + 1) * EPOCH_SCHEDULES);
+    for (let i = epoch * EPOCH_SCHEDULES; i < end; i++) {
+      const t = runBatch(kind, options, [i], g === undefined ? {} : { guidance: g }, context);
+      ran++;
+      const v = t.violating[0]?.violation;
+      if (v) return { schedules: ran, rule: v.id };
+      got.push(t);
+    }
+    tally.addEpoch(got);
+  }
+  return { schedules: ran, rule: null };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+};
+
+export async function benchGuidance(
+  seeds = 10,
+  schedules = 1000,
+  onRow: (row: GuidanceBench) => void = () => {},
+): Promise<GuidanceBench[]> {
+  const dir = fileURLToPath(new URL('../../test/mutants/', import.meta.url));
+  const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'mutate.ts');
+  const out: GuidanceBench[] = [];
+  for (const file of files) {
+    const provider = dir + file;
+    const def = await loadProvider(provider);
+    const device = probeDevice(def);
+    const row: Partial<Record<'guided' | 'unguided', FirstFinding>> = {};
+    // Alternated seed by seed, so both modes see the same machine load.
+    const counts = { guided: [] as number[], unguided: [] as number[] };
+    const secs = { guided: [] as number[], unguided: [] as number[] };
+    const rules = { guided: new Set<string>(), unguided: new Set<string>() };
+    for (let seed = 1; seed <= seeds; seed++) {
+      for (const mode of ['guided', 'unguided'] as const) {
+        const plan = fuzzPlan(
+          { provider, seed, schedules, stepBound: 5000, workers: 1, strategy: 'portfolio', shrinkRuns: 0 },
+          device,
+        );
+        const guided = mode === 'guided';
+        const t0 = performance.now();
+        let total = 0;
+        let rule: string | null = null;
+        for (const phase of [plan.dmatest, plan.lifecycle, plan.faults]) {
+          if (!phase || rule) continue;
+          const r = phaseToFirst(lifecycleKind, { ...phase, isolate: false }, guided);
+          total += r.schedules;
+          rule = r.rule;
+        }
+        if (!rule && plan.asyncTx) {
+          const a = plan.asyncTx;
+          const r = phaseToFirst(
+            asyncTxKind,
+            { ...a, workers: 1, strategy: 'portfolio', probe: false, provider },
+            guided,
+          );
+          total += r.schedules;
+          rule = r.rule;
+        }
+        if (rule) {
+          counts[mode].push(total);
+          secs[mode].push((performance.now() - t0) / 1000);
+          rules[mode].add(rule);
+        }
+      }
+    }
+    for (const mode of ['guided', 'unguided'] as const) {
+      const ok = counts[mode].length * 2 > seeds;
+      row[mode] = {
+        medianSchedules: ok ? median(counts[mode]) : null,
+        medianSeconds: ok ? median(secs[mode]) : null,
+        maxSeconds: secs[mode].length > 0 ? Math.max(...secs[mode]) : null,
+        found: counts[mode].length,
+        seeds,
+        rules: [...rules[mode]].sort(),
+      };
+    }
+    const done = { mutant: file.replace(/\.ts$/, ''), guided: row.guided!, unguided: row.unguided! };
+    out.push(done);
+    onRow(done);
+  }
+  return out;
+}
+
+/** The markdown table of benchGuidance's rows. */
+export function guidanceTable(rows: readonly GuidanceBench[]): string[] {
+  const cell = (f: FirstFinding) =>
+    `${f.medianSchedules ?? '-'} | ${f.medianSeconds === null ? '-' : f.medianSeconds.toFixed(3)} | ${f.maxSeconds === null ? '-' : f.maxSeconds.toFixed(2)} | ${f.found}/${f.seeds}`;
+  return [
+    '| mutant | guided: schedules | s (median) | s (max) | found | unguided: schedules | s (median) | s (max) | found | rules (guided) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...rows.map(
+      (r) => `| ${r.mutant} | ${cell(r.guided)} | ${cell(r.unguided)} | ${r.guided.rules.join(', ')} |`,
+    ),
+  ];
+}

@@ -1,0 +1,22 @@
+import type { Guidance } from '../workload/guidance.js';
+import type { BuiltWorkload, WorkloadKind } from '../workload/kind.js';
+
+/**
+ * Whether schedule `index` takes its epoch's guidance: the odd ones. The even ones run exactly
+ * the unguided campaign's schedules, so steering toward the unseen never loses what plain
+ * generation finds there; the odd ones explore.
+ */
+export function steered(index: number): boolean {
+  return index % 2 === 1;
+}
+
+/** The shape a steered schedule's workload is generated with under `guidance`. */
+export function guidedShape<W, S, B extends BuiltWorkload>(
+  kind: WorkloadKind<W, S, B>,
+  shape: S,
+  guidance: Guidance,
+): S {
+  // Guidance crosses threads as plain data: anything without levers steers nothing.
+  const levers = (guidance as Partial<Guidance> | undefined)?.levers;
+  return kind.guide && levers && Object.keys(levers).length > 0 ? kind.guide.apply(shape, guidance) : shape;
+}
