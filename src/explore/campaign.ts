@@ -389,6 +389,14 @@ export function shardIndices(options: Pick<CampaignOptions<unknown>, 'shard' | '
   return out;
 }
 
+/** Schedules per epoch: with no guide there is nothing to compute between epochs, so no barrier either. */
+function epochSize(
+  options: Pick<CampaignOptions<unknown>, 'epoch'>,
+  guide: CampaignGuide | undefined,
+): number {
+  return guide === undefined ? Number.POSITIVE_INFINITY : (options.epoch ?? EPOCH_SCHEDULES);
+}
+
 /** The shard's indices in epochs. */
 function epochsOf(indices: readonly number[], size: number): number[][] {
   const out: number[][] = [];
@@ -451,7 +459,7 @@ async function runOnPool<W, S, B extends BuiltWorkload>(
   const progress = progressOf(indices.length, onProgress);
   const session = sharedPool().open(kind.name, options, hangMs);
   try {
-    for (const [epoch, slice] of epochsOf(indices, options.epoch ?? EPOCH_SCHEDULES).entries()) {
+    for (const [epoch, slice] of epochsOf(indices, epochSize(options, guide)).entries()) {
       if (Date.now() > deadline) break;
       const g = guide?.({
         epoch,
@@ -474,7 +482,7 @@ async function runOnPool<W, S, B extends BuiltWorkload>(
   } finally {
     session.close();
   }
-  return report(kind, options, tally, guidance, (Date.now() - t0) / 1000);
+  return report(kind, options, tally, guide, guidance, (Date.now() - t0) / 1000);
 }
 
 function syntheticViolation(rule: Rule, detail: string): ViolationRecord {
@@ -554,7 +562,7 @@ export function runCampaignHere<W, S, B extends BuiltWorkload>(
   const guidance: unknown[] = [];
   const progress = progressOf(indices.length, onProgress);
   const context = batchContext();
-  for (const [epoch, slice] of epochsOf(indices, options.epoch ?? EPOCH_SCHEDULES).entries()) {
+  for (const [epoch, slice] of epochsOf(indices, epochSize(options, guide)).entries()) {
     if (Date.now() > deadline) break;
     const g = guide?.({
       epoch,
@@ -573,7 +581,7 @@ export function runCampaignHere<W, S, B extends BuiltWorkload>(
     tally.addEpoch([t]);
     progress.batch(t);
   }
-  return report(kind, options, tally, guidance, (Date.now() - t0) / 1000);
+  return report(kind, options, tally, guide, guidance, (Date.now() - t0) / 1000);
 }
 
 /** The position of schedule `index` among the shard's indices. */
@@ -587,6 +595,7 @@ function report<W, S, B extends BuiltWorkload>(
   kind: WorkloadKind<W, S, B>,
   options: CampaignOptions<S>,
   tally: CampaignTally,
+  guide: CampaignGuide | undefined,
   guidance: readonly unknown[],
   seconds: number,
 ): CampaignReport<W> {
@@ -596,7 +605,7 @@ function report<W, S, B extends BuiltWorkload>(
   const found: Found<W>[] = tally.firstByRule().map(({ s, hits }) => {
     const entry = entries.find((e) => e.name === s.strategy);
     const wseed = kindWorkloadSeed(kind, options.seed, s.index);
-    const g = guidance[Math.floor(positionOf(options, s.index) / (options.epoch ?? EPOCH_SCHEDULES))];
+    const g = guidance[Math.floor(positionOf(options, s.index) / epochSize(options, guide))];
     const workload = scheduleWorkload(kind, options, s.index, g);
     const shape = scheduleShape(kind, options, s.index, g);
     const failing = { workload, seed: s.seed, choices: s.choices ?? [], steps: s.steps };
