@@ -37,6 +37,10 @@ async function handle(m: ToWorker): Promise<void> {
     contexts.delete(m.id);
     return;
   }
+  if (m.t === 'forget') {
+    contexts.get(m.id)?.batches.seen.clear();
+    return;
+  }
   const c = contexts.get(m.ctx);
   if (!c) throw new Error(`campaign worker: no context ${m.ctx}`);
   if ('guidance' in m) c.guidance = m.guidance;

@@ -40,7 +40,9 @@ export type ToWorker =
       /** The epoch's cut (one Int32 in shared memory): no schedule at or past it runs. */
       readonly cut: Int32Array;
     }
-  | { readonly t: 'release'; readonly id: number };
+  | { readonly t: 'release'; readonly id: number }
+  /** A batch of this worker's was dropped: its state fingerprints must be sent again when met again. */
+  | { readonly t: 'forget'; readonly id: number };
 
 /** Messages from a worker. */
 export type FromWorker =
@@ -272,7 +274,10 @@ export class WorkerPool {
     if (from + m.tally.schedules <= epoch.cut) {
       epoch.tallies.push(m.tally);
       epoch.options.onBatch?.(m.tally);
-    } else if (from < epoch.cut) epoch.requeue.push([from, epoch.cut]);
+    } else {
+      if (from < epoch.cut) epoch.requeue.push([from, epoch.cut]);
+      slot.worker.postMessage({ t: 'forget', id: epoch.ctx } satisfies ToWorker);
+    }
     this.#pump();
     this.#settle(epoch);
   }
