@@ -112,6 +112,11 @@ const lines = [
   `| \`dmactor check --workers 2\`, fresh process | ${workers.processes.twoWorkersSec.toFixed(2)} | - | x${workers.processes.speedup.toFixed(2)} |`,
   '',
   `- CPU time of 2 workers over 1: x${workers.inProcess.cpuRatio.toFixed(2)} (the work the split adds)`,
+  ...(workers.inProcess.criticalPathSpeedup === null
+    ? []
+    : [
+        `- CPU seconds by thread, 1 worker: this thread ${workers.inProcess.oneWorker.threads!.main.toFixed(2)}, helpers ${workers.inProcess.oneWorker.threads!.helpers.toFixed(2)}; 2 workers: busiest worker ${workers.inProcess.twoWorkers.threads!.busiestWorker.toFixed(2)}, both ${workers.inProcess.twoWorkers.threads!.workers.toFixed(2)}, this thread ${workers.inProcess.twoWorkers.threads!.main.toFixed(2)}, helpers ${workers.inProcess.twoWorkers.threads!.helpers.toFixed(2)}: critical path x${workers.inProcess.criticalPathSpeedup.toFixed(2)} shorter (what the speed-up is on two otherwise idle cores, helper threads aside)`,
+      ]),
   `- cold start of one worker: ${workers.coldStart.perWorkerSec.toFixed(2)} s (an isolated ${workers.coldStart.schedules}-schedule campaign in a new worker ${workers.coldStart.firstSec.toFixed(2)} s, in this warm thread ${workers.coldStart.hereSec.toFixed(2)} s); the same campaign again on the kept worker: ${workers.coldStart.againSec.toFixed(2)} s, ${workers.coldStart.perCampaignSec.toFixed(2)} s over this thread`,
   '',
   '## Fuzzing: the mutant zoo',

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { type CampaignOptions, type CampaignReport, runCampaign } from '../src/explore/campaign.js';
 
 /**
@@ -22,6 +23,8 @@ export interface WorkersBench {
     readonly speedupFirst: number;
     /** CPU seconds of 2 workers over CPU seconds of 1: the work the split adds (1.00: none). */
     readonly cpuRatio: number;
+    /** The critical path's speed-up: this thread's CPU on 1 worker over the busiest worker's on 2 (Linux). */
+    readonly criticalPathSpeedup: number | null;
   };
   /** `dmactor check --schedules N --workers 1` and `--workers 2`, each a fresh process (cold, as a user runs it). */
   readonly processes: {
@@ -48,14 +51,57 @@ export interface WorkersBench {
 export interface Timing {
   readonly seconds: number;
   readonly cpuSeconds: number;
+  /**
+   * CPU seconds by thread (Linux, from /proc/self/task): this thread, the busiest campaign
+   * worker, all workers, and V8's and libuv's helper threads. A loaded machine stretches wall
+   * time; the busiest thread's CPU time is the run's critical path on otherwise idle cores.
+   */
+  readonly threads: { main: number; busiestWorker: number; workers: number; helpers: number } | null;
+}
+
+/** CPU seconds of every thread of this process, by thread id (null off Linux). */
+function threadCpu(): Map<string, number> | null {
+  if (!existsSync('/proc/self/task')) return null;
+  const out = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+      out.set(tid, (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // A thread that ended while being read.
+    }
+  }
+  return out;
+}
+
+/** Threads alive before the pool started a worker: this one and the helpers. */
+const before = threadCpu();
+
+function byThread(a: Map<string, number> | null, b: Map<string, number> | null): Timing['threads'] {
+  if (!a || !b || !before) return null;
+  const t = { main: 0, busiestWorker: 0, workers: 0, helpers: 0 };
+  for (const [tid, cpu] of b) {
+    const d = cpu - (a.get(tid) ?? 0);
+    if (tid === String(process.pid)) t.main += d;
+    else if (before.has(tid)) t.helpers += d;
+    else {
+      t.workers += d;
+      t.busiestWorker = Math.max(t.busiestWorker, d);
+    }
+  }
+  return t;
 }
 
 async function timed(options: CampaignOptions): Promise<Timing & { report: CampaignReport }> {
   const c0 = process.cpuUsage();
+  const p0 = threadCpu();
   const t0 = performance.now();
   const report = await runCampaign(options);
+  const seconds = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
-  return { seconds: (performance.now() - t0) / 1000, cpuSeconds: (c.user + c.system) / 1e6, report };
+  return { seconds, cpuSeconds: (c.user + c.system) / 1e6, threads: byThread(p0, threadCpu()), report };
 }
 
 /** Wall seconds of a fresh `dmactor check` process. */
@@ -85,7 +131,7 @@ function cli(schedules: number, workers: number): number {
 }
 
 const best = (ts: readonly Timing[]) => [...ts].sort((a, b) => a.seconds - b.seconds)[0]!;
-const plain = ({ seconds, cpuSeconds }: Timing): Timing => ({ seconds, cpuSeconds });
+const plain = ({ seconds, cpuSeconds, threads }: Timing): Timing => ({ seconds, cpuSeconds, threads });
 
 export async function benchWorkers(schedules = 10_000, coldSchedules = 300): Promise<WorkersBench> {
   const base: CampaignOptions = {
@@ -122,6 +168,8 @@ export async function benchWorkers(schedules = 10_000, coldSchedules = 300): Pro
       speedup: oneBest.seconds / twoBest.seconds,
       speedupFirst: oneBest.seconds / two[0]!.seconds,
       cpuRatio: twoBest.cpuSeconds / oneBest.cpuSeconds,
+      criticalPathSpeedup:
+        oneBest.threads && twoBest.threads ? oneBest.threads.main / twoBest.threads.busiestWorker : null,
     },
     processes: { oneWorkerSec: processOne, twoWorkersSec: processTwo, speedup: processOne / processTwo },
     coldStart: {
