@@ -1,5 +1,5 @@
 import type { InvariantStats } from '../../invariants/invariant.js';
-import { type CampaignReport, EPOCH_SCHEDULES, type Found } from './campaign.js';
+import type { CampaignReport, Found } from './campaign.js';
 import { coverageReport } from './coverage.js';
 import { decodeStates } from './state-set.js';
 
@@ -96,8 +96,8 @@ export function mergeCampaignShards<W>(shards: readonly CampaignReport<W>[]): Me
       total: first.observations.total,
       never: first.observations.never.filter((k) => never.has(k)),
     },
-    // Shards run unguided: the whole campaign unguided, in epochs of its own.
-    guidance: { epochs: Math.ceil(schedules / EPOCH_SCHEDULES), guided: false, targetsLeft: 0 },
+    // Shards run unguided: the whole campaign unguided, one epoch.
+    guidance: { epochs: schedules > 0 ? 1 : 0, guided: false, targetsLeft: 0 },
     found: kept.map((k) => ({ ...k.found, hits: k.hits })),
   };
   return { report, origin: kept.map((k) => ({ shard: k.shard, found: k.at })) };
