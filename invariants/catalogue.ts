@@ -2,6 +2,7 @@ import { asyncDependencyOrder } from './async-dependency-order.js';
 import { asyncDependencyRuns } from './async-dependency-runs.js';
 import { asyncResult } from './async-result.js';
 import { bufferFreedBeforeSync } from './buffer-freed-before-sync.js';
+import { configAppliesLater } from './config-applies-later.js';
 import { dataIntegrity } from './data-integrity.js';
 import { enforcedElsewhere } from './enforced-elsewhere.js';
 import { freeResourcesAfterSync } from './free-resources-after-sync.js';
@@ -16,6 +17,7 @@ import { recycleAfterAck } from './recycle-after-ack.js';
 import { repeatAppearsStuck } from './repeat-appears-stuck.js';
 import { residueBounds } from './residue-bounds.js';
 import { residueGranularity } from './residue-granularity.js';
+import { resumeResumes } from './resume-resumes.js';
 import { startInIssueOrder } from './start-in-issue-order.js';
 import { txStatusConsistent } from './tx-status-consistent.js';
 
@@ -33,6 +35,8 @@ export const catalogue: readonly Invariant[] = [
   residueBounds,
   residueGranularity,
   pauseMovesNoByte,
+  resumeResumes,
+  configAppliesLater,
   dataIntegrity,
   asyncDependencyOrder,
   asyncResult,

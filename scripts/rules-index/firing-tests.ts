@@ -121,9 +121,16 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
     file: 'test/dmaengine/prep-unique.test.ts',
     test: 'fires when a prep hands out a descriptor still submitted',
   },
+  'dmaengine.metadata-ptr-invalid': {
+    file: 'test/dmaengine/metadata.test.ts',
+    test: 'reports a get_metadata_ptr answer with %s (dmaengine.metadata-ptr-invalid)',
+  },
   // dmaengine.descriptor-unmap: no test makes it fire
   // dmaengine.hardware-untagged: no test makes it fire
-  // virt-dma.list-corruption: no test makes it fire
+  'virt-dma.list-corruption': {
+    file: 'test/dmaengine/virt-dma-lists.test.ts',
+    test: 'fires when a descriptor still on desc_submitted is parked on desc_terminated',
+  },
   'virt-dma.list-unlocked': {
     file: 'test/dmaengine/provider-locking.test.ts',
     test: 'fires when a reusable descriptor goes back to desc_allocated without vc.lock (§8 #3)',
@@ -329,11 +336,7 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
     file: 'test/dmaengine/blame.test.ts',
     test: 'an item whose tag names no descriptor',
   },
-  'provider.threw': {
-    file: 'test/rules/sources.test.ts',
-    test: 'finds a misspelt section missing',
-    names: 'ProviderThrew',
-  },
+  // provider.threw: no test makes it fire
   'provider.hang': {
     file: 'test/fuzz/bad-providers.test.ts',
     test: 'a provider that never returns: a provider.hang finding after the watchdog, not a hung tool',
@@ -346,10 +349,7 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
     file: 'test/clients/misuse.test.ts',
     test: '%s is blamed on the client with %s',
   },
-  'client.hang': {
-    file: 'test/clients/misuse.test.ts',
-    test: 'covers every client-side rule (or says why a client cannot break it)',
-  },
+  'client.hang': { file: 'test/clients/misuse.test.ts', test: '%s is blamed on the client with %s' },
   'hardware-channel.program-while-busy': {
     file: 'test/hw/dma-controller.test.ts',
     test: 'start moves no byte; programming a transferring channel is reported and ignored',
@@ -371,16 +371,16 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
     test: 'rejects the last of %j with %s',
   },
   'hardware-channel.resume-not-paused': {
-    file: 'test/hw/dma-controller.test.ts',
-    test: 'start moves no byte; programming a transferring channel is reported and ignored',
+    file: 'test/machines/hardware-channel-machine.test.ts',
+    test: 'rejects the last of %j with %s',
   },
   'hardware-channel.pause-inactive': {
-    file: 'test/hw/dma-controller.test.ts',
-    test: 'start moves no byte; programming a transferring channel is reported and ignored',
+    file: 'test/machines/hardware-channel-machine.test.ts',
+    test: 'rejects the last of %j with %s',
   },
   'hardware-channel.clear-error-without-error': {
-    file: 'test/hw/dma-controller.test.ts',
-    test: 'start moves no byte; programming a transferring channel is reported and ignored',
+    file: 'test/machines/hardware-channel-machine.test.ts',
+    test: 'rejects the last of %j with %s',
   },
   'inv.no-callback-after-synchronize': {
     file: 'test/invariants/no-callback-after-synchronize.test.ts',
@@ -445,6 +445,14 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
   'inv.async-dependency-runs': {
     file: 'test/fuzz/mutants.test.ts',
     test: '%s is found by the async_tx phase with %s',
+  },
+  'inv.config-applies-later': {
+    file: 'test/invariants/config-applies-later.test.ts',
+    test: 'fires when device_config reprograms a transfer already queued',
+  },
+  'inv.resume-resumes': {
+    file: 'test/invariants/pause-moves-no-byte.test.ts',
+    test: 'fires when device_resume returns 0 and leaves the hardware paused',
   },
   'inv.issued-starts': {
     file: 'test/invariants/issued-starts.test.ts',

@@ -148,8 +148,18 @@ export function rulesPage(): string {
     'rule lies inside some quote of that section, so no such sentence is left out; the words are',
     `${NORMATIVE_WORDS.map((w) => `“${w}”`).join(', ')}. Rules stated as plain fact are catalogued by`,
     'reading. Every rule id named is a rule of the model, and every test named exists: its file has',
-    'the title (or runs a table of cases under it) and names the rule. Conversely, every rule whose',
+    'the title and the test names the rule in its body (a test run over a table of cases, whose',
+    'title has placeholders, may name it anywhere in its file). Conversely, every rule whose',
     'source cites a section catalogued here is named by a statement of that section or of one under it.',
+    '',
+    '**Not yet checked**, the gaps this page owns up to:',
+    '',
+    ...statements
+      .filter((s) => s.answer.kind === 'not-yet-checked')
+      .map(
+        (s) =>
+          `- ${label.get(s)} (${s.source}): “${s.quote}”: ${s.answer.kind === 'not-yet-checked' ? s.answer.reason : ''}.`,
+      ),
     '',
     '**Answers.** *checked*: rules of the model break when the statement is broken. *modelled*: a',
     'permission or a behaviour the framework has, shown by the test. *out of scope*: outside what the',

@@ -53,6 +53,13 @@ export const campaignOptions = {
     'portfolio',
     'strategy',
   ),
+  guidance: choice(
+    'on|off',
+    'steer workloads toward transitions, observations and rules not yet covered,\nbetween epochs of 100 schedules (default on; a sharded run is unguided, so its\nshards merge to the unsharded run with --guidance off)',
+    () => ['on', 'off'] as const,
+    'on',
+    'guidance mode',
+  ),
   'shrink-runs': int(
     'N',
     `schedules a shrink may run per distinct violation (default ${DEFAULT_SHRINK_RUNS};\n0: no shrinking); a count, so a counterexample is the same on any machine`,

@@ -7,7 +7,8 @@ import { legalCoverage } from '../explore/reachability.js';
 import { saveFound } from '../explore/save-found.js';
 import { providerShape } from '../fuzz/fuzz.js';
 import { lifecycleKind } from '../workload/lifecycle-kind.js';
-import { writeHtmlReport } from './report.js';
+import { type ReportInputs, writeHtmlReport } from './report.js';
+import { type RunOptions, runHeader } from './shard-report.js';
 
 export interface CheckCliOptions extends CampaignOptions {
   readonly json: string | null;
@@ -50,15 +51,11 @@ export async function check(o: CheckCliOptions): Promise<number> {
   const files = saveFound(lifecycleKind, o, report);
   for (const line of summarize(report, files)) o.out_(line);
   if (o.coverage) for (const line of await writeCoverage(o.coverage, report.coverage)) o.out_(line);
-  if (o.json) writeFileSync(o.json, `${JSON.stringify({ ...report, counterexamples: files }, null, 2)}\n`);
-  if (o.html) {
-    const inputs = {
-      title: `dmactor check, seed ${o.seed}`,
-      campaigns: [{ name: 'check', report }],
-      counterexamples: files,
-    };
-    o.out_(await writeHtmlReport(inputs, o.html, o.toolVersion));
+  if (o.json) {
+    const header = runHeader('check', o.toolVersion, checkRunOptions(o), o.shard);
+    writeFileSync(o.json, `${JSON.stringify({ ...header, ...report, counterexamples: files }, null, 2)}\n`);
   }
+  if (o.html) o.out_(await writeHtmlReport(checkHtmlInputs(report, files, o.seed), o.html, o.toolVersion));
   return report.found.length > 0 ? 1 : 0;
 }
 
@@ -73,15 +70,46 @@ function rulesAtGoal<W>(r: CampaignReport<W>): string {
   return `${all.length - short.length}/${all.length}${short.length ? ` (short: ${short.map(([id, n]) => `${id} ${n}`).join(', ')})` : ''}`;
 }
 
+/** What a check run's result depends on (the header of its JSON report). */
+function checkRunOptions(o: CheckCliOptions): RunOptions {
+  return {
+    provider: o.provider ?? 'refdma',
+    seed: o.seed,
+    schedules: o.schedules,
+    'step-bound': o.stepBound,
+    strategy: o.strategy,
+    'shrink-runs': o.shrinkRuns,
+    time: o.timeMs === undefined ? null : o.timeMs / 1000,
+  };
+}
+
+/** The HTML page of a check run. */
+export function checkHtmlInputs(
+  report: CampaignReport,
+  files: readonly string[],
+  seed: number,
+): ReportInputs {
+  return {
+    title: `dmactor check, seed ${seed}`,
+    campaigns: [{ name: 'check', report }],
+    counterexamples: files.filter((f) => f !== ''),
+  };
+}
+
+/** A record's entries by name: a merged run lists them as the whole run does, whatever shard saw one first. */
+export function byName<T>(record: Readonly<Record<string, T>>): [string, T][] {
+  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 export function summarize<W>(r: CampaignReport<W>, files: readonly string[] = []): string[] {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const lines = [
     `dmactor check: ${r.schedules} schedules in ${r.seconds.toFixed(1)} s (${r.schedulesPerSec.toFixed(0)}/s), seed ${r.seed}`,
     `  steps per schedule min/avg/max: ${r.steps.min}/${r.steps.avg.toFixed(0)}/${r.steps.max}; cut at the step bound: ${pct(r.cutShare)}`,
-    `  outcomes: ${Object.entries(r.outcomes)
+    `  outcomes: ${byName(r.outcomes)
       .map(([k, n]) => `${k} ${n}`)
       .join(', ')}; distinct states: ${r.distinctStates}`,
-    `  strategies: ${Object.entries(r.strategies)
+    `  strategies: ${byName(r.strategies)
       .map(([k, s]) => `${k} ${s.schedules}${s.violations ? ` (${s.violations} failing)` : ''}`)
       .join(', ')}`,
     `  transition coverage: ${r.coverage.map((c) => `${c.machine} ${c.taken}/${c.total}`).join(', ')}`,

@@ -2,13 +2,13 @@ import { writeFileSync } from 'node:fs';
 import type { CampaignReport } from '../explore/campaign.js';
 import { saveFound } from '../explore/save-found.js';
 import { ASYNC_STEP_BOUND } from '../fuzz/async-phase.js';
-import { FUZZ_FAULTS, type FuzzOptions, fuzz, fuzzFindings } from '../fuzz/fuzz.js';
-import type { Faults } from '../scenarios/board.js';
+import { FUZZ_FAULTS, type FuzzOptions, type FuzzReport, fuzz, fuzzFindings } from '../fuzz/fuzz.js';
 import { asyncTxKind } from '../workload/async-tx-kind.js';
 import { lifecycleKind } from '../workload/lifecycle-kind.js';
-import { summarize } from './check.js';
+import { byName, summarize } from './check.js';
 import { fuzzJunit } from './junit.js';
-import { writeHtmlReport } from './report.js';
+import { type ReportInputs, writeHtmlReport } from './report.js';
+import { type RunOptions, runHeader } from './shard-report.js';
 
 export interface FuzzCliOptions extends FuzzOptions {
   readonly json: string | null;
@@ -27,6 +27,73 @@ export async function fuzzCommand(o: FuzzCliOptions): Promise<number> {
   const r = await fuzz(o);
   // Counterexample files by phase, for the JSON report and the HTML page.
   const saved: Record<string, readonly string[]> = {};
+  if (r.dmatest) saved.dmatest = saveFound(lifecycleKind, o, r.dmatest);
+  if (r.lifecycle) saved.lifecycle = saveFound(lifecycleKind, o, r.lifecycle);
+  if (r.faults)
+    saved.faults = saveFound(lifecycleKind, { ...o, faults: FUZZ_FAULTS, prefix: 'faults.' }, r.faults);
+  if (r.asyncTx)
+    saved.asyncTx = saveFound(
+      asyncTxKind,
+      { ...o, stepBound: Math.max(o.stepBound, ASYNC_STEP_BOUND), prefix: 'async_tx.' },
+      r.asyncTx,
+    );
+  for (const line of fuzzLines(r, saved)) say(line);
+  if (o.json) {
+    const header = runHeader('fuzz', o.toolVersion, fuzzRunOptions(o), o.shard);
+    writeFileSync(o.json, `${JSON.stringify({ ...header, ...r, counterexamples: saved }, null, 2)}\n`);
+  }
+  if (o.html) say(await writeHtmlReport(fuzzHtmlInputs(r, saved, o.seed), o.html, o.toolVersion));
+  if (o.junit) writeFileSync(o.junit, fuzzJunit(r));
+  say('');
+  say(fuzzVerdict(r));
+  return fuzzFindings(r) === 0 ? 0 : 1;
+}
+
+/** What a fuzz run's result depends on (the header of its JSON report). */
+function fuzzRunOptions(o: FuzzCliOptions): RunOptions {
+  return {
+    provider: o.provider,
+    seed: o.seed,
+    schedules: o.schedules,
+    'step-bound': o.stepBound,
+    strategy: o.strategy,
+    'shrink-runs': o.shrinkRuns,
+    'hang-ms': o.hangMs ?? null,
+    time: o.timeMs === undefined ? null : o.timeMs / 1000,
+  };
+}
+
+/** The last line of `dmactor fuzz`. */
+export function fuzzVerdict(r: FuzzReport): string {
+  const n = fuzzFindings(r);
+  return n === 0 ? `${r.provider}: no rule broken` : `${r.provider}: ${n} finding(s)`;
+}
+
+/** The HTML page of a fuzz run: a campaign per phase that ran, and every counterexample. */
+export function fuzzHtmlInputs(
+  r: FuzzReport,
+  saved: Readonly<Record<string, readonly string[]>>,
+  seed: number,
+): ReportInputs {
+  const phases = [
+    ['dmatest', r.dmatest],
+    ['lifecycle', r.lifecycle],
+    ['faults', r.faults],
+    ['async_tx', r.asyncTx],
+  ] as const;
+  return {
+    title: `dmactor fuzz ${r.provider}, seed ${seed}`,
+    campaigns: phases.flatMap(([name, c]) => (c ? [{ name: `fuzz ${r.provider}: ${name}`, report: c }] : [])),
+    counterexamples: Object.values(saved)
+      .flat()
+      .filter((f) => f !== ''),
+  };
+}
+
+/** What `dmactor fuzz` prints of its result, from the conformance checks to the async_tx phase. */
+export function fuzzLines(r: FuzzReport, saved: Readonly<Record<string, readonly string[]>>): string[] {
+  const lines: string[] = [];
+  const say = (line: string) => lines.push(line);
   say('');
   say(
     `1. conformance: ${r.conformance.length === 0 ? 'the dma_device passes every check' : `${r.conformance.length} finding(s)`}`,
@@ -36,25 +103,22 @@ export async function fuzzCommand(o: FuzzCliOptions): Promise<number> {
     say(`      rule: ${f.rule.rule}`);
     say(`      source: ${f.rule.source}`);
   }
-  const phase = (n: number, name: string, c: CampaignReport | null, what: string, faults?: Faults) => {
+  const phase = (n: number, name: string, c: CampaignReport | null, what: string, key: string) => {
     say('');
     if (!c) {
       say(`${n}. ${name}: skipped (${what})`);
       return;
     }
     say(`${n}. ${name}:`);
-    const files = saveFound(lifecycleKind, { ...o, ...(faults ? { faults, prefix: 'faults.' } : {}) }, c);
-    saved[faults ? 'faults' : c === r.dmatest ? 'dmatest' : 'lifecycle'] = files;
-    for (const line of summarize(c, files)) say(`  ${line}`);
-    say(`  share of the budget: ${share(c)}`);
+    for (const line of summarize(c, saved[key])) say(`  ${line}`);
+    say(`  share of the budget: ${share(key)}`);
     say('  rules (times checked / broken):');
     for (const [id, n] of Object.entries(c.rules).sort(([a], [b]) => a.localeCompare(b))) {
       const broken = c.invariants[id]?.violations ?? c.found.filter((f) => f.violation.id === id).length;
       say(`    ${id.padEnd(44)} ${String(n).padStart(8)} ${broken > 0 ? `BROKEN ${broken}` : ''}`);
     }
   };
-  const share = (c: CampaignReport) => {
-    const name = c === r.dmatest ? 'dmatest' : c === r.lifecycle ? 'lifecycle' : 'faults';
+  const share = (name: string) => {
     const b = r.budget[name];
     return b
       ? `${(100 * b.scheduleShare).toFixed(0)}% of the schedules, ${(100 * b.stepShare).toFixed(0)}% of the steps`
@@ -65,19 +129,21 @@ export async function fuzzCommand(o: FuzzCliOptions): Promise<number> {
     'dmatest (memcpy/memset/xor/pq, random lengths and offsets, data checked)',
     r.dmatest,
     'no DMA_MEMCPY or DMA_MEMSET, or the device did not register',
+    'dmatest',
   );
   phase(
     3,
     'lifecycle (generated client workloads, every invariant)',
     r.lifecycle,
     'the device did not register',
+    'lifecycle',
   );
   phase(
     4,
     'faults (the same workloads with bus errors, spurious and late interrupts injected)',
     r.faults,
     'the device did not register',
-    FUZZ_FAULTS,
+    'faults',
   );
   say('');
   if (!r.asyncTx) {
@@ -90,18 +156,13 @@ export async function fuzzCommand(o: FuzzCliOptions): Promise<number> {
       '5. async_tx (dependency chains over engines of this device, each wired for some of its operations):',
     );
     say(
-      `  ${a.schedules} schedules in ${a.seconds.toFixed(1)} s (${a.schedulesPerSec.toFixed(0)}/s); outcomes ${Object.entries(
+      `  ${a.schedules} schedules in ${a.seconds.toFixed(1)} s (${a.schedulesPerSec.toFixed(0)}/s); outcomes ${byName(
         a.outcomes,
       )
         .map(([k, n]) => `${k} ${n}`)
         .join(', ')}`,
     );
-    const files = saveFound(
-      asyncTxKind,
-      { ...o, stepBound: Math.max(o.stepBound, ASYNC_STEP_BOUND), prefix: 'async_tx.' },
-      a,
-    );
-    saved.asyncTx = files;
+    const files = saved.asyncTx ?? [];
     const b = r.budget.asyncTx;
     if (b)
       say(
@@ -131,26 +192,5 @@ export async function fuzzCommand(o: FuzzCliOptions): Promise<number> {
       );
     }
   }
-  if (o.json) writeFileSync(o.json, `${JSON.stringify({ ...r, counterexamples: saved }, null, 2)}\n`);
-  if (o.html) {
-    const phases = [
-      ['dmatest', r.dmatest],
-      ['lifecycle', r.lifecycle],
-      ['faults', r.faults],
-      ['async_tx', r.asyncTx],
-    ] as const;
-    const inputs = {
-      title: `dmactor fuzz ${r.provider}, seed ${o.seed}`,
-      campaigns: phases.flatMap(([name, c]) =>
-        c ? [{ name: `fuzz ${r.provider}: ${name}`, report: c }] : [],
-      ),
-      counterexamples: Object.values(saved).flat(),
-    };
-    say(await writeHtmlReport(inputs, o.html, o.toolVersion));
-  }
-  if (o.junit) writeFileSync(o.junit, fuzzJunit(r));
-  const n = fuzzFindings(r);
-  say('');
-  say(n === 0 ? `${r.provider}: no rule broken` : `${r.provider}: ${n} finding(s)`);
-  return n === 0 ? 0 : 1;
+  return lines;
 }

@@ -13,6 +13,7 @@ import { diagram, diagramFormats } from './diagram.js';
 import { docs } from './docs.js';
 import { runExamples } from './examples-report.js';
 import { fuzzCommand } from './fuzz.js';
+import { mergeCommand } from './merge.js';
 import { choice, flag, int, list, outDir, outFile, text } from './options.js';
 import { replay } from './replay.js';
 import { reportCommand } from './report.js';
@@ -59,6 +60,7 @@ const commands: Readonly<Record<string, Command>> = {
         workers: o.workers,
         ...(shard ? { shard } : {}),
         strategy: o.strategy,
+        guided: o.guidance === 'on',
         provider: o.provider,
         shrinkRuns,
         json: o.json,
@@ -97,6 +99,7 @@ const commands: Readonly<Record<string, Command>> = {
         workers: o.workers,
         ...(shard ? { shard } : {}),
         strategy: o.strategy,
+        guided: o.guidance === 'on',
         shrinkRuns,
         hangMs: o['hang-ms'],
         json: o.json,
@@ -175,17 +178,32 @@ const commands: Readonly<Record<string, Command>> = {
         'the driver has no device_synchronize: a terminate returning is its synchronize',
       ),
       out: outFile('with --mermaid, write the Markdown there instead of stdout'),
+      json: outFile('write the checked trace as JSON (dmactor report draws it)'),
+      html: outFile('write the HTML report: the trace as a timeline to step through, findings marked'),
     },
-    run: (o, [file = ''], out) => traceCommand(file, o, out),
+    run: (o, [file = ''], out) => traceCommand(file, o, version(), out),
   }),
   report: command({
     summary:
-      'one self-contained HTML page from check/fuzz --json reports and counterexample\nfiles: campaigns, per-rule counts, statecharts coloured by coverage, timelines',
+      'one self-contained HTML page from --json reports (check, fuzz, check-client, merge,\ntrace) and counterexample files: campaigns, coverage, rule counts, timelines',
     args: [{ name: 'FILE', required: true, many: true }],
     options: {
       out: outFile('where the page goes (default dmactor-report.html)', 'FILE'),
     },
     run: (o, files, out) => reportCommand(files, o.out ?? 'dmactor-report.html', version(), out),
+  }),
+  merge: command({
+    summary:
+      'merge the --json reports of the shards of one check, fuzz or check-client run\n(--shard I/N on each machine) into the report of the whole run; exit 1 on a violation',
+    args: [{ name: 'REPORT...', required: true, many: true }],
+    options: {
+      out: outFile('write the merged report (JSON, as --json writes it) there'),
+      json: flag('print the merged report as JSON instead of the summary'),
+      html: outFile('write the HTML report of the merged run (as dmactor report draws it)'),
+    },
+    notes:
+      'Every shard I/N of 0 <= I < N must be given once, run by one dmactor version with the\nsame command and options (--workers may differ). docs/scale.md: a CI matrix and a\nKubernetes Indexed Job.',
+    run: (o, files, out) => mergeCommand(files, o, version(), out),
   }),
   diagram: command({
     summary: `print a statechart (all when none is named) --format ${diagramFormats.join(' | ')}\n(rv: one Linux RV automaton per region, MACHINE may name one)`,

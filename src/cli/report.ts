@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { kernelTraceSection } from '../diagrams/kernel-trace-section.js';
 import {
   type CampaignSection,
   type CounterexampleSection,
@@ -10,20 +11,24 @@ import {
 import { reportHtml } from '../diagrams/report-html.js';
 import type { CampaignReport } from '../explore/campaign.js';
 import { replayCounterexampleFile } from '../explore/replay-file.js';
+import type { KernelTraceResult } from '../ktrace/check-kernel-trace.js';
 import { UsageError } from '../rules/usage-error.js';
+import { isTraceJson, readTraceJson } from './trace-json.js';
 
 /**
  * `dmactor report FILE... --out report.html`: one self-contained HTML page from campaign
- * reports (`check --json`, `fuzz --json`) and counterexample files. Each counterexample (named
+ * reports (`check`, `fuzz`, `check-client --json`, merged or not), checked kernel traces
+ * (`trace --json`) and counterexample files. Each counterexample (named
  * directly, or listed by a report) is replayed to rebuild its full trace for the timeline.
  * `--html FILE` on check and fuzz writes the same page for the run just made.
  */
 
-/** What a page is made of: campaigns by name, and counterexample files to replay. */
+/** What a page is made of: campaigns by name, counterexample files to replay, checked kernel traces. */
 export interface ReportInputs {
   readonly title: string;
   readonly campaigns: readonly { readonly name: string; readonly report: CampaignReport<unknown> }[];
   readonly counterexamples: readonly string[];
+  readonly traces?: readonly { readonly name: string; readonly result: KernelTraceResult }[];
 }
 
 const FUZZ_PHASES = ['dmatest', 'lifecycle', 'faults', 'asyncTx'] as const;
@@ -47,6 +52,7 @@ export function readInputs(files: readonly string[]): ReportInputs {
   if (files.length === 0) throw new UsageError('report needs at least one report or counterexample file');
   const campaigns: { name: string; report: CampaignReport<unknown> }[] = [];
   const counterexamples: string[] = [];
+  const traces: { name: string; result: KernelTraceResult }[] = [];
   for (const file of files) {
     let json: unknown;
     try {
@@ -57,6 +63,15 @@ export function readInputs(files: readonly string[]): ReportInputs {
     }
     if (isObject(json) && typeof json.format === 'string' && COUNTEREXAMPLE_FORMATS.has(json.format)) {
       counterexamples.push(file);
+    } else if (isTraceJson(json)) {
+      const t = readTraceJson(file, json);
+      traces.push({ name: t.file, result: t });
+    } else if (isObject(json) && typeof json.client === 'string' && Array.isArray(json.runs)) {
+      for (const run of json.runs)
+        if (isObject(run) && isCampaign(run.report))
+          campaigns.push({ name: `${file}: ${json.client} on ${String(run.provider)}`, report: run.report });
+      const files = isObject(json.counterexamples) ? Object.values(json.counterexamples).flat() : [];
+      counterexamples.push(...listed(file, files));
     } else if (isCampaign(json)) {
       campaigns.push({ name: file, report: json });
       counterexamples.push(...listed(file, json.counterexamples));
@@ -68,11 +83,13 @@ export function readInputs(files: readonly string[]): ReportInputs {
       const files = isObject(json.counterexamples) ? Object.values(json.counterexamples).flat() : [];
       counterexamples.push(...listed(file, files));
     } else {
-      throw new UsageError(`${file}: not a dmactor report (check/fuzz --json) or counterexample file`);
+      throw new UsageError(
+        `${file}: not a dmactor report (check/fuzz/check-client/trace --json) or counterexample file`,
+      );
     }
   }
   const title = files.length === 1 ? `dmactor report: ${files[0]}` : `dmactor report: ${files.length} files`;
-  return { title, campaigns, counterexamples: [...new Set(counterexamples)] };
+  return { title, campaigns, counterexamples: [...new Set(counterexamples)].filter((f) => f !== ''), traces };
 }
 
 /** Build the page's data: campaign sections with their drawings, counterexamples replayed. */
@@ -87,7 +104,14 @@ export async function reportData(inputs: ReportInputs, toolVersion: string): Pro
       counterexampleSection(file, cx, run.world.trace.events, run.result.traceHash ?? '', reproduced),
     );
   }
-  return { title: inputs.title, tool: { name: 'dmactor', version: toolVersion }, campaigns, counterexamples };
+  const traces = (inputs.traces ?? []).map((t) => kernelTraceSection(t.name, t.result));
+  return {
+    title: inputs.title,
+    tool: { name: 'dmactor', version: toolVersion },
+    campaigns,
+    counterexamples,
+    ...(traces.length > 0 ? { traces } : {}),
+  };
 }
 
 /** Write the page for `inputs` to `out`; returns the line the command prints. */
@@ -98,7 +122,8 @@ export async function writeHtmlReport(
 ): Promise<string> {
   const data = await reportData(inputs, toolVersion);
   writeFileSync(out, reportHtml(data));
-  return `  HTML report: ${out} (${data.campaigns.length} campaign(s), ${data.counterexamples.length} counterexample(s))`;
+  const traces = data.traces?.length ? `, ${data.traces.length} kernel trace(s)` : '';
+  return `  HTML report: ${out} (${data.campaigns.length} campaign(s), ${data.counterexamples.length} counterexample(s)${traces})`;
 }
 
 /** `dmactor report FILE... --out FILE`: exit 0 once the page is written. */

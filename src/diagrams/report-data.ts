@@ -18,6 +18,8 @@ export interface ReportData {
   readonly tool: { readonly name: 'dmactor'; readonly version: string };
   readonly campaigns: readonly CampaignSection[];
   readonly counterexamples: readonly CounterexampleSection[];
+  /** Kernel traces checked by `dmactor trace`, drawn as counterexamples are. */
+  readonly traces?: readonly KernelTraceSection[];
 }
 
 export interface CampaignSection {
@@ -89,6 +91,47 @@ export interface CounterexampleSection {
   readonly events: readonly EventData[];
   /** The index in `events` of the violation (or -1). */
   readonly violationAt: number;
+}
+
+/** A kernel trace's observation: its event, the CPU and line it was read from, and the finding it is. */
+export interface TraceEventData extends EventData {
+  readonly cpu: number;
+  /** The trace line as the file has it (shown as text, like every string of the page). */
+  readonly text: string;
+  /** The index in `findings` when this event is one (a VIOLATION row), else null. */
+  readonly finding: number | null;
+}
+
+export interface TraceFindingData {
+  readonly id: string;
+  readonly side: string;
+  readonly rule: string;
+  readonly source: string;
+  readonly detail: string;
+  readonly line: number;
+  readonly text: string;
+  /** Accepted by `--accept`: a known deviation of the driver, shown, not counted. */
+  readonly accepted: boolean;
+  /** Its row: an index into `events`. */
+  readonly at: number;
+}
+
+/**
+ * A kernel trace as the page shows it: one lane per execution context (each task in process
+ * context, and softirq and hardirq per CPU, as the trace's irq-info column says), one row per
+ * observation, each finding's row marked with its rule and source.
+ */
+export interface KernelTraceSection {
+  readonly file: string;
+  readonly records: number;
+  readonly observations: number;
+  readonly channels: number;
+  readonly descriptors: number;
+  /** CPUs whose ring buffer lost events. */
+  readonly lost: readonly number[];
+  readonly findings: readonly TraceFindingData[];
+  readonly lanes: readonly LaneData[];
+  readonly events: readonly TraceEventData[];
 }
 
 /** A campaign report as the page shows it, with each statechart drawn coloured by coverage. */

@@ -7,9 +7,11 @@
  *
  * A counterexample's timeline has one lane per task and context (client threads, tasklets,
  * interrupt handlers, hardware) and per object (channels, the provider, the kernel), one row
- * per trace event; selecting a row shows the state of every actor after that event. Keys, on
- * the timeline last clicked (the first one at start): ArrowDown or j / ArrowUp or k step,
- * PageDown / PageUp by 20, Home / End, v jumps to the violation.
+ * per trace event; selecting a row shows the state of every actor after that event. A kernel
+ * trace's timeline is drawn the same way, with a lane per context of the traced kernel (each
+ * task, softirq and hardirq per CPU), a row per observation, its findings marked. Keys, on
+ * the timeline last clicked or focused (the first one at start): ArrowDown or j / ArrowUp or k step,
+ * PageDown / PageUp by 20, Home / End, v jumps to the violation (to the next finding).
  */
 export const REPORT_STYLE = `
 :root { --fg:#1d232a; --muted:#5b6570; --line:#d8dde3; --bad:#b42318; --bad-bg:#fdecea; --sel:#fff4c2; --ok:#1a7f37; }
@@ -48,6 +50,9 @@ tr.broken td { background: var(--bad-bg); color: var(--bad); }
 .row.selected { background: var(--sel); }
 .row.violation { background: var(--bad-bg); color: var(--bad); font-weight: 600; }
 .row.violation.selected { outline: 2px solid var(--bad); }
+.row.violation.accepted { background: #f6f8fa; color: var(--muted); }
+.violation-card.accepted { border-color: var(--line); background: #f6f8fa; }
+.violation-card + .violation-card { margin-top: 6px; }
 .ev .state { color: var(--ok); }
 .lane-client { color: #0b5cad; } .lane-tasklet { color: #7a3db8; } .lane-interrupt { color: #b35c00; }
 .lane-hardware { color: #2d6a4f; } .lane-channel { color: #334155; } .lane-provider { color: #6b4f1d; } .lane-kernel { color: #555; }
@@ -94,7 +99,8 @@ export const REPORT_VIEWER = `
   var header = el('header', null,
     el('h1', { text: data.title }),
     el('div', { class: 'muted', text: data.tool.name + ' ' + data.tool.version + ' \\u00b7 ' +
-      data.campaigns.length + ' campaign(s), ' + data.counterexamples.length + ' counterexample(s)' }));
+      data.campaigns.length + ' campaign(s), ' + data.counterexamples.length + ' counterexample(s)' +
+      (data.traces && data.traces.length ? ', ' + data.traces.length + ' kernel trace(s)' : '') }));
   var main = el('main');
   app.appendChild(header);
   app.appendChild(main);
@@ -149,46 +155,34 @@ export const REPORT_VIEWER = `
   var timelines = [];
   var active = null;
 
-  data.counterexamples.forEach(function (cx, xi) {
-    var s = el('section', { class: 'block counterexample', id: 'cx-' + xi });
-    s.appendChild(el('h2', { text: 'Counterexample: ' + cx.violation.id }));
-    var v = cx.violation;
-    s.appendChild(el('div', { class: 'violation-card' },
-      el('div', null, el('span', { class: 'id', text: '[' + v.side + '] ' + v.id }), ' at step ' + v.step + ' (' + v.task + ')'),
-      el('div', { text: v.detail }),
-      el('div', { class: 'muted', text: 'rule: ' + v.rule }),
-      el('div', { class: 'muted', text: 'source: ' + v.source })));
-    s.appendChild(el('p', { class: 'muted', text: cx.file + ' \\u00b7 provider ' + cx.provider + ', seed ' + cx.seed + ', ' +
-      cx.choices + ' choices, found by ' + cx.strategy + ' \\u00b7 ' +
-      (cx.reproduced ? 'reproduced on replay' : 'did NOT reproduce on replay') +
-      (cx.sameHash ? ', trace hash identical' : ', trace hash DIFFERENT') }));
-
+  /**
+   * A timeline to step through: a lane per task or context, a row per event, the marked rows
+   * (violations, findings) that v jumps to, and beside it the state of every actor after the
+   * selected event. t says what differs between a counterexample and a kernel trace.
+   */
+  function timeline(s, t) {
     var status = el('span', { class: 'status' });
     var controls = el('div', { class: 'controls' });
     var body = el('div', { class: 'cx-body' });
-    var tl = el('div', { class: 'timeline', tabindex: '0', role: 'grid', 'aria-label': 'trace of ' + v.id });
+    var tl = el('div', { class: 'timeline', tabindex: '0', role: 'grid', 'aria-label': t.label });
     var side = el('div', { class: 'side' });
     body.appendChild(tl);
     body.appendChild(side);
     s.appendChild(controls);
     s.appendChild(body);
-    main.appendChild(s);
 
-    var cols = '44px 48px repeat(' + cx.lanes.length + ', 210px)';
-    var head = el('div', { class: 'row head' }, el('div', { class: 'num', text: '#' }), el('div', { class: 'num', text: 'step' }));
+    var cols = '44px 48px repeat(' + t.lanes.length + ', ' + (t.laneWidth || 210) + 'px)';
+    var head = el('div', { class: 'row head' }, el('div', { class: 'num', text: '#' }), el('div', { class: 'num', text: t.stepName }));
     head.style.gridTemplateColumns = cols;
-    cx.lanes.forEach(function (l) { head.appendChild(el('div', { class: 'lane-' + l.kind, title: l.kind, text: l.name })); });
+    t.lanes.forEach(function (l) { head.appendChild(el('div', { class: 'lane-' + l.kind, title: l.kind, text: l.name })); });
     tl.appendChild(head);
     var cells = [];
-    var rows = cx.events.map(function (e, i) {
-      var row = el('div', { class: 'row' + (e.event === 'VIOLATION' ? ' violation' : ''), 'data-index': i },
+    var rows = t.events.map(function (e, i) {
+      var row = el('div', { class: 'row' + (e.event === 'VIOLATION' ? ' violation' : '') + (t.rowClass ? t.rowClass(e) : ''), 'data-index': i },
         el('div', { class: 'num', text: i }), el('div', { class: 'num', text: e.step }));
       row.style.gridTemplateColumns = cols;
-      // On its lane an actor is named without the lane's own name (d1, not dmac0chan0.d1).
-      var laneName = cx.lanes[e.lane].name;
-      var who = e.actor === laneName ? '' : e.actor.indexOf(laneName + '.') === 0 ? e.actor.slice(laneName.length + 1) + ' ' : e.actor + ' ';
-      var cell = el('div', { class: 'ev lane-' + cx.lanes[e.lane].kind },
-        who + e.event, e.payload ? ' ' + e.payload : null,
+      var cell = el('div', { class: 'ev lane-' + t.lanes[e.lane].kind },
+        t.cellText(e), e.payload ? ' ' + e.payload : null,
         e.state ? el('span', { class: 'state', text: ' \\u2192 ' + e.state }) : null);
       cell.style.gridColumn = String(e.lane + 3);
       cell.title = e.task + ' (' + e.ctx + '): ' + e.actor + ' ' + e.event + (e.payload ? ' ' + e.payload : '');
@@ -205,16 +199,21 @@ export const REPORT_VIEWER = `
       b.addEventListener('click', function () { go(); activate(); });
       controls.appendChild(b);
     }
+    /** The first marked row after the selected one, else the first: v steps through them all. */
+    function nextMark() {
+      for (var m = 0; m < t.marks.length; m++) if (t.marks[m] > state.index) return t.marks[m];
+      return t.marks.length > 0 ? t.marks[0] : state.index;
+    }
     button('first', 'first event (Home)', function () { select(0); });
     button('previous', 'previous event (ArrowUp, k)', function () { select(state.index - 1); });
     button('next', 'next event (ArrowDown, j)', function () { select(state.index + 1); });
-    button('last', 'last event (End)', function () { select(cx.events.length - 1); });
-    button('violation', 'the violating step (v)', function () { select(cx.violationAt); });
+    button('last', 'last event (End)', function () { select(t.events.length - 1); });
+    button(t.markName, t.markTitle + ' (v)', function () { select(nextMark()); });
     controls.appendChild(status);
 
     function select(i, quiet) {
-      if (cx.events.length === 0) return;
-      i = Math.max(0, Math.min(cx.events.length - 1, i));
+      if (t.events.length === 0) return;
+      i = Math.max(0, Math.min(t.events.length - 1, i));
       if (state.index >= 0) rows[state.index].classList.remove('selected');
       state.index = i;
       var row = rows[i];
@@ -225,34 +224,108 @@ export const REPORT_VIEWER = `
         tl.scrollLeft = Math.max(0, cells[i].offsetLeft - 100); // 92 px of sticky step columns
       } else cells[i].scrollIntoView({ block: 'nearest', inline: 'nearest' });
       s.setAttribute('data-selected', String(i));
-      var e = cx.events[i];
-      status.textContent = 'event ' + i + ' of ' + cx.events.length + ', step ' + e.step + ', t=' + e.time + ' ns';
+      status.textContent = t.statusText(t.events[i], i);
       renderSide(i);
     }
 
     function renderSide(i) {
       while (side.firstChild) side.removeChild(side.firstChild);
-      var e = cx.events[i];
-      side.appendChild(el('h3', { text: 'Event ' + i + (e.event === 'VIOLATION' ? ': the violation' : '') }));
-      var lines = ['step ' + e.step + ', time ' + e.time + ' ns', 'task ' + e.task + ' (' + e.ctx + ')',
-        e.actor + ' ' + e.event + (e.payload ? ' ' + e.payload : '')];
-      if (e.event === 'VIOLATION') lines.push('rule: ' + v.rule, 'source: ' + v.source);
-      side.appendChild(el('div', { class: 'detail event-detail', text: lines.join('\\n') }));
+      var e = t.events[i];
+      side.appendChild(el('h3', { text: 'Event ' + i + (e.event === 'VIOLATION' ? ': ' + t.violationName : '') }));
+      side.appendChild(el('div', { class: 'detail event-detail', text: t.detailLines(e).join('\\n') }));
       var states = new Map();
-      for (var k = 0; k <= i; k++) if (cx.events[k].state !== null) states.set(cx.events[k].actor, { state: cx.events[k].state, at: k });
-      side.appendChild(el('h3', { text: 'State of every actor after it' }));
-      var t = el('table', { class: 'kv states' });
+      for (var k = 0; k <= i; k++) if (t.events[k].state !== null) states.set(t.events[k].actor, { state: t.events[k].state, at: k });
+      side.appendChild(el('h3', { text: t.statesTitle }));
+      var table = el('table', { class: 'kv states' });
       Array.from(states.keys()).sort().forEach(function (actor) {
         var st = states.get(actor);
-        t.appendChild(el('tr', { class: st.at === i ? 'changed' : '', 'data-actor': actor }, el('td', { text: actor }), el('td', { text: st.state })));
+        table.appendChild(el('tr', { class: st.at === i ? 'changed' : '', 'data-actor': actor }, el('td', { text: actor }), el('td', { text: st.state })));
       });
-      side.appendChild(t);
+      side.appendChild(table);
     }
 
     function activate() { active = timeline; tl.focus({ preventScroll: true }); }
-    var timeline = { select: select, state: state, length: cx.events.length, violationAt: cx.violationAt };
+    // Tabbing into a timeline makes it the one the keys step, as a click does.
+    tl.addEventListener('focus', function () { active = timeline; });
+    var timeline = { select: select, state: state, length: t.events.length, nextMark: nextMark };
     timelines.push(timeline);
-    select(cx.violationAt >= 0 ? cx.violationAt : 0, true);
+    select(t.marks.length > 0 ? t.marks[0] : 0, true);
+  }
+
+  data.counterexamples.forEach(function (cx, xi) {
+    var s = el('section', { class: 'block counterexample', id: 'cx-' + xi });
+    s.appendChild(el('h2', { text: 'Counterexample: ' + cx.violation.id }));
+    var v = cx.violation;
+    s.appendChild(el('div', { class: 'violation-card' },
+      el('div', null, el('span', { class: 'id', text: '[' + v.side + '] ' + v.id }), ' at step ' + v.step + ' (' + v.task + ')'),
+      el('div', { text: v.detail }),
+      el('div', { class: 'muted', text: 'rule: ' + v.rule }),
+      el('div', { class: 'muted', text: 'source: ' + v.source })));
+    s.appendChild(el('p', { class: 'muted', text: cx.file + ' \\u00b7 provider ' + cx.provider + ', seed ' + cx.seed + ', ' +
+      cx.choices + ' choices, found by ' + cx.strategy + ' \\u00b7 ' +
+      (cx.reproduced ? 'reproduced on replay' : 'did NOT reproduce on replay') +
+      (cx.sameHash ? ', trace hash identical' : ', trace hash DIFFERENT') }));
+    main.appendChild(s);
+    timeline(s, {
+      label: 'trace of ' + v.id, stepName: 'step', lanes: cx.lanes, events: cx.events,
+      marks: cx.violationAt >= 0 ? [cx.violationAt] : [],
+      markName: 'violation', markTitle: 'the violating step', violationName: 'the violation',
+      statesTitle: 'State of every actor after it',
+      cellText: function (e) {
+        // On its lane an actor is named without the lane's own name (d1, not dmac0chan0.d1).
+        var laneName = cx.lanes[e.lane].name;
+        var who = e.actor === laneName ? '' : e.actor.indexOf(laneName + '.') === 0 ? e.actor.slice(laneName.length + 1) + ' ' : e.actor + ' ';
+        return who + e.event;
+      },
+      statusText: function (e, i) { return 'event ' + i + ' of ' + cx.events.length + ', step ' + e.step + ', t=' + e.time + ' ns'; },
+      detailLines: function (e) {
+        var lines = ['step ' + e.step + ', time ' + e.time + ' ns', 'task ' + e.task + ' (' + e.ctx + ')',
+          e.actor + ' ' + e.event + (e.payload ? ' ' + e.payload : '')];
+        if (e.event === 'VIOLATION') lines.push('rule: ' + v.rule, 'source: ' + v.source);
+        return lines;
+      },
+    });
+  });
+
+  (data.traces || []).forEach(function (tr, ti) {
+    var s = el('section', { class: 'block kernel-trace', id: 'trace-' + ti });
+    var open = tr.findings.filter(function (f) { return !f.accepted; }).length;
+    s.appendChild(el('h2', { text: 'Kernel trace: ' + tr.file }));
+    s.appendChild(el('p', null, open === 0 ? el('span', { class: 'pill ok', text: 'no finding' }) : el('span', { class: 'pill bad', text: open + ' finding(s)' }),
+      tr.findings.length > open ? el('span', { class: 'pill', text: (tr.findings.length - open) + ' accepted' }) : null));
+    s.appendChild(kv([
+      ['records', tr.records], ['observations', tr.observations], ['channels', tr.channels], ['descriptors', tr.descriptors],
+      ['contexts', tr.lanes.map(function (l) { return l.name; }).join(', ')],
+    ]));
+    if (tr.lost.length > 0) s.appendChild(el('p', { class: 'muted', text: 'events were lost on cpu ' + tr.lost.join(', ') + ': the checks there are incomplete' }));
+    tr.findings.forEach(function (f) {
+      s.appendChild(el('div', { class: 'violation-card finding' + (f.accepted ? ' accepted' : ''), 'data-finding': f.id },
+        el('div', null, el('span', { class: 'id', text: '[' + f.side + '] ' + f.id }), ' at line ' + f.line + (f.accepted ? ' (accepted)' : '')),
+        el('div', { text: f.detail }),
+        el('div', { class: 'detail', text: f.text }),
+        el('div', { class: 'muted', text: 'rule: ' + f.rule }),
+        el('div', { class: 'muted', text: 'source: ' + f.source })));
+    });
+    main.appendChild(s);
+    timeline(s, {
+      label: 'kernel trace ' + tr.file, stepName: 'line', lanes: tr.lanes, events: tr.events, laneWidth: 280,
+      marks: tr.findings.map(function (f) { return f.at; }).filter(function (i) { return i >= 0; }),
+      markName: 'finding', markTitle: 'the next finding', violationName: 'a finding',
+      statesTitle: 'State of every object after it',
+      rowClass: function (e) { return e.finding !== null && tr.findings[e.finding].accepted ? ' accepted' : ''; },
+      // A descriptor is named without its channel (a pointer is one descriptor on any channel).
+      cellText: function (e) { return e.finding !== null ? 'VIOLATION ' + tr.findings[e.finding].id : e.actor.replace(/^chan 0x[0-9a-f]+\\./, '') + ' ' + e.event; },
+      statusText: function (e, i) { return 'event ' + i + ' of ' + tr.events.length + ', line ' + e.step + ', cpu ' + e.cpu + ', t=' + (e.time / 1e9).toFixed(6) + ' s'; },
+      detailLines: function (e) {
+        var lines = ['line ' + e.step + ', cpu ' + e.cpu + ', t=' + (e.time / 1e9).toFixed(6) + ' s', 'task ' + e.task + ' (' + e.ctx + ')'];
+        if (e.finding !== null) {
+          var f = tr.findings[e.finding];
+          lines.push('[' + f.side + '] ' + f.id + (f.accepted ? ' (accepted)' : '') + ': ' + f.detail, 'rule: ' + f.rule, 'source: ' + f.source);
+        } else lines.push(e.actor + ' ' + e.event + (e.state ? ' \\u2192 ' + e.state : ''));
+        lines.push('', e.text.trim());
+        return lines;
+      },
+    });
   });
 
   active = timelines[0] || null;
@@ -267,7 +340,7 @@ export const REPORT_VIEWER = `
       case 'PageUp': to = i - 20; break;
       case 'Home': to = 0; break;
       case 'End': to = active.length - 1; break;
-      case 'v': if (active.violationAt >= 0) to = active.violationAt; break;
+      case 'v': to = active.nextMark(); break;
     }
     if (to === null) return;
     ev.preventDefault();

@@ -703,7 +703,18 @@ export function dmaengine_desc_get_metadata_ptr(
 ): { ptr: Uint8Array; payload_len: number; max_len: number } | number {
   const ret = setMode(desc, 'DESC_METADATA_ENGINE');
   if (ret) return ret;
-  return metadataOp(desc, 'metadata_ops.get_ptr', () => desc.metadata_ops?.get_ptr?.(desc));
+  const m = metadataOp(desc, 'metadata_ops.get_ptr', () => desc.metadata_ops?.get_ptr?.(desc));
+  // The client sizes its reads and writes by the answer: a wrong one sends it past the buffer.
+  if (
+    typeof m !== 'number' &&
+    !(m.max_len <= m.ptr.length && m.payload_len >= 0 && m.payload_len <= m.max_len)
+  )
+    report(
+      desc.chan.world,
+      DmaRules.metadataPtrInvalid,
+      `get_metadata_ptr(${txModel(desc)?.id ?? 'descriptor'}): ${m.ptr.length}-byte buffer, max_len ${m.max_len}, payload_len ${m.payload_len}`,
+    );
+  return m;
 }
 
 export function dmaengine_desc_set_metadata_len(desc: DmaAsyncTxDescriptor, payload_len: number): number {

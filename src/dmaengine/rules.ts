@@ -75,6 +75,17 @@ export const DmaRules = {
     side: 'provider',
     kind: 'safety',
   }),
+  metadataPtrInvalid: defineRule({
+    id: 'dmaengine.metadata-ptr-invalid',
+    rule: "A provider's get_metadata_ptr returns a buffer of at least max_len bytes and a payload_len between 0 and max_len.",
+    source: section(
+      'provider.rst',
+      'Per descriptor metadata support',
+      '(get_metadata_ptr "Should return a pointer for the metadata buffer, the maximum size of the metadata buffer and the currently used / valid (if any) bytes in the buffer")',
+    ),
+    side: 'provider',
+    kind: 'safety',
+  }),
   descriptorUnmap: defineRule({
     id: 'dmaengine.descriptor-unmap',
     rule: "A provider's clean-up path drops a descriptor's unmap data (dma_descriptor_unmap) before it frees or reuses the descriptor: async_tx mapped the pages, and only the provider knows when the device is done with them.",

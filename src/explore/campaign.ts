@@ -23,6 +23,7 @@ import {
   type WorldSettings,
 } from './run-schedule.js';
 import { type ShrinkResult, shrink } from './shrink.js';
+import { encodeStates } from './state-set.js';
 import { guidedShape, steered } from './steering.js';
 import { sharedPool } from './worker-pool.js';
 
@@ -139,6 +140,11 @@ export interface CampaignReport<W = Workload> {
   readonly observations: ObservationCoverage;
   readonly guidance: { readonly epochs: number; readonly guided: boolean; readonly targetsLeft: number };
   readonly found: Found<W>[];
+  /**
+   * A shard's distinct states (`encodeStates`), so `dmactor merge` counts the states shards
+   * share once. Only on a sharded campaign: a whole one has nothing to merge.
+   */
+  readonly shardStates?: string;
 }
 
 export interface Progress {
@@ -629,6 +635,7 @@ function report<W, S, B extends BuiltWorkload>(
     observations: observationReport(tally.coverage),
     guidance: guidanceSummary(guidance),
     found,
+    ...(options.shard ? { shardStates: encodeStates(tally.states) } : {}),
   };
 }
 

@@ -34,6 +34,8 @@ export interface AsyncPhaseOptions {
   readonly stepBound: number;
   /** Schedules a shrink may run per distinct violation (0: no shrinking). */
   readonly shrinkRuns: number;
+  /** This machine's share of the phase's schedules (`--shard I/N`), as the other phases take it. */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 export type AsyncFound = Found<ChainWorkload>;
@@ -50,6 +52,7 @@ function campaignOptions(provider: string, o: AsyncPhaseOptions, workers: number
     probe: false,
     shrinkRuns: o.shrinkRuns,
     provider,
+    ...(o.shard ? { shard: o.shard } : {}),
   };
 }
 

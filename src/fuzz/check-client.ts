@@ -126,6 +126,11 @@ function blameOf(
   return side;
 }
 
+/** A finding as `CheckClientResult.summary` lists it. */
+export function findingLine(f: ClientFinding): string {
+  return `[${f.blame}] ${f.violation.id}: ${f.violation.detail} (provider ${f.provider})`;
+}
+
 /**
  * Check a client module from a test suite (or the CLI): `client` is the module's path.
  * Resolves with a campaign per provider; `ok` is false when any rule broke.
@@ -161,8 +166,5 @@ export async function checkClient(client: string, o: CheckClientOptions = {}): P
       findings.push({ provider, blame, violation: found.violation, found });
     }
   }
-  const summary = findings.map(
-    (f) => `[${f.blame}] ${f.violation.id}: ${f.violation.detail} (provider ${f.provider})`,
-  );
-  return { ok: findings.length === 0, client: def.name, runs, findings, summary };
+  return { ok: findings.length === 0, client: def.name, runs, findings, summary: findings.map(findingLine) };
 }

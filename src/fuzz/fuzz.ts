@@ -2,6 +2,7 @@ import type { DmaDevice } from '../dmaengine/device.js';
 import {
   type CampaignOptions,
   type CampaignReport,
+  ProviderHang,
   ProviderThrew,
   runCampaign,
 } from '../explore/campaign.js';
@@ -214,21 +215,28 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   const dmatest = plan.dmatest ? await runCampaign(plan.dmatest) : null;
   const lifecycle = await runCampaign(plan.lifecycle);
   const faults = await runCampaign(plan.faults);
-  // The async_tx phase runs on the same pool, not after a phase found the provider hanging or
-  // crashing (dmatest already drove its memcpy, xor and pq).
-  const broken = [dmatest, lifecycle, faults].some((c) =>
-    c?.found.some((f) => f.violation.id === 'provider.hang' || f.violation.id === 'provider.threw'),
-  );
+  // The async_tx phase runs on the same pool.
   const asyncTx =
-    plan.asyncTx && !broken
+    plan.asyncTx && !hungOrCrashed([dmatest, lifecycle, faults])
       ? await runAsyncPhaseOnPool(o.provider, {
           ...plan.asyncTx,
           workers: o.workers,
           ...(o.hangMs === undefined ? {} : { hangMs: o.hangMs }),
+          ...(o.shard ? { shard: o.shard } : {}),
         })
       : null;
   const budget = budgetOf({ dmatest, lifecycle, faults, asyncTx });
   return { provider: def.name, conformance, dmatest, lifecycle, faults, asyncTx, budget };
+}
+
+/**
+ * The async_tx phase does not run after a phase found the provider hanging or crashing
+ * (dmatest already drove its memcpy, xor and pq).
+ */
+export function hungOrCrashed(phases: readonly (CampaignReport | null)[]): boolean {
+  return phases.some((c) =>
+    c?.found.some((f) => f.violation.id === ProviderHang.id || f.violation.id === ProviderThrew.id),
+  );
 }
 
 export function fuzzFindings(r: FuzzReport): number {

@@ -1,11 +1,10 @@
-import type { TraceEvent } from '../kernel/trace.js';
 import { UsageError } from '../rules/usage-error.js';
 import { parseFtraceLine } from './ftrace-line.js';
 import { ProbeReader } from './probe-events.js';
-import { type KernelTraceFinding, TraceChecker } from './trace-checker.js';
+import { type KernelTraceEvent, type KernelTraceFinding, TraceChecker } from './trace-checker.js';
 import { readTracepoint } from './tracepoint-events.js';
 
-export type { KernelTraceFinding } from './trace-checker.js';
+export type { KernelTraceEvent, KernelTraceFinding } from './trace-checker.js';
 
 /** How to read a kernel trace: accepted deviations, extra callbacks, a driver without device_synchronize. */
 export interface KernelTraceOptions {
@@ -31,7 +30,7 @@ export interface KernelTraceResult {
   /** Distinct descriptor pointers (a pointer has a life per prep that returned it). */
   readonly descriptors: number;
   /** The observations as trace events (step = line number), for the diagrams. */
-  readonly events: readonly TraceEvent[];
+  readonly events: readonly KernelTraceEvent[];
   /** CPUs whose buffer lost events: the checks there are incomplete. */
   readonly lost: readonly number[];
 }

@@ -17,6 +17,13 @@ export type ChanEvent = EventFromLogic<typeof channelSpec.machine>;
 export type DescEvent = EventFromLogic<typeof descriptorSpec.machine>;
 export type PrepKind = 'mem' | 'slave' | 'cyclic';
 
+/** An observation as a trace event (step = line number), with the CPU and the line it was read from. */
+export interface KernelTraceEvent extends TraceEvent {
+  readonly cpu: number;
+  /** The trace line, as the file has it. */
+  readonly text: string;
+}
+
 /** One rule a trace breaks, at the trace line where it shows. */
 export interface KernelTraceFinding {
   readonly rule: Rule;
@@ -37,7 +44,7 @@ export class TraceChecker {
   readonly #world = new World({ stopOnViolation: false });
   readonly objects = new TraceObjects(this.#world);
   readonly findings: KernelTraceFinding[] = [];
-  readonly events: TraceEvent[] = [];
+  readonly events: KernelTraceEvent[] = [];
   observations = 0;
   #submitted = 0;
   /** Drivers that put descriptors back in a pool of their own (pl330) show no desc_free. */
@@ -335,7 +342,7 @@ function traceEvent(
   actor: string,
   event: string,
   payload: Record<string, string>,
-): TraceEvent {
+): KernelTraceEvent {
   return {
     step: r.line,
     time: Math.round(r.time * 1e9),
@@ -344,5 +351,7 @@ function traceEvent(
     actor,
     event,
     payload,
+    cpu: r.cpu,
+    text: r.text,
   };
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -36,6 +36,48 @@ if (readOnly !== '/sys') {
   chmodSync(readOnly, 0o555);
 }
 
+/** A shard report as `check --json --shard` writes it, of an empty campaign (merge reads no more). */
+const toolVersion = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+function shardFile(
+  name: string,
+  shard: { index: number; count: number } | null,
+  change: object = {},
+): string {
+  const campaign = {
+    seed: 1,
+    schedules: 0,
+    steps: { min: 0, avg: 0, max: 0 },
+    cutShare: 0,
+    outcomes: {},
+    distinctStates: 0,
+    schedulesPerSec: 0,
+    seconds: 0,
+    strategies: {},
+    coverage: [],
+    invariants: {},
+    found: [],
+    shardStates: '',
+  };
+  const header = {
+    format: 'dmactor-report',
+    version: 1,
+    tool: { name: 'dmactor', version: toolVersion },
+    command: 'check',
+    options: { provider: 'refdma', seed: 1, schedules: 10 },
+    shard,
+  };
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify({ ...header, ...campaign, counterexamples: [], ...change }));
+  return path;
+}
+const s0 = shardFile('s0.json', { index: 0, count: 2 });
+const notJson = join(dir, 'not.json');
+writeFileSync(notJson, '{ "schedules": ');
+
 /** [invocation, what the one line must say]. */
 const bad: ReadonlyArray<readonly [readonly string[], RegExp]> = [
   // Unknown commands and options, options of other commands, extra positionals.
@@ -49,7 +91,10 @@ const bad: ReadonlyArray<readonly [readonly string[], RegExp]> = [
   ],
   [['diagram', '--schedules', '3'], /--schedules is an option of .*not of diagram/],
   [['replay', 'x.json', '--seed', '2'], /--seed is an option of .*not of replay/],
-  [['docs', '--json', join(dir, 'r.json')], /--json is an option of check, fuzz, check-client, not of docs/],
+  [
+    ['docs', '--json', join(dir, 'r.json')],
+    /--json is an option of check, fuzz, check-client, trace, merge, not of docs/,
+  ],
   [
     ['kernel-demo', '--provider', 'refdma'],
     /--provider is an option of check, check-client, not of kernel-demo/,
@@ -126,6 +171,74 @@ const bad: ReadonlyArray<readonly [readonly string[], RegExp]> = [
     ['check-client', 'examples/clients/slave-flow.ts', '--json', join(missing, 'r.json')],
     /--json: no such directory/,
   ],
+  // A trace's --json damaged on its way to dmactor report.
+  [
+    ['report', shardFile('trace.json', null, { format: 'dmactor-kernel-trace' })],
+    /trace\.json: not a dmactor trace --json file: .* at file/,
+  ],
+  // merge: files that are not shard reports, and shards that are not of one run.
+  [['merge'], /merge needs REPORT\.\.\./],
+  [['merge', join(dir, 'gone.json')], /gone\.json: no such file$/],
+  [['merge', notJson], /not\.json: not JSON$/],
+  [
+    ['merge', shardFile('other.json', null, { format: 'x' })],
+    /other\.json: not a dmactor report \(the --json of check/,
+  ],
+  [
+    ['merge', shardFile('cx.json', null, { format: 'dmactor-counterexample' })],
+    /cx\.json: a counterexample file, not a report/,
+  ],
+  [
+    ['merge', shardFile('whole.json', null)],
+    /whole\.json: a report of a whole check run \(no --shard\): nothing to merge/,
+  ],
+  [
+    ['merge', shardFile('old.json', null, { format: undefined })],
+    /old\.json: a report without its run header/,
+  ],
+  [
+    ['merge', shardFile('cut.json', { index: 0, count: 2 }, { coverage: 3 })],
+    /cut\.json: not a dmactor check report: .* at coverage/,
+  ],
+  [['merge', s0], /shard 1\/2 is missing: a merge needs all 2/],
+  [['merge', s0, s0], /s0\.json is given twice/],
+  [
+    ['merge', s0, shardFile('again.json', { index: 0, count: 2 })],
+    /again\.json and .*s0\.json are both shard 0\/2/,
+  ],
+  [
+    ['merge', s0, shardFile('three.json', { index: 1, count: 3 })],
+    /three\.json is shard 1\/3, .*s0\.json shard 0\/2: the shard counts differ/,
+  ],
+  [
+    [
+      'merge',
+      s0,
+      shardFile(
+        'seed.json',
+        { index: 1, count: 2 },
+        { options: { provider: 'refdma', seed: 2, schedules: 10 } },
+      ),
+    ],
+    /seed\.json ran with seed 2, .*s0\.json with seed 1: not one run/,
+  ],
+  [
+    [
+      'merge',
+      s0,
+      shardFile(
+        'fuzz.json',
+        { index: 1, count: 2 },
+        {
+          command: 'fuzz',
+          provider: 'refdma',
+          conformance: [],
+          ...{ dmatest: null, lifecycle: null, faults: null, asyncTx: null, counterexamples: {} },
+        },
+      ),
+    ],
+    /fuzz\.json is a fuzz report, .*s0\.json a check report/,
+  ],
 ];
 
 describe('a bad invocation is one line and exit 2, never a stack trace', () => {
@@ -162,6 +275,7 @@ describe('a bad invocation is one line and exit 2, never a stack trace', () => {
       'docs',
       'examples',
       'kernel-demo',
+      'merge',
     ]) {
       expect(help.stdout).toContain(`\n  ${name}`);
       const own = await dmactor([name, '--help']);

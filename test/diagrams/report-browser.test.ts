@@ -17,6 +17,7 @@ import { dmactor, tempDir } from './cli.js';
  * and checks that nothing from a trace runs as markup and nothing is fetched.
  */
 const FIXTURE = new URL('../fixtures/counterexamples/v1-lifecycle.json', import.meta.url).pathname;
+const TRACES = new URL('../fixtures/kernel-traces/', import.meta.url).pathname;
 const HOSTILE = '<img src=x onerror="window.__pwned=1"></script><script>window.__pwned=2</script>';
 
 let browser: Browser;
@@ -237,5 +238,94 @@ describe('the HTML report in a real browser', () => {
     // Not a report: one line, exit 2.
     const bad = dmactor('report', FIXTURE.replace('v1-lifecycle.json', 'missing.json'), '--out', html);
     expect({ code: bad.code, lines: bad.stderr.trim().split('\n').length }).toEqual({ code: 2, lines: 1 });
+  }, 120_000);
+  it('draws a real kernel trace and an edited-to-break copy like a counterexample', async () => {
+    // bcm2835-dma under QEMU running dmatest; the copy frees a descriptor twice, and its
+    // dmatest thread is renamed to markup, which must show as text.
+    const real = join(TRACES, 'bcm2835-memcpy-1thread.trace');
+    const lines = readFileSync(real, 'utf8').split('\n');
+    const at = lines.findIndex((l) => / desc_free: /.test(l));
+    const task = /^\s*(\S+)-(\d+)\s/.exec(lines[at] ?? '');
+    expect(task).not.toBeNull();
+    const [, comm = '', pid = ''] = task!;
+    lines.splice(at + 1, 0, lines[at] ?? '');
+    const broken = join(dir, 'freed-twice.trace');
+    writeFileSync(broken, lines.map((l) => l.split(`${comm}-${pid}`).join(`${HOSTILE}-${pid}`)).join('\n'));
+    const [a, b, page] = ['clean.json', 'broken.json', 'traces.html'].map((f) => join(dir, f));
+    expect(dmactor('trace', real, '--json', a!).code).toBe(0);
+    const found = dmactor('trace', broken, '--json', b!, '--html', join(dir, 'broken.html'));
+    expect(found.code).toBe(1);
+    expect(found.stdout).toContain('HTML report:');
+    expect(dmactor('report', a!, b!, '--out', page!).code).toBe(0);
+
+    const { page: p, errors, requests } = await open(readFileSync(page!, 'utf8'), 'traces.html');
+    const sections = p.locator('section.kernel-trace');
+    expect(await sections.count()).toBe(2);
+    const clean = sections.nth(0);
+    expect(await clean.locator('.pill').first().textContent()).toBe('no finding');
+    expect(await clean.locator('.row.violation').count()).toBe(0);
+    // A lane per context: the task of each process-context line, softirq and hardirq per CPU.
+    const laneNames = (await clean.locator('.row.head > div').allTextContents()).slice(2);
+    expect(laneNames).toEqual(expect.arrayContaining([`${comm}-${pid}`, 'softirq cpu0', 'hardirq cpu0']));
+    const tasks = new Set(
+      readFileSync(real, 'utf8')
+        .split('\n')
+        .map((l) => /^\s*(.+?-\d+)\s+\[/.exec(l)?.[1]),
+    );
+    for (const name of laneNames)
+      expect(tasks.has(name) || /^(soft|hard)irq cpu\d+$/.test(name), name).toBe(true);
+
+    // The broken copy opens on its finding: the duplicated line, its rule and source.
+    const json = JSON.parse(readFileSync(b!, 'utf8')) as {
+      events: { step: number; actor: string; event: string; payload?: { state?: string } }[];
+      findings: { line: number; rule: { id: string; rule: string; source: string } }[];
+    };
+    expect(json.findings.map((f) => [f.rule.id, f.line])).toEqual([['descriptor.use-after-free', at + 2]]);
+    const finding = json.findings[0]!;
+    const row = json.events.findIndex((e) => e.event === 'VIOLATION');
+    const s = sections.nth(1);
+    const selected = async () => Number(await s.getAttribute('data-selected'));
+    expect(await selected()).toBe(row);
+    expect(await s.locator('.violation-card .id').textContent()).toBe(`[provider] ${finding.rule.id}`);
+    expect(await s.locator('.row.selected .num').nth(1).textContent()).toBe(String(at + 2));
+    const detail = await s.locator('.event-detail').textContent();
+    expect(detail).toContain(`rule: ${finding.rule.rule}`);
+    expect(detail).toContain(`source: ${finding.rule.source}`);
+    expect(detail).toContain((lines[at] ?? '').trim().replace(`${comm}-${pid}`, `${HOSTILE}-${pid}`));
+    const states = async () => {
+      const out: Record<string, string> = {};
+      for (const r of await s.locator('table.states tr').all()) {
+        const [k = '', v = ''] = await r.locator('td').allTextContents();
+        out[k] = v;
+      }
+      return out;
+    };
+    const statesAt = (i: number) => {
+      const out: Record<string, string> = {};
+      for (const e of json.events.slice(0, i + 1)) if (e.payload?.state) out[e.actor] = e.payload.state;
+      return out;
+    };
+    expect(await states()).toEqual(statesAt(row));
+    expect(Object.values(await states())).toContain('freed');
+    // Keyboard stepping, as on a counterexample: away, and v back to the finding.
+    await s.locator('.timeline').focus();
+    await p.keyboard.press('Home');
+    expect(await selected()).toBe(0);
+    await p.keyboard.press('v');
+    expect(await selected()).toBe(row);
+    await p.keyboard.press('ArrowUp');
+    expect(await selected()).toBe(row - 1);
+    expect(await states()).toEqual(statesAt(row - 1));
+    expect(await s.locator('.status').textContent()).toMatch(
+      new RegExp(
+        `^event ${row - 1} of ${json.events.length}, line ${json.events[row - 1]!.step}, cpu \\d+, t=`,
+      ),
+    );
+    // The markup in the task name is text: in the lane, the card and the side panel.
+    expect(await s.locator('.row.head > div').allTextContents()).toContain(`${HOSTILE}-${pid}`);
+    expect(await p.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await p.locator('img').count()).toBe(0);
+    expect({ errors, requests }).toEqual({ errors: [], requests: [] });
+    await p.close();
   }, 120_000);
 });

@@ -111,4 +111,17 @@ describe('per-descriptor metadata', () => {
     expect(violationIds(result)).toEqual(['descriptor.metadata-mixed']);
     expect(ret).toBe(-EINVAL);
   });
+
+  it.each([
+    ['a payload longer than its maximum', { ptr: new Uint8Array(16), payload_len: 20, max_len: 16 }],
+    ['a maximum larger than its buffer', { ptr: new Uint8Array(8), payload_len: 0, max_len: 16 }],
+  ])('reports a get_metadata_ptr answer with %s (dmaengine.metadata-ptr-invalid)', (_name, answer) => {
+    const { result } = runBoard(function* (b: Board): TaskBody {
+      const { desc } = yield* prep(b, 'tx');
+      desc.metadata_ops = { ...desc.metadata_ops, get_ptr: () => answer };
+      dmaengine_desc_get_metadata_ptr(desc);
+    });
+    expect(violationIds(result)).toEqual(['dmaengine.metadata-ptr-invalid']);
+    expect(result.violations[0]!.rule.side).toBe('provider');
+  });
 });

@@ -42,3 +42,23 @@ describe('inv.pause-moves-no-byte', () => {
     }
   });
 });
+
+describe('inv.resume-resumes', () => {
+  it('fires when device_resume returns 0 and leaves the hardware paused', () => {
+    const { result } = runBoard(function* (b: Board): TaskBody {
+      b.dma.device.device_resume = function* () {
+        return 0;
+      };
+      yield* pausedMidway(b);
+    });
+    expect(firstId(result)).toBe('inv.resume-resumes');
+  });
+
+  it('is silent when the channel really resumes', () => {
+    for (let seed = 1; seed <= 8; seed++) {
+      const { board, result } = runBoard(pausedMidway, { world: { seed }, board: { fifoDepth: 8 } });
+      expect(violationIds(result)).toEqual([]);
+      expect(board.stats.get('inv.resume-resumes')?.checks).toBeGreaterThan(0);
+    }
+  });
+});

@@ -113,6 +113,20 @@ describe('the statement catalogue', () => {
   });
 });
 
+/**
+ * Where a test with a literal title names `name`: in its own body (up to the next test or
+ * describe). A title with placeholders runs a table of cases, which may name it anywhere in the
+ * file.
+ */
+function namesRule(ref: TestRef, name: string): boolean {
+  const text = readFileSync(join(ROOT, ref.file), 'utf8');
+  if (/%[sijdo]|\$\{/.test(ref.test)) return text.includes(name);
+  const at = Math.max(...["'", '"', '`'].map((q) => text.indexOf(`${q}${ref.test}${q}`)));
+  const rest = text.slice(at + ref.test.length + 2);
+  const end = rest.search(/\n\s*(?:it|test)(?:\.each\([^)]*\))?\(|\n\s*describe\(/);
+  return (end < 0 ? rest : rest.slice(0, end)).includes(name);
+}
+
 /** Whether `file` has a test titled `title` (or a table of cases run under it). */
 function hasTest(ref: TestRef): boolean {
   const path = join(ROOT, ref.file);
@@ -122,17 +136,23 @@ function hasTest(ref: TestRef): boolean {
 }
 
 describe('the tests the catalogue names', () => {
-  it('exist: each file has the title, and names the rule it makes fire', () => {
+  it('exist: each file has the title, and the test names the rule it makes fire', () => {
     const bad: string[] = [];
     for (const [id, ref] of Object.entries(firingTests)) {
       if (!hasTest(ref)) bad.push(`${id}: no test '${ref.test}' in ${ref.file}`);
-      else if (!readFileSync(join(ROOT, ref.file), 'utf8').includes(ref.names ?? id))
-        bad.push(`${id}: ${ref.file} does not name ${ref.names ?? id}`);
+      else if (!namesRule(ref, ref.names ?? id))
+        bad.push(`${id}: '${ref.test}' does not name ${ref.names ?? id}`);
     }
     for (const s of statements)
       if (s.answer.kind === 'modelled' && !hasTest(s.answer.test))
         bad.push(`${s.quote}: no test '${s.answer.test.test}' in ${s.answer.test.file}`);
     expect(bad).toEqual([]);
+  });
+
+  it('tell a test that names the rule from one that does not', () => {
+    const ref = { file: 'test/rules/sources.test.ts', test: 'finds a misspelt section missing' } as const;
+    expect(namesRule(ref, 'findPath')).toBe(true);
+    expect(namesRule(ref, 'ProviderThrew')).toBe(false);
   });
 
   it('tell a missing title from a present one', () => {

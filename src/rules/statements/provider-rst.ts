@@ -14,7 +14,7 @@ const at = statementsOf('provider.rst');
 
 const LEGAL = { file: 'test/fuzz/legal-variants.test.ts', test: '%s (as %s) gives no finding' } as const;
 const NO_ORDER_UNTESTED =
-  'no provider of the model sets DMA_COMPLETION_NO_ORDER, so nothing judges what such a device reports (the invariants skip its cookie order, invariants/observe.ts noOrder)';
+  'no rule judges what the tx_status of a DMA_COMPLETION_NO_ORDER device answers: the two sentences differ (always DMA_OUT_OF_ORDER, as idxd does, or only for an operation completing out of order, which the model cannot tell), and no provider of the model sets the capability';
 
 export const providerRst: readonly Statement[] = [
   at(
@@ -209,7 +209,13 @@ export const providerRst: readonly Statement[] = [
   at(
     'Supported transaction types: DMA_COMPLETION_NO_ORDER',
     'All cookie tracking and checking API should be treated as invalid if the device exports this capability.',
-    notYetChecked(NO_ORDER_UNTESTED),
+    modelled(
+      'the order invariants and inv.tx-status-consistent skip such a device (invariants/observe.ts noOrder)',
+      {
+        file: 'test/invariants/start-in-issue-order.test.ts',
+        test: 'is judged by neither order rule when it starts and completes out of order',
+      },
+    ),
   ),
   at(
     'Supported transaction types: DMA_COMPLETION_NO_ORDER',
@@ -268,9 +274,7 @@ export const providerRst: readonly Statement[] = [
   at(
     'Per descriptor metadata support',
     'Should return a pointer for the metadata buffer, the maximum size of the metadata buffer and the currently used / valid (if any) bytes in the buffer.',
-    notYetChecked(
-      'test/dmaengine/metadata.test.ts asserts refdma’s answer; no rule judges another provider’s sizes',
-    ),
+    rules('dmaengine.metadata-ptr-invalid'),
   ),
   at(
     'Per descriptor metadata support',
@@ -415,9 +419,7 @@ export const providerRst: readonly Statement[] = [
   at(
     'Device operations: device_config',
     'This command should NOT perform synchronously, or on any currently queued transfers, but only on subsequent ones',
-    notYetChecked(
-      'a provider that applies a new configuration to transfers already prepared is caught only when the widths make the peripheral refuse the access (peripheral.access-width)',
-    ),
+    rules('inv.config-applies-later'),
   ),
   at(
     'Device operations: device_config',
@@ -450,9 +452,7 @@ export const providerRst: readonly Statement[] = [
   at(
     'Device operations: device_resume',
     'This command should operate synchronously on the channel, resuming right away the work of the given channel',
-    notYetChecked(
-      'a resume that takes effect late is not judged; one that never does leaves the transfer unfinished, which inv.issued-completes reports',
-    ),
+    rules('inv.resume-resumes', 'inv.issued-completes'),
   ),
   at(
     'Device operations: device_terminate_all',
