@@ -70,9 +70,14 @@ export async function benchGuidance(
   seeds = 10,
   schedules = 1000,
   onRow: (row: GuidanceBench) => void = () => {},
+  skip: readonly string[] = [],
 ): Promise<GuidanceBench[]> {
   const dir = fileURLToPath(new URL('../../test/mutants/', import.meta.url));
-  const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'mutate.ts');
+  // mutate.ts and residue.ts are the mutants' helpers, not providers.
+  const helpers = ['mutate.ts', 'residue.ts'];
+  const files = readdirSync(dir).filter(
+    (f) => f.endsWith('.ts') && !helpers.includes(f) && !skip.includes(f.replace(/\.ts$/, '')),
+  );
   const out: GuidanceBench[] = [];
   for (const file of files) {
     const provider = dir + file;
