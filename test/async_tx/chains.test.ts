@@ -107,8 +107,10 @@ describe('random chains of random operations across several engines', () => {
     expect(out.failed).toBe(true);
     const [w, seed] = out.counterexample!;
     const ops = w.threads.reduce((n, t) => n + t.ops.length, 0);
-    // Shrunk by fast-check to a handful of operations: a channel switch and a chained dependant.
-    expect(ops).toBeLessThanOrEqual(6);
     console.log(`mainline race, shrunk to ${ops} operations: ${JSON.stringify(w)}; ${race(w, seed)}`);
+    // Shrunk by fast-check to a handful of operations: a channel switch and a chained dependant.
+    // (6 before the portfolio's PCT and POS got their starvation bound; with it, fast-check's
+    // shrink of this seed ends at 8: three threads, the race on adma1chan0.)
+    expect(ops).toBeLessThanOrEqual(8);
   });
 });
