@@ -68,6 +68,8 @@ const MEMO_CAP = 4096;
 interface Step {
   readonly next: AnyMachineSnapshot | null;
   readonly taken: readonly string[];
+  /** The ruleNumbers this event checks (checkedRules), kept with the memoised step so counting costs no lookup. */
+  readonly checks: readonly number[];
 }
 
 interface MachineMemo {
@@ -139,7 +141,11 @@ export function xstateStep(
   return computeStep(machine, snapshot, event).next;
 }
 
-function computeStep(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: { type: string }): Step {
+function computeStep(
+  machine: AnyStateMachine,
+  snapshot: AnyMachineSnapshot,
+  event: { type: string },
+): Omit<Step, 'checks'> {
   const transitions = machine.getTransitionData(snapshot, event);
   if (transitions.length === 0) return { next: null, taken: [] };
   return {
@@ -243,16 +249,18 @@ export class Monitor<TMachine extends AnyStateMachine> {
     let step = row !== undefined && simple ? row.get(event.type) : undefined;
     if (step === undefined) {
       const computed = computeStep(this.spec.machine, snapshot, event);
-      step =
-        computed.next === null ? computed : { next: intern(this.memo, computed.next), taken: computed.taken };
+      step = {
+        next: computed.next === null ? null : intern(this.memo, computed.next),
+        taken: computed.taken,
+        checks: checkedRules(this.spec, event.type),
+      };
       if (row !== undefined && simple) row.set(event.type, step);
     }
     const next = step.next;
     const coverage = this.#coverage.counts;
     if (coverage !== null) for (const key of step.taken) coverage.set(key, (coverage.get(key) ?? 0) + 1);
     const checks = this.#checks.counts;
-    if (checks !== null)
-      for (const n of checkedRules(this.spec, event.type)) checks[n] = (checks[n] ?? 0) + 1;
+    if (checks !== null) for (const n of step.checks) checks[n] = (checks[n] ?? 0) + 1;
     if (next === null) {
       const rule = rejectionRule(this.spec, snapshot, event.type);
       const where = stateString(snapshot.value);
