@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { scenarios } from '../../examples/client-flows.js';
 import { providers } from '../providers/planted.js';
 import { loadProvider } from '../providers/registry.js';
@@ -21,11 +21,18 @@ import { rv } from './rv.js';
 import { traceCommand } from './trace.js';
 import { usageLine } from './usage-line.js';
 
+/**
+ * dmactor's own package.json, the nearest one above this module: dist/src/cli/ when built,
+ * src/cli/ when run from source with tsx.
+ */
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
+  for (const up of ['../../package.json', '../../../package.json']) {
+    const url = new URL(up, import.meta.url);
+    if (!existsSync(url)) continue;
+    const pkg = JSON.parse(readFileSync(url, 'utf8')) as { name?: string; version: string };
+    if (pkg.name === 'dmactor') return pkg.version;
+  }
+  return 'unknown';
 }
 
 /**

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 /** The built CLI (`npm test` builds dist/ first), run as a user runs it: a separate process. */
 const MAIN = new URL('../../dist/src/cli/main.js', import.meta.url).pathname;
+const MAIN_SOURCE = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 
 const run = promisify(execFile);
 
@@ -285,6 +286,13 @@ describe('a bad invocation is one line and exit 2, never a stack trace', () => {
     expect((await dmactor(['fuzz', '--help'])).stdout).toContain('--junit FILE');
     expect((await dmactor(['diagram', '--help'])).stdout).not.toContain('--workers');
     expect((await dmactor(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    // Run from source (npx tsx src/cli/main.ts, as the docs' examples do), package.json is one
+    // level nearer: the version a report records is found there too.
+    const fromSource = await run(process.execPath, ['--import', 'tsx', MAIN_SOURCE, '--version'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(fromSource.stdout).toBe((await dmactor(['--version'])).stdout);
     const diagram = await dmactor(['diagram', 'tasklet', '--format=dot', '--out', join(aDir, 't.dot')]);
     expect(diagram.code).toBe(0);
   }, 120_000);
