@@ -1,9 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { writeCoverage } from '../diagrams/coverage-files.js';
+import { ALL_TRAITS, type ProviderTraits } from '../explore/applicability.js';
 import { type CampaignOptions, type CampaignReport, runCampaign } from '../explore/campaign.js';
 import { RULE_GOAL } from '../explore/guidance.js';
-import { legalCoverage } from '../explore/reachability.js';
+import {
+  legalCoverage,
+  legalCoverageLine,
+  type RuleCoverage,
+  ruleCoverage,
+} from '../explore/reachability.js';
 import { saveFound } from '../explore/save-found.js';
 import { providerShape } from '../fuzz/fuzz.js';
 import { lifecycleKind } from '../workload/lifecycle-kind.js';
@@ -64,10 +70,11 @@ function guidanceLine<W>(r: CampaignReport<W>): string {
   return g.guided ? `guided over ${g.epochs} epochs, ${g.targetsLeft} target(s) still short` : 'unguided';
 }
 
-function rulesAtGoal<W>(r: CampaignReport<W>): string {
-  const all = Object.entries(r.rules);
-  const short = all.filter(([, n]) => n < RULE_GOAL);
-  return `${all.length - short.length}/${all.length}${short.length ? ` (short: ${short.map(([id, n]) => `${id} ${n}`).join(', ')})` : ''}`;
+/** "55/60 (short: ...; not applicable: 11)": rules at the goal among those the provider's runs can check. */
+export function rulesAtGoal(c: RuleCoverage): string {
+  const short = c.short.length ? ` (short: ${c.short.map(([id, n]) => `${id} ${n}`).join(', ')})` : '';
+  const na = c.notApplicable.length ? `; ${c.notApplicable.length} not applicable here` : '';
+  return `${c.atGoal}/${c.applicable}${short}${na}`;
 }
 
 /** What a check run's result depends on (the header of its JSON report). */
@@ -101,7 +108,13 @@ export function byName<T>(record: Readonly<Record<string, T>>): [string, T][] {
   return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-export function summarize<W>(r: CampaignReport<W>, files: readonly string[] = []): string[] {
+export function summarize<W>(
+  r: CampaignReport<W>,
+  files: readonly string[] = [],
+  traits: ProviderTraits = ALL_TRAITS,
+): string[] {
+  const legal = legalCoverage(r.coverage, traits);
+  const unused = legal.filter((c) => c.unused).map((c) => c.machine);
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const lines = [
     `dmactor check: ${r.schedules} schedules in ${r.seconds.toFixed(1)} s (${r.schedulesPerSec.toFixed(0)}/s), seed ${r.seed}`,
@@ -113,11 +126,9 @@ export function summarize<W>(r: CampaignReport<W>, files: readonly string[] = []
       .map(([k, s]) => `${k} ${s.schedules}${s.violations ? ` (${s.violations} failing)` : ''}`)
       .join(', ')}`,
     `  transition coverage: ${r.coverage.map((c) => `${c.machine} ${c.taken}/${c.total}`).join(', ')}`,
-    `  of the transitions a legal workload can take (src/explore/reachability.ts): ${legalCoverage(r.coverage)
-      .map((c) => `${c.machine} ${c.taken}/${c.total}`)
-      .join(', ')}`,
+    `  of the transitions a legal workload can take (src/explore/reachability.ts): ${legalCoverageLine(legal)}`,
     `  tx_status observations (state x kind): ${r.observations.made}/${r.observations.total}; ${guidanceLine(r)}`,
-    `  rules checked at least ${RULE_GOAL} times: ${rulesAtGoal(r)}`,
+    `  rules checked at least ${RULE_GOAL} times: ${rulesAtGoal(ruleCoverage(r.rules, RULE_GOAL, traits, unused))}`,
   ];
   if (r.found.length === 0) {
     lines.push('  no violation found');

@@ -1,11 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import type { CampaignReport } from '../explore/campaign.js';
+import { type CampaignCoverage, campaignCoverage } from '../explore/campaign-coverage.js';
+import { RULE_GOAL } from '../explore/guidance.js';
+import { legalCoverageLine } from '../explore/reachability.js';
 import { saveFound } from '../explore/save-found.js';
 import { ASYNC_STEP_BOUND } from '../fuzz/async-phase.js';
 import { FUZZ_FAULTS, type FuzzOptions, type FuzzReport, fuzz, fuzzFindings } from '../fuzz/fuzz.js';
 import { asyncTxKind } from '../workload/async-tx-kind.js';
 import { lifecycleKind } from '../workload/lifecycle-kind.js';
-import { byName, summarize } from './check.js';
+import { byName, rulesAtGoal, summarize } from './check.js';
 import { fuzzJunit } from './junit.js';
 import { type ReportInputs, writeHtmlReport } from './report.js';
 import { type RunOptions, runHeader } from './shard-report.js';
@@ -110,7 +113,7 @@ export function fuzzLines(r: FuzzReport, saved: Readonly<Record<string, readonly
       return;
     }
     say(`${n}. ${name}:`);
-    for (const line of summarize(c, saved[key])) say(`  ${line}`);
+    for (const line of summarize(c, saved[key], r.traits)) say(`  ${line}`);
     say(`  share of the budget: ${share(key)}`);
     say('  rules (times checked / broken):');
     for (const [id, n] of Object.entries(c.rules).sort(([a], [b]) => a.localeCompare(b))) {
@@ -145,6 +148,12 @@ export function fuzzLines(r: FuzzReport, saved: Readonly<Record<string, readonly
     'the device did not register',
     'faults',
   );
+  const ran = [r.dmatest, r.lifecycle, r.faults].filter((c): c is CampaignReport => c !== null);
+  if (ran.length > 0) {
+    say('');
+    say('campaign (the phases above together):');
+    for (const line of campaignLines(campaignCoverage(ran, r.traits))) say(`  ${line}`);
+  }
   say('');
   if (!r.asyncTx) {
     say(
@@ -192,5 +201,23 @@ export function fuzzLines(r: FuzzReport, saved: Readonly<Record<string, readonly
       );
     }
   }
+  return lines;
+}
+
+/** The whole campaign's coverage: what issue 13's goals are judged on. */
+export function campaignLines(c: CampaignCoverage): string[] {
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const lines = [
+    `${c.schedules} schedules; cut at the step bound: ${c.cut} (${pct(c.schedules ? c.cut / c.schedules : 0)})`,
+    `legal transitions taken: ${legalCoverageLine(c.transitions)}`,
+  ];
+  for (const t of c.transitions) {
+    if (!t.unused && t.missing.length > 0) lines.push(`  ${t.machine} never took: ${t.missing.join(', ')}`);
+  }
+  lines.push(
+    `tx_status observations (state x kind): ${c.observations.made}/${c.observations.total}${c.observations.never.length ? ` (never: ${c.observations.never.map((k) => k.replace(/^obs:tx-status:/, '')).join(', ')})` : ''}`,
+  );
+  lines.push(`rules checked at least ${RULE_GOAL} times: ${rulesAtGoal(c.rules)}`);
+  for (const [id, why] of c.rules.notApplicable) lines.push(`  not applicable: ${id} (${why})`);
   return lines;
 }

@@ -11,12 +11,19 @@ export function inFlight(tx: DmaAsyncTxDescriptor): boolean {
 const DRAINED = { type: 'DRAINED' } as const;
 
 /**
- * After a descriptor finished: a busy channel with nothing issued or active left has drained.
- * Called from the trusted places where descriptors finish (cookie completion, terminate).
+ * After a descriptor finished: a channel with work started (busy, or paused or terminating
+ * with that work still winding down) and nothing issued or active left has drained. Called
+ * from the trusted places where descriptors finish (cookie completion, terminate).
  */
 export function noteFinished(chan: DmaChan): void {
   const fw = chanModel(chan);
-  if (!fw.monitor.matches('allocated.activity.busy')) return;
+  const m = fw.monitor;
+  if (
+    !m.matches('allocated.activity.busy') &&
+    !m.matches('allocated.activity.paused') &&
+    !m.matches('allocated.activity.terminating')
+  )
+    return;
   for (const tx of fw.live) if (inFlight(tx)) return;
   fw.monitor.observe(DRAINED);
 }

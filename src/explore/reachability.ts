@@ -1,3 +1,5 @@
+import { ALL_TRAITS, type ProviderTraits, ruleNeeds, transitionNeeds } from './applicability.js';
+
 /**
  * Chart transitions a campaign of generated workloads on the reference providers does not
  * take, each with why. Transition coverage is reported against the transitions not listed
@@ -61,98 +63,36 @@ export const UNREACHED: Readonly<Record<string, { readonly why: Unreached; reado
     why: 'variant',
     note: 'pausing a paused hardware channel: refdma and classic-dma skip the write (the hw tests do it)',
   },
-  'descriptor.live.metadata.none#METADATA_CLIENT#0': {
-    why: 'gap',
-    note: 'dmaengine_desc_attach_metadata: no workload op attaches metadata (the metadata tests do)',
-  },
-  'descriptor.live.metadata.none#METADATA_ENGINE#0': { why: 'gap', note: 'engine metadata: no workload op' },
-  'descriptor.live.metadata.client#METADATA_CLIENT#0': {
-    why: 'gap',
-    note: 'client metadata twice: no workload op',
-  },
-  'descriptor.live.metadata.engine#METADATA_ENGINE#0': {
-    why: 'gap',
-    note: 'engine metadata twice: no workload op',
-  },
-  'descriptor.live.ack.acked#ACK#0': {
-    why: 'gap',
-    note: 'async_tx_ack of an acked descriptor: no workload op acks',
-  },
-  'descriptor.live.reuse.oneshot#CLEAR_REUSE#0': {
-    why: 'gap',
-    note: 'dmaengine_desc_clear_reuse of a one-shot descriptor: the reuse op clears only what it set',
-  },
-  'descriptor.live.reuse.reusable#SET_REUSE#0': {
-    why: 'gap',
-    note: 'dmaengine_desc_set_reuse twice: no workload op',
-  },
-  'descriptor.live.life.aborted#RECYCLE#0': {
-    why: 'gap',
-    note: 'a reusable descriptor aborted, then recycled: the reuse op waits for completion',
-  },
-  'descriptor.live.life.aborted#TERMINATE#0': {
-    why: 'gap',
-    note: 'a second terminate reaching a descriptor the first aborted and not yet freed: a rare timing',
-  },
-  'virtualChannel.allocated.nonempty#PREP#0': {
-    why: 'gap',
-    note: 'two descriptors prepared before either is submitted: no workload op',
-  },
-  'virtualChannel.allocated.nonempty#RECYCLE#0': {
-    why: 'gap',
-    note: 'recycling onto a nonempty desc_allocated',
-  },
-  'virtualChannel.allocated.nonempty#SUBMIT#1': {
-    why: 'gap',
-    note: 'submitting one of several allocated descriptors',
-  },
-  'virtualChannel.allocated.nonempty#DESC_FREE#0': {
-    why: 'gap',
-    note: 'freeing allocated descriptors at channel release',
-  },
-  'virtualChannel.allocated.nonempty#DESC_FREE#1': {
-    why: 'gap',
-    note: 'freeing the last allocated descriptor',
-  },
-  'virtualChannel.completed.nonempty#GET_ALL_BUT_ALLOCATED#0': {
-    why: 'gap',
-    note: 'terminate while completed descriptors wait for the tasklet: a rare timing',
-  },
-  'virtualChannel.terminated.nonempty#TERMINATE_VDESC#0': {
-    why: 'gap',
-    note: 'two cyclic terminates in a row',
-  },
-  'virtualChannel.terminated.nonempty#GET_ALL_BUT_ALLOCATED#0': {
-    why: 'gap',
-    note: 'terminate again before synchronize freed the first',
-  },
-  'channel.allocated.activity.paused#DRAINED#0': {
-    why: 'gap',
-    note: 'the last transfer ends exactly as the pause lands: a rare timing',
-  },
-  'channel.allocated.activity.terminating#DRAINED#0': {
-    why: 'gap',
-    note: 'the last transfer ends during terminate: a rare timing',
-  },
 };
 
 export interface LegalCoverage {
   readonly machine: string;
-  /** Transitions taken among those not listed in UNREACHED. */
+  /** Transitions taken among those not listed in UNREACHED that the provider can take. */
   readonly taken: number;
   readonly total: number;
   /** Not listed and not taken: what guidance should still find. */
   readonly missing: readonly string[];
   /** Listed but taken after all (the list can shrink). */
   readonly reachedAnyway: readonly string[];
+  /** No transition of the chart taken at all: the provider does not use it (virt-dma, say). */
+  readonly unused: boolean;
 }
 
+/**
+ * Transition coverage against what a legal workload can take on a provider with `traits`:
+ * neither listed in UNREACHED nor needing a capability the provider lacks.
+ */
 export function legalCoverage(
   coverage: readonly { machine: string; counts: Readonly<Record<string, number>> }[],
+  traits: ProviderTraits = ALL_TRAITS,
 ): LegalCoverage[] {
   return coverage.map((m) => {
     const keys = Object.keys(m.counts);
-    const legal = keys.filter((k) => UNREACHED[k] === undefined);
+    const applies = (k: string) => {
+      const need = transitionNeeds(k);
+      return need === null || traits[need];
+    };
+    const legal = keys.filter((k) => UNREACHED[k] === undefined && applies(k));
     const missing = legal.filter((k) => (m.counts[k] ?? 0) === 0);
     return {
       machine: m.machine,
@@ -160,19 +100,50 @@ export function legalCoverage(
       total: legal.length,
       missing,
       reachedAnyway: keys.filter((k) => UNREACHED[k] !== undefined && (m.counts[k] ?? 0) > 0),
+      unused: keys.every((k) => (m.counts[k] ?? 0) === 0),
     };
   });
 }
 
+/** "channel 23/23, ..., virtualChannel not used": a report's line of legal coverage. */
+export function legalCoverageLine(coverage: readonly LegalCoverage[]): string {
+  return coverage.map((c) => `${c.machine} ${c.unused ? 'not used' : `${c.taken}/${c.total}`}`).join(', ');
+}
+
+export interface RuleCoverage {
+  /** Rules a run of this provider can check: checked at least `goal` times, and those short of it. */
+  readonly atGoal: number;
+  readonly applicable: number;
+  readonly short: readonly (readonly [string, number])[];
+  /** Rules no generated workload checks (RULES_UNCHECKED) or the provider cannot reach, with why. */
+  readonly notApplicable: readonly (readonly [string, string])[];
+}
+
+/** Rule check counts against `goal`, leaving out what the provider cannot reach (and saying why). */
+export function ruleCoverage(
+  rules: Readonly<Record<string, number>>,
+  goal: number,
+  traits: ProviderTraits = ALL_TRAITS,
+  unusedMachines: readonly string[] = [],
+): RuleCoverage {
+  const short: [string, number][] = [];
+  const notApplicable: [string, string][] = [];
+  let atGoal = 0;
+  for (const [id, n] of Object.entries(rules).sort(([a], [b]) => a.localeCompare(b))) {
+    const listed = RULES_UNCHECKED[id];
+    const need = ruleNeeds(id);
+    const chart = unusedMachines.find((m) => id.startsWith(`${m}.`));
+    if (listed && n === 0) notApplicable.push([id, `${listed.why}: ${listed.note}`]);
+    else if (need !== null && !traits[need] && n === 0) notApplicable.push([id, `the device has no ${need}`]);
+    else if (chart !== undefined && n === 0) notApplicable.push([id, `the provider does not use ${chart}`]);
+    else if (n >= goal) atGoal++;
+    else short.push([id, n]);
+  }
+  return { atGoal, applicable: atGoal + short.length, short, notApplicable };
+}
+
 /** Rules no generated workload on the reference providers checks, each with why (as UNREACHED). */
 export const RULES_UNCHECKED: Readonly<Record<string, { readonly why: Unreached; readonly note: string }>> = {
-  'descriptor.client-use-after-submit': {
-    why: 'gap',
-    note: 'checked by METADATA_CLIENT: no workload op attaches metadata',
-  },
-  'descriptor.metadata-engine-invalid': { why: 'gap', note: 'checked by METADATA_ENGINE: no workload op' },
-  'descriptor.metadata-mixed': { why: 'gap', note: 'checked by METADATA_*: no workload op' },
-  'virtualChannel.desc-free-unallocated': { why: 'gap', note: 'checked by DESC_FREE: see UNREACHED' },
   'tasklet.unbalanced-enable': {
     why: 'variant',
     note: 'checked by tasklet_enable: no reference provider disables its tasklet',

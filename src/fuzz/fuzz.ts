@@ -1,4 +1,5 @@
 import type { DmaDevice } from '../dmaengine/device.js';
+import { type ProviderTraits, traitsOf } from '../explore/applicability.js';
 import {
   type CampaignOptions,
   type CampaignReport,
@@ -49,6 +50,8 @@ export interface FuzzReport {
   readonly asyncTx: AsyncPhaseReport | null;
   /** What each campaign phase got of the fuzzer's schedules and steps. */
   readonly budget: Readonly<Record<string, PhaseBudget>>;
+  /** What the device lets a client do: coverage is judged against it (absent: everything). */
+  readonly traits?: ProviderTraits;
 }
 
 export interface PhaseBudget {
@@ -109,6 +112,10 @@ export function shapeFor(device: DmaDevice, base: WorkloadShape = DEFAULT_SHAPE)
         return caps.has('DMA_XOR');
       case 'pq':
         return caps.has('DMA_PQ');
+      case 'metadata':
+        return caps.has('DMA_SLAVE') && device.desc_metadata_modes.size > 0;
+      case 'reuse':
+        return caps.has('DMA_SLAVE') && device.descriptor_reuse;
       case 'pause':
       case 'pause-poll':
         return device.device_pause !== undefined && device.device_resume !== undefined;
@@ -211,7 +218,8 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
       budget: {},
     };
   }
-  const plan = fuzzPlan(o, probeDevice(def));
+  const device = probeDevice(def);
+  const plan = fuzzPlan(o, device);
   const dmatest = plan.dmatest ? await runCampaign(plan.dmatest) : null;
   const lifecycle = await runCampaign(plan.lifecycle);
   const faults = await runCampaign(plan.faults);
@@ -226,7 +234,16 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
         })
       : null;
   const budget = budgetOf({ dmatest, lifecycle, faults, asyncTx });
-  return { provider: def.name, conformance, dmatest, lifecycle, faults, asyncTx, budget };
+  return {
+    provider: def.name,
+    conformance,
+    dmatest,
+    lifecycle,
+    faults,
+    asyncTx,
+    budget,
+    traits: traitsOf(device),
+  };
 }
 
 /**

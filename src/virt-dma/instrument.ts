@@ -39,6 +39,7 @@ const TERMINATE = { type: 'TERMINATE' } as const;
 const RECYCLE = { type: 'RECYCLE' } as const;
 
 /** A descriptor terminate gathers is aborted unless it already was (a second terminate). */
+/** vchan_terminate_vdesc parks a descriptor once: it aborts it, unless it already was. */
 function abort(tx: DmaAsyncTxDescriptor): void {
   const m = txModel(tx)?.monitor;
   if (m && !m.matches('live.life.aborted')) observeTx(tx, TERMINATE);
@@ -99,7 +100,9 @@ const routes: Routes<VchanInstrumentEvent, DmaEvent> = {
   ],
   'vchan-get-all': [
     chart((e) => {
-      for (const vd of e.taken) abort(vd.tx);
+      // Every descriptor a terminate gathers is terminated by it, one an earlier terminate
+      // parked on desc_terminated included (taken again before synchronize freed it).
+      for (const vd of e.taken) observeTx(vd.tx, TERMINATE);
       if (e.lists === 'allocated') return;
       observeVc(e.vc, e.vc.getAllTakesAllocated ? 'GET_ALL' : 'GET_ALL_BUT_ALLOCATED');
       noteFinished(e.vc.chan);

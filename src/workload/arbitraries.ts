@@ -60,6 +60,10 @@ export const DEFAULT_SHAPE: WorkloadShape = {
     'cyclic-poll',
     'repeat-poll',
     'control',
+    'batch',
+    'metadata',
+    'reuse',
+    'race',
   ],
   callbacks: ['none', 'read-residue', 'submit-more', 'terminate-async'],
 };
@@ -102,6 +106,7 @@ function opArb(shape: WorkloadShape): fc.Arbitrary<Op> {
     on,
     frame: fc.integer({ min: 1, max: 16 }).map((n) => n * 4),
     loadEot: fc.constant(true),
+    stop: fc.constantFrom('wait' as const, 'terminate' as const),
   };
   const how = fc.constantFrom('sync' as const, 'async-then-sync' as const, 'all-then-sync' as const);
   const all: Record<Op['op'], fc.Arbitrary<Op>> = {
@@ -162,6 +167,36 @@ function opArb(shape: WorkloadShape): fc.Arbitrary<Op> {
       stopAfter: fc.integer({ min: 1, max: 10 }),
     }),
     'repeat-poll': fc.record({ op: fc.constant('repeat-poll' as const), ...repeatFields }),
+    batch: fc.record({
+      op: fc.constant('batch' as const),
+      on,
+      lens: fc.array(
+        fc.integer({ min: 1, max: 32 }).map((n) => n * 4),
+        { minLength: 2, maxLength: 3 },
+      ),
+      submit: fc.integer({ min: 0, max: 3 }),
+      ack: fc.boolean(),
+    }),
+    metadata: fc.record({
+      op: fc.constant('metadata' as const),
+      on,
+      len: fc.integer({ min: 1, max: 32 }).map((n) => n * 4),
+      mode: fc.constantFrom('client' as const, 'engine' as const),
+      twice: fc.boolean(),
+    }),
+    reuse: fc.record({
+      op: fc.constant('reuse' as const),
+      on,
+      len: fc.integer({ min: 1, max: 32 }).map((n) => n * 4),
+      how: fc.constantFrom('set-twice' as const, 'clear-oneshot' as const, 'abort' as const, 'free' as const),
+    }),
+    race: fc.record({
+      op: fc.constant('race' as const),
+      on,
+      len: fc.integer({ min: 1, max: 16 }).map((n) => n * 4),
+      steps: fc.integer({ min: 0, max: 6 }),
+      call: fc.constantFrom('pause' as const, 'terminate' as const, 'terminate-twice' as const),
+    }),
     control: fc.record({
       op: fc.constant('control' as const),
       on,

@@ -156,12 +156,21 @@ export class ClientThread {
     return h.role.kind === 'tx' ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
   }
 
-  /** Set the callback of `desc` and submit it; returns what to wait for. */
-  *submit(h: Held, desc: DmaAsyncTxDescriptor, action: CallbackAction): Body<Pending> {
+  /**
+   * Set the callback of `desc` and submit it; returns what to wait for. `inCallback` runs at
+   * the start of the callback (a client reading what the completion delivered).
+   */
+  *submit(
+    h: Held,
+    desc: DmaAsyncTxDescriptor,
+    action: CallbackAction,
+    inCallback?: () => void,
+  ): Body<Pending> {
     const thread = this;
     const pending: Pending = { done: init_completion(this.world, `${desc.name}.done`), completed: false };
     const stopped = init_completion(this.world, `${desc.name}.stopped`);
     desc.callback = function* () {
+      inCallback?.();
       pending.completed = true;
       if (action === 'read-residue') {
         const st: DmaTxState = { last: 0, used: 0, residue: 0, in_flight_bytes: 0 };
@@ -194,6 +203,15 @@ export class ClientThread {
 
   /** A transfer on `h` of about `len` bytes, of the kind its channel does. */
   *prepAndSubmit(h: Held, len: number, action: CallbackAction): Body<void> {
+    const desc = yield* this.prep(h, len);
+    if (desc) yield* this.submit(h, desc, action);
+  }
+
+  /**
+   * Prepare (not submit) a transfer on `h` of about `len` bytes, of the kind its channel does:
+   * a memcpy between two fresh buffers, or a one-segment slave_sg. Null when mapping failed.
+   */
+  *prep(h: Held, len: number, flags = DMA_PREP_INTERRUPT): Body<DmaAsyncTxDescriptor | null> {
     const n = this.serial++;
     let desc: DmaAsyncTxDescriptor | null;
     if (h.role.kind === 'mem') {
@@ -202,23 +220,23 @@ export class ClientThread {
       const dst = this.alloc(len, `c${this.index}.dst${n}`);
       const srcDma = this.mapSingle(h, src, len, DMA_TO_DEVICE);
       const dstDma = srcDma === null ? null : this.mapSingle(h, dst, len, DMA_FROM_DEVICE);
-      if (srcDma === null || dstDma === null) return;
-      desc = yield* dmaengine_prep_dma_memcpy(h.chan, dstDma, srcDma, len, DMA_PREP_INTERRUPT);
+      if (srcDma === null || dstDma === null) return null;
+      desc = yield* dmaengine_prep_dma_memcpy(h.chan, dstDma, srcDma, len, flags);
     } else {
       const l = Math.max(4, len - (len % 4));
       const buf = this.alloc(l, `c${this.index}.buf${n}`);
       if (h.role.kind === 'tx') fill(this.world, buf, l, n);
       const dma = this.mapSingle(h, buf, l, this.memDir(h));
-      if (dma === null) return;
+      if (dma === null) return null;
       desc = yield* dmaengine_prep_slave_sg(
         h.chan,
         [{ dma_address: dma, length: l }],
         slaveDirection(h),
-        DMA_PREP_INTERRUPT,
+        flags,
       );
     }
     if (!desc) throw new Error(`client${this.index}: prep returned NULL`);
-    yield* this.submit(h, desc, action);
+    return desc;
   }
 
   /** After a terminate and synchronize, nothing outstanding will call back or move a byte. */

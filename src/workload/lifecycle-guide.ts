@@ -9,12 +9,13 @@ import type { CallbackAction, Op } from './workload.js';
  */
 type Lever = `op:${Op['op']}` | `callback:${CallbackAction}`;
 
-const PAUSE: readonly Lever[] = ['op:pause', 'op:pause-poll', 'op:control'];
+const PAUSE: readonly Lever[] = ['op:pause', 'op:pause-poll', 'op:control', 'op:race'];
 const TERMINATE: readonly Lever[] = [
   'op:terminate',
   'op:terminate-poll',
   'op:control',
   'callback:terminate-async',
+  'op:race',
 ];
 const CYCLIC: readonly Lever[] = ['op:cyclic', 'op:cyclic-poll'];
 const REPEAT: readonly Lever[] = ['op:repeat', 'op:repeat-poll'];
@@ -41,17 +42,20 @@ const BY_EVENT: Readonly<Record<string, readonly Lever[]>> = {
   PREP_REPEAT: REPEAT,
   REPEAT,
   RESTART: REPEAT,
-  SET_REUSE: ['op:slave'],
-  CLEAR_REUSE: ['op:slave'],
-  RECYCLE: ['op:slave', ...TERMINATE],
+  SET_REUSE: ['op:slave', 'op:reuse'],
+  CLEAR_REUSE: ['op:slave', 'op:reuse'],
+  RECYCLE: ['op:slave', 'op:reuse', ...TERMINATE],
+  ACK: ['op:batch'],
+  METADATA_CLIENT: ['op:metadata'],
+  METADATA_ENGINE: ['op:metadata'],
   DRAINED: ['op:wait', ...PAUSE, ...TERMINATE],
   ISSUE: ['op:issue', 'op:wait'],
-  SUBMIT: TRANSFERS,
-  PREP: TRANSFERS,
+  SUBMIT: [...TRANSFERS, 'op:batch'],
+  PREP: [...TRANSFERS, 'op:batch'],
   PREP_SLAVE: ['op:slave', ...CYCLIC],
   CONFIG: ['op:control', 'op:slave', ...CYCLIC],
   PREP_MEM: ['op:memcpy', 'op:memset'],
-  DESC_FREE: [...TERMINATE, 'op:wait'],
+  DESC_FREE: [...TERMINATE, 'op:wait', 'op:batch'],
 };
 
 function byObservation(target: string): readonly Lever[] {
@@ -73,7 +77,9 @@ function byObservation(target: string): readonly Lever[] {
 function byRule(id: string): readonly Lever[] {
   if (id.includes('residue') || id.includes('tx-status')) return READS;
   if (id.includes('repeat')) return REPEAT;
-  if (id.includes('pause')) return PAUSE;
+  if (id.includes('metadata') || id.includes('use-after-submit')) return ['op:metadata'];
+  if (id.includes('desc-free')) return ['op:batch'];
+  if (id.includes('pause') || id.includes('resume')) return PAUSE;
   if (id.includes('sync') || id.includes('leak') || id.includes('callback')) return TERMINATE;
   return TRANSFERS;
 }

@@ -34,6 +34,7 @@ import { usleep } from '../kernel/sleep.js';
 import { dma_alloc_coherent, dma_free_coherent } from '../mapping/coherent.js';
 import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from '../mapping/types.js';
 import { type ClientThread, fill, type Held, noteCookie, slaveDirection } from './client-thread.js';
+import { batch, metadata, race, reuse } from './descriptor-ops.js';
 import { uartSlaveConfig } from './slave-config.js';
 import { pollAll, readAll, readStatus } from './status-ops.js';
 import type { Op } from './workload.js';
@@ -259,6 +260,14 @@ function* repeat(t: ClientThread, op: Extract<Op, { op: 'repeat' | 'repeat-poll'
   const p2 = yield* t.submit(h, second, 'none');
   yield* dma_async_issue_pending(h.chan);
   if (poll) yield* pollAll(h, 2);
+  if (op.loadEot && op.stop === 'terminate') {
+    // Both parked for synchronize: the repeating frame and the successor waiting for its EOT.
+    yield* t.stop(h);
+    yield* dmaengine_terminate_sync(h.chan);
+    if (poll) yield* readAll(h);
+    t.abandon(h);
+    return;
+  }
   if (op.loadEot) {
     yield* wait_for_completion(p1.done);
     yield* wait_for_completion(p2.done);
@@ -391,6 +400,10 @@ export const opHandlers: OpHandlers = {
   'cyclic-poll': cyclic,
   'repeat-poll': repeat,
   control,
+  batch,
+  metadata,
+  reuse,
+  race,
 };
 
 /** Run one operation through its handler. */

@@ -37,7 +37,13 @@ const cyclicFields = {
   periodLen: positive,
   stopAfter: z.number().int().min(1),
 };
-const repeatFields = { on, frame: positive, loadEot: z.boolean() };
+const repeatFields = {
+  on,
+  frame: positive,
+  loadEot: z.boolean(),
+  /** With LOAD_EOT: wait for both frames (the default), or terminate while the second waits its turn. */
+  stop: z.enum(['wait', 'terminate']).optional(),
+};
 const terminateHow = z.enum(['sync', 'async-then-sync', 'all-then-sync']);
 export const controlCallSchema = z.enum(['pause', 'resume', 'terminate', 'synchronize', 'config', 'issue']);
 export type ControlCall = z.infer<typeof controlCallSchema>;
@@ -100,6 +106,60 @@ export const opSchema = z
      * Whatever is left is undone at the end (resume, or synchronize after a terminate).
      */
     z.object({ op: z.literal('control'), on, calls: z.array(controlCallSchema).min(1).readonly() }),
+    /**
+     * Several transfers prepared before any is submitted (virt-dma's desc_allocated holds
+     * them), each acked with async_tx_ack when `ack` (already DMA_CTRL_ACK: acking twice is
+     * legal), then the first `submit` of them submitted in order and issued. The rest are given
+     * up, as a driver's error path does after a later prep failed: the channel's release frees
+     * them (vchan_free_chan_resources takes desc_allocated).
+     */
+    z.object({
+      op: z.literal('batch'),
+      on,
+      lens: z.array(positive).min(2).readonly(),
+      submit: nat,
+      ack: z.boolean(),
+    }),
+    /**
+     * A slave transfer with per-descriptor metadata (client.rst "Optional: per descriptor
+     * metadata"), on a device that supports the mode: DESC_METADATA_CLIENT attaches a buffer
+     * (twice: the second replaces the first); DESC_METADATA_ENGINE gets the engine's pointer
+     * (twice when `twice`), fills it and sets its length before submit (MEM_TO_DEV) or reads it
+     * in the completion callback (DEV_TO_MEM). The thread waits for it.
+     */
+    z.object({
+      op: z.literal('metadata'),
+      on,
+      len: positive,
+      mode: z.enum(['client', 'engine']),
+      twice: z.boolean(),
+    }),
+    /**
+     * DMA_CTRL_REUSE beyond submit-twice-then-free (client.rst "DMA usage: 6" notes): `set-twice`
+     * sets reuse twice before its rounds; `clear-oneshot` clears reuse on a one-shot descriptor
+     * (a no-op) and runs it once; `abort` terminates the reusable descriptor while it runs, so
+     * virt-dma recycles it onto desc_allocated, then resubmits it once more with reuse cleared;
+     * `free` runs one of two reusable descriptors once, then frees both with dmaengine_desc_free
+     * (the other never submitted).
+     */
+    z.object({
+      op: z.literal('reuse'),
+      on,
+      len: positive,
+      how: z.enum(['set-twice', 'clear-oneshot', 'abort', 'free']),
+    }),
+    /**
+     * A short transfer submitted and issued, then, `steps` yields later, paused (and resumed)
+     * or terminated, once or twice before synchronize: whether the call lands while the
+     * transfer runs, as it ends or after is the schedule's choice.
+     */
+    z.object({
+      op: z.literal('race'),
+      on,
+      len: positive,
+      steps: nat,
+      call: z.enum(['pause', 'terminate', 'terminate-twice']),
+    }),
     /** Issue, then wait for every outstanding transfer of the channel. */
     z.object({ op: z.literal('wait'), on }),
     z.object({ op: z.literal('sleep'), us: nat }),
@@ -140,6 +200,8 @@ export function descriptorCount(w: Workload): number {
       else if (op.op === 'memset' || op.op === 'cyclic' || op.op === 'cyclic-poll') n++;
       else if (op.op === 'xor' || op.op === 'pq') n++;
       else if (op.op === 'repeat' || op.op === 'repeat-poll') n += 2;
+      else if (op.op === 'batch') n += op.lens.length;
+      else if (op.op === 'metadata' || op.op === 'reuse' || op.op === 'race') n++;
     }
   }
   return n;
