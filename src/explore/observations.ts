@@ -1,4 +1,5 @@
 import { CookieOwners, lifeOf } from '../../invariants/observe.js';
+import type { DmaChan } from '../dmaengine/channel.js';
 import type { TxKind } from '../dmaengine/descriptor.js';
 import { dmaBus } from '../dmaengine/events.js';
 import { chanModel, txModel } from '../dmaengine/record.js';
@@ -51,14 +52,23 @@ function activity(state: string): string {
 /** Count the world's (state x observation) pairs into `counts`, from the framework's bus. */
 export function trackObservations(world: World, counts: Map<string, number>): void {
   const cookies = new CookieOwners();
+  // The kind of every cookie submitted, so a retired cyclic or repeated cookie is still one.
+  const kinds = new Map<DmaChan, Map<number, TxKind>>();
   const bump = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
   dmaBus(world).listeners.push((e) => {
-    if (e.type === 'submit') cookies.submitted(e.tx, e.cookie);
-    else if (e.type === 'free') cookies.forget(e.tx);
+    if (e.type === 'submit') {
+      cookies.submitted(e.tx, e.cookie);
+      const kind = txModel(e.tx)?.kind;
+      if (kind !== undefined && kind !== 'oneshot') {
+        let of = kinds.get(e.tx.chan);
+        if (of === undefined) kinds.set(e.tx.chan, (of = new Map()));
+        of.set(e.cookie, kind);
+      }
+    } else if (e.type === 'free') cookies.forget(e.tx);
     else if (e.type === 'tx-status') {
       const owner = cookies.owner(e.chan, e.cookie);
       const life = owner ? lifeOf(owner) : 'retired';
-      const kind = (owner ? txModel(owner)?.kind : undefined) ?? 'oneshot';
+      const kind = (owner ? txModel(owner)?.kind : kinds.get(e.chan)?.get(e.cookie)) ?? 'oneshot';
       bump(`obs:tx-status:${kind}:${life === 'freed' || life === 'untracked' ? 'retired' : life}`);
       bump(`obs:tx-status:channel:${activity(chanModel(e.chan).monitor.state)}`);
     }

@@ -193,7 +193,7 @@ function opArb(shape: WorkloadShape): fc.Arbitrary<Op> {
     race: fc.record({
       op: fc.constant('race' as const),
       on,
-      len: fc.integer({ min: 1, max: 16 }).map((n) => n * 4),
+      len: fc.integer({ min: 1, max: 64 }).map((n) => n * 4),
       steps: fc.integer({ min: 0, max: 6 }),
       call: fc.constantFrom('pause' as const, 'terminate' as const, 'terminate-twice' as const),
     }),

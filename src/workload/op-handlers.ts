@@ -205,6 +205,7 @@ function* cyclic(t: ClientThread, op: Extract<Op, { op: 'cyclic' | 'cyclic-poll'
   };
   const cookie = yield* dmaengine_submit(desc);
   noteCookie(h, cookie);
+  if (poll) yield* readStatus(h, cookie); // submitted, not yet issued
   yield* dma_async_issue_pending(h.chan);
   if (poll) yield* pollAll(h, 3);
   yield* wait_for_completion(stopped);
@@ -251,6 +252,7 @@ function* repeat(t: ClientThread, op: Extract<Op, { op: 'repeat' | 'repeat-poll'
   );
   if (!first) throw new Error(`client${t.index}: repeat prep returned NULL`);
   const p1 = yield* t.submit(h, first, 'none');
+  if (poll) yield* readAll(h); // submitted, not yet issued
   yield* dma_async_issue_pending(h.chan);
   yield* usleep(t.world, 5);
   if (poll) yield* pollAll(h, 2);
@@ -263,7 +265,9 @@ function* repeat(t: ClientThread, op: Extract<Op, { op: 'repeat' | 'repeat-poll'
   if (op.loadEot && op.stop === 'terminate') {
     // Both parked for synchronize: the repeating frame and the successor waiting for its EOT.
     yield* t.stop(h);
-    yield* dmaengine_terminate_sync(h.chan);
+    yield* dmaengine_terminate_async(h.chan);
+    if (poll) yield* readAll(h); // aborted, parked for synchronize
+    yield* dmaengine_synchronize(h.chan);
     if (poll) yield* readAll(h);
     t.abandon(h);
     return;
