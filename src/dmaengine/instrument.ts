@@ -183,7 +183,7 @@ const routes: Routes<DmaInstrumentEvent, DmaEvent> = {
     bus(self),
     chart((e) => {
       observeTx(e.tx, TX.COMPLETE);
-      noteFinished(e.tx.chan);
+      noteFinished(e.tx.chan, 'completion');
     }),
   ],
   'fetch-callback': [chart((e) => observeTx(e.tx, TX.FETCH_CALLBACK))],
@@ -209,7 +209,7 @@ const routes: Routes<DmaInstrumentEvent, DmaEvent> = {
         return;
       }
       abortRemaining(e.chan);
-      noteFinished(e.chan);
+      noteFinished(e.chan, 'terminate');
     }),
     trace((e) =>
       e.phase === 'end'
@@ -238,7 +238,7 @@ const routes: Routes<DmaInstrumentEvent, DmaEvent> = {
     }),
     bus(self),
     chart((e) => {
-      if (e.phase === 'end') noteFinished(e.chan);
+      if (e.phase === 'end') noteFinished(e.chan, 'resume');
     }),
   ],
   'tx-status': [bus(self)],

@@ -11,17 +11,21 @@ export function inFlight(tx: DmaAsyncTxDescriptor): boolean {
 const DRAINED = { type: 'DRAINED' } as const;
 
 /**
- * After a descriptor finished: a channel with work started (busy, or paused or terminating
- * with that work still winding down) and nothing issued or active left has drained. Called
- * from the trusted places where descriptors finish (cookie completion, terminate).
+ * After a descriptor finished: a busy channel with nothing issued or active left has drained.
+ * A completion (not the terminate or resume itself) drains a paused or terminating channel
+ * too: the transfer ended before the pause or the stop took effect. Called from the trusted
+ * places where descriptors finish (cookie completion, terminate, resume).
  */
-export function noteFinished(chan: DmaChan): void {
+export function noteFinished(chan: DmaChan, by: 'completion' | 'terminate' | 'resume'): void {
   const fw = chanModel(chan);
   const m = fw.monitor;
+  const busy = m.matches('allocated.activity.busy');
   if (
-    !m.matches('allocated.activity.busy') &&
-    !m.matches('allocated.activity.paused') &&
-    !m.matches('allocated.activity.terminating')
+    !busy &&
+    !(
+      by === 'completion' &&
+      (m.matches('allocated.activity.paused') || m.matches('allocated.activity.terminating'))
+    )
   )
     return;
   for (const tx of fw.live) if (inFlight(tx)) return;

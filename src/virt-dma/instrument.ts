@@ -105,7 +105,7 @@ const routes: Routes<VchanInstrumentEvent, DmaEvent> = {
       for (const vd of e.taken) observeTx(vd.tx, TERMINATE);
       if (e.lists === 'allocated') return;
       observeVc(e.vc, e.vc.getAllTakesAllocated ? 'GET_ALL' : 'GET_ALL_BUT_ALLOCATED');
-      noteFinished(e.vc.chan);
+      noteFinished(e.vc.chan, 'terminate');
     }),
   ],
   'vchan-recycle': [

@@ -193,7 +193,10 @@ function opArb(shape: WorkloadShape): fc.Arbitrary<Op> {
     race: fc.record({
       op: fc.constant('race' as const),
       on,
-      len: fc.integer({ min: 1, max: 64 }).map((n) => n * 4),
+      lens: fc.array(
+        fc.integer({ min: 1, max: 32 }).map((n) => n * 4),
+        { minLength: 1, maxLength: 3 },
+      ),
       steps: fc.integer({ min: 0, max: 6 }),
       call: fc.constantFrom('pause' as const, 'terminate' as const, 'terminate-twice' as const),
     }),

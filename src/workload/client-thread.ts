@@ -239,6 +239,21 @@ export class ClientThread {
     return desc;
   }
 
+  /** Prepare (not submit) a slave_sg transfer of several segments (dma_map_sg); null when mapping failed. */
+  *prepSg(h: Held, lens: readonly number[]): Body<DmaAsyncTxDescriptor | null> {
+    const bufs = lens.map((l) => {
+      const len = Math.max(4, l - (l % 4));
+      const addr = this.alloc(len, `c${this.index}.seg${this.serial++}`);
+      if (h.role.kind === 'tx') fill(this.world, addr, len, this.serial);
+      return { dma_address: addr, length: len };
+    });
+    const sgl = this.mapSg(h, bufs, this.memDir(h));
+    if (sgl === null) return null;
+    const desc = yield* dmaengine_prep_slave_sg(h.chan, sgl, slaveDirection(h), DMA_PREP_INTERRUPT);
+    if (!desc) throw new Error(`client${this.index}: prep_slave_sg returned NULL`);
+    return desc;
+  }
+
   /** After a terminate and synchronize, nothing outstanding will call back or move a byte. */
   abandon(h: Held): void {
     h.outstanding = [];

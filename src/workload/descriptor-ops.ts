@@ -164,7 +164,8 @@ export function* race(t: ClientThread, op: Extract<Op, { op: 'race' }>): Body<vo
   const h = t.channel(op.on);
   const pausable = h.chan.device.device_pause !== undefined && h.chan.device.device_resume !== undefined;
   if (op.call === 'pause' && !pausable) return;
-  const desc = yield* t.prep(h, op.len);
+  const desc =
+    op.lens.length > 1 && h.role.kind !== 'mem' ? yield* t.prepSg(h, op.lens) : yield* t.prep(h, op.lens[0]!);
   if (!desc) return;
   if (op.call === 'pause') {
     yield* t.submit(h, desc, 'none');

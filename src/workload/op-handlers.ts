@@ -63,17 +63,8 @@ function* slave(t: ClientThread, op: Extract<Op, { op: 'slave' }>): Body<void> {
     yield* t.prepAndSubmit(h, op.lens[0]!, op.callback);
     return;
   }
-  const bufs = op.lens.map((l) => {
-    const len = Math.max(4, l - (l % 4));
-    const addr = t.alloc(len, `c${t.index}.seg${t.serial++}`);
-    if (h.role.kind === 'tx') fill(t.world, addr, len, t.serial);
-    return { dma_address: addr, length: len };
-  });
-  const sgl = t.mapSg(h, bufs, t.memDir(h));
-  if (sgl === null) return;
-  const desc = yield* dmaengine_prep_slave_sg(h.chan, sgl, slaveDirection(h), DMA_PREP_INTERRUPT);
-  if (!desc) throw new Error(`client${t.index}: prep_slave_sg returned NULL`);
-  yield* t.submit(h, desc, op.callback);
+  const desc = yield* t.prepSg(h, op.lens);
+  if (desc) yield* t.submit(h, desc, op.callback);
 }
 
 /** A reusable descriptor submitted twice, then freed by clearing reuse and submitting once more. */

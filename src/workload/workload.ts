@@ -149,14 +149,15 @@ export const opSchema = z
       how: z.enum(['set-twice', 'clear-oneshot', 'abort', 'free']),
     }),
     /**
-     * A short transfer submitted and issued, then, `steps` yields later, paused (and resumed)
-     * or terminated, once or twice before synchronize: whether the call lands while the
-     * transfer runs, as it ends or after is the schedule's choice.
+     * A short transfer (on a slave channel, of these segments) submitted and issued, then,
+     * `steps` yields later, paused (and resumed) or terminated, once or twice before
+     * synchronize: whether the call lands while the transfer runs, between its segments, as it
+     * ends or after is the schedule's choice.
      */
     z.object({
       op: z.literal('race'),
       on,
-      len: positive,
+      lens: z.array(positive).min(1).readonly(),
       steps: nat,
       call: z.enum(['pause', 'terminate', 'terminate-twice']),
     }),
