@@ -38,10 +38,6 @@ export const UNREACHED: Readonly<Record<string, { readonly why: Unreached; reado
       },
     ]),
   ),
-  'descriptor.live.life.prepared#TERMINATE#0': {
-    why: 'variant',
-    note: 'a terminate freeing a prepared descriptor: mainline virt-dma (virt-dma-mainline)',
-  },
   'descriptor.live.life.aborted#COMPLETE#0': {
     why: 'variant',
     note: 'a terminated cookie completed (k3-udma): test/fixtures/providers/legal/',
