@@ -11,8 +11,8 @@ import { lifecycleKind } from '../src/workload/lifecycle-kind.js';
 
 /**
  * Issue 13 item 5: for every public mutant, schedules and seconds of checking to the first
- * finding of the default `dmactor fuzz` (its phases in order, as fuzzPlan gives them: dmatest,
- * lifecycle, faults, async_tx), guided and unguided, median of 10 seeds, side by side in one
+ * finding of the default `dmactor fuzz` (its phases as fuzz runs them: dmatest, lifecycle and
+ * faults taking turns an epoch each, then async_tx), guided and unguided, median of 10 seeds, side by side in one
  * run. Every schedule runs in this thread (no worker start-up in the seconds); a run stops at
  * the first schedule with a violation. Epochs and their guidance as the campaign has them.
  */
@@ -32,33 +32,62 @@ export interface FirstFinding {
   readonly rules: string[];
 }
 
-/** Run one phase epoch by epoch as the campaign does, one schedule a batch; the schedules it ran and the first rule broken. */
-function phaseToFirst<W, S, B extends BuiltWorkload>(
+/**
+ * One phase run epoch by epoch as the campaign does, one schedule a batch: each call runs its
+ * next epoch and returns the first rule broken in it (null: none), or undefined when the phase
+ * has no epoch left. `ran` counts its schedules.
+ */
+function phaseEpochs<W, S, B extends BuiltWorkload>(
   kind: WorkloadKind<W, S, B>,
   options: CampaignOptions<S>,
   guided: boolean,
-): { schedules: number; rule: string | null } {
+): { next(): string | null | undefined; readonly ran: number } {
   const tally = new CampaignTally();
   const context = batchContext();
   const stale = new Map<string, number>();
   let ran = 0;
-  for (let epoch = 0; epoch * EPOCH_SCHEDULES < options.schedules; epoch++) {
-    const g =
-      guided && kind.guide
-        ? computeGuidance(kind.guide, epoch, tally.coverage, tally.ruleChecks(), stale)
-        : undefined;
-    const got: BatchTally[] = [];
-    const end = Math.min(options.schedules, (epoch + 1) * EPOCH_SCHEDULES);
-    for (let i = epoch * EPOCH_SCHEDULES; i < end; i++) {
-      const t = runBatch(kind, options, [i], g === undefined ? {} : { guidance: g }, context);
-      ran++;
-      const v = t.violating[0]?.violation;
-      if (v) return { schedules: ran, rule: v.id };
-      got.push(t);
+  let epoch = 0;
+  return {
+    next() {
+      if (epoch * EPOCH_SCHEDULES >= options.schedules) return undefined;
+      const g =
+        guided && kind.guide
+          ? computeGuidance(kind.guide, epoch, tally.coverage, tally.ruleChecks(), stale)
+          : undefined;
+      const got: BatchTally[] = [];
+      const end = Math.min(options.schedules, (epoch + 1) * EPOCH_SCHEDULES);
+      for (let i = epoch * EPOCH_SCHEDULES; i < end; i++) {
+        const t = runBatch(kind, options, [i], g === undefined ? {} : { guidance: g }, context);
+        ran++;
+        const v = t.violating[0]?.violation;
+        if (v) return v.id;
+        got.push(t);
+      }
+      tally.addEpoch(got);
+      epoch++;
+      return null;
+    },
+    get ran() {
+      return ran;
+    },
+  };
+}
+
+/** Phases taking turns an epoch each, as `dmactor fuzz` runs them: the first rule broken, and the schedules run until then. */
+function inTurns(phases: ReturnType<typeof phaseEpochs>[]): { schedules: number; rule: string | null } {
+  const running = new Set(phases);
+  let rule: string | null = null;
+  while (running.size > 0 && rule === null) {
+    for (const p of [...running]) {
+      const r = p.next();
+      if (r === undefined) running.delete(p);
+      else if (r !== null) {
+        rule = r;
+        break;
+      }
     }
-    tally.addEpoch(got);
   }
-  return { schedules: ran, rule: null };
+  return { schedules: phases.reduce((n, p) => n + p.ran, 0), rule };
 }
 
 const median = (xs: number[]) => {
@@ -96,21 +125,19 @@ export async function benchGuidance(
         );
         const guided = mode === 'guided';
         const t0 = performance.now();
-        let total = 0;
-        let rule: string | null = null;
-        for (const phase of [plan.dmatest, plan.lifecycle, plan.faults]) {
-          if (!phase || rule) continue;
-          const r = phaseToFirst(lifecycleKind, { ...phase, isolate: false }, guided);
-          total += r.schedules;
-          rule = r.rule;
-        }
+        const phases = [plan.dmatest, plan.lifecycle, plan.faults].flatMap((phase) =>
+          phase ? [phaseEpochs(lifecycleKind, { ...phase, isolate: false }, guided)] : [],
+        );
+        let { schedules: total, rule } = inTurns(phases);
         if (!rule && plan.asyncTx) {
           const a = plan.asyncTx;
-          const r = phaseToFirst(
-            asyncTxKind,
-            { ...a, workers: 1, strategy: 'portfolio', probe: false, provider },
-            guided,
-          );
+          const r = inTurns([
+            phaseEpochs(
+              asyncTxKind,
+              { ...a, workers: 1, strategy: 'portfolio', probe: false, provider },
+              guided,
+            ),
+          ]);
           total += r.schedules;
           rule = r.rule;
         }

@@ -443,46 +443,125 @@ function progressOf(total: number, onProgress: (p: Progress) => void) {
   };
 }
 
+/**
+ * A campaign run an epoch at a time: `step` runs the next epoch (false when none is left, the
+ * deadline passed or a schedule hung), `finish` shrinks what was found and reports. Several
+ * campaigns on the pool can take turns epoch by epoch (`dmactor fuzz` runs its phases so),
+ * and each still gives the report it gives alone: an epoch depends only on its own campaign's
+ * epochs before it.
+ */
+export interface CampaignSteps<W = Workload> {
+  step(): Promise<boolean>;
+  /** Stop after the epoch running now (a hang elsewhere: the provider's next call may hang too). */
+  stop(): void;
+  readonly hung: boolean;
+  finish(): CampaignReport<W>;
+}
+
+/** What a campaign has done so far, epoch by epoch, whatever runs its batches. */
+class EpochLoop<W, S, B extends BuiltWorkload> {
+  readonly tally = new CampaignTally();
+  readonly guidance: unknown[] = [];
+  readonly #epochs: number[][];
+  readonly deadline: number;
+  #next = 0;
+  stopped = false;
+  /** Time spent running this campaign's epochs (not another's turn, when campaigns take turns). */
+  busyMs = 0;
+
+  constructor(
+    readonly kind: WorkloadKind<W, S, B>,
+    readonly options: CampaignOptions<S>,
+    readonly guide: CampaignGuide | undefined,
+  ) {
+    this.#epochs = epochsOf(shardIndices(options), epochSize(options, guide));
+    this.deadline = options.timeMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.timeMs;
+  }
+
+  /** The next epoch's schedules and guidance, or null when the campaign is over. */
+  next(): { slice: readonly number[]; guidance: unknown } | null {
+    if (this.stopped || this.#next >= this.#epochs.length || Date.now() > this.deadline) return null;
+    const epoch = this.#next++;
+    const t = this.tally;
+    const g = this.guide?.({ epoch, schedules: t.schedules, coverage: t.coverage, rules: t.ruleChecks() });
+    this.guidance.push(g);
+    return { slice: this.#epochs[epoch]!, guidance: g };
+  }
+
+  finish(): CampaignReport<W> {
+    return report(this.kind, this.options, this.tally, this.guide, this.guidance, this.busyMs / 1000);
+  }
+}
+
 /** The campaign on the process's worker pool, an epoch at a time, watched for hangs. */
-async function runOnPool<W, S, B extends BuiltWorkload>(
+function poolSteps<W, S, B extends BuiltWorkload>(
   kind: WorkloadKind<W, S, B>,
   options: CampaignOptions<S>,
   onProgress: (p: Progress) => void,
   guide: CampaignGuide | undefined,
-): Promise<CampaignReport<W>> {
-  const t0 = Date.now();
-  const deadline = options.timeMs === undefined ? Number.POSITIVE_INFINITY : t0 + options.timeMs;
-  const indices = shardIndices(options);
+): CampaignSteps<W> {
+  const loop = new EpochLoop(kind, options, guide);
   const hangMs = options.hangMs ?? 30_000;
-  const tally = new CampaignTally();
-  const guidance: unknown[] = [];
-  const progress = progressOf(indices.length, onProgress);
+  const progress = progressOf(shardIndices(options).length, onProgress);
   const session = sharedPool().open(kind.name, options, hangMs);
-  try {
-    for (const [epoch, slice] of epochsOf(indices, epochSize(options, guide)).entries()) {
-      if (Date.now() > deadline) break;
-      const g = guide?.({
-        epoch,
-        schedules: tally.schedules,
-        coverage: tally.coverage,
-        rules: tally.ruleChecks(),
-      });
-      guidance.push(g);
-      const r = await session.run(slice, {
-        ...(guide ? { guidance: g } : {}),
-        deadline,
-        workers: Math.max(1, options.workers),
-        onBatch: (t) => progress.batch(t),
-      });
-      const hung = r.hung === null ? [] : [hangTally(kind, options, r.hung, hangMs)];
-      tally.addEpoch([...r.tallies, ...hung]);
-      // Nothing after a hang: the provider's next call may hang as well.
-      if (r.hung !== null) break;
-    }
-  } finally {
-    session.close();
+  let hung = false;
+  let open = true;
+  const close = () => {
+    if (open) session.close();
+    open = false;
+  };
+  return {
+    async step() {
+      const e = loop.next();
+      if (e === null) {
+        close();
+        return false;
+      }
+      const t0 = Date.now();
+      try {
+        const r = await session.run(e.slice, {
+          ...(guide ? { guidance: e.guidance } : {}),
+          deadline: loop.deadline,
+          workers: Math.max(1, options.workers),
+          onBatch: (t) => progress.batch(t),
+        });
+        const hangs = r.hung === null ? [] : [hangTally(kind, options, r.hung, hangMs)];
+        loop.tally.addEpoch([...r.tallies, ...hangs]);
+        // Nothing after a hang: the provider's next call may hang as well.
+        if (r.hung !== null) {
+          hung = true;
+          loop.stopped = true;
+        }
+      } catch (error) {
+        close();
+        throw error;
+      } finally {
+        loop.busyMs += Date.now() - t0;
+      }
+      if (loop.stopped) close();
+      return !loop.stopped;
+    },
+    stop() {
+      loop.stopped = true;
+      close();
+    },
+    get hung() {
+      return hung;
+    },
+    finish() {
+      close();
+      return loop.finish();
+    },
+  };
+}
+
+/** Run campaigns on the pool taking turns, an epoch each, until every one is done. */
+export async function runInTurns<W>(campaigns: readonly CampaignSteps<W>[]): Promise<CampaignReport<W>[]> {
+  const running = new Set(campaigns);
+  while (running.size > 0) {
+    for (const c of [...running]) if (!(await c.step())) running.delete(c);
   }
-  return report(kind, options, tally, guide, guidance, (Date.now() - t0) / 1000);
+  return campaigns.map((c) => c.finish());
 }
 
 function syntheticViolation(rule: Rule, detail: string): ViolationRecord {
@@ -543,7 +622,22 @@ export async function runKindCampaign<W, S, B extends BuiltWorkload>(
   await prepareKind(kind, options);
   const g = guide ?? defaultGuide(kind, options);
   if (options.workers <= 1 && !options.isolate) return runCampaignHere(kind, options, onProgress, g);
-  return runOnPool(kind, options, onProgress, g);
+  const [r] = await runInTurns([poolSteps(kind, options, onProgress, g)]);
+  return r!;
+}
+
+/**
+ * A campaign on the process's worker pool, to be stepped an epoch at a time (runInTurns);
+ * its provider or client module loaded first.
+ */
+export async function startKindCampaign<W, S, B extends BuiltWorkload>(
+  kind: WorkloadKind<W, S, B>,
+  given: CampaignOptions<S>,
+  onProgress: (p: Progress) => void = () => {},
+): Promise<CampaignSteps<W>> {
+  const options = plain(given);
+  await prepareKind(kind, options);
+  return poolSteps(kind, options, onProgress, defaultGuide(kind, options));
 }
 
 /** The same campaign in this thread, without a watchdog; its provider, if a module, is loaded already. */
@@ -555,33 +649,23 @@ export function runCampaignHere<W, S, B extends BuiltWorkload>(
 ): CampaignReport<W> {
   const options = plain(given);
   const guide = givenGuide ?? defaultGuide(kind, options);
-  const t0 = Date.now();
-  const deadline = options.timeMs === undefined ? Number.POSITIVE_INFINITY : t0 + options.timeMs;
-  const indices = shardIndices(options);
-  const tally = new CampaignTally();
-  const guidance: unknown[] = [];
-  const progress = progressOf(indices.length, onProgress);
+  const loop = new EpochLoop(kind, options, guide);
+  const progress = progressOf(shardIndices(options).length, onProgress);
   const context = batchContext();
-  for (const [epoch, slice] of epochsOf(indices, epochSize(options, guide)).entries()) {
-    if (Date.now() > deadline) break;
-    const g = guide?.({
-      epoch,
-      schedules: tally.schedules,
-      coverage: tally.coverage,
-      rules: tally.ruleChecks(),
-    });
-    guidance.push(g);
+  for (let e = loop.next(); e !== null; e = loop.next()) {
+    const t0 = Date.now();
     const t = runBatch(
       kind,
       options,
-      slice,
-      { deadline, guidance: g, onProgress: (d, v) => progress.within(d, v) },
+      e.slice,
+      { deadline: loop.deadline, guidance: e.guidance, onProgress: (d, v) => progress.within(d, v) },
       context,
     );
-    tally.addEpoch([t]);
+    loop.tally.addEpoch([t]);
+    loop.busyMs += Date.now() - t0;
     progress.batch(t);
   }
-  return report(kind, options, tally, guide, guidance, (Date.now() - t0) / 1000);
+  return loop.finish();
 }
 
 /** The position of schedule `index` among the shard's indices. */

@@ -3,9 +3,11 @@ import { type ProviderTraits, traitsOf } from '../explore/applicability.js';
 import {
   type CampaignOptions,
   type CampaignReport,
+  type CampaignSteps,
   ProviderHang,
   ProviderThrew,
-  runCampaign,
+  runInTurns,
+  startKindCampaign,
 } from '../explore/campaign.js';
 import { ProviderException } from '../kernel/provider-fault.js';
 import { World } from '../kernel/world.js';
@@ -13,6 +15,7 @@ import type { ProviderDefinition } from '../providers/contract.js';
 import { loadProvider } from '../providers/registry.js';
 import { createBoard } from '../scenarios/board.js';
 import { DEFAULT_SHAPE, type WorkloadShape } from '../workload/arbitraries.js';
+import { lifecycleKind } from '../workload/lifecycle-kind.js';
 import type { Op } from '../workload/workload.js';
 import {
   ASYNC_STEP_BOUND,
@@ -220,9 +223,16 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   }
   const device = probeDevice(def);
   const plan = fuzzPlan(o, device);
-  const dmatest = plan.dmatest ? await runCampaign(plan.dmatest) : null;
-  const lifecycle = await runCampaign(plan.lifecycle);
-  const faults = await runCampaign(plan.faults);
+  // The phases take turns, an epoch each: a bug only faults or lifecycle workloads reach is
+  // found in the first seconds too, and --time cuts every phase, not the last ones. Each
+  // phase's report is the one it gives alone.
+  const phases = [plan.dmatest, plan.lifecycle, plan.faults].filter((p): p is CampaignOptions => p !== null);
+  const steps: CampaignSteps[] = [];
+  for (const phase of phases) steps.push(await startKindCampaign(lifecycleKind, phase));
+  const reports = await runInTurns(steps);
+  const dmatest = plan.dmatest ? reports.shift()! : null;
+  const lifecycle = reports.shift()!;
+  const faults = reports.shift()!;
   // The async_tx phase runs on the same pool.
   const asyncTx =
     plan.asyncTx && !hungOrCrashed([dmatest, lifecycle, faults])
