@@ -117,6 +117,10 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
     file: 'test/dmaengine/lifecycle.test.ts',
     test: 'is a client violation, named as such',
   },
+  'client.load-eot-unsupported': {
+    file: 'test/dmaengine/load-eot-capability.test.ts',
+    test: 'fires on a DMA_PREP_LOAD_EOT prep on a channel without DMA_LOAD_EOT, blamed on the client',
+  },
   'dmaengine.prep-returned-live-descriptor': {
     file: 'test/dmaengine/prep-unique.test.ts',
     test: 'fires when a prep hands out a descriptor still submitted',

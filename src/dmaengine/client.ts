@@ -25,6 +25,7 @@ import {
   DMA_DEV_TO_MEM,
   DMA_MEM_TO_DEV,
   DMA_MEM_TO_MEM,
+  DMA_PREP_LOAD_EOT,
   DMA_PREP_PQ_DISABLE_P,
   DMA_PREP_PQ_DISABLE_Q,
   DMA_PREP_REPEAT,
@@ -73,6 +74,23 @@ function* prepared(
   }
   instrument(chan.world, { type: 'prep', tx, chan, previous, kind, op, direction, length, layout });
   return tx;
+}
+
+/**
+ * provider.rst "Misc notes: DMA_PREP_LOAD_EOT": "This flag is only supported if the channel
+ * reports the DMA_LOAD_EOT capability". The kernel's prep wrappers pass the flag on unchecked
+ * (include/linux/dmaengine.h checks only DMA_PREP_REPEAT), so the model does too, and reports
+ * the client that asked a channel for what it does not do.
+ */
+function checkLoadEot(chan: DmaChan, name: string, flags: number): void {
+  if (flags & DMA_PREP_LOAD_EOT && !chan.device.cap_mask.has('DMA_LOAD_EOT')) {
+    report(
+      chan.world,
+      DmaRules.loadEotUnsupported,
+      `${name} with DMA_PREP_LOAD_EOT on ${chanModel(chan).monitor.name}, whose device does not report DMA_LOAD_EOT`,
+      chanModel(chan).monitor.name,
+    );
+  }
 }
 
 /**
@@ -125,6 +143,7 @@ export function* dmaengine_prep_slave_sg(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_slave_sg;
   if (!op) return null;
+  checkLoadEot(chan, 'dmaengine_prep_slave_sg', flags);
   instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_SLAVE' });
   const tx = yield* prepared(
     chan,
@@ -168,6 +187,7 @@ export function* dmaengine_prep_dma_cyclic(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_cyclic;
   if (!op) return null;
+  checkLoadEot(chan, 'dmaengine_prep_dma_cyclic', flags);
   instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_SLAVE' });
   const tx = yield* prepared(
     chan,
@@ -197,6 +217,7 @@ export function* dmaengine_prep_interleaved_dma(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_interleaved_dma;
   if (!op) return null;
+  checkLoadEot(chan, 'dmaengine_prep_interleaved_dma', flags);
   // include/linux/dmaengine.h: DMA_PREP_REPEAT needs the DMA_REPEAT capability.
   if (flags & DMA_PREP_REPEAT && !chan.device.cap_mask.has('DMA_REPEAT')) return null;
   instrument(chan.world, {
@@ -232,6 +253,7 @@ export function* dmaengine_prep_dma_memcpy(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_memcpy;
   if (!op) return null;
+  checkLoadEot(chan, 'dmaengine_prep_dma_memcpy', flags);
   instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
   const tx = yield* prepared(
     chan,
@@ -266,6 +288,7 @@ export function* dmaengine_prep_dma_memcpy_sg(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_memcpy_sg;
   if (!op) return null;
+  checkLoadEot(chan, 'dmaengine_prep_dma_memcpy_sg', flags);
   instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
   const len = Math.min(total(dst_sg), total(src_sg));
   return yield* prepared(
@@ -289,6 +312,7 @@ export function* dmaengine_prep_dma_memset(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_memset;
   if (!op) return null;
+  checkLoadEot(chan, 'dmaengine_prep_dma_memset', flags);
   instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
   const tx = yield* prepared(
     chan,

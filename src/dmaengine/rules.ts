@@ -64,6 +64,17 @@ export const DmaRules = {
     side: 'client',
     kind: 'safety',
   }),
+  loadEotUnsupported: defineRule({
+    id: 'client.load-eot-unsupported',
+    rule: 'A client sets DMA_PREP_LOAD_EOT only on a channel whose device reports the DMA_LOAD_EOT capability.',
+    source: section(
+      'provider.rst',
+      'Misc notes: DMA_PREP_LOAD_EOT',
+      '("This flag is only supported if the channel reports the DMA_LOAD_EOT capability")',
+    ),
+    side: 'client',
+    kind: 'safety',
+  }),
   prepReturnedLive: defineRule({
     id: 'dmaengine.prep-returned-live-descriptor',
     rule: 'A prep call returns a unique descriptor, not one still in use.',

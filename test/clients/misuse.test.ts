@@ -17,7 +17,10 @@ const { checkClient } = (await import('dmactor')) as typeof Dmactor;
 
 const fixture = (name: string) => new URL(`../fixtures/clients/${name}.ts`, import.meta.url).pathname;
 
-/** Fixture, the rule it breaks. Fixtures that name their providers (async_tx: xordma) run on those; the others on refdma. */
+/**
+ * Fixture, the rule it breaks. Fixtures that name their providers (async_tx: xordma; a channel
+ * without a capability refdma has: classic-dma) run on those; the others on refdma.
+ */
 const misuses: readonly (readonly [string, string])[] = [
   ['throws-in-thread', 'client.exception'],
   ['throws-in-callback', 'client.exception'],
@@ -38,6 +41,7 @@ const misuses: readonly (readonly [string, string])[] = [
   ['terminate-sync-in-atomic', 'client.terminate-sync-in-atomic'],
   ['buffer-freed-before-sync', 'inv.buffer-freed-before-sync'],
   ['repeat-without-load-eot', 'inv.repeat-appears-stuck'],
+  ['load-eot-unsupported', 'client.load-eot-unsupported'],
   ['unmap-twice', 'dma-debug.unmap-not-mapped'],
   ['unmap-wrong-size', 'dma-debug.unmap-wrong-size'],
   ['unmap-wrong-function', 'dma-debug.unmap-wrong-function'],
@@ -98,6 +102,9 @@ function clientRules(): string[] {
   return [...new Set(rules.filter((r) => r.side === 'client').map((r) => r.id))].sort();
 }
 
+/** The fixtures besides async_tx's that run on the providers they name. */
+const OWN_PROVIDERS: ReadonlySet<string> = new Set(['repeat-without-load-eot', 'load-eot-unsupported']);
+
 describe('the client catalogue, each misuse as a client module', () => {
   it('covers every client-side rule (or says why a client cannot break it)', () => {
     const covered = new Set([...misuses.map(([, rule]) => rule), ...Object.keys(unreachable)]);
@@ -107,7 +114,7 @@ describe('the client catalogue, each misuse as a client module', () => {
 
   it.each(misuses)('%s is blamed on the client with %s', async (name, rule) => {
     const hangs = rule === 'client.hang';
-    const async = name.startsWith('async-') || name === 'repeat-without-load-eot';
+    const async = name.startsWith('async-') || OWN_PROVIDERS.has(name);
     const r = await checkClient(fixture(name), {
       seed: 1,
       schedules: 6,

@@ -625,7 +625,7 @@ export const providerRst: readonly Statement[] = [
   at(
     'Misc notes: DMA_PREP_LOAD_EOT',
     'This flag is only supported if the channel reports the DMA_LOAD_EOT capability.',
-    notYetChecked('a DMA_PREP_LOAD_EOT prep on a channel without DMA_LOAD_EOT is not refused or reported'),
+    rules('client.load-eot-unsupported'),
   ),
   at(
     'General Design Notes',
