@@ -258,6 +258,16 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
     test: MAPPING_CHECK,
     names: 'MappingRules.deviceOutsideTransfer',
   },
+  'dma-debug.map-after-mask-refused': {
+    file: 'test/mapping/checks.test.ts',
+    test: MAPPING_CHECK,
+    names: 'MappingRules.mapAfterMaskRefused',
+  },
+  'dma-debug.coherent-mask-wider': {
+    file: 'test/mapping/checks.test.ts',
+    test: MAPPING_CHECK,
+    names: 'MappingRules.coherentMaskWider',
+  },
   'async.depend-acked': {
     file: 'test/async_tx/rules.test.ts',
     test: 'an operation depending on an acked descriptor is a BUG_ON (async.depend-acked)',

@@ -64,6 +64,8 @@ const misuses: readonly (readonly [string, string])[] = [
   ['device-reads-cpu-owned', 'dma-debug.device-access-while-cpu-owns'],
   ['free-mapped-buffer', 'dma-debug.free-while-mapped'],
   ['transfer-unmapped-buffer', 'dma-debug.iommu-fault'],
+  ['map-after-mask-refused', 'dma-debug.map-after-mask-refused'],
+  ['coherent-mask-wider', 'dma-debug.coherent-mask-wider'],
   // A kernel rule (side 'kernel') broken in the client's own thread is the client's too.
   ['double-kfree', 'memory.double-free'],
   // ... and in its completion callback, though that runs in the provider's tasklet.
