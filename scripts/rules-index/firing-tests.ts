@@ -129,6 +129,10 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
     file: 'test/dmaengine/metadata.test.ts',
     test: 'reports a get_metadata_ptr answer with %s (dmaengine.metadata-ptr-invalid)',
   },
+  'dmaengine.descriptor-chain-in-irq': {
+    file: 'test/async_tx/rules.test.ts',
+    test: "fires when a provider's interrupt handler runs the dependencies (tx->next cleared in hardirq), blamed on the provider",
+  },
   // dmaengine.descriptor-unmap: no test makes it fire
   // dmaengine.hardware-untagged: no test makes it fire
   'virt-dma.list-corruption': {

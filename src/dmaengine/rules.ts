@@ -97,6 +97,23 @@ export const DmaRules = {
     side: 'provider',
     kind: 'safety',
   }),
+  chainInIrq: defineRule({
+    id: 'dmaengine.descriptor-chain-in-irq',
+    rule: "A provider's interrupt handler never writes the dependency chain of a dma_async_tx_descriptor (tx->next, tx->parent): dma_run_dependencies belongs in the clean-up path, a tasklet.",
+    source: cites(
+      section(
+        'async-tx-api.rst',
+        '§4.1 "Conformance points"',
+        '2 ("dma_async_tx_descriptor fields are never manipulated in IRQ context"; the fields async_tx chains through: the kernel\'s own vchan_cookie_complete writes tx->cookie there)',
+      ),
+      kernelSource(
+        'include/linux/dmaengine.h',
+        'txd_lock() (spin_lock_bh: the chain is not guarded against hardirq)',
+      ),
+    ),
+    side: 'provider',
+    kind: 'safety',
+  }),
   descriptorUnmap: defineRule({
     id: 'dmaengine.descriptor-unmap',
     rule: "A provider's clean-up path drops a descriptor's unmap data (dma_descriptor_unmap) before it frees or reuses the descriptor: async_tx mapped the pages, and only the provider knows when the device is done with them.",

@@ -182,9 +182,7 @@ export const asyncTxApiRst: readonly Statement[] = [
   at(
     '§4.1 "Conformance points"',
     'dma_async_tx_descriptor fields are never manipulated in IRQ context',
-    notYetChecked(
-      'writes to a descriptor’s fields are not observed, so a provider that changes them in its interrupt handler is not reported; the kernel’s own vchan_cookie_complete writes tx->cookie there, so only the fields async_tx chains through (next, parent) would be watched',
-    ),
+    rules('dmaengine.descriptor-chain-in-irq'),
   ),
   at(
     '§4.1 "Conformance points"',
