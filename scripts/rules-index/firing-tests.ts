@@ -117,6 +117,10 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
     file: 'test/dmaengine/lifecycle.test.ts',
     test: 'is a client violation, named as such',
   },
+  'client.sleep-between-prep-and-submit': {
+    file: 'test/dmaengine/prep-submit-pairing.test.ts',
+    test: 'fires when the client calls %s between a prep and its submit, blamed on the client',
+  },
   'client.load-eot-unsupported': {
     file: 'test/dmaengine/load-eot-capability.test.ts',
     test: 'fires on a DMA_PREP_LOAD_EOT prep on a channel without DMA_LOAD_EOT, blamed on the client',

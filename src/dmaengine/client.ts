@@ -4,6 +4,7 @@ import type { DmaAsyncTxDescriptor, Seg, TxKind, TxLayout, TxModel } from './des
 import type { Device, PrepResult } from './device.js';
 import { dmaBus } from './events.js';
 import { instrument } from './instrument.js';
+import { notePaired, notePrepared } from './pairing.js';
 import {
   cyclicProblem,
   interruptProblem,
@@ -73,6 +74,7 @@ function* prepared(
     return tx;
   }
   instrument(chan.world, { type: 'prep', tx, chan, previous, kind, op, direction, length, layout });
+  notePrepared(tx);
   return tx;
 }
 
@@ -517,6 +519,7 @@ export function* dmaengine_prep_dma_interrupt(
 
 /** dmaengine_submit: hand the descriptor to the engine; the cookie helper records it as submitted. */
 export function* dmaengine_submit(desc: DmaAsyncTxDescriptor): Body<dma_cookie_t> {
+  notePaired(desc);
   if (!desc.tx_submit) return -EINVAL;
   return yield* callProvider(desc.chan.world, desc.chan.device, 'tx_submit', () => desc.tx_submit!(desc));
 }

@@ -6,6 +6,7 @@ import type { World } from '../kernel/world.js';
 import type { DmaChan } from './channel.js';
 import type { DmaAsyncTxDescriptor, TxKind, TxLayout, TxModel } from './descriptor.js';
 import { type DmaEvent, dmaBus } from './events.js';
+import { notePaired } from './pairing.js';
 import { chanModel, observeChan, observeTx, setTxModel, txModel } from './record.js';
 import { inFlight, noteFinished, submittedDuringIssue } from './tracking.js';
 import { DMA_CTRL_ACK, type DmaSlaveConfig, type DmaTransferDirection } from './types.js';
@@ -254,6 +255,7 @@ const routes: Routes<DmaInstrumentEvent, DmaEvent> = {
     bus(self),
     chart((e) => {
       checkUnmapped(e.tx);
+      notePaired(e.tx);
       observeTx(e.tx, TX.FREE);
       chanModel(e.tx.chan).live.delete(e.tx);
     }),

@@ -64,6 +64,17 @@ export const DmaRules = {
     side: 'client',
     kind: 'safety',
   }),
+  sleepBetweenPrepAndSubmit: defineRule({
+    id: 'client.sleep-between-prep-and-submit',
+    rule: 'A client submits a descriptor it prepared before it calls anything that might sleep: some providers hold a spinlock from a successful prep until the submit.',
+    source: section(
+      'client.rst',
+      'DMA usage: 3. Get a descriptor for transaction',
+      '("Some DMA engine drivers may hold a spinlock between a successful preparation and submission so it is important that these two operations are closely paired")',
+    ),
+    side: 'client',
+    kind: 'safety',
+  }),
   loadEotUnsupported: defineRule({
     id: 'client.load-eot-unsupported',
     rule: 'A client sets DMA_PREP_LOAD_EOT only on a channel whose device reports the DMA_LOAD_EOT capability.',

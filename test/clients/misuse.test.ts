@@ -35,6 +35,7 @@ const misuses: readonly (readonly [string, string])[] = [
   ['release-twice', 'channel.release-unheld'],
   ['config-after-release', 'channel.not-held'],
   ['use-after-submit', 'descriptor.client-use-after-submit'],
+  ['sleeps-between-prep-and-submit', 'client.sleep-between-prep-and-submit'],
   ['metadata-mixed', 'descriptor.metadata-mixed'],
   ['metadata-engine-while-running', 'descriptor.metadata-engine-invalid'],
   ['terminate-sync-in-callback', 'client.terminate-sync-in-callback'],

@@ -108,9 +108,7 @@ export const clientRst: readonly Statement[] = [
   at(
     'DMA usage: 3. Get a descriptor for transaction',
     'Some DMA engine drivers may hold a spinlock between a successful preparation and submission so it is important that these two operations are closely paired.',
-    notYetChecked(
-      'no provider of the model holds a lock from prep to submit, so a client that sleeps or takes other locks between them breaks nothing that is checked; a planted provider that does would let lockdep see it',
-    ),
+    rules('client.sleep-between-prep-and-submit'),
   ),
   at(
     'DMA usage: 3. Get a descriptor for transaction',
