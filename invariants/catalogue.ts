@@ -13,6 +13,7 @@ import { issuedStarts } from './issued-starts.js';
 import { noCallbackAfterSynchronize } from './no-callback-after-synchronize.js';
 import { nothingLeakedAfterSync } from './nothing-leaked-after-sync.js';
 import { pauseMovesNoByte } from './pause-moves-no-byte.js';
+import { preparedNeverSubmitted } from './prepared-never-submitted.js';
 import { recycleAfterAck } from './recycle-after-ack.js';
 import { repeatAppearsStuck } from './repeat-appears-stuck.js';
 import { residueBounds } from './residue-bounds.js';
@@ -48,5 +49,6 @@ export const catalogue: readonly Invariant[] = [
   asyncDependencyRuns,
   issuedStarts,
   issuedCompletes,
+  preparedNeverSubmitted,
   ...enforcedElsewhere,
 ];

@@ -404,6 +404,10 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
     file: 'test/machines/hardware-channel-machine.test.ts',
     test: 'rejects the last of %j with %s',
   },
+  'inv.prepared-never-submitted': {
+    file: 'test/invariants/prepared-never-submitted.test.ts',
+    test: 'fires at quiescence for a descriptor prepared and never submitted, blamed on the client',
+  },
   'inv.no-callback-after-synchronize': {
     file: 'test/invariants/no-callback-after-synchronize.test.ts',
     test: 'fires when a callback begins after terminate_sync returned',

@@ -36,6 +36,7 @@ const misuses: readonly (readonly [string, string])[] = [
   ['config-after-release', 'channel.not-held'],
   ['use-after-submit', 'descriptor.client-use-after-submit'],
   ['sleeps-between-prep-and-submit', 'client.sleep-between-prep-and-submit'],
+  ['prepares-never-submits', 'inv.prepared-never-submitted'],
   ['metadata-mixed', 'descriptor.metadata-mixed'],
   ['metadata-engine-while-running', 'descriptor.metadata-engine-invalid'],
   ['terminate-sync-in-callback', 'client.terminate-sync-in-callback'],

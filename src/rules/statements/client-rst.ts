@@ -101,9 +101,7 @@ export const clientRst: readonly Statement[] = [
   at(
     'DMA usage: 3. Get a descriptor for transaction',
     'the callback information can be added and the descriptor must then be submitted.',
-    notYetChecked(
-      'a descriptor prepared and never submitted is not reported; virt-dma frees it at terminate or free_chan_resources, and a leak check at the end of a run could report it',
-    ),
+    rules('inv.prepared-never-submitted'),
   ),
   at(
     'DMA usage: 3. Get a descriptor for transaction',
