@@ -11,6 +11,7 @@ import type { Invariant } from './invariant.js';
 import { issuedCompletes } from './issued-completes.js';
 import { issuedStarts } from './issued-starts.js';
 import { noCallbackAfterSynchronize } from './no-callback-after-synchronize.js';
+import { noOrderTxStatus } from './no-order-tx-status.js';
 import { nothingLeakedAfterSync } from './nothing-leaked-after-sync.js';
 import { pauseMovesNoByte } from './pause-moves-no-byte.js';
 import { preparedNeverSubmitted } from './prepared-never-submitted.js';
@@ -33,6 +34,7 @@ export const catalogue: readonly Invariant[] = [
   inOrderCompletion,
   startInIssueOrder,
   txStatusConsistent,
+  noOrderTxStatus,
   residueBounds,
   residueGranularity,
   pauseMovesNoByte,

@@ -404,6 +404,10 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
     file: 'test/machines/hardware-channel-machine.test.ts',
     test: 'rejects the last of %j with %s',
   },
+  'inv.no-order-tx-status': {
+    file: 'test/invariants/no-order-tx-status.test.ts',
+    test: 'fires when a NO_ORDER device answers DMA_COMPLETE for an operation still running, blamed on the provider',
+  },
   'inv.prepared-never-submitted': {
     file: 'test/invariants/prepared-never-submitted.test.ts',
     test: 'fires at quiescence for a descriptor prepared and never submitted, blamed on the client',

@@ -187,6 +187,10 @@ export const RULES_UNCHECKED: Readonly<Record<string, { readonly why: Unreached;
     why: 'variant',
     note: 'judged when a provider hands a descriptor object out again or frees an async_tx one (xordma)',
   },
+  'inv.no-order-tx-status': {
+    why: 'variant',
+    note: 'judged on a DMA_COMPLETION_NO_ORDER device: the legal variant no-order (test/fixtures/providers/legal/), not the reference providers',
+  },
   'inv.repeat-appears-stuck': {
     why: 'misuse',
     note: 'judged on a transfer issued behind a repeating one without DMA_PREP_LOAD_EOT: client misuse (its tests do)',

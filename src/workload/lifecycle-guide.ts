@@ -69,8 +69,16 @@ function byObservation(target: string): readonly Lever[] {
   return base;
 }
 
+/**
+ * Invariants no operation of the lifecycle workloads makes checked, so guidance does not pull
+ * on levers for them: a DMA_COMPLETION_NO_ORDER device (no reference provider sets it; the
+ * legal variant no-order does).
+ */
+const OUT_OF_REACH: ReadonlySet<string> = new Set(['inv.no-order-tx-status']);
+
 /** By invariant: the operations whose runs it judges. */
 function byRule(id: string): readonly Lever[] {
+  if (OUT_OF_REACH.has(id)) return [];
   if (id.includes('residue') || id.includes('tx-status')) return READS;
   if (id.includes('repeat')) return REPEAT;
   if (id.includes('pause')) return PAUSE;
