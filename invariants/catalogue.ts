@@ -10,6 +10,7 @@ import { inOrderCompletion } from './in-order-completion.js';
 import type { Invariant } from './invariant.js';
 import { issuedCompletes } from './issued-completes.js';
 import { issuedStarts } from './issued-starts.js';
+import { memcpySgSmallerTotal } from './memcpy-sg-smaller-total.js';
 import { noCallbackAfterSynchronize } from './no-callback-after-synchronize.js';
 import { noOrderTxStatus } from './no-order-tx-status.js';
 import { nothingLeakedAfterSync } from './nothing-leaked-after-sync.js';
@@ -41,6 +42,7 @@ export const catalogue: readonly Invariant[] = [
   resumeResumes,
   configAppliesLater,
   dataIntegrity,
+  memcpySgSmallerTotal,
   asyncDependencyOrder,
   asyncResult,
   recycleAfterAck,

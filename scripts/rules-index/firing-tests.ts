@@ -404,6 +404,10 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
     file: 'test/machines/hardware-channel-machine.test.ts',
     test: 'rejects the last of %j with %s',
   },
+  'inv.memcpy-sg-smaller-total': {
+    file: 'test/invariants/memcpy-sg-smaller-total.test.ts',
+    test: 'fires when a provider copies the whole source past the smaller destination list, blamed on the provider',
+  },
   'inv.no-order-tx-status': {
     file: 'test/invariants/no-order-tx-status.test.ts',
     test: 'fires when a NO_ORDER device answers DMA_COMPLETE for an operation still running, blamed on the provider',

@@ -191,6 +191,10 @@ export const RULES_UNCHECKED: Readonly<Record<string, { readonly why: Unreached;
     why: 'variant',
     note: 'judged on a DMA_COMPLETION_NO_ORDER device: the legal variant no-order (test/fixtures/providers/legal/), not the reference providers',
   },
+  'inv.memcpy-sg-smaller-total': {
+    why: 'gap',
+    note: 'judged on dmaengine_prep_dma_memcpy_sg between lists of different sizes: no workload op prepares one (test/invariants does)',
+  },
   'inv.repeat-appears-stuck': {
     why: 'misuse',
     note: 'judged on a transfer issued behind a repeating one without DMA_PREP_LOAD_EOT: client misuse (its tests do)',

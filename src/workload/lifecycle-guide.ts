@@ -72,9 +72,9 @@ function byObservation(target: string): readonly Lever[] {
 /**
  * Invariants no operation of the lifecycle workloads makes checked, so guidance does not pull
  * on levers for them: a DMA_COMPLETION_NO_ORDER device (no reference provider sets it; the
- * legal variant no-order does).
+ * legal variant no-order does), a scatter-gather copy (no op prepares one).
  */
-const OUT_OF_REACH: ReadonlySet<string> = new Set(['inv.no-order-tx-status']);
+const OUT_OF_REACH: ReadonlySet<string> = new Set(['inv.no-order-tx-status', 'inv.memcpy-sg-smaller-total']);
 
 /** By invariant: the operations whose runs it judges. */
 function byRule(id: string): readonly Lever[] {

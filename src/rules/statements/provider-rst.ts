@@ -156,9 +156,7 @@ export const providerRst: readonly Statement[] = [
   at(
     'Supported transaction types',
     'No matter what the overall size of the combined chunks for source and destination is, only as many bytes as the smallest of the two will be transmitted. That means the number and size of the scatter-gather buffers in both lists need not be the same',
-    notYetChecked(
-      'no workload copies between scatter-gather lists of different total sizes, so the smaller-side rule is not judged',
-    ),
+    rules('inv.memcpy-sg-smaller-total', 'inv.data-integrity'),
   ),
   at(
     'Supported transaction types',
