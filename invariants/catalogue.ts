@@ -23,6 +23,7 @@ import { residueGranularity } from './residue-granularity.js';
 import { resumeResumes } from './resume-resumes.js';
 import { startInIssueOrder } from './start-in-issue-order.js';
 import { txStatusConsistent } from './tx-status-consistent.js';
+import { validationWritesNothing } from './validation-writes-nothing.js';
 
 /**
  * Every invariant dmactor checks. Checkers first, safety before the end-of-run rules, whose
@@ -43,6 +44,7 @@ export const catalogue: readonly Invariant[] = [
   configAppliesLater,
   dataIntegrity,
   memcpySgSmallerTotal,
+  validationWritesNothing,
   asyncDependencyOrder,
   asyncResult,
   recycleAfterAck,

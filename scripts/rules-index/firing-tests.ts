@@ -412,6 +412,10 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
     file: 'test/invariants/no-order-tx-status.test.ts',
     test: 'fires when a NO_ORDER device answers DMA_COMPLETE for an operation still running, blamed on the provider',
   },
+  'inv.validation-writes-nothing': {
+    file: 'test/invariants/validation-writes-nothing.test.ts',
+    test: 'fires when the hardware writes memory for an xor_val (built as an xor into its first source), blamed on the provider',
+  },
   'inv.prepared-never-submitted': {
     file: 'test/invariants/prepared-never-submitted.test.ts',
     test: 'fires at quiescence for a descriptor prepared and never submitted, blamed on the client',

@@ -22,6 +22,8 @@ export type DmaEvent =
       readonly tx: DmaAsyncTxDescriptor;
       readonly ch: number;
       readonly bytes: number;
+      /** The burst's item writes a destination (anything but an xor_val or pq_val item). */
+      readonly writes: boolean;
     }
   | { readonly type: 'complete'; readonly tx: DmaAsyncTxDescriptor; readonly cookie: dma_cookie_t }
   | {

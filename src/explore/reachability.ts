@@ -195,6 +195,10 @@ export const RULES_UNCHECKED: Readonly<Record<string, { readonly why: Unreached;
     why: 'gap',
     note: 'judged on dmaengine_prep_dma_memcpy_sg between lists of different sizes: no workload op prepares one (test/invariants does)',
   },
+  'inv.validation-writes-nothing': {
+    why: 'variant',
+    note: "judged on an offload xor_val or pq_val: async_tx chains on xordma (the fuzzer's async_tx phase), test/invariants",
+  },
   'inv.repeat-appears-stuck': {
     why: 'misuse',
     note: 'judged on a transfer issued behind a repeating one without DMA_PREP_LOAD_EOT: client misuse (its tests do)',

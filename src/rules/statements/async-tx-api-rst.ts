@@ -1,12 +1,4 @@
-import {
-  modelled,
-  nonNormative,
-  notYetChecked,
-  outOfScope,
-  rules,
-  type Statement,
-  statementsOf,
-} from './statement.js';
+import { modelled, nonNormative, outOfScope, rules, type Statement, statementsOf } from './statement.js';
 
 /** async-tx-api.rst, the async_tx API, statement by statement. */
 
@@ -73,7 +65,7 @@ export const asyncTxApiRst: readonly Statement[] = [
   at(
     '§3.2 "Supported operations"',
     'The implementation attempts to prevent writes to memory',
-    notYetChecked('a validation that writes its sources or destination is not reported'),
+    rules('inv.validation-writes-nothing'),
   ),
   at(
     '§3.3 "Descriptor management"',
