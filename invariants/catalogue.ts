@@ -11,6 +11,8 @@ import type { Invariant } from './invariant.js';
 import { issuedCompletes } from './issued-completes.js';
 import { issuedStarts } from './issued-starts.js';
 import { memcpySgSmallerTotal } from './memcpy-sg-smaller-total.js';
+import { metadataAtCompletion } from './metadata-at-completion.js';
+import { metadataUntouchedAfterCompletion } from './metadata-untouched-after-completion.js';
 import { noCallbackAfterSynchronize } from './no-callback-after-synchronize.js';
 import { noOrderTxStatus } from './no-order-tx-status.js';
 import { nothingLeakedAfterSync } from './nothing-leaked-after-sync.js';
@@ -45,6 +47,8 @@ export const catalogue: readonly Invariant[] = [
   dataIntegrity,
   memcpySgSmallerTotal,
   validationWritesNothing,
+  metadataAtCompletion,
+  metadataUntouchedAfterCompletion,
   asyncDependencyOrder,
   asyncResult,
   recycleAfterAck,

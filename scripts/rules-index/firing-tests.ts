@@ -416,6 +416,14 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
     file: 'test/invariants/validation-writes-nothing.test.ts',
     test: 'fires when the hardware writes memory for an xor_val (built as an xor into its first source), blamed on the provider',
   },
+  'inv.metadata-at-completion': {
+    file: 'test/invariants/metadata-at-completion.test.ts',
+    test: 'fires when the provider never copies the metadata to the client buffer, blamed on the provider',
+  },
+  'inv.metadata-untouched-after-completion': {
+    file: 'test/invariants/metadata-untouched-after-completion.test.ts',
+    test: "fires when the provider's desc_free writes the client's metadata buffer after the callback, blamed on the provider",
+  },
   'inv.prepared-never-submitted': {
     file: 'test/invariants/prepared-never-submitted.test.ts',
     test: 'fires at quiescence for a descriptor prepared and never submitted, blamed on the client',

@@ -15,7 +15,7 @@ import {
   slaveSgProblem,
   xorProblem,
 } from './prep-null.js';
-import { blameDevice, callProvider } from './provider-blame.js';
+import { blameDevice, callProvider, callProviderSync } from './provider-blame.js';
 import { chanModel, txModel } from './record.js';
 import { DmaRules } from './rules.js';
 import {
@@ -708,11 +708,7 @@ function metadataOp<T>(
   name: string,
   call: () => T | null | undefined,
 ): T | number {
-  try {
-    return call() ?? -ENOSYS;
-  } catch (error) {
-    throw blameDevice(desc.chan.device, name, error);
-  }
+  return callProviderSync(desc.chan.world, desc.chan.device, name, call) ?? -ENOSYS;
 }
 
 export function dmaengine_desc_attach_metadata(
@@ -722,7 +718,11 @@ export function dmaengine_desc_attach_metadata(
 ): number {
   const ret = setMode(desc, 'DESC_METADATA_CLIENT');
   if (ret) return ret;
-  return metadataOp(desc, 'metadata_ops.attach', () => desc.metadata_ops?.attach?.(desc, data, len));
+  const attached = metadataOp(desc, 'metadata_ops.attach', () =>
+    desc.metadata_ops?.attach?.(desc, data, len),
+  );
+  if (attached === 0) instrument(desc.chan.world, { type: 'metadata-attach', tx: desc, data, len });
+  return attached;
 }
 
 export function dmaengine_desc_get_metadata_ptr(

@@ -279,6 +279,7 @@ const routes: Routes<DmaInstrumentEvent, DmaEvent> = {
   'async-recovery': [bus(self)],
   ack: [chart((e) => observeTx(e.tx, TX.ACK))],
   reuse: [chart((e) => observeTx(e.tx, e.set ? TX.SET_REUSE : TX.CLEAR_REUSE, e.detail))],
+  'metadata-attach': [bus(self)],
   metadata: [
     chart((e) =>
       observeTx(e.tx, e.mode === 'DESC_METADATA_CLIENT' ? TX.METADATA_CLIENT : TX.METADATA_ENGINE),

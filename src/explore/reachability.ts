@@ -199,6 +199,11 @@ export const RULES_UNCHECKED: Readonly<Record<string, { readonly why: Unreached;
     why: 'variant',
     note: "judged on an offload xor_val or pq_val: async_tx chains on xordma (the fuzzer's async_tx phase), test/invariants",
   },
+  'inv.metadata-at-completion': {
+    why: 'gap',
+    note: 'judged when a DEV_TO_MEM transfer with client metadata completes: no workload op attaches metadata (test/invariants does)',
+  },
+  'inv.metadata-untouched-after-completion': { why: 'gap', note: 'as inv.metadata-at-completion' },
   'inv.repeat-appears-stuck': {
     why: 'misuse',
     note: 'judged on a transfer issued behind a repeating one without DMA_PREP_LOAD_EOT: client misuse (its tests do)',

@@ -73,12 +73,14 @@ function byObservation(target: string): readonly Lever[] {
  * Invariants no operation of the lifecycle workloads makes checked, so guidance does not pull
  * on levers for them: a DMA_COMPLETION_NO_ORDER device (no reference provider sets it; the
  * legal variant no-order does), a scatter-gather copy (no op prepares one), an offload
- * validation (only async_tx chains run xor_val).
+ * validation (only async_tx chains run xor_val), per-descriptor metadata (no op attaches any).
  */
 const OUT_OF_REACH: ReadonlySet<string> = new Set([
   'inv.no-order-tx-status',
   'inv.memcpy-sg-smaller-total',
   'inv.validation-writes-nothing',
+  'inv.metadata-at-completion',
+  'inv.metadata-untouched-after-completion',
 ]);
 
 /** By invariant: the operations whose runs it judges. */

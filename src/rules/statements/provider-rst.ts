@@ -1,12 +1,4 @@
-import {
-  modelled,
-  nonNormative,
-  notYetChecked,
-  outOfScope,
-  rules,
-  type Statement,
-  statementsOf,
-} from './statement.js';
+import { modelled, nonNormative, outOfScope, rules, type Statement, statementsOf } from './statement.js';
 
 /** provider.rst, the controller-driver side, statement by statement. */
 
@@ -265,14 +257,12 @@ export const providerRst: readonly Statement[] = [
   at(
     'Per descriptor metadata support',
     'On transfer completion the DMA driver must copy the metadata to the client provided metadata buffer before notifying the client about the completion.',
-    notYetChecked(
-      'test/dmaengine/metadata.test.ts asserts refdma copies it before the callback; no rule judges another provider',
-    ),
+    rules('inv.metadata-at-completion'),
   ),
   at(
     'Per descriptor metadata support',
     'After the transfer completion, DMA drivers must not touch the metadata buffer provided by the client.',
-    notYetChecked('a provider write to the client’s metadata buffer after completion is not reported'),
+    rules('inv.metadata-untouched-after-completion'),
   ),
   at(
     'Per descriptor metadata support',
