@@ -37,7 +37,8 @@ export const preparedNeverSubmitted = defineInvariant({
   attach(ctx) {
     // The first lives prepared and not yet submitted, freed, chained or excused, per channel.
     const waiting = new Map<DmaChan, Map<TxModel, DmaAsyncTxDescriptor>>();
-    let prepared = false;
+    // Preps of the run: each is judged at its end (a check apiece).
+    let prepared = 0;
     const drop = (tx: DmaAsyncTxDescriptor) => {
       const m = txModel(tx);
       if (m !== null) waiting.get(tx.chan)?.delete(m);
@@ -47,7 +48,7 @@ export const preparedNeverSubmitted = defineInvariant({
         case 'prep': {
           const m = txModel(e.tx);
           if (m === null) break;
-          prepared = true;
+          prepared++;
           let lives = waiting.get(e.tx.chan);
           if (lives === undefined) {
             lives = new Map();
@@ -70,8 +71,8 @@ export const preparedNeverSubmitted = defineInvariant({
       }
     });
     ctx.atEnd((outcome) => {
-      if (outcome.kind !== 'quiescent' || !prepared) return;
-      ctx.checked();
+      if (outcome.kind !== 'quiescent') return;
+      for (let i = 0; i < prepared; i++) ctx.checked();
       for (const lives of waiting.values())
         for (const [m, tx] of lives) {
           if (txModel(tx) !== m || !lifeIn(tx, 'prepared') || m.monitor.matches('live.reuse.reusable'))

@@ -76,7 +76,8 @@ describe('inv.prepared-never-submitted', () => {
       const { board, result } = runBoard(nextCopy(end));
       expect(violationIds(result)).toEqual([]);
       expect(result.outcome.kind).toBe('quiescent');
-      expect(board.stats.get('inv.prepared-never-submitted')?.checks).toBe(1);
+      // Both preps judged at the end.
+      expect(board.stats.get('inv.prepared-never-submitted')?.checks).toBe(2);
     },
   );
 });
