@@ -10,9 +10,14 @@ import { inOrderCompletion } from './in-order-completion.js';
 import type { Invariant } from './invariant.js';
 import { issuedCompletes } from './issued-completes.js';
 import { issuedStarts } from './issued-starts.js';
+import { memcpySgSmallerTotal } from './memcpy-sg-smaller-total.js';
+import { metadataAtCompletion } from './metadata-at-completion.js';
+import { metadataUntouchedAfterCompletion } from './metadata-untouched-after-completion.js';
 import { noCallbackAfterSynchronize } from './no-callback-after-synchronize.js';
+import { noOrderTxStatus } from './no-order-tx-status.js';
 import { nothingLeakedAfterSync } from './nothing-leaked-after-sync.js';
 import { pauseMovesNoByte } from './pause-moves-no-byte.js';
+import { preparedNeverSubmitted } from './prepared-never-submitted.js';
 import { recycleAfterAck } from './recycle-after-ack.js';
 import { repeatAppearsStuck } from './repeat-appears-stuck.js';
 import { residueBounds } from './residue-bounds.js';
@@ -20,6 +25,7 @@ import { residueGranularity } from './residue-granularity.js';
 import { resumeResumes } from './resume-resumes.js';
 import { startInIssueOrder } from './start-in-issue-order.js';
 import { txStatusConsistent } from './tx-status-consistent.js';
+import { validationWritesNothing } from './validation-writes-nothing.js';
 
 /**
  * Every invariant dmactor checks. Checkers first, safety before the end-of-run rules, whose
@@ -32,12 +38,17 @@ export const catalogue: readonly Invariant[] = [
   inOrderCompletion,
   startInIssueOrder,
   txStatusConsistent,
+  noOrderTxStatus,
   residueBounds,
   residueGranularity,
   pauseMovesNoByte,
   resumeResumes,
   configAppliesLater,
   dataIntegrity,
+  memcpySgSmallerTotal,
+  validationWritesNothing,
+  metadataAtCompletion,
+  metadataUntouchedAfterCompletion,
   asyncDependencyOrder,
   asyncResult,
   recycleAfterAck,
@@ -48,5 +59,6 @@ export const catalogue: readonly Invariant[] = [
   asyncDependencyRuns,
   issuedStarts,
   issuedCompletes,
+  preparedNeverSubmitted,
   ...enforcedElsewhere,
 ];

@@ -2,6 +2,7 @@ import type { DmaChan } from '../src/dmaengine/channel.js';
 import type { DmaAsyncTxDescriptor, Seg, TxLayout, TxModel } from '../src/dmaengine/descriptor.js';
 import type { DmaEvent } from '../src/dmaengine/events.js';
 import { chanId, chanModel, txModel } from '../src/dmaengine/record.js';
+import { DMA_DEV_TO_MEM } from '../src/dmaengine/types.js';
 import type { World } from '../src/kernel/world.js';
 
 /**
@@ -192,4 +193,58 @@ export function hardwareDone(world: World): HardwareDone {
     doneTrackers.set(world, hw);
   }
   return hw;
+}
+
+/** A client's metadata buffer attached to a DEV_TO_MEM one-shot descriptor (DESC_METADATA_CLIENT). */
+export interface AttachedMetadata {
+  readonly tx: DmaAsyncTxDescriptor;
+  readonly model: TxModel;
+  /** The client's buffer and the length it attached. */
+  readonly data: Uint8Array;
+  readonly len: number;
+}
+
+/**
+ * When a client learns that a transfer with metadata completed: at its completion callback's
+ * begin, or, for a descriptor with no callback, at its cookie's completion (from then on
+ * tx_status answers DMA_COMPLETE). provider.rst "Per descriptor metadata support": the driver
+ * "must copy the metadata to the client provided metadata buffer before notifying the client
+ * about the completion", and "must not touch" it after. Only DEV_TO_MEM transfers bring
+ * metadata back; only one-shot transfers complete.
+ */
+export class MetadataNotice {
+  private readonly attached = new WeakMap<TxModel, AttachedMetadata>();
+
+  /** Whether `model` has metadata attached that has not been notified yet. */
+  has(model: TxModel): boolean {
+    return this.attached.has(model);
+  }
+
+  /** Feed an event; the attached metadata whose completion it notifies, or null. */
+  note(e: DmaEvent): AttachedMetadata | null {
+    switch (e.type) {
+      case 'metadata-attach': {
+        const model = txModel(e.tx);
+        if (model !== null && model.kind === 'oneshot' && model.direction === DMA_DEV_TO_MEM)
+          this.attached.set(model, { tx: e.tx, model, data: e.data, len: e.len });
+        return null;
+      }
+      case 'complete': {
+        if (e.tx.callback !== null || e.tx.callback_result !== null) return null;
+        return this.take(e.tx);
+      }
+      case 'callback':
+        return e.phase === 'begin' ? this.take(e.tx) : null;
+      default:
+        return null;
+    }
+  }
+
+  private take(tx: DmaAsyncTxDescriptor): AttachedMetadata | null {
+    const model = txModel(tx);
+    const a = model === null ? undefined : this.attached.get(model);
+    if (a === undefined || model === null) return null;
+    this.attached.delete(model);
+    return a;
+  }
 }

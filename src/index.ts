@@ -424,7 +424,7 @@ export {
   type InstanceOptions,
   type ProviderInstance,
 } from './providers/contract.js';
-export { fifoDevices, patternByte, patternBytes } from './hw/fifo-device.js';
+export { fifoDevices, patternByte, patternBytes, RX_METADATA_LEN, rxMetadata } from './hw/fifo-device.js';
 export { dma_mapping_setup } from './mapping/layer.js';
 export { type PlatformKind, type PlatformOptions, platformKinds } from './mapping/platform.js';
 export { asyncTxMode, type AsyncTxMode, setAsyncTxMode } from './async_tx/async-tx.js';

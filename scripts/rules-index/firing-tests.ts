@@ -117,6 +117,14 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
     file: 'test/dmaengine/lifecycle.test.ts',
     test: 'is a client violation, named as such',
   },
+  'client.sleep-between-prep-and-submit': {
+    file: 'test/dmaengine/prep-submit-pairing.test.ts',
+    test: 'fires when the client calls %s between a prep and its submit, blamed on the client',
+  },
+  'client.load-eot-unsupported': {
+    file: 'test/dmaengine/load-eot-capability.test.ts',
+    test: 'fires on a DMA_PREP_LOAD_EOT prep on a channel without DMA_LOAD_EOT, blamed on the client',
+  },
   'dmaengine.prep-returned-live-descriptor': {
     file: 'test/dmaengine/prep-unique.test.ts',
     test: 'fires when a prep hands out a descriptor still submitted',
@@ -124,6 +132,10 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
   'dmaengine.metadata-ptr-invalid': {
     file: 'test/dmaengine/metadata.test.ts',
     test: 'reports a get_metadata_ptr answer with %s (dmaengine.metadata-ptr-invalid)',
+  },
+  'dmaengine.descriptor-chain-in-irq': {
+    file: 'test/async_tx/rules.test.ts',
+    test: "fires when a provider's interrupt handler runs the dependencies (tx->next cleared in hardirq), blamed on the provider",
   },
   // dmaengine.descriptor-unmap: no test makes it fire
   // dmaengine.hardware-untagged: no test makes it fire
@@ -254,6 +266,16 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
     test: MAPPING_CHECK,
     names: 'MappingRules.deviceOutsideTransfer',
   },
+  'dma-debug.map-after-mask-refused': {
+    file: 'test/mapping/checks.test.ts',
+    test: MAPPING_CHECK,
+    names: 'MappingRules.mapAfterMaskRefused',
+  },
+  'dma-debug.coherent-mask-wider': {
+    file: 'test/mapping/checks.test.ts',
+    test: MAPPING_CHECK,
+    names: 'MappingRules.coherentMaskWider',
+  },
   'async.depend-acked': {
     file: 'test/async_tx/rules.test.ts',
     test: 'an operation depending on an acked descriptor is a BUG_ON (async.depend-acked)',
@@ -381,6 +403,30 @@ export const firingTests: Readonly<Record<string, FiringTest>> = {
   'hardware-channel.clear-error-without-error': {
     file: 'test/machines/hardware-channel-machine.test.ts',
     test: 'rejects the last of %j with %s',
+  },
+  'inv.memcpy-sg-smaller-total': {
+    file: 'test/invariants/memcpy-sg-smaller-total.test.ts',
+    test: 'fires when a provider copies the whole source past the smaller destination list, blamed on the provider',
+  },
+  'inv.no-order-tx-status': {
+    file: 'test/invariants/no-order-tx-status.test.ts',
+    test: 'fires when a NO_ORDER device answers DMA_COMPLETE for an operation still running, blamed on the provider',
+  },
+  'inv.validation-writes-nothing': {
+    file: 'test/invariants/validation-writes-nothing.test.ts',
+    test: 'fires when the hardware writes memory for an xor_val (built as an xor into its first source), blamed on the provider',
+  },
+  'inv.metadata-at-completion': {
+    file: 'test/invariants/metadata-at-completion.test.ts',
+    test: 'fires when the provider never copies the metadata to the client buffer, blamed on the provider',
+  },
+  'inv.metadata-untouched-after-completion': {
+    file: 'test/invariants/metadata-untouched-after-completion.test.ts',
+    test: "fires when the provider's desc_free writes the client's metadata buffer after the callback, blamed on the provider",
+  },
+  'inv.prepared-never-submitted': {
+    file: 'test/invariants/prepared-never-submitted.test.ts',
+    test: 'fires at quiescence for a descriptor prepared and never submitted, blamed on the client',
   },
   'inv.no-callback-after-synchronize': {
     file: 'test/invariants/no-callback-after-synchronize.test.ts',

@@ -152,15 +152,7 @@ export function rulesPage(): string {
     'title has placeholders, may name it anywhere in its file). Conversely, every rule whose',
     'source cites a section catalogued here is named by a statement of that section or of one under it.',
     '',
-    '**Not yet checked**, the gaps this page owns up to:',
-    '',
-    ...statements
-      .filter((s) => s.answer.kind === 'not-yet-checked')
-      .map(
-        (s) =>
-          `- ${label.get(s)} (${s.source}): “${s.quote}”: ${s.answer.kind === 'not-yet-checked' ? s.answer.reason : ''}.`,
-      ),
-    '',
+    ...notYetCheckedLines(statements, label),
     '**Answers.** *checked*: rules of the model break when the statement is broken. *modelled*: a',
     'permission or a behaviour the framework has, shown by the test. *out of scope*: outside what the',
     'model simulates. *not yet checked*: in reach, but no rule judges it yet. *not a rule*: worded',
@@ -231,4 +223,23 @@ export function rulesPage(): string {
     '',
   );
   return lines.join('\n');
+}
+
+/** The gaps the page owns up to, each a line; one line saying there are none when there are none. */
+function notYetCheckedLines(list: readonly Statement[], label: ReadonlyMap<Statement, string>): string[] {
+  const gaps = list.filter((s) => s.answer.kind === 'not-yet-checked');
+  if (gaps.length === 0)
+    return [
+      '**Not yet checked**: none; every statement is checked, modelled, out of scope with a reason, or not a rule.',
+      '',
+    ];
+  return [
+    '**Not yet checked**, the gaps this page owns up to:',
+    '',
+    ...gaps.map(
+      (s) =>
+        `- ${label.get(s)} (${s.source}): “${s.quote}”: ${s.answer.kind === 'not-yet-checked' ? s.answer.reason : ''}.`,
+    ),
+    '',
+  ];
 }

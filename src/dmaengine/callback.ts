@@ -2,6 +2,7 @@ import { Blamed, blamed, callbackBlame, describeError, enterCode, leaveCode } fr
 import { report } from '../kernel/checker.js';
 import { KernelRules } from '../kernel/kernel-rules.js';
 import type { Task, TaskBody } from '../kernel/task.js';
+import { codeBoundary } from '../kernel/write-watch.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
 import { instrument } from './instrument.js';
 import { noteDmaProgress } from './progress.js';
@@ -75,6 +76,7 @@ export function* dmaengine_desc_callback_invoke(
   }
   instrument(world, { type: 'callback', tx, phase: 'begin', result });
   if (task !== null) callbackDepth.set(task, (callbackDepth.get(task) ?? 0) + 1);
+  codeBoundary(world, task);
   enterCode(task, 'client');
   try {
     let body: TaskBody | undefined;
@@ -90,6 +92,7 @@ export function* dmaengine_desc_callback_invoke(
         : new Blamed(KernelRules.oops, `the callback of ${tx.name} threw ${describeError(e)}`, undefined, e),
     );
   } finally {
+    codeBoundary(world, task);
     leaveCode(task);
     if (task !== null) callbackDepth.set(task, (callbackDepth.get(task) ?? 1) - 1);
   }

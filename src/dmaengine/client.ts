@@ -4,6 +4,7 @@ import type { DmaAsyncTxDescriptor, Seg, TxKind, TxLayout, TxModel } from './des
 import type { Device, PrepResult } from './device.js';
 import { dmaBus } from './events.js';
 import { instrument } from './instrument.js';
+import { notePaired, notePrepared } from './pairing.js';
 import {
   cyclicProblem,
   interruptProblem,
@@ -14,7 +15,7 @@ import {
   slaveSgProblem,
   xorProblem,
 } from './prep-null.js';
-import { blameDevice, callProvider } from './provider-blame.js';
+import { blameDevice, callProvider, callProviderSync } from './provider-blame.js';
 import { chanModel, txModel } from './record.js';
 import { DmaRules } from './rules.js';
 import {
@@ -25,6 +26,7 @@ import {
   DMA_DEV_TO_MEM,
   DMA_MEM_TO_DEV,
   DMA_MEM_TO_MEM,
+  DMA_PREP_LOAD_EOT,
   DMA_PREP_PQ_DISABLE_P,
   DMA_PREP_PQ_DISABLE_Q,
   DMA_PREP_REPEAT,
@@ -72,7 +74,25 @@ function* prepared(
     return tx;
   }
   instrument(chan.world, { type: 'prep', tx, chan, previous, kind, op, direction, length, layout });
+  notePrepared(tx);
   return tx;
+}
+
+/**
+ * provider.rst "Misc notes: DMA_PREP_LOAD_EOT": "This flag is only supported if the channel
+ * reports the DMA_LOAD_EOT capability". The kernel's prep wrappers pass the flag on unchecked
+ * (include/linux/dmaengine.h checks only DMA_PREP_REPEAT), so the model does too, and reports
+ * the client that asked a channel for what it does not do.
+ */
+function checkLoadEot(chan: DmaChan, name: string, flags: number): void {
+  if (flags & DMA_PREP_LOAD_EOT && !chan.device.cap_mask.has('DMA_LOAD_EOT')) {
+    report(
+      chan.world,
+      DmaRules.loadEotUnsupported,
+      `${name} with DMA_PREP_LOAD_EOT on ${chanModel(chan).monitor.name}, whose device does not report DMA_LOAD_EOT`,
+      chanModel(chan).monitor.name,
+    );
+  }
 }
 
 /**
@@ -125,6 +145,7 @@ export function* dmaengine_prep_slave_sg(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_slave_sg;
   if (!op) return null;
+  checkLoadEot(chan, 'dmaengine_prep_slave_sg', flags);
   instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_SLAVE' });
   const tx = yield* prepared(
     chan,
@@ -168,6 +189,7 @@ export function* dmaengine_prep_dma_cyclic(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_cyclic;
   if (!op) return null;
+  checkLoadEot(chan, 'dmaengine_prep_dma_cyclic', flags);
   instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_SLAVE' });
   const tx = yield* prepared(
     chan,
@@ -197,6 +219,7 @@ export function* dmaengine_prep_interleaved_dma(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_interleaved_dma;
   if (!op) return null;
+  checkLoadEot(chan, 'dmaengine_prep_interleaved_dma', flags);
   // include/linux/dmaengine.h: DMA_PREP_REPEAT needs the DMA_REPEAT capability.
   if (flags & DMA_PREP_REPEAT && !chan.device.cap_mask.has('DMA_REPEAT')) return null;
   instrument(chan.world, {
@@ -232,6 +255,7 @@ export function* dmaengine_prep_dma_memcpy(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_memcpy;
   if (!op) return null;
+  checkLoadEot(chan, 'dmaengine_prep_dma_memcpy', flags);
   instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
   const tx = yield* prepared(
     chan,
@@ -266,6 +290,7 @@ export function* dmaengine_prep_dma_memcpy_sg(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_memcpy_sg;
   if (!op) return null;
+  checkLoadEot(chan, 'dmaengine_prep_dma_memcpy_sg', flags);
   instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
   const len = Math.min(total(dst_sg), total(src_sg));
   return yield* prepared(
@@ -289,6 +314,7 @@ export function* dmaengine_prep_dma_memset(
 ): Body<DmaAsyncTxDescriptor | null> {
   const op = chan.device.device_prep_dma_memset;
   if (!op) return null;
+  checkLoadEot(chan, 'dmaengine_prep_dma_memset', flags);
   instrument(chan.world, { type: 'prep-call', chan, prep: 'PREP_MEM' });
   const tx = yield* prepared(
     chan,
@@ -493,6 +519,7 @@ export function* dmaengine_prep_dma_interrupt(
 
 /** dmaengine_submit: hand the descriptor to the engine; the cookie helper records it as submitted. */
 export function* dmaengine_submit(desc: DmaAsyncTxDescriptor): Body<dma_cookie_t> {
+  notePaired(desc);
   if (!desc.tx_submit) return -EINVAL;
   return yield* callProvider(desc.chan.world, desc.chan.device, 'tx_submit', () => desc.tx_submit!(desc));
 }
@@ -681,11 +708,7 @@ function metadataOp<T>(
   name: string,
   call: () => T | null | undefined,
 ): T | number {
-  try {
-    return call() ?? -ENOSYS;
-  } catch (error) {
-    throw blameDevice(desc.chan.device, name, error);
-  }
+  return callProviderSync(desc.chan.world, desc.chan.device, name, call) ?? -ENOSYS;
 }
 
 export function dmaengine_desc_attach_metadata(
@@ -695,7 +718,11 @@ export function dmaengine_desc_attach_metadata(
 ): number {
   const ret = setMode(desc, 'DESC_METADATA_CLIENT');
   if (ret) return ret;
-  return metadataOp(desc, 'metadata_ops.attach', () => desc.metadata_ops?.attach?.(desc, data, len));
+  const attached = metadataOp(desc, 'metadata_ops.attach', () =>
+    desc.metadata_ops?.attach?.(desc, data, len),
+  );
+  if (attached === 0) instrument(desc.chan.world, { type: 'metadata-attach', tx: desc, data, len });
+  return attached;
 }
 
 export function dmaengine_desc_get_metadata_ptr(

@@ -1,9 +1,11 @@
 import { clientAfterSubmit, type descriptorSpec } from '../../machines/descriptor.js';
+import { taskOwner } from '../kernel/blame.js';
 import { report } from '../kernel/checker.js';
 import type { Monitor } from '../kernel/monitor.js';
 import type { DmaChan } from './channel.js';
 import { instrument } from './instrument.js';
 import { txModel } from './record.js';
+import { DmaRules } from './rules.js';
 import type {
   Body,
   DmaDescMetadataMode,
@@ -125,13 +127,51 @@ export class DmaAsyncTxDescriptor {
    * the descriptor's txd lock (src/dmaengine/txd.ts). `parent` set means "waiting in a chain,
    * not submitted yet"; `next` is the one operation to submit when this one completes.
    */
-  next: DmaAsyncTxDescriptor | null = null;
-  parent: DmaAsyncTxDescriptor | null = null;
+  private chainNext: DmaAsyncTxDescriptor | null = null;
+  private chainParent: DmaAsyncTxDescriptor | null = null;
   /** dma_set_unmap: the mappings to undo when the descriptor completes (dma_descriptor_unmap). */
   unmap: DmaengineUnmapData | null = null;
 
   constructor(chan: DmaChan) {
     this.chan = chan;
+  }
+
+  get next(): DmaAsyncTxDescriptor | null {
+    return this.chainNext;
+  }
+  set next(tx: DmaAsyncTxDescriptor | null) {
+    this.chainWrites('next');
+    this.chainNext = tx;
+  }
+  get parent(): DmaAsyncTxDescriptor | null {
+    return this.chainParent;
+  }
+  set parent(tx: DmaAsyncTxDescriptor | null) {
+    this.chainWrites('parent');
+    this.chainParent = tx;
+  }
+
+  /**
+   * async-tx-api.rst §4.1 point 2: "dma_async_tx_descriptor fields are never manipulated in IRQ
+   * context". The fields async_tx chains through are watched: a provider's interrupt handler
+   * that writes them (running the dependencies there, say, instead of in its clean-up tasklet)
+   * races with async_tx_submit, which takes only the txd lock with bottom halves off. Other
+   * fields are not: vchan_cookie_complete writes tx->cookie in the interrupt handlers of
+   * every virt-dma driver. Only a provider's own interrupt handler is judged: a client calling
+   * async_* there is async.irq-context's.
+   */
+  private chainWrites(field: 'next' | 'parent'): void {
+    const world = this.chan.world;
+    const task = world.current;
+    if (task === null || task.context !== 'hardirq') return;
+    const owner = taskOwner(task);
+    if (owner === null || owner === 'client') return;
+    report(
+      world,
+      DmaRules.chainInIrq,
+      `${owner.provider}: tx->${field} of ${this.name} written in its ${owner.op} (hardirq context)`,
+      this.name,
+    );
   }
 
   // The callback fields are the client's to set between prep and submit; after submit the

@@ -22,6 +22,8 @@ export type DmaEvent =
       readonly tx: DmaAsyncTxDescriptor;
       readonly ch: number;
       readonly bytes: number;
+      /** The burst's item writes a destination (anything but an xor_val or pq_val item). */
+      readonly writes: boolean;
     }
   | { readonly type: 'complete'; readonly tx: DmaAsyncTxDescriptor; readonly cookie: dma_cookie_t }
   | {
@@ -51,6 +53,13 @@ export type DmaEvent =
       readonly state: DmaTxState | null;
     }
   | { readonly type: 'free'; readonly tx: DmaAsyncTxDescriptor }
+  /** dmaengine_desc_attach_metadata succeeded: `data` is the client's buffer (DESC_METADATA_CLIENT). */
+  | {
+      readonly type: 'metadata-attach';
+      readonly tx: DmaAsyncTxDescriptor;
+      readonly data: Uint8Array;
+      readonly len: number;
+    }
   | { readonly type: 'recycle'; readonly tx: DmaAsyncTxDescriptor }
   | { readonly type: 'chan-resources'; readonly chan: DmaChan; readonly phase: 'alloc' | 'free' }
   /** txd_chain: `child` is submitted when `parent` completes (async_tx dependency chains). */

@@ -28,10 +28,10 @@ export function observeHardware(hw: DmaController): void {
       const tx = txOf(ch, tag);
       if (tx !== null) instrument(world, { type: 'hw-start', tx, ch });
     },
-    moved(ch, tag, bytes) {
+    moved(ch, tag, bytes, writes) {
       // The hot path: nothing is made for a burst while no invariant listens.
       if (bus.active && tag instanceof DmaAsyncTxDescriptor)
-        instrument(world, { type: 'hw-moved', tx: tag, ch, bytes });
+        instrument(world, { type: 'hw-moved', tx: tag, ch, bytes, writes });
     },
     transfer(tag) {
       const kind = tag instanceof DmaAsyncTxDescriptor ? txModel(tag)?.kind : undefined;

@@ -6,6 +6,7 @@ import type { World } from '../kernel/world.js';
 import type { DmaChan } from './channel.js';
 import type { DmaAsyncTxDescriptor, TxKind, TxLayout, TxModel } from './descriptor.js';
 import { type DmaEvent, dmaBus } from './events.js';
+import { notePaired } from './pairing.js';
 import { chanModel, observeChan, observeTx, setTxModel, txModel } from './record.js';
 import { inFlight, noteFinished, submittedDuringIssue } from './tracking.js';
 import { DMA_CTRL_ACK, type DmaSlaveConfig, type DmaTransferDirection } from './types.js';
@@ -254,6 +255,7 @@ const routes: Routes<DmaInstrumentEvent, DmaEvent> = {
     bus(self),
     chart((e) => {
       checkUnmapped(e.tx);
+      notePaired(e.tx);
       observeTx(e.tx, TX.FREE);
       chanModel(e.tx.chan).live.delete(e.tx);
     }),
@@ -277,6 +279,7 @@ const routes: Routes<DmaInstrumentEvent, DmaEvent> = {
   'async-recovery': [bus(self)],
   ack: [chart((e) => observeTx(e.tx, TX.ACK))],
   reuse: [chart((e) => observeTx(e.tx, e.set ? TX.SET_REUSE : TX.CLEAR_REUSE, e.detail))],
+  'metadata-attach': [bus(self)],
   metadata: [
     chart((e) =>
       observeTx(e.tx, e.mode === 'DESC_METADATA_CLIENT' ? TX.METADATA_CLIENT : TX.METADATA_ENGINE),

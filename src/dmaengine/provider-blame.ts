@@ -2,6 +2,7 @@ import { type Blamed, enterCode, leaveCode } from '../kernel/blame.js';
 import { providerException } from '../kernel/provider-fault.js';
 import type { YieldPoint } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
+import { codeBoundary } from '../kernel/write-watch.js';
 import type { DmaDevice } from './device.js';
 
 /** Which provider probed each dma_device, so a fault the framework finds can name it. */
@@ -34,12 +35,14 @@ export function* callProvider<T>(
   call: () => Generator<YieldPoint, T, void>,
 ): Generator<YieldPoint, T, void> {
   const task = world.current;
+  codeBoundary(world, task);
   enterCode(task, { provider: providerName(device), op });
   try {
     return yield* call();
   } catch (error) {
     throw blameDevice(device, op, error);
   } finally {
+    codeBoundary(world, task);
     leaveCode(task);
   }
 }
@@ -47,12 +50,14 @@ export function* callProvider<T>(
 /** `callProvider` for a provider function that does not yield (desc_free, a filter, device_caps). */
 export function callProviderSync<T>(world: World, device: DmaDevice, op: string, call: () => T): T {
   const task = world.current;
+  codeBoundary(world, task);
   enterCode(task, { provider: providerName(device), op });
   try {
     return call();
   } catch (error) {
     throw blameDevice(device, op, error);
   } finally {
+    codeBoundary(world, task);
     leaveCode(task);
   }
 }

@@ -64,6 +64,28 @@ export const DmaRules = {
     side: 'client',
     kind: 'safety',
   }),
+  sleepBetweenPrepAndSubmit: defineRule({
+    id: 'client.sleep-between-prep-and-submit',
+    rule: 'A client submits a descriptor it prepared before it calls anything that might sleep: some providers hold a spinlock from a successful prep until the submit.',
+    source: section(
+      'client.rst',
+      'DMA usage: 3. Get a descriptor for transaction',
+      '("Some DMA engine drivers may hold a spinlock between a successful preparation and submission so it is important that these two operations are closely paired")',
+    ),
+    side: 'client',
+    kind: 'safety',
+  }),
+  loadEotUnsupported: defineRule({
+    id: 'client.load-eot-unsupported',
+    rule: 'A client sets DMA_PREP_LOAD_EOT only on a channel whose device reports the DMA_LOAD_EOT capability.',
+    source: section(
+      'provider.rst',
+      'Misc notes: DMA_PREP_LOAD_EOT',
+      '("This flag is only supported if the channel reports the DMA_LOAD_EOT capability")',
+    ),
+    side: 'client',
+    kind: 'safety',
+  }),
   prepReturnedLive: defineRule({
     id: 'dmaengine.prep-returned-live-descriptor',
     rule: 'A prep call returns a unique descriptor, not one still in use.',
@@ -82,6 +104,23 @@ export const DmaRules = {
       'provider.rst',
       'Per descriptor metadata support',
       '(get_metadata_ptr "Should return a pointer for the metadata buffer, the maximum size of the metadata buffer and the currently used / valid (if any) bytes in the buffer")',
+    ),
+    side: 'provider',
+    kind: 'safety',
+  }),
+  chainInIrq: defineRule({
+    id: 'dmaengine.descriptor-chain-in-irq',
+    rule: "A provider's interrupt handler never writes the dependency chain of a dma_async_tx_descriptor (tx->next, tx->parent): dma_run_dependencies belongs in the clean-up path, a tasklet.",
+    source: cites(
+      section(
+        'async-tx-api.rst',
+        '§4.1 "Conformance points"',
+        '2 ("dma_async_tx_descriptor fields are never manipulated in IRQ context"; the fields async_tx chains through: the kernel\'s own vchan_cookie_complete writes tx->cookie there)',
+      ),
+      kernelSource(
+        'include/linux/dmaengine.h',
+        'txd_lock() (spin_lock_bh: the chain is not guarded against hardirq)',
+      ),
     ),
     side: 'provider',
     kind: 'safety',

@@ -2,6 +2,7 @@ import { type Spinlock, spin_lock_bh, spin_lock_init, spin_unlock_bh } from '../
 import type { YieldPoint } from '../kernel/task.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
 import { instrument } from './instrument.js';
+import { notePaired } from './pairing.js';
 
 /**
  * The dependency-chain accessors of include/linux/dmaengine.h under
@@ -32,6 +33,8 @@ export function txd_unlock(txd: DmaAsyncTxDescriptor): void {
 export function txd_chain(txd: DmaAsyncTxDescriptor, next: DmaAsyncTxDescriptor): void {
   txd.next = next;
   next.parent = txd;
+  // dma_run_dependencies submits it when txd completes: no longer the caller's to submit.
+  notePaired(next);
   instrument(txd.chan.world, { type: 'txd-chain', parent: txd, child: next });
 }
 

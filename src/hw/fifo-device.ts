@@ -49,6 +49,22 @@ export function patternBytes(salt: number, from: number, length: number): Uint8A
   return out;
 }
 
+/** Bytes of the metadata a simulated peripheral delivers with a DEV_TO_MEM transfer. */
+export const RX_METADATA_LEN = 4;
+
+/**
+ * The metadata a simulated peripheral produces for a DEV_TO_MEM transfer (client.rst "Optional:
+ * per descriptor metadata", provider.rst "Per descriptor metadata support"): the number of
+ * bytes it delivered for it, a 32-bit little-endian count. A provider with
+ * DESC_METADATA_CLIENT copies it into the client's buffer before it notifies the completion;
+ * the model checks that against the bytes the hardware moved.
+ */
+export function rxMetadata(bytes: number): Uint8Array {
+  const out = new Uint8Array(RX_METADATA_LEN);
+  new DataView(out.buffer).setUint32(0, bytes >>> 0, true);
+  return out;
+}
+
 /**
  * A peripheral with one FIFO and a request line, the far end of every slave transfer.
  * A hardware daemon task moves data between the FIFO and the outside world at a rate the

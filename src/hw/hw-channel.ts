@@ -30,7 +30,11 @@ export interface IntStatus {
 export interface HwObserver {
   /** The first byte of a list (or of a new tag) is about to move. */
   started?(ch: number, tag: unknown): void;
-  moved?(ch: number, tag: unknown, bytes: number): void;
+  /**
+   * A burst moved `bytes` of an item tagged `tag`; `writes`: the item writes a destination (a
+   * copy, fill, xor or P+Q item), not only reads (a validation, xor_val or pq_val).
+   */
+  moved?(ch: number, tag: unknown, bytes: number, writes: boolean): void;
   itemDone?(ch: number, tag: unknown): void;
   /** The end of a list (EOT), also when a queued list follows or the list repeats. */
   listDone?(ch: number, tag: unknown): void;
@@ -246,7 +250,7 @@ export class HwChannel implements HwInstrumented {
       hwInstrument(this.world, this.ev['hw-burst']);
     }
     const notes = this.offset === item.len ? this.endItem(item) : null;
-    if (moved > 0) board.observer()?.moved?.(this.index, item.tag, moved);
+    if (moved > 0) board.observer()?.moved?.(this.index, item.tag, moved, writesDestination(item));
     if (notes !== null && this.gen === gen) this.deliver(gen, notes);
   }
 
@@ -343,4 +347,10 @@ export class HwChannel implements HwInstrumented {
       obs[note.call]?.(this.index, note.tag);
     }
   }
+}
+
+/** Whether an item writes a destination: every item but an offload validation (xor_val, pq_val). */
+function writesDestination(item: Lli): boolean {
+  const op = item.xform?.op;
+  return op !== 'xor-val' && op !== 'pq-val';
 }

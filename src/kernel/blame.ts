@@ -87,6 +87,11 @@ export function setTaskOwner(task: object, owner: CodeOwner): void {
   taskOwners.set(task, owner);
 }
 
+/** The owner of `task` itself (a provider's interrupt handler or tasklet), whatever code it runs now; null for the model's own tasks and client threads. */
+export function taskOwner(task: object): CodeOwner | null {
+  return taskOwners.get(task) ?? null;
+}
+
 export function enterCode(task: object | null, owner: CodeOwner): void {
   if (task === null) return;
   let stack = frames.get(task);

@@ -5,6 +5,7 @@ import { KernelRules } from './kernel-rules.js';
 import type { Region } from './memory.js';
 import type { Monitor } from './monitor.js';
 import type { Outcome, Scheduler } from './scheduler.js';
+import type { Task } from './task.js';
 import type { Trace, TracePayload } from './trace.js';
 import { recordTrace } from './trace-access.js';
 import type { Violation } from './violation.js';
@@ -36,6 +37,8 @@ interface WorldRecord {
   readonly endHooks: ((outcome: Outcome) => void)[];
   /** Run when memory is freed (buffer lifetime checks), before the region is poisoned. */
   readonly freeHooks: ((region: Region) => void)[];
+  /** Run when a task where sleeping is allowed calls something that might sleep (might_sleep). */
+  readonly sleepHooks: ((task: Task, what: string) => void)[];
 }
 
 export interface WorldRecordInit {
@@ -63,6 +66,7 @@ export function attachWorldRecord(world: World, init: WorldRecordInit): void {
     ruleChecks: { counts: null },
     endHooks: [],
     freeHooks: [],
+    sleepHooks: [],
   });
 }
 
@@ -218,4 +222,17 @@ export function onMemoryFree(world: World, hook: (region: Region) => void): void
 
 export function memoryFreeHooksOf(world: World): readonly ((region: Region) => void)[] {
   return recordOf(world).freeHooks;
+}
+
+/**
+ * Run `hook` whenever a task of the world calls something that might sleep where sleeping is
+ * allowed (might_sleep in process context, no lock held): checks of what must not sleep for
+ * reasons of its own (a client between prep and submit).
+ */
+export function onMightSleep(world: World, hook: (task: Task, what: string) => void): void {
+  recordOf(world).sleepHooks.push(hook);
+}
+
+export function mightSleepHooksOf(world: World): readonly ((task: Task, what: string) => void)[] {
+  return recordOf(world).sleepHooks;
 }

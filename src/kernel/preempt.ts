@@ -1,4 +1,4 @@
-import { report } from './checker.js';
+import { mightSleepHooksOf, report } from './checker.js';
 import { KernelRules } from './kernel-rules.js';
 import type { Task } from './task.js';
 import type { World } from './world.js';
@@ -16,10 +16,17 @@ export function in_atomic(world: World): boolean {
   return world.current?.atomic ?? false;
 }
 
-/** Report a sleeping call made where sleeping is forbidden. Returns false if it was. */
+/**
+ * Report a sleeping call made where sleeping is forbidden. Returns false if it was. Where it is
+ * allowed, the checks that forbid it for reasons of their own (onMightSleep) see the call.
+ */
 export function might_sleep(world: World, what: string): boolean {
   const t = world.current;
-  if (t === null || !t.atomic) return true;
+  if (t === null) return true;
+  if (!t.atomic) {
+    for (const hook of mightSleepHooksOf(world)) hook(t, what);
+    return true;
+  }
   report(world, KernelRules.sleepInAtomic, `${what} called from ${describeAtomic(t)}`);
   return false;
 }

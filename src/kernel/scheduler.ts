@@ -33,6 +33,8 @@ export class Scheduler implements ScheduleView {
   stopRequested = false;
   /** Called after every step (state fingerprints for the explorer); null on the fast path. */
   afterStep: (() => void) | null = null;
+  /** Called when a task's step ends, before anything else runs (write-watch.ts); null on the fast path. */
+  segmentEnd: ((task: Task) => void) | null = null;
   private timers: Timer[] = [];
   private timerSeq = 0;
   /**
@@ -178,6 +180,7 @@ export class Scheduler implements ScheduleView {
       }
       result = task.body.next();
     } catch (error) {
+      if (this.segmentEnd !== null) this.segmentEnd(task);
       const claimed = error instanceof Blamed ? error : (taskBlame(task)?.(error, task.name) ?? null);
       if (claimed === null)
         report(this.world, KernelRules.oops, `${task.name} threw: ${describeError(error)}`);
@@ -188,6 +191,7 @@ export class Scheduler implements ScheduleView {
       this.current = null;
       return;
     }
+    if (this.segmentEnd !== null) this.segmentEnd(task);
     if (result.done) {
       this.exitChecks(task);
       task.body = null;

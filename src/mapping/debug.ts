@@ -28,6 +28,36 @@ export function checkArea(registry: MappingRegistry, st: DeviceDma, r: CpuRange)
 }
 
 /**
+ * What the masks let a device use, checked as it maps (streaming) or allocates (coherent): no
+ * use of a mask whose last dma_set_* call failed (the article's §5.3.5: "modify the mask or
+ * not use DMA"), and no coherent allocation while the coherent mask is wider than the
+ * streaming one (§5.3.5: "always equal to or less than"). Neither is in kernel/dma/debug.c;
+ * both are the driver's. The mapping goes ahead with the masks as they are, as in the kernel.
+ */
+export function checkMaskUse(
+  registry: MappingRegistry,
+  st: DeviceDma,
+  what: string,
+  coherent: boolean,
+): void {
+  const refused = coherent ? st.coherentRefused : st.maskRefused;
+  if (refused !== null) {
+    registry.report(
+      MappingRules.mapAfterMaskRefused,
+      `${what} for ${st.dev.name} after ${refused}, with no ${coherent ? 'coherent ' : ''}mask accepted since`,
+      st.dev.name,
+    );
+  }
+  if (coherent && st.coherent_mask > st.dma_mask) {
+    registry.report(
+      MappingRules.coherentMaskWider,
+      `${what} for ${st.dev.name} with coherent_dma_mask ${hex(st.coherent_mask)} wider than dma_mask ${hex(st.dma_mask)}`,
+      st.dev.name,
+    );
+  }
+}
+
+/**
  * dma-debug's active cachelines: a mapping the device may write must not share a cacheline
  * with another such mapping (active_cacheline_insert); TO_DEVICE mappings are exempt (the
  * device does not write them). Few mappings are live at once, so the check compares

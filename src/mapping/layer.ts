@@ -4,7 +4,7 @@ import { POISON_FREE } from '../kernel/memory.js';
 import type { World } from '../kernel/world.js';
 import { bounceToDevice } from './bounce.js';
 import { Carveout } from './carveout.js';
-import { ActiveCachelines, checkArea, checkCpuAccess, checkFreed } from './debug.js';
+import { ActiveCachelines, checkArea, checkCpuAccess, checkFreed, checkMaskUse } from './debug.js';
 import { IOVA_END, iommuLayout } from './iommu.js';
 import { checkUnbind } from './leaks.js';
 import type { Bounce, CpuRange, DmaMapping, MapKind } from './mapping.js';
@@ -69,6 +69,7 @@ export class DmaMappingLayer extends MappingRegistry {
     nents: number,
   ): { mapping: DmaMapping; segments: { bus: number; len: number }[] } | null {
     const st = this.device(dev);
+    checkMaskUse(this, st, `dma_map_${kind === 'scatter-gather' ? 'sg' : kind}`, false);
     for (const r of cpu) checkArea(this, st, r);
     const reach = this.reach(st, false);
     const pieces: { bus: number; phys: number; len: number }[] = [];
@@ -125,6 +126,7 @@ export class DmaMappingLayer extends MappingRegistry {
   /** A coherent allocation of `size` bytes below the coherent mask, or null. */
   allocCoherent(dev: Device, size: number): DmaMapping | null {
     const st = this.device(dev);
+    checkMaskUse(this, st, 'dma_alloc_coherent', true);
     const reach = this.reach(st, true);
     const memory = this.world.memory;
     const label = `${dev.name}.coherent${st.nextId}`;

@@ -30,23 +30,59 @@ function supported(layer: DmaMappingLayer, mask: number): boolean {
   return Number.isInteger(mask) && mask >= lowestUsable(layer);
 }
 
-export function dma_set_mask(dev: Device, mask: number): number {
+/** How a mask call reads in a report: dma_set_mask(dev0, DMA_BIT_MASK(20)) = -EIO. */
+function call(name: string, dev: Device, mask: number): string {
+  const bits = Number.isInteger(mask) && mask > 0 ? Math.log2(mask + 1) : Number.NaN;
+  const shown = Number.isInteger(bits) ? `DMA_BIT_MASK(${bits})` : `0x${mask.toString(16)}`;
+  return `${name}(${dev.name}, ${shown}) = -EIO`;
+}
+
+function setMask(dev: Device, mask: number, name: string): number {
   const layer = dmaMapping(dev.world);
-  if (!supported(layer, mask)) return -EIO;
-  layer.device(dev).dma_mask = mask;
+  const st = layer.device(dev);
+  if (!supported(layer, mask)) {
+    st.maskRefused = call(name, dev, mask);
+    return -EIO;
+  }
+  st.dma_mask = mask;
+  st.maskRefused = null;
   return 0;
+}
+
+function setCoherentMask(dev: Device, mask: number, name: string): number {
+  const layer = dmaMapping(dev.world);
+  const st = layer.device(dev);
+  if (!supported(layer, mask)) {
+    st.coherentRefused = call(name, dev, mask);
+    return -EIO;
+  }
+  st.coherent_mask = mask;
+  st.coherentRefused = null;
+  return 0;
+}
+
+/**
+ * A failed call leaves the mask as it was, and the device may not use DMA with it (the
+ * article's §5.3.5, DMA-API-HOWTO.rst): until a later call succeeds, a streaming mapping
+ * (after dma_set_mask) or a coherent allocation (after dma_set_coherent_mask) is
+ * dma-debug.map-after-mask-refused.
+ */
+export function dma_set_mask(dev: Device, mask: number): number {
+  return setMask(dev, mask, 'dma_set_mask');
 }
 
 export function dma_set_coherent_mask(dev: Device, mask: number): number {
-  const layer = dmaMapping(dev.world);
-  if (!supported(layer, mask)) return -EIO;
-  layer.device(dev).coherent_mask = mask;
-  return 0;
+  return setCoherentMask(dev, mask, 'dma_set_coherent_mask');
 }
 
+/** Both masks; when the streaming one fails the coherent one is not tried, and neither may be used. */
 export function dma_set_mask_and_coherent(dev: Device, mask: number): number {
-  const ret = dma_set_mask(dev, mask);
-  return ret === 0 ? dma_set_coherent_mask(dev, mask) : ret;
+  const ret = setMask(dev, mask, 'dma_set_mask_and_coherent');
+  if (ret !== 0) {
+    dmaMapping(dev.world).device(dev).coherentRefused = call('dma_set_mask_and_coherent', dev, mask);
+    return ret;
+  }
+  return setCoherentMask(dev, mask, 'dma_set_mask_and_coherent');
 }
 
 export function dma_get_mask(dev: Device): number {

@@ -12,6 +12,13 @@ export interface DeviceDma {
   readonly dev: Device;
   dma_mask: number;
   coherent_mask: number;
+  /**
+   * The last dma_set_mask (or the streaming half of dma_set_mask_and_coherent) that failed, as
+   * the driver called it, until a later one succeeds: streaming mappings are refused use.
+   */
+  maskRefused: string | null;
+  /** The same for the coherent mask (dma_set_coherent_mask, dma_set_mask_and_coherent). */
+  coherentRefused: string | null;
   /** Live mappings and coherent allocations, oldest first. */
   readonly live: DmaMapping[];
   /** The device's view of the bus: every piece of every live mapping. */
@@ -61,6 +68,8 @@ export class MappingRegistry {
         dev,
         dma_mask: DEFAULT_MASK,
         coherent_mask: DEFAULT_MASK,
+        maskRefused: null,
+        coherentRefused: null,
         live: [],
         segs: [],
         last: null,

@@ -218,6 +218,30 @@ export const MappingRules = {
       kernelSource('drivers/iommu/io-pgfault.c', 'report_iommu_fault()'),
     ),
   ),
+  mapAfterMaskRefused: rule(
+    'map-after-mask-refused',
+    'A driver whose dma_set_mask, dma_set_coherent_mask or dma_set_mask_and_coherent failed does not use DMA with that mask: it sets one the platform accepts, or maps (streaming) and allocates (coherent) nothing for the device.',
+    cites(
+      section(
+        'dma-subsystem-article',
+        '§5.3.5 "DMA addressing restriction API"',
+        '("If the return value is non- zero , it means that such DMA addressing cannot be completed correctly"; "The driver must check the return value. If the return value is not 0 , it is recommended to modify the mask or not use DMA")',
+      ),
+      kernelSource(
+        'DMA-API-HOWTO.rst',
+        '"DMA addressing capabilities" ("You must not use DMA on this device unless the dma_set_mask family of interfaces has returned success")',
+      ),
+    ),
+  ),
+  coherentMaskWider: rule(
+    'coherent-mask-wider',
+    "A device's coherent DMA mask is never wider than its streaming one: coherent memory is allocated only while coherent_dma_mask <= dma_mask.",
+    section(
+      'dma-subsystem-article',
+      '§5.3.5 "DMA addressing restriction API"',
+      '("the coherent address mask is always equal to or less than the streaming address mask"; judged when coherent memory is allocated, since a driver may set the two masks in either order)',
+    ),
+  ),
   deviceOutsideTransfer: rule(
     'device-outside-transfer',
     'The controller accesses memory only inside the buffers the transfer was prepared with: a provider programs the addresses and lengths the client gave it.',

@@ -152,6 +152,7 @@ export const kernelFiles = [
   'crypto/async_tx/raid6test.c',
   'drivers/dma/dmaengine.c',
   'drivers/dma/dmaengine.h',
+  'drivers/dma/idxd/dma.c',
   'drivers/dma/ioat/dma.c',
   'drivers/dma/mv_xor.c',
   'drivers/dma/virt-dma.c',

@@ -73,8 +73,23 @@ function byObservation(target: string): readonly Lever[] {
   return base;
 }
 
+/**
+ * Invariants no operation of the lifecycle workloads makes checked, so guidance does not pull
+ * on levers for them: a DMA_COMPLETION_NO_ORDER device (no reference provider sets it; the
+ * legal variant no-order does), a scatter-gather copy (no op prepares one), an offload
+ * validation (only async_tx chains run xor_val), per-descriptor metadata (no op attaches any).
+ */
+const OUT_OF_REACH: ReadonlySet<string> = new Set([
+  'inv.no-order-tx-status',
+  'inv.memcpy-sg-smaller-total',
+  'inv.validation-writes-nothing',
+  'inv.metadata-at-completion',
+  'inv.metadata-untouched-after-completion',
+]);
+
 /** By invariant: the operations whose runs it judges. */
 function byRule(id: string): readonly Lever[] {
+  if (OUT_OF_REACH.has(id)) return [];
   if (id.includes('residue') || id.includes('tx-status')) return READS;
   if (id.includes('repeat')) return REPEAT;
   if (id.includes('metadata') || id.includes('use-after-submit')) return ['op:metadata'];

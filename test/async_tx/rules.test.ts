@@ -8,11 +8,15 @@ import {
 import { async_memcpy } from '../../src/async_tx/memcpy.js';
 import { ASYNC_TX_ACK, AsyncSubmitCtl, init_async_submit } from '../../src/async_tx/submit-ctl.js';
 import { async_xor } from '../../src/async_tx/xor.js';
+import { dma_run_dependencies } from '../../src/dmaengine/dependencies.js';
 import { complete, init_completion, wait_for_completion } from '../../src/kernel/completion.js';
-import type { TaskBody } from '../../src/kernel/task.js';
+import { type IrqReturn, request_irq } from '../../src/kernel/irq.js';
+import type { TaskBody, YieldPoint } from '../../src/kernel/task.js';
+import { tasklet_schedule } from '../../src/kernel/tasklet.js';
 import { World } from '../../src/kernel/world.js';
 import type { Page } from '../../src/mapping/types.js';
-import { xordmaProvider } from '../../src/providers/xordma.js';
+import { defineProvider } from '../../src/providers/contract.js';
+import { createXorDma, xordmaProvider } from '../../src/providers/xordma.js';
 import { async_tx_init, createOffloadBoard } from '../../src/scenarios/offload-board.js';
 
 /**
@@ -136,5 +140,77 @@ describe('async_tx rules on an engine', () => {
       yield* async_tx_quiesce(submit);
     }, stuck);
     expect(ids[0]).toBe('async.dependency-wait-failed');
+  });
+
+  describe('dmaengine.descriptor-chain-in-irq', () => {
+    /**
+     * An xor then a copy depending on it on another engine: the copy waits behind an interrupt
+     * descriptor on the xor channel, chained to it (txd_chain). `inIrq`: the xor engine's
+     * interrupt handler runs the dependencies of what its hardware finished itself, in
+     * hardirq context, instead of leaving them to its clean-up tasklet (async-tx-api.rst §4.1).
+     */
+    function xorThenCopy(inIrq: boolean) {
+      const world = new World({ seed: 5, tolerate: ['dma-debug.overlapping-mapping'] });
+      const xor = defineProvider({
+        name: inIrq ? 'xordma-deps-in-irq' : 'xordma',
+        controller: { channels: 8, fixed: true },
+        probe: (ctx) => {
+          const xd = createXorDma(ctx, { capabilities: ['DMA_XOR', 'DMA_INTERRUPT'], channels: 1 });
+          if (!inIrq) return xd.device;
+          const irq = request_irq(ctx.world, 'xordma-deps-in-irq.irq', function* (): Generator<
+            YieldPoint,
+            IrqReturn,
+            void
+          > {
+            let handled = false;
+            for (const c of xd.chans) {
+              const st = ctx.controller.intStatus(c.phy);
+              if (!st.tc && st.err === null) continue;
+              handled = true;
+              ctx.controller.clearInt(c.phy);
+              // The bug: the clean-up's dependency step, in the interrupt handler.
+              if (ctx.controller.state(c.phy) === 'idle')
+                for (const d of [...c.active]) yield* dma_run_dependencies(d.tx);
+              tasklet_schedule(c.tasklet);
+            }
+            return handled ? 'IRQ_HANDLED' : 'IRQ_NONE';
+          });
+          ctx.controller.connectIrq(irq);
+          return xd.device;
+        },
+      });
+      createOffloadBoard(world, {
+        engines: [
+          { provider: xor },
+          { provider: xordmaProvider('copy', { capabilities: ['DMA_MEMCPY'], channels: 1 }) },
+        ],
+      });
+      const page = (): Page => ({ phys: world.memory.alloc(64) });
+      world.spawn('client', function* () {
+        yield* async_tx_init(world);
+        const submit = new AsyncSubmitCtl(world);
+        const [d, s1, c1] = [page(), page(), page()];
+        const x = yield* async_xor(d, [d, s1], 0, 2, 64, submit);
+        init_async_submit(submit, 0, x, null, null, null);
+        const copy = yield* async_memcpy(c1, d, 0, 0, 64, submit);
+        submit.depend_tx = copy;
+        yield* async_tx_issue_pending_all(world);
+        yield* async_tx_quiesce(submit);
+      });
+      return world.run();
+    }
+
+    it("fires when a provider's interrupt handler runs the dependencies (tx->next cleared in hardirq), blamed on the provider", () => {
+      const result = xorThenCopy(true);
+      expect(result.violations.map((v) => [v.rule.id, v.rule.side])).toEqual([
+        ['dmaengine.descriptor-chain-in-irq', 'provider'],
+      ]);
+    });
+
+    it('is silent when the clean-up tasklet runs them (xordma)', () => {
+      const result = xorThenCopy(false);
+      expect(result.violations.map((v) => v.rule.id)).toEqual([]);
+      expect(result.outcome.kind).toBe('quiescent');
+    });
   });
 });

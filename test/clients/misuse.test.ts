@@ -17,7 +17,10 @@ const { checkClient } = (await import('dmactor')) as typeof Dmactor;
 
 const fixture = (name: string) => new URL(`../fixtures/clients/${name}.ts`, import.meta.url).pathname;
 
-/** Fixture, the rule it breaks. Fixtures that name their providers (async_tx: xordma) run on those; the others on refdma. */
+/**
+ * Fixture, the rule it breaks. Fixtures that name their providers (async_tx: xordma; a channel
+ * without a capability refdma has: classic-dma) run on those; the others on refdma.
+ */
 const misuses: readonly (readonly [string, string])[] = [
   ['throws-in-thread', 'client.exception'],
   ['throws-in-callback', 'client.exception'],
@@ -32,12 +35,15 @@ const misuses: readonly (readonly [string, string])[] = [
   ['release-twice', 'channel.release-unheld'],
   ['config-after-release', 'channel.not-held'],
   ['use-after-submit', 'descriptor.client-use-after-submit'],
+  ['sleeps-between-prep-and-submit', 'client.sleep-between-prep-and-submit'],
+  ['prepares-never-submits', 'inv.prepared-never-submitted'],
   ['metadata-mixed', 'descriptor.metadata-mixed'],
   ['metadata-engine-while-running', 'descriptor.metadata-engine-invalid'],
   ['terminate-sync-in-callback', 'client.terminate-sync-in-callback'],
   ['terminate-sync-in-atomic', 'client.terminate-sync-in-atomic'],
   ['buffer-freed-before-sync', 'inv.buffer-freed-before-sync'],
   ['repeat-without-load-eot', 'inv.repeat-appears-stuck'],
+  ['load-eot-unsupported', 'client.load-eot-unsupported'],
   ['unmap-twice', 'dma-debug.unmap-not-mapped'],
   ['unmap-wrong-size', 'dma-debug.unmap-wrong-size'],
   ['unmap-wrong-function', 'dma-debug.unmap-wrong-function'],
@@ -60,6 +66,8 @@ const misuses: readonly (readonly [string, string])[] = [
   ['device-reads-cpu-owned', 'dma-debug.device-access-while-cpu-owns'],
   ['free-mapped-buffer', 'dma-debug.free-while-mapped'],
   ['transfer-unmapped-buffer', 'dma-debug.iommu-fault'],
+  ['map-after-mask-refused', 'dma-debug.map-after-mask-refused'],
+  ['coherent-mask-wider', 'dma-debug.coherent-mask-wider'],
   // A kernel rule (side 'kernel') broken in the client's own thread is the client's too.
   ['double-kfree', 'memory.double-free'],
   // ... and in its completion callback, though that runs in the provider's tasklet.
@@ -98,6 +106,9 @@ function clientRules(): string[] {
   return [...new Set(rules.filter((r) => r.side === 'client').map((r) => r.id))].sort();
 }
 
+/** The fixtures besides async_tx's that run on the providers they name. */
+const OWN_PROVIDERS: ReadonlySet<string> = new Set(['repeat-without-load-eot', 'load-eot-unsupported']);
+
 describe('the client catalogue, each misuse as a client module', () => {
   it('covers every client-side rule (or says why a client cannot break it)', () => {
     const covered = new Set([...misuses.map(([, rule]) => rule), ...Object.keys(unreachable)]);
@@ -107,7 +118,7 @@ describe('the client catalogue, each misuse as a client module', () => {
 
   it.each(misuses)('%s is blamed on the client with %s', async (name, rule) => {
     const hangs = rule === 'client.hang';
-    const async = name.startsWith('async-') || name === 'repeat-without-load-eot';
+    const async = name.startsWith('async-') || OWN_PROVIDERS.has(name);
     const r = await checkClient(fixture(name), {
       seed: 1,
       schedules: 6,

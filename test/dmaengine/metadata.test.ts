@@ -105,6 +105,7 @@ describe('per-descriptor metadata', () => {
         const { desc } = yield* prep(b, 'tx');
         dmaengine_desc_attach_metadata(desc, new Uint8Array(4), 4);
         ret = dmaengine_desc_set_metadata_len(desc, 2);
+        yield* finish(b, desc);
       },
       { world: { stopOnViolation: false } },
     );

@@ -22,7 +22,9 @@ function twoPreps(reuse: boolean) {
       b.dma.device.device_prep_dma_memcpy = function* (): Generator<never, DmaAsyncTxDescriptor> {
         return desc;
       };
-    yield* prepCopy(b, chan, 64);
+    const second = yield* prepCopy(b, chan, 64);
+    // A fresh one is submitted like the first (inv.prepared-never-submitted otherwise).
+    if (!reuse) yield* dmaengine_submit(second.desc);
   });
 }
 

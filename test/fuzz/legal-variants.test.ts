@@ -19,6 +19,7 @@ const variants: [string, string][] = [
   ['no-reuse.ts', 'bcm2835-dma, pl330'],
   ['no-repeat.ts', 'k3dma'],
   ['tx-status-no-state.ts', 'bcm2835-dma'],
+  ['no-order.ts', 'idxd'],
 ];
 
 describe('legal variants of the reference provider', () => {

@@ -56,6 +56,11 @@ function copyTwice(ack: 'flag' | 'callback' | 'none') {
     yield* spin(5); // let the tasklet free it
     const again = yield* dmaengine_prep_dma_memcpy(chan, dst, src, 64, DMA_PREP_INTERRUPT);
     expect(again).toBe(desc);
+    // Submitted, as every prepared descriptor must be (inv.prepared-never-submitted).
+    const twice = signalled(b, again!);
+    yield* dmaengine_submit(again!);
+    yield* dma_async_issue_pending(chan);
+    yield* wait_for_completion(twice);
   };
 }
 

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { dmaengine_get_dma_device } from '../../src/dmaengine/client.js';
 import type { Device } from '../../src/dmaengine/device.js';
+import { EIO } from '../../src/kernel/errno.js';
 import { local_irq_disable, local_irq_enable } from '../../src/kernel/preempt.js';
 import type { TaskBody } from '../../src/kernel/task.js';
 import { dma_alloc_coherent, dma_free_coherent } from '../../src/mapping/coherent.js';
 import { cpu_read, cpu_write } from '../../src/mapping/cpu.js';
+import { dma_set_coherent_mask, dma_set_mask, dma_set_mask_and_coherent } from '../../src/mapping/mask.js';
 import { type PlatformKind, platformKinds } from '../../src/mapping/platform.js';
 import { dma_pool_alloc, dma_pool_create, dma_pool_destroy, dma_pool_free } from '../../src/mapping/pool.js';
 import { MappingRules } from '../../src/mapping/rules.js';
@@ -23,6 +25,7 @@ import {
 } from '../../src/mapping/sync.js';
 import {
   DMA_BIDIRECTIONAL,
+  DMA_BIT_MASK,
   DMA_FROM_DEVICE,
   DMA_NONE,
   DMA_TO_DEVICE,
@@ -459,6 +462,34 @@ const cases: Case[] = [
       yield* txMapped(b);
     },
     correct: (b) => txMapped(b),
+  },
+  {
+    name: 'a buffer mapped after dma_set_mask failed, with no mask accepted since',
+    rule: id(MappingRules.mapAfterMaskRefused),
+    *misuse(b) {
+      expect(dma_set_mask(dmaDev(b), 0xfff)).toBe(-EIO);
+      yield* txMapped(b);
+    },
+    *correct(b) {
+      // The article's fallback: try a mask, and on failure set one the platform serves.
+      expect(dma_set_mask(dmaDev(b), 0xfff)).toBe(-EIO);
+      expect(dma_set_mask(dmaDev(b), DMA_BIT_MASK(32))).toBe(0);
+      yield* txMapped(b);
+    },
+  },
+  {
+    name: 'coherent memory allocated with a coherent mask wider than the streaming one',
+    rule: id(MappingRules.coherentMaskWider),
+    *misuse(b) {
+      expect(dma_set_coherent_mask(dmaDev(b), DMA_BIT_MASK(64))).toBe(0);
+      const c = dma_alloc_coherent(dmaDev(b), 256);
+      dma_free_coherent(dmaDev(b), 256, c.cpu_addr, c.dma_handle);
+    },
+    *correct(b) {
+      expect(dma_set_mask_and_coherent(dmaDev(b), DMA_BIT_MASK(64))).toBe(0);
+      const c = dma_alloc_coherent(dmaDev(b), 256);
+      dma_free_coherent(dmaDev(b), 256, c.cpu_addr, c.dma_handle);
+    },
   },
   {
     name: "a buffer mapped with the client's device instead of the DMA device",

@@ -39,6 +39,8 @@ describe('dma_set_mask and friends', () => {
   it('bounce: a mask below the low zone and swiotlb is refused; one above it makes buffers stop bouncing', () => {
     const { world, layer, dev } = setup('bounce');
     expect(dma_set_mask_and_coherent(dev, layer.busLimit - 4096)).toBe(-EIO);
+    // The driver falls back to the 32-bit default (dma-debug.map-after-mask-refused otherwise).
+    expect(dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32))).toBe(0);
     const buf = world.memory.alloc(64);
     const bounced = dma_map_single(dev, buf, 64, DMA_TO_DEVICE);
     dma_mapping_error(dev, bounced);
@@ -56,6 +58,8 @@ describe('dma_set_mask and friends', () => {
   it('iommu: a mask below the IOVA aperture is refused; coherent memory gets an IOVA', () => {
     const { world, dev } = setup('iommu');
     expect(dma_set_coherent_mask(dev, DMA_BIT_MASK(31))).toBe(-EIO);
+    // The driver falls back to a mask the platform serves (dma-debug.map-after-mask-refused otherwise).
+    expect(dma_set_coherent_mask(dev, DMA_BIT_MASK(32))).toBe(0);
     const c = dma_alloc_coherent(dev, 100);
     expect(c.cpu_addr).toBeGreaterThan(0);
     expect(c.dma_handle).toBeGreaterThanOrEqual(0x8000_0000);
@@ -82,4 +86,58 @@ describe('dma_set_mask and friends', () => {
       }
     },
   );
+
+  it.each(['direct', 'bounce', 'iommu'] as const)(
+    '%s: mapping after a refused dma_set_mask is dma-debug.map-after-mask-refused, blamed on the client; a later accepted mask clears it',
+    (kind) => {
+      const { world, dev } = setup(kind);
+      const buf = world.memory.alloc(64);
+      expect(dma_set_mask(dev, 0xfff)).toBe(-EIO);
+      const h = dma_map_single(dev, buf, 64, DMA_TO_DEVICE);
+      if (!dma_mapping_error(dev, h)) dma_unmap_single(dev, h, 64, DMA_TO_DEVICE);
+      expect(world.violations.map((v) => [v.rule.id, v.rule.side])).toEqual([
+        ['dma-debug.map-after-mask-refused', 'client'],
+      ]);
+      // The 64-then-32 fallback of the article's example: the accepted mask is used, silently.
+      const { world: w2, dev: d2 } = setup(kind);
+      const b2 = w2.memory.alloc(64);
+      dma_set_mask(d2, 0xfff);
+      expect(dma_set_mask(d2, DMA_BIT_MASK(32))).toBe(0);
+      const h2 = dma_map_single(d2, b2, 64, DMA_TO_DEVICE);
+      expect(dma_mapping_error(d2, h2)).toBe(false);
+      dma_unmap_single(d2, h2, 64, DMA_TO_DEVICE);
+      expect(w2.violations).toEqual([]);
+    },
+  );
+
+  it('a coherent allocation after a refused dma_set_coherent_mask or dma_set_mask_and_coherent is dma-debug.map-after-mask-refused', () => {
+    for (const refuse of [
+      (dev: { name: string; world: World }) => dma_set_coherent_mask(dev, 0xfff),
+      (dev: { name: string; world: World }) => dma_set_mask_and_coherent(dev, 0xfff),
+    ]) {
+      const { world, dev } = setup('direct');
+      expect(refuse(dev)).toBe(-EIO);
+      dma_alloc_coherent(dev, 100);
+      expect(world.violations.map((v) => [v.rule.id, v.rule.side])).toEqual([
+        ['dma-debug.map-after-mask-refused', 'client'],
+      ]);
+    }
+  });
+
+  it('a coherent allocation with a coherent mask wider than the streaming one is dma-debug.coherent-mask-wider, blamed on the client', () => {
+    const { world, dev } = setup('direct');
+    expect(dma_set_mask(dev, DMA_BIT_MASK(30))).toBe(0);
+    expect(dma_set_coherent_mask(dev, DMA_BIT_MASK(32))).toBe(0);
+    dma_alloc_coherent(dev, 100);
+    expect(world.violations.map((v) => [v.rule.id, v.rule.side])).toEqual([
+      ['dma-debug.coherent-mask-wider', 'client'],
+    ]);
+    // Equal masks (dma_set_mask_and_coherent), or a narrower coherent one, are silent.
+    const { world: w2, dev: d2 } = setup('direct');
+    expect(dma_set_mask_and_coherent(d2, DMA_BIT_MASK(30))).toBe(0);
+    dma_alloc_coherent(d2, 100);
+    expect(dma_set_coherent_mask(d2, DMA_BIT_MASK(24))).toBe(0);
+    dma_alloc_coherent(d2, 100);
+    expect(w2.violations).toEqual([]);
+  });
 });

@@ -1,5 +1,6 @@
 import type { DmaDescriptorMetadataOps } from '../../dmaengine/descriptor.js';
 import { DMA_DEV_TO_MEM, EINVAL } from '../../dmaengine/types.js';
+import { rxMetadata } from '../../hw/fifo-device.js';
 import { REF_METADATA_MAX, type RefDesc } from './structs.js';
 
 /**
@@ -31,12 +32,14 @@ export function metadataOps(vd: RefDesc): DmaDescriptorMetadataOps {
 }
 
 /**
- * DEV_TO_MEM completion: the peripheral's metadata (here: bytes received, little endian)
- * arrives. The interrupt handler calls it with the channel's lock held.
+ * DEV_TO_MEM completion: the peripheral's metadata (rxMetadata: the bytes it delivered)
+ * arrives, and CLIENT mode copies it into the client's buffer before the completion is
+ * notified. The interrupt handler calls it with the channel's lock held.
  */
 export function deliverMetadata(vd: RefDesc): void {
   if (vd.direction !== DMA_DEV_TO_MEM) return;
-  new DataView(vd.meta.buffer).setUint32(0, vd.size, true);
-  vd.metaLen = 4;
-  vd.clientMeta?.set(vd.meta.subarray(0, Math.min(4, vd.clientMeta.length)));
+  const meta = rxMetadata(vd.size);
+  vd.meta.set(meta);
+  vd.metaLen = meta.length;
+  vd.clientMeta?.set(meta.subarray(0, Math.min(meta.length, vd.clientMeta.length)));
 }

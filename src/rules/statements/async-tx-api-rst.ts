@@ -1,12 +1,4 @@
-import {
-  modelled,
-  nonNormative,
-  notYetChecked,
-  outOfScope,
-  rules,
-  type Statement,
-  statementsOf,
-} from './statement.js';
+import { modelled, nonNormative, outOfScope, rules, type Statement, statementsOf } from './statement.js';
 
 /** async-tx-api.rst, the async_tx API, statement by statement. */
 
@@ -73,7 +65,7 @@ export const asyncTxApiRst: readonly Statement[] = [
   at(
     '§3.2 "Supported operations"',
     'The implementation attempts to prevent writes to memory',
-    notYetChecked('a validation that writes its sources or destination is not reported'),
+    rules('inv.validation-writes-nothing'),
   ),
   at(
     '§3.3 "Descriptor management"',
@@ -182,9 +174,7 @@ export const asyncTxApiRst: readonly Statement[] = [
   at(
     '§4.1 "Conformance points"',
     'dma_async_tx_descriptor fields are never manipulated in IRQ context',
-    notYetChecked(
-      'writes to a descriptor’s fields are not observed, so a provider that changes them in its interrupt handler is not reported; the kernel’s own vchan_cookie_complete writes tx->cookie there, so only the fields async_tx chains through (next, parent) would be watched',
-    ),
+    rules('dmaengine.descriptor-chain-in-irq'),
   ),
   at(
     '§4.1 "Conformance points"',

@@ -1,12 +1,4 @@
-import {
-  modelled,
-  nonNormative,
-  notYetChecked,
-  outOfScope,
-  rules,
-  type Statement,
-  statementsOf,
-} from './statement.js';
+import { modelled, nonNormative, outOfScope, rules, type Statement, statementsOf } from './statement.js';
 
 /** client.rst, the slave-DMA client API, statement by statement. */
 
@@ -101,16 +93,12 @@ export const clientRst: readonly Statement[] = [
   at(
     'DMA usage: 3. Get a descriptor for transaction',
     'the callback information can be added and the descriptor must then be submitted.',
-    notYetChecked(
-      'a descriptor prepared and never submitted is not reported; virt-dma frees it at terminate or free_chan_resources, and a leak check at the end of a run could report it',
-    ),
+    rules('inv.prepared-never-submitted'),
   ),
   at(
     'DMA usage: 3. Get a descriptor for transaction',
     'Some DMA engine drivers may hold a spinlock between a successful preparation and submission so it is important that these two operations are closely paired.',
-    notYetChecked(
-      'no provider of the model holds a lock from prep to submit, so a client that sleeps or takes other locks between them breaks nothing that is checked; a planted provider that does would let lockdep see it',
-    ),
+    rules('client.sleep-between-prep-and-submit'),
   ),
   at(
     'DMA usage: 3. Get a descriptor for transaction',
@@ -166,9 +154,7 @@ export const clientRst: readonly Statement[] = [
   at(
     'DMA usage: 3. Get a descriptor for transaction: Optional: per descriptor metadata',
     'when the transfer is completed, the metadata should be available in the attached buffer',
-    notYetChecked(
-      'test/dmaengine/metadata.test.ts asserts refdma fills the client’s buffer, but no rule judges what another provider leaves there',
-    ),
+    rules('inv.metadata-at-completion'),
   ),
   at(
     'DMA usage: 3. Get a descriptor for transaction: Optional: per descriptor metadata',

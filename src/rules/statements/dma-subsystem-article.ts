@@ -1,12 +1,4 @@
-import {
-  modelled,
-  nonNormative,
-  notYetChecked,
-  outOfScope,
-  rules,
-  type Statement,
-  statementsOf,
-} from './statement.js';
+import { modelled, nonNormative, outOfScope, rules, type Statement, statementsOf } from './statement.js';
 
 /**
  * The article's part on the DMA mapping API (its §5), statement by statement. It is a loose
@@ -580,9 +572,7 @@ export const dmaSubsystemArticle: readonly Statement[] = [
   at(
     '§5.3.5 "DMA addressing restriction API"',
     'If the return value is non- zero , it means that such DMA addressing cannot be completed correctly.',
-    notYetChecked(
-      'a driver that maps after dma_set_mask failed is not reported; its mappings follow the old mask',
-    ),
+    rules('dma-debug.map-after-mask-refused'),
   ),
   at(
     '§5.3.5 "DMA addressing restriction API"',
@@ -592,7 +582,7 @@ export const dmaSubsystemArticle: readonly Statement[] = [
   at(
     '§5.3.5 "DMA addressing restriction API"',
     'The driver must check the return value. If the return value is not 0 , it is recommended to modify the mask or not use DMA .',
-    notYetChecked('an unchecked dma_set_mask result is not reported'),
+    rules('dma-debug.map-after-mask-refused'),
   ),
   at(
     '§5.3.5 "DMA addressing restriction API"',
@@ -602,7 +592,7 @@ export const dmaSubsystemArticle: readonly Statement[] = [
   at(
     '§5.3.5 "DMA addressing restriction API"',
     'It should be noted that: the coherent address mask is always equal to or less than the streaming address mask.',
-    notYetChecked('dma_set_coherent_mask accepts a mask wider than the streaming one'),
+    rules('dma-debug.coherent-mask-wider'),
   ),
   at(
     '§5.3.5 "DMA addressing restriction API"',

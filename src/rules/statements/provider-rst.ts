@@ -1,20 +1,17 @@
-import {
-  modelled,
-  nonNormative,
-  notYetChecked,
-  outOfScope,
-  rules,
-  type Statement,
-  statementsOf,
-} from './statement.js';
+import { modelled, nonNormative, outOfScope, rules, type Statement, statementsOf } from './statement.js';
 
 /** provider.rst, the controller-driver side, statement by statement. */
 
 const at = statementsOf('provider.rst');
 
 const LEGAL = { file: 'test/fuzz/legal-variants.test.ts', test: '%s (as %s) gives no finding' } as const;
-const NO_ORDER_UNTESTED =
-  'no rule judges what the tx_status of a DMA_COMPLETION_NO_ORDER device answers: the two sentences differ (always DMA_OUT_OF_ORDER, as idxd does, or only for an operation completing out of order, which the model cannot tell), and no provider of the model sets the capability';
+/**
+ * The two sentences on what tx_status of a DMA_COMPLETION_NO_ORDER device answers differ: P35
+ * asks for DMA_OUT_OF_ORDER always (as idxd does), P71 only for an operation completing out of
+ * order (which the model cannot tell from outside). inv.no-order-tx-status holds the device to
+ * what both ask: never the cookie order's DMA_COMPLETE for an operation still running.
+ */
+const NO_ORDER = rules('inv.no-order-tx-status');
 
 export const providerRst: readonly Statement[] = [
   at(
@@ -151,9 +148,7 @@ export const providerRst: readonly Statement[] = [
   at(
     'Supported transaction types',
     'No matter what the overall size of the combined chunks for source and destination is, only as many bytes as the smallest of the two will be transmitted. That means the number and size of the scatter-gather buffers in both lists need not be the same',
-    notYetChecked(
-      'no workload copies between scatter-gather lists of different total sizes, so the smaller-side rule is not judged',
-    ),
+    rules('inv.memcpy-sg-smaller-total', 'inv.data-integrity'),
   ),
   at(
     'Supported transaction types',
@@ -204,7 +199,7 @@ export const providerRst: readonly Statement[] = [
   at(
     'Supported transaction types: DMA_COMPLETION_NO_ORDER',
     'The driver should return DMA_OUT_OF_ORDER for device_tx_status if the device is setting this capability.',
-    notYetChecked(NO_ORDER_UNTESTED),
+    NO_ORDER,
   ),
   at(
     'Supported transaction types: DMA_COMPLETION_NO_ORDER',
@@ -262,14 +257,12 @@ export const providerRst: readonly Statement[] = [
   at(
     'Per descriptor metadata support',
     'On transfer completion the DMA driver must copy the metadata to the client provided metadata buffer before notifying the client about the completion.',
-    notYetChecked(
-      'test/dmaengine/metadata.test.ts asserts refdma copies it before the callback; no rule judges another provider',
-    ),
+    rules('inv.metadata-at-completion'),
   ),
   at(
     'Per descriptor metadata support',
     'After the transfer completion, DMA drivers must not touch the metadata buffer provided by the client.',
-    notYetChecked('a provider write to the client’s metadata buffer after completion is not reported'),
+    rules('inv.metadata-untouched-after-completion'),
   ),
   at(
     'Per descriptor metadata support',
@@ -409,7 +402,7 @@ export const providerRst: readonly Statement[] = [
   at(
     'Device operations: device_tx_status',
     'Should return DMA_OUT_OF_ORDER if the device does not support in order completion and is completing the operation out of order.',
-    notYetChecked(NO_ORDER_UNTESTED),
+    NO_ORDER,
   ),
   at(
     'Device operations: device_tx_status',
@@ -625,7 +618,7 @@ export const providerRst: readonly Statement[] = [
   at(
     'Misc notes: DMA_PREP_LOAD_EOT',
     'This flag is only supported if the channel reports the DMA_LOAD_EOT capability.',
-    notYetChecked('a DMA_PREP_LOAD_EOT prep on a channel without DMA_LOAD_EOT is not refused or reported'),
+    rules('client.load-eot-unsupported'),
   ),
   at(
     'General Design Notes',
