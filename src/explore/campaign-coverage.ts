@@ -1,4 +1,4 @@
-import { ALL_TRAITS, type ProviderTraits } from './applicability.js';
+import { ALL_TRAITS, type ProviderTraits, type Trait } from './applicability.js';
 import type { CampaignReport } from './campaign.js';
 import { RULE_GOAL } from './guidance.js';
 import { type LegalCoverage, legalCoverage, type RuleCoverage, ruleCoverage } from './reachability.js';
@@ -43,12 +43,20 @@ export function campaignCoverage(
     traits,
   );
   const unused = transitions.filter((t) => t.unused).map((t) => t.machine);
-  const left = [...(never ?? [])].sort();
+  // A cyclic or repeated cookie is read only on a device that prepares one.
+  const kindNeeds: Readonly<Record<string, Trait>> = { cyclic: 'cyclic', repeat: 'repeat' };
+  const applies = (key: string) => {
+    const need = kindNeeds[key.split(':')[2] ?? ''];
+    return need === undefined || traits[need];
+  };
+  const left = [...(never ?? [])].filter(applies).sort();
+  const outOfReach = [...(never ?? [])].length - left.length;
+  const made = total - [...(never ?? [])].length;
   return {
     schedules: phases.reduce((n, r) => n + r.schedules, 0),
     cut: phases.reduce((n, r) => n + (r.outcomes.cut ?? 0), 0),
     transitions,
-    observations: { made: total - left.length, total, never: left },
+    observations: { made, total: total - outOfReach, never: left },
     rules: ruleCoverage(checks, RULE_GOAL, traits, unused),
     checks,
   };

@@ -454,7 +454,8 @@ export interface CampaignSteps<W = Workload> {
   step(): Promise<boolean>;
   /** Stop after the epoch running now (a hang elsewhere: the provider's next call may hang too). */
   stop(): void;
-  readonly hung: boolean;
+  /** Whether a schedule broke one of these rules so far (a hang, a provider that threw). */
+  broke(ids: readonly string[]): boolean;
   finish(): CampaignReport<W>;
 }
 
@@ -545,8 +546,8 @@ function poolSteps<W, S, B extends BuiltWorkload>(
       loop.stopped = true;
       close();
     },
-    get hung() {
-      return hung;
+    broke(ids) {
+      return hung || loop.tally.violating.some((s) => s.violation != null && ids.includes(s.violation.id));
     },
     finish() {
       close();
@@ -555,13 +556,21 @@ function poolSteps<W, S, B extends BuiltWorkload>(
   };
 }
 
-/** Run campaigns on the pool taking turns, an epoch each, until every one is done. */
-export async function runInTurns<W>(campaigns: readonly CampaignSteps<W>[]): Promise<CampaignReport<W>[]> {
+/**
+ * Run campaigns on the pool taking turns, an epoch each, until every one is done; `afterTurn`
+ * may stop some (after a hang, say).
+ */
+export async function runInTurns(
+  campaigns: readonly CampaignSteps<unknown>[],
+  afterTurn: () => void = () => {},
+): Promise<void> {
   const running = new Set(campaigns);
   while (running.size > 0) {
-    for (const c of [...running]) if (!(await c.step())) running.delete(c);
+    for (const c of [...running]) {
+      if (!(await c.step())) running.delete(c);
+      afterTurn();
+    }
   }
-  return campaigns.map((c) => c.finish());
 }
 
 function syntheticViolation(rule: Rule, detail: string): ViolationRecord {
@@ -622,8 +631,9 @@ export async function runKindCampaign<W, S, B extends BuiltWorkload>(
   await prepareKind(kind, options);
   const g = guide ?? defaultGuide(kind, options);
   if (options.workers <= 1 && !options.isolate) return runCampaignHere(kind, options, onProgress, g);
-  const [r] = await runInTurns([poolSteps(kind, options, onProgress, g)]);
-  return r!;
+  const steps = poolSteps(kind, options, onProgress, g);
+  await runInTurns([steps]);
+  return steps.finish();
 }
 
 /**

@@ -3,9 +3,11 @@ export { servesAsyncTx } from '../dmaengine/public.js';
 import {
   type CampaignOptions,
   type CampaignReport,
+  type CampaignSteps,
   type Found,
   runCampaignHere,
   runKindCampaign,
+  startKindCampaign,
 } from '../explore/campaign.js';
 import type { ChainWorkload } from '../workload/async-chains.js';
 import { asyncTxKind } from '../workload/async-tx-kind.js';
@@ -69,9 +71,24 @@ export function runAsyncPhaseOnPool(
   provider: string,
   o: AsyncPhaseOptions & { readonly workers: number; readonly hangMs?: number },
 ): Promise<AsyncPhaseReport> {
-  return runKindCampaign(asyncTxKind, {
+  return runKindCampaign(asyncTxKind, poolOptions(provider, o));
+}
+
+/** The phase on the pool, to take turns with the other phases an epoch at a time (runInTurns). */
+export function startAsyncPhaseOnPool(
+  provider: string,
+  o: AsyncPhaseOptions & { readonly workers: number; readonly hangMs?: number },
+): Promise<CampaignSteps<ChainWorkload>> {
+  return startKindCampaign(asyncTxKind, poolOptions(provider, o));
+}
+
+function poolOptions(
+  provider: string,
+  o: AsyncPhaseOptions & { readonly workers: number; readonly hangMs?: number },
+): CampaignOptions<unknown> {
+  return {
     ...campaignOptions(provider, o, o.workers),
     isolate: true,
     ...(o.hangMs === undefined ? {} : { hangMs: o.hangMs }),
-  });
+  };
 }

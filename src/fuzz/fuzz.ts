@@ -21,8 +21,8 @@ import {
   ASYNC_STEP_BOUND,
   type AsyncPhaseOptions,
   type AsyncPhaseReport,
-  runAsyncPhaseOnPool,
   servesAsyncTx,
+  startAsyncPhaseOnPool,
 } from './async-phase.js';
 import { type ConformanceFinding, checkConformance } from './conformance.js';
 
@@ -111,6 +111,8 @@ export function shapeFor(device: DmaDevice, base: WorkloadShape = DEFAULT_SHAPE)
         return caps.has('DMA_MEMCPY');
       case 'memset':
         return caps.has('DMA_MEMSET');
+      case 'memcpy-sg':
+        return caps.has('DMA_MEMCPY_SG');
       case 'xor':
         return caps.has('DMA_XOR');
       case 'pq':
@@ -223,26 +225,37 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   }
   const device = probeDevice(def);
   const plan = fuzzPlan(o, device);
-  // The phases take turns, an epoch each: a bug only faults or lifecycle workloads reach is
-  // found in the first seconds too, and --time cuts every phase, not the last ones. Each
-  // phase's report is the one it gives alone.
+  // The phases take turns, an epoch each: a bug only faults, lifecycle or async_tx workloads
+  // reach is found in the first seconds too, and --time bounds the whole run. Each phase's
+  // report is the one it gives alone.
   const phases = [plan.dmatest, plan.lifecycle, plan.faults].filter((p): p is CampaignOptions => p !== null);
   const steps: CampaignSteps[] = [];
   for (const phase of phases) steps.push(await startKindCampaign(lifecycleKind, phase));
-  const reports = await runInTurns(steps);
+  const asyncSteps = plan.asyncTx
+    ? await startAsyncPhaseOnPool(o.provider, {
+        ...plan.asyncTx,
+        workers: o.workers,
+        ...(o.hangMs === undefined ? {} : { hangMs: o.hangMs }),
+        ...(o.shard ? { shard: o.shard } : {}),
+      })
+    : null;
+  // The async_tx phase stops once another found the provider hanging or crashing (dmatest
+  // already drove its memcpy, xor and pq): its next call may hang as well.
+  let asyncStopped = false;
+  await runInTurns([...steps, ...(asyncSteps ? [asyncSteps] : [])], () => {
+    if (asyncSteps && !asyncStopped && steps.some((s) => s.broke(FATAL))) {
+      asyncStopped = true;
+      asyncSteps.stop();
+    }
+  });
+  const reports = steps.map((s) => s.finish());
   const dmatest = plan.dmatest ? reports.shift()! : null;
   const lifecycle = reports.shift()!;
   const faults = reports.shift()!;
-  // The async_tx phase runs on the same pool.
-  const asyncTx =
-    plan.asyncTx && !hungOrCrashed([dmatest, lifecycle, faults])
-      ? await runAsyncPhaseOnPool(o.provider, {
-          ...plan.asyncTx,
-          workers: o.workers,
-          ...(o.hangMs === undefined ? {} : { hangMs: o.hangMs }),
-          ...(o.shard ? { shard: o.shard } : {}),
-        })
-      : null;
+  // After a hang or crash the phase counts as not run (as merged shards have it), whatever
+  // epochs it had taken: the provider's fault is reported by the phase that found it.
+  const asyncReport = asyncSteps?.finish() ?? null;
+  const asyncTx = asyncStopped ? null : asyncReport;
   const budget = budgetOf({ dmatest, lifecycle, faults, asyncTx });
   return {
     provider: def.name,
@@ -255,6 +268,9 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
     traits: traitsOf(device),
   };
 }
+
+/** Rules after which the async_tx phase does not go on: the provider hung or crashed. */
+const FATAL = [ProviderHang.id, ProviderThrew.id];
 
 /**
  * The async_tx phase does not run after a phase found the provider hanging or crashing

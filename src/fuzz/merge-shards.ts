@@ -67,6 +67,7 @@ export function mergeFuzzShards(shards: readonly FuzzReport[]): MergedFuzz {
       conformance: first.conformance,
       ...phases,
       budget: budgetOf(phases),
+      ...(first.traits ? { traits: first.traits } : {}),
     },
     origin: {
       dmatest: dmatest.origin,

@@ -64,6 +64,7 @@ export const DEFAULT_SHAPE: WorkloadShape = {
     'metadata',
     'reuse',
     'race',
+    'memcpy-sg',
   ],
   callbacks: ['none', 'read-residue', 'submit-more', 'terminate-async'],
 };
@@ -126,6 +127,12 @@ function opArb(shape: WorkloadShape): fc.Arbitrary<Op> {
       len: fc.integer({ min: 1, max: 2048 }),
       callback,
     }),
+    'memcpy-sg': fc.record({
+      op: fc.constant('memcpy-sg' as const),
+      on,
+      src: fc.array(fc.integer({ min: 1, max: 128 }), { minLength: 1, maxLength: 3 }),
+      dst: fc.array(fc.integer({ min: 1, max: 128 }), { minLength: 1, maxLength: 3 }),
+    }),
     memset: fc.record({
       op: fc.constant('memset' as const),
       on,
@@ -174,13 +181,15 @@ function opArb(shape: WorkloadShape): fc.Arbitrary<Op> {
         fc.integer({ min: 1, max: 32 }).map((n) => n * 4),
         { minLength: 2, maxLength: 3 },
       ),
-      submit: fc.integer({ min: 0, max: 3 }),
       ack: fc.boolean(),
     }),
     metadata: fc.record({
       op: fc.constant('metadata' as const),
       on,
-      len: fc.integer({ min: 1, max: 32 }).map((n) => n * 4),
+      lens: fc.array(
+        fc.integer({ min: 1, max: 32 }).map((n) => n * 4),
+        { minLength: 1, maxLength: 4 },
+      ),
       mode: fc.constantFrom('client' as const, 'engine' as const),
       twice: fc.boolean(),
     }),

@@ -8,6 +8,7 @@ import {
   dmaengine_desc_set_metadata_len,
   dmaengine_desc_set_reuse,
   dmaengine_is_metadata_mode_supported,
+  dmaengine_prep_dma_memcpy_sg,
   dmaengine_submit,
 } from '../dmaengine/client.js';
 import type { DmaAsyncTxDescriptor } from '../dmaengine/descriptor.js';
@@ -19,10 +20,11 @@ import {
   dmaengine_terminate_async,
   dmaengine_terminate_sync,
 } from '../dmaengine/terminate.js';
-import { type Body, DMA_CTRL_ACK, DMA_PREP_INTERRUPT } from '../dmaengine/types.js';
+import { type Body, DMA_CTRL_ACK, DMA_PREP_INTERRUPT, type ScatterEntry } from '../dmaengine/types.js';
 import { wait_for_completion } from '../kernel/completion.js';
 import { usleep } from '../kernel/sleep.js';
-import { type ClientThread, type Held, noteCookie, type Pending } from './client-thread.js';
+import { DMA_FROM_DEVICE, DMA_TO_DEVICE } from '../mapping/types.js';
+import { type ClientThread, fill, type Held, noteCookie, type Pending } from './client-thread.js';
 import type { Op } from './workload.js';
 
 /**
@@ -34,7 +36,7 @@ import type { Op } from './workload.js';
 
 const isSlave = (h: Held) => h.role.kind !== 'mem';
 
-/** Several prepared before any is submitted; the first `submit` of them submitted, the rest given up. */
+/** Several prepared before any is submitted, then all submitted (nothing sleeps in between) and issued. */
 export function* batch(t: ClientThread, op: Extract<Op, { op: 'batch' }>): Body<void> {
   const h = t.channel(op.on);
   const prepared: DmaAsyncTxDescriptor[] = [];
@@ -45,43 +47,61 @@ export function* batch(t: ClientThread, op: Extract<Op, { op: 'batch' }>): Body<
     if (op.ack) async_tx_ack(desc);
     prepared.push(desc);
   }
-  for (const desc of prepared.slice(0, op.submit)) yield* t.submit(h, desc, 'none');
+  for (const desc of prepared) yield* t.submit(h, desc, 'none');
   yield* dma_async_issue_pending(h.chan);
 }
 
-/** A slave transfer with per-descriptor metadata in one mode, waited for. */
+/** Slave transfers with per-descriptor metadata in one mode, each submitted as it is ready, then waited for. */
 export function* metadata(t: ClientThread, op: Extract<Op, { op: 'metadata' }>): Body<void> {
   const h = t.channel(op.on);
   const mode = op.mode === 'client' ? 'DESC_METADATA_CLIENT' : 'DESC_METADATA_ENGINE';
   if (!isSlave(h) || !dmaengine_is_metadata_mode_supported(h.chan, mode)) return;
   yield* t.waitAll(h);
-  const desc = yield* t.prep(h, op.len);
-  if (!desc) return;
+  for (const len of op.lens) {
+    const desc = yield* t.prep(h, len);
+    if (!desc) return;
+    const inCallback = attach(t, h, desc, op);
+    if (inCallback === null) return;
+    yield* t.submit(h, desc, 'none', inCallback);
+  }
+  yield* dma_async_issue_pending(h.chan);
+  yield* t.waitAll(h);
+}
+
+/**
+ * Give `desc` its metadata as the mode says (nothing here might sleep: prep and submit stay
+ * closely paired); what the completion callback then does, or null when a call was refused.
+ */
+function attach(
+  t: ClientThread,
+  h: Held,
+  desc: DmaAsyncTxDescriptor,
+  op: Extract<Op, { op: 'metadata' }>,
+): (() => void) | undefined | null {
   const rounds = op.twice ? 2 : 1;
-  let inCallback: (() => void) | undefined;
   if (op.mode === 'client') {
     // The client's own buffer: filled for MEM_TO_DEV, filled by the provider for DEV_TO_MEM.
     const buf = new Uint8Array(4);
     if (h.role.kind === 'tx') buf.set([t.index, t.serial & 0xff, 0x5a, 0xa5]);
     for (let i = 0; i < rounds; i++) {
-      if (dmaengine_desc_attach_metadata(desc, buf, buf.length) !== 0) return;
+      if (dmaengine_desc_attach_metadata(desc, buf, buf.length) !== 0) return null;
     }
-  } else if (h.role.kind === 'tx') {
+    return undefined;
+  }
+  if (h.role.kind === 'tx') {
     for (let i = 0; i < rounds; i++) {
       const m = dmaengine_desc_get_metadata_ptr(desc);
-      if (typeof m === 'number') return;
+      if (typeof m === 'number') return null;
       const n = Math.min(4, m.max_len);
       for (let k = 0; k < n; k++) m.ptr[k] = (t.serial + k) & 0xff;
-      if (dmaengine_desc_set_metadata_len(desc, n) !== 0) return;
+      if (dmaengine_desc_set_metadata_len(desc, n) !== 0) return null;
     }
-  } else {
-    // DEV_TO_MEM: the engine's metadata is read in the completion callback, where it is valid.
-    inCallback = () => {
-      for (let i = 0; i < rounds; i++) dmaengine_desc_get_metadata_ptr(desc);
-    };
+    return undefined;
   }
-  yield* t.submit(h, desc, 'none', inCallback);
-  yield* t.waitAll(h);
+  // DEV_TO_MEM: the engine's metadata is read in the completion callback, where it is valid.
+  return () => {
+    for (let i = 0; i < rounds; i++) dmaengine_desc_get_metadata_ptr(desc);
+  };
 }
 
 /**
@@ -128,11 +148,16 @@ export function* reuse(t: ClientThread, op: Extract<Op, { op: 'reuse' }>): Body<
   const desc = yield* reusable(t, h, op.len);
   if (!desc) return;
   if (op.how === 'free') {
-    // Freed while the other is still on desc_allocated, then the last one.
+    // Both run and come back to desc_allocated (the second onto the first), then one is freed
+    // while the other is still there, then the last one.
     const other = yield* t.prep(h, op.len, DMA_PREP_INTERRUPT | DMA_CTRL_ACK);
     if (!other || dmaengine_desc_set_reuse(other) !== 0) throw new Error('set_reuse refused');
-    yield* round(t, h, desc);
+    const pending = [yield* t.submit(h, desc, 'none'), yield* t.submit(h, other, 'none')];
+    yield* dma_async_issue_pending(h.chan);
+    for (const p of pending) yield* wait_for_completion(p.done);
+    h.outstanding = h.outstanding.filter((x) => !pending.includes(x));
     yield* recycled(t, desc);
+    yield* recycled(t, other);
     if ((yield* dmaengine_desc_free(other)) !== 0) throw new Error('dmaengine_desc_free refused');
     if ((yield* dmaengine_desc_free(desc)) !== 0) throw new Error('dmaengine_desc_free refused');
     t.unmapAll(h);
@@ -189,4 +214,30 @@ export function* race(t: ClientThread, op: Extract<Op, { op: 'race' }>): Body<vo
   }
   yield* dmaengine_synchronize(h.chan);
   t.abandon(h);
+}
+
+/** A scatter-gather copy between two lists, waited for; only the smaller total moves. */
+export function* memcpySg(t: ClientThread, op: Extract<Op, { op: 'memcpy-sg' }>): Body<void> {
+  const h = t.channel(op.on);
+  if (h.role.kind !== 'mem' || !h.chan.device.cap_mask.has('DMA_MEMCPY_SG')) return;
+  yield* t.waitAll(h);
+  const n = t.serial++;
+  const list = (lens: readonly number[], side: 'src' | 'dst'): ScatterEntry[] | null => {
+    const out: ScatterEntry[] = [];
+    for (const [i, len] of lens.entries()) {
+      const addr = t.alloc(len, `c${t.index}.sg${n}.${side}${i}`);
+      if (side === 'src') fill(t.world, addr, len, n + i);
+      const dma = t.mapSingle(h, addr, len, side === 'src' ? DMA_TO_DEVICE : DMA_FROM_DEVICE);
+      if (dma === null) return null;
+      out.push({ dma_address: dma, length: len });
+    }
+    return out;
+  };
+  const src = list(op.src, 'src');
+  const dst = src === null ? null : list(op.dst, 'dst');
+  if (src === null || dst === null) return;
+  const desc = yield* dmaengine_prep_dma_memcpy_sg(h.chan, dst, src, DMA_PREP_INTERRUPT);
+  if (!desc) throw new Error(`client${t.index}: prep_dma_memcpy_sg returned NULL`);
+  yield* t.submit(h, desc, 'none');
+  yield* t.waitAll(h);
 }

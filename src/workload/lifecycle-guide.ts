@@ -54,8 +54,8 @@ const BY_EVENT: Readonly<Record<string, readonly Lever[]>> = {
   PREP: [...TRANSFERS, 'op:batch'],
   PREP_SLAVE: ['op:slave', ...CYCLIC],
   CONFIG: ['op:control', 'op:slave', ...CYCLIC],
-  PREP_MEM: ['op:memcpy', 'op:memset'],
-  DESC_FREE: [...TERMINATE, 'op:wait', 'op:batch'],
+  PREP_MEM: ['op:memcpy', 'op:memset', 'op:memcpy-sg'],
+  DESC_FREE: ['op:reuse'],
 };
 
 function byObservation(target: string): readonly Lever[] {
@@ -76,15 +76,12 @@ function byObservation(target: string): readonly Lever[] {
 /**
  * Invariants no operation of the lifecycle workloads makes checked, so guidance does not pull
  * on levers for them: a DMA_COMPLETION_NO_ORDER device (no reference provider sets it; the
- * legal variant no-order does), a scatter-gather copy (no op prepares one), an offload
- * validation (only async_tx chains run xor_val), per-descriptor metadata (no op attaches any).
+ * legal variant no-order does), an offload
+ * validation (only async_tx chains run xor_val).
  */
 const OUT_OF_REACH: ReadonlySet<string> = new Set([
   'inv.no-order-tx-status',
-  'inv.memcpy-sg-smaller-total',
   'inv.validation-writes-nothing',
-  'inv.metadata-at-completion',
-  'inv.metadata-untouched-after-completion',
 ]);
 
 /** By invariant: the operations whose runs it judges. */
@@ -93,7 +90,8 @@ function byRule(id: string): readonly Lever[] {
   if (id.includes('residue') || id.includes('tx-status')) return READS;
   if (id.includes('repeat')) return REPEAT;
   if (id.includes('metadata') || id.includes('use-after-submit')) return ['op:metadata'];
-  if (id.includes('desc-free')) return ['op:batch'];
+  if (id.includes('desc-free')) return ['op:reuse'];
+  if (id.includes('memcpy-sg')) return ['op:memcpy-sg'];
   if (id.includes('pause') || id.includes('resume')) return PAUSE;
   if (id.includes('sync') || id.includes('leak') || id.includes('callback')) return TERMINATE;
   return TRANSFERS;

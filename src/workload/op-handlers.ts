@@ -34,7 +34,7 @@ import { usleep } from '../kernel/sleep.js';
 import { dma_alloc_coherent, dma_free_coherent } from '../mapping/coherent.js';
 import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from '../mapping/types.js';
 import { type ClientThread, fill, type Held, noteCookie, slaveDirection } from './client-thread.js';
-import { batch, metadata, race, reuse } from './descriptor-ops.js';
+import { batch, memcpySg, metadata, race, reuse } from './descriptor-ops.js';
 import { uartSlaveConfig } from './slave-config.js';
 import { pollAll, readAll, readStatus } from './status-ops.js';
 import type { Op } from './workload.js';
@@ -399,6 +399,7 @@ export const opHandlers: OpHandlers = {
   metadata,
   reuse,
   race,
+  'memcpy-sg': memcpySg,
 };
 
 /** Run one operation through its handler. */

@@ -61,6 +61,17 @@ export const opSchema = z
     }),
     /** Prepare and submit a memcpy (a mem channel). */
     z.object({ op: z.literal('memcpy'), on, len: positive, callback }),
+    /**
+     * A scatter-gather memcpy between lists of these segment lengths, of different totals as
+     * often as not (provider.rst "Supported transaction types": only the smaller total moves),
+     * waited for (a mem channel whose device has DMA_MEMCPY_SG).
+     */
+    z.object({
+      op: z.literal('memcpy-sg'),
+      on,
+      src: z.array(positive).min(1).readonly(),
+      dst: z.array(positive).min(1).readonly(),
+    }),
     /** Prepare and submit a memset (a mem channel). */
     z.object({ op: z.literal('memset'), on, len: positive, value: z.number().int().min(0).max(255) }),
     /**
@@ -109,15 +120,13 @@ export const opSchema = z
     /**
      * Several transfers prepared before any is submitted (virt-dma's desc_allocated holds
      * them), each acked with async_tx_ack when `ack` (already DMA_CTRL_ACK: acking twice is
-     * legal), then the first `submit` of them submitted in order and issued. The rest are given
-     * up, as a driver's error path does after a later prep failed: the channel's release frees
-     * them (vchan_free_chan_resources takes desc_allocated).
+     * legal), then all submitted in order, with nothing that might sleep in between (client.rst
+     * "DMA usage: 3": prep and submit closely paired), and issued.
      */
     z.object({
       op: z.literal('batch'),
       on,
       lens: z.array(positive).min(2).readonly(),
-      submit: nat,
       ack: z.boolean(),
     }),
     /**
@@ -125,12 +134,13 @@ export const opSchema = z
      * metadata"), on a device that supports the mode: DESC_METADATA_CLIENT attaches a buffer
      * (twice: the second replaces the first); DESC_METADATA_ENGINE gets the engine's pointer
      * (twice when `twice`), fills it and sets its length before submit (MEM_TO_DEV) or reads it
-     * in the completion callback (DEV_TO_MEM). The thread waits for it.
+     * in the completion callback (DEV_TO_MEM). The thread waits for them.
      */
     z.object({
       op: z.literal('metadata'),
       on,
-      len: positive,
+      /** One transfer per entry, each with its own metadata. */
+      lens: z.array(positive).min(1).readonly(),
       mode: z.enum(['client', 'engine']),
       twice: z.boolean(),
     }),
@@ -139,8 +149,8 @@ export const opSchema = z
      * sets reuse twice before its rounds; `clear-oneshot` clears reuse on a one-shot descriptor
      * (a no-op) and runs it once; `abort` terminates the reusable descriptor while it runs, so
      * virt-dma recycles it onto desc_allocated, then resubmits it once more with reuse cleared;
-     * `free` runs one of two reusable descriptors once, then frees both with dmaengine_desc_free
-     * (the other never submitted).
+     * `free` runs two reusable descriptors once, both recycled onto desc_allocated, then frees
+     * both with dmaengine_desc_free.
      */
     z.object({
       op: z.literal('reuse'),
@@ -201,8 +211,8 @@ export function descriptorCount(w: Workload): number {
       else if (op.op === 'memset' || op.op === 'cyclic' || op.op === 'cyclic-poll') n++;
       else if (op.op === 'xor' || op.op === 'pq') n++;
       else if (op.op === 'repeat' || op.op === 'repeat-poll') n += 2;
-      else if (op.op === 'batch') n += op.lens.length;
-      else if (op.op === 'metadata' || op.op === 'reuse' || op.op === 'race') n++;
+      else if (op.op === 'batch' || op.op === 'metadata') n += op.lens.length;
+      else if (op.op === 'reuse' || op.op === 'race' || op.op === 'memcpy-sg') n++;
     }
   }
   return n;
