@@ -41,15 +41,8 @@ export const noOrderTxStatus = defineInvariant({
   attach(ctx) {
     const cookies = new CookieOwners();
     ctx.on((e) => {
+      if (cookies.follow(e)) return;
       switch (e.type) {
-        case 'submit':
-          cookies.submitted(e.tx, e.cookie);
-          break;
-        case 'complete':
-        case 'free':
-        case 'recycle':
-          cookies.forget(e.tx);
-          break;
         case 'tx-status': {
           if (!noOrder(e.chan)) break;
           ctx.checked();

@@ -139,6 +139,17 @@ export class CookieOwners {
   owner(chan: DmaChan, cookie: number): DmaAsyncTxDescriptor | null {
     return this.byChan.get(chan)?.get(cookie) ?? null;
   }
+
+  /**
+   * Keep the record from a framework event: a submit names the cookie's owner; a completion,
+   * free or recycle ends it. True when `e` was one of those.
+   */
+  follow(e: DmaEvent): boolean {
+    if (e.type === 'submit') this.submitted(e.tx, e.cookie);
+    else if (e.type === 'complete' || e.type === 'free' || e.type === 'recycle') this.forget(e.tx);
+    else return false;
+    return true;
+  }
 }
 
 /**

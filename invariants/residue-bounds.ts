@@ -39,16 +39,11 @@ export const residueBounds = defineInvariant({
     const cookies = new CookieOwners();
     const last = new WeakMap<DmaAsyncTxDescriptor, number>();
     ctx.on((e) => {
+      if (cookies.follow(e)) {
+        if (e.type === 'submit') last.delete(e.tx);
+        return;
+      }
       switch (e.type) {
-        case 'submit':
-          cookies.submitted(e.tx, e.cookie);
-          last.delete(e.tx);
-          break;
-        case 'complete':
-        case 'free':
-        case 'recycle':
-          cookies.forget(e.tx);
-          break;
         case 'tx-status': {
           if (e.state === null) break;
           ctx.checked();

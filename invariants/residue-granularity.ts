@@ -48,16 +48,11 @@ export const residueGranularity = defineInvariant({
     const cookies = new CookieOwners();
     const moved = new WeakMap<DmaAsyncTxDescriptor, { bytes: number; last: number }>();
     ctx.on((e) => {
+      if (cookies.follow(e)) {
+        if (e.type === 'submit') moved.set(e.tx, { bytes: 0, last: 0 });
+        return;
+      }
       switch (e.type) {
-        case 'submit':
-          cookies.submitted(e.tx, e.cookie);
-          moved.set(e.tx, { bytes: 0, last: 0 });
-          break;
-        case 'complete':
-        case 'free':
-        case 'recycle':
-          cookies.forget(e.tx);
-          break;
         case 'hw-moved': {
           const m = moved.get(e.tx);
           if (m === undefined) break;

@@ -33,15 +33,8 @@ export const txStatusConsistent = defineInvariant({
     const cookies = new CookieOwners();
     const resuming = new WeakMap<DmaChan, number>();
     ctx.on((e) => {
+      if (cookies.follow(e)) return;
       switch (e.type) {
-        case 'submit':
-          cookies.submitted(e.tx, e.cookie);
-          break;
-        case 'complete':
-        case 'free':
-        case 'recycle':
-          cookies.forget(e.tx);
-          break;
         case 'resume':
           resuming.set(e.chan, (resuming.get(e.chan) ?? 0) + (e.phase === 'begin' ? 1 : -1));
           break;
