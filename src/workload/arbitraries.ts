@@ -94,6 +94,14 @@ function assignChannels(
     .filter((t) => t.channels.length > 0);
 }
 
+/** Segment lengths, whole 32-bit words (slave FIFOs move words): `min` to `max` of them, each up to `words` words. */
+function segments(min: number, max: number, words: number): fc.Arbitrary<number[]> {
+  return fc.array(
+    fc.integer({ min: 1, max: words }).map((n) => n * 4),
+    { minLength: min, maxLength: max },
+  );
+}
+
 function opArb(shape: WorkloadShape): fc.Arbitrary<Op> {
   const on = fc.nat({ max: shape.maxChannelsPerThread - 1 });
   const callback = weightedFrom(shape.callbacks, shape.callbackWeights);
@@ -114,10 +122,7 @@ function opArb(shape: WorkloadShape): fc.Arbitrary<Op> {
     slave: fc.record({
       op: fc.constant('slave' as const),
       on,
-      lens: fc.array(
-        fc.integer({ min: 1, max: 64 }).map((n) => n * 4),
-        { minLength: 1, maxLength: 3 },
-      ),
+      lens: segments(1, 3, 64),
       callback,
       reuse: shape.reuse === false ? fc.constant(false) : fc.boolean(),
     }),
@@ -177,19 +182,13 @@ function opArb(shape: WorkloadShape): fc.Arbitrary<Op> {
     batch: fc.record({
       op: fc.constant('batch' as const),
       on,
-      lens: fc.array(
-        fc.integer({ min: 1, max: 32 }).map((n) => n * 4),
-        { minLength: 2, maxLength: 3 },
-      ),
+      lens: segments(2, 3, 32),
       ack: fc.boolean(),
     }),
     metadata: fc.record({
       op: fc.constant('metadata' as const),
       on,
-      lens: fc.array(
-        fc.integer({ min: 1, max: 32 }).map((n) => n * 4),
-        { minLength: 1, maxLength: 4 },
-      ),
+      lens: segments(1, 4, 32),
       mode: fc.constantFrom('client' as const, 'engine' as const),
       twice: fc.boolean(),
     }),
@@ -202,10 +201,7 @@ function opArb(shape: WorkloadShape): fc.Arbitrary<Op> {
     race: fc.record({
       op: fc.constant('race' as const),
       on,
-      lens: fc.array(
-        fc.integer({ min: 1, max: 32 }).map((n) => n * 4),
-        { minLength: 1, maxLength: 3 },
-      ),
+      lens: segments(1, 3, 32),
       steps: fc.integer({ min: 0, max: 6 }),
       call: fc.constantFrom('pause' as const, 'terminate' as const, 'terminate-twice' as const),
     }),
