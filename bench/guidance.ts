@@ -11,8 +11,8 @@ import { lifecycleKind } from '../src/workload/lifecycle-kind.js';
 
 /**
  * Issue 13 item 5: for every public mutant, schedules and seconds of checking to the first
- * finding of the default `dmactor fuzz` (its phases as fuzz runs them: dmatest, lifecycle,
- * faults and async_tx taking turns an epoch each), guided and unguided, median of 10 seeds, side by side in one
+ * finding of the default `dmactor fuzz` (its phases as fuzz runs them: async_tx, dmatest,
+ * lifecycle and faults taking turns an epoch each), guided and unguided, median of 10 seeds, side by side in one
  * run. Every schedule runs in this thread (no worker start-up in the seconds); a run stops at
  * the first schedule with a violation. Epochs and their guidance as the campaign has them.
  */
@@ -131,7 +131,7 @@ export async function benchGuidance(
         const a = plan.asyncTx;
         if (a) {
           const options = { ...a, workers: 1, strategy: 'portfolio', probe: false, provider } as const;
-          phases.push(phaseEpochs(asyncTxKind, options, guided));
+          phases.unshift(phaseEpochs(asyncTxKind, options, guided));
         }
         const { schedules: total, rule } = inTurns(phases);
         if (rule) {

@@ -227,7 +227,8 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   const plan = fuzzPlan(o, device);
   // The phases take turns, an epoch each: a bug only faults, lifecycle or async_tx workloads
   // reach is found in the first seconds too, and --time bounds the whole run. Each phase's
-  // report is the one it gives alone.
+  // report is the one it gives alone (the order of turns changes when a bug is found, not
+  // what is).
   const phases = [plan.dmatest, plan.lifecycle, plan.faults].filter((p): p is CampaignOptions => p !== null);
   const steps: CampaignSteps[] = [];
   for (const phase of phases) steps.push(await startKindCampaign(lifecycleKind, phase));
@@ -242,7 +243,9 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   // The async_tx phase stops once another found the provider hanging or crashing (dmatest
   // already drove its memcpy, xor and pq): its next call may hang as well.
   let asyncStopped = false;
-  await runInTurns([...steps, ...(asyncSteps ? [asyncSteps] : [])], () => {
+  // async_tx takes the first turn: its chains are what an offload device's bugs break, and
+  // its epochs are few (the dmatest phase drives the same operations one at a time anyway).
+  await runInTurns([...(asyncSteps ? [asyncSteps] : []), ...steps], () => {
     if (asyncSteps && !asyncStopped && steps.some((s) => s.broke(FATAL))) {
       asyncStopped = true;
       asyncSteps.stop();
