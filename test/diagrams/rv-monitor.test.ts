@@ -8,7 +8,7 @@ import { chartOf } from '../../src/diagrams/chart.js';
 import type { RvAutomaton } from '../../src/diagrams/rv.js';
 import { CREATED_BY, rvAutomataOf } from '../../src/diagrams/rv.js';
 import { rvModelHeader } from '../../src/diagrams/rv-model-h.js';
-import { rvMonitor } from '../../src/diagrams/rv-monitor.js';
+import { HANDLER_LOCALS, rvMonitor } from '../../src/diagrams/rv-monitor.js';
 import { omittable } from '../../src/diagrams/rv-simulation.js';
 import { dmaengineTraceHeader } from '../../src/diagrams/rv-tracepoint-header.js';
 import { tracepointEdits } from '../../src/diagrams/rv-tracepoint-patch.js';
@@ -112,8 +112,65 @@ describe('the monitors', () => {
     );
     const k = d.ok ? (d.monitor.files.get('Kconfig') ?? '') : '';
     expect(k).toContain(
-      'config RV_MON_DESCRIPTOR_LIVE_ACK\n\tdepends on RV && DMA_ENGINE\n\tselect DA_MON_EVENTS_ID',
+      'config RV_MON_DESCRIPTOR_LIVE_ACK\n\tdepends on RV\n\tdepends on DMA_ENGINE\n\tselect DA_MON_EVENTS_ID',
     );
+  });
+
+  it('name no probe parameter after a local the handler declares (t, id), so each compiles', () => {
+    // Linux 7.3 W=1: tasklet_run.c: error: 't' redeclared as different kind of symbol, from
+    // `handle_vchan_tasklet_setup(void *data, struct tasklet_struct *t)` declaring `monitor_target t = t;`.
+    const r = rvMonitor(find('tasklet_run'));
+    const c = r.ok ? (r.monitor.files.get('tasklet_run.c') ?? '') : '';
+    expect(c).toContain(
+      'static void handle_vchan_tasklet_setup(void *data, struct tasklet_struct *tasklet)\n{\n\tmonitor_target t = tasklet;\n\tlong id = (long)t;',
+    );
+    const header = dmaengineTraceHeader();
+    let handlers = 0;
+    for (const a of all) {
+      const m = rvMonitor(a);
+      if (!m.ok) continue;
+      const text = m.monitor.files.get(`${a.name}.c`) ?? '';
+      for (const [, tp, params, body] of text.matchAll(
+        /^static void handle_([a-z_]+)\(void \*data, ([^)]*)\)\n\{\n([\s\S]*?)\n\}$/gm,
+      )) {
+        handlers++;
+        const names = (params ?? '').split(', ').map((p) => p.split(/[ *]+/).at(-1));
+        const locals = [...(body ?? '').matchAll(/^\t[a-z_ ]+?\**([a-z_]+) = /gm)].map((x) => x[1]);
+        expect(locals, `${a.name} ${tp}`).toEqual(['t', 'id']);
+        for (const n of names) expect(HANDLER_LOCALS.has(n ?? ''), `${a.name} ${tp}: ${n}`).toBe(false);
+        // The probe takes the tracepoint's types, in its order.
+        const proto = header.match(new RegExp(`TRACE_EVENT\\(${tp},\\n\\tTP_PROTO\\(([^)]*)\\)`))?.[1] ?? '';
+        const types = (s: string) => s.split(', ').map((p) => p.replace(/[a-z_]+$/, '').trim());
+        expect(types(params ?? ''), `${a.name} ${tp}`).toEqual(types(proto));
+      }
+    }
+    expect(handlers).toBeGreaterThan(30);
+  });
+
+  it("keep the section comments of rvgen's per_obj main.c, in its order", () => {
+    const r = rvMonitor(find('channel_lifecycle'));
+    const c = r.ok ? (r.monitor.files.get('channel_lifecycle.c') ?? '') : '';
+    const sections = [
+      '#define MODULE_NAME "channel_lifecycle"',
+      '#include <rv_trace.h>',
+      ' * This is the self-generated part of the monitor. Generally, there is no need\n * to touch this section.',
+      '#define RV_MON_TYPE RV_MON_PER_OBJ',
+      '#include "channel_lifecycle.h"\n#include <rv/da_monitor.h>',
+      ' * This is the instrumentation part of the monitor.',
+      'static int enable_channel_lifecycle(void)\n{\n\tint retval;\n\n\tretval = da_monitor_init();',
+      'static void disable_channel_lifecycle(void)\n{\n\trv_this.enabled = 0;',
+      '\tda_monitor_destroy();\n}',
+      ' * This is the monitor register section.\n */\nstatic struct rv_monitor rv_this = {',
+      '\t.reset = da_monitor_reset_all,',
+      'module_init(register_channel_lifecycle);',
+    ];
+    let at = 0;
+    for (const s of sections) {
+      const i = c.indexOf(s, at);
+      expect(i, s).toBeGreaterThanOrEqual(at);
+      at = i + s.length;
+    }
+    expect(c).not.toContain('XXX');
   });
 
   it('attach only to tracepoints the header declares', () => {
