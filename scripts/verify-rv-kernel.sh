@@ -182,7 +182,7 @@ PY
     n=$(basename "$dir" | tr a-z A-Z)
     grep -q "^CONFIG_RV_MON_$n=y" .config || say "$v config: RV_MON_$n NOT ENABLED"
   done
-  say "$v config: $(grep -E '^CONFIG_(DMA_ENGINE|DMA_VIRTUAL_CHANNELS|AMD_PTDMA|DMATEST|RV|DA_MON_EVENTS_ID)=' .config | tr '\n' ' ')"
+  say "$v config: $(grep -E '^CONFIG_(DMA_ENGINE|DMA_VIRTUAL_CHANNELS|AMD_PTDMA|DMATEST|RV|DA_MON_EVENTS_ID|WERROR)=' .config | tr '\n' ' ')"
   nice -n 19 make -k -j2 W=1 kernel/trace/rv/ drivers/dma/ >"$nw/build.log" 2>&1 && rc=0 || rc=$?
   say "$v build: make -k -j2 W=1 kernel/trace/rv/ drivers/dma/ exited $rc"
   for o in drivers/dma/dmaengine.o drivers/dma/virt-dma.o drivers/dma/amd/ptdma/ptdma-dmaengine.o drivers/dma/dmatest.o; do

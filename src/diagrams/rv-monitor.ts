@@ -25,6 +25,16 @@ const OBJECT_OF: Readonly<Record<string, RvObjectKind>> = {
 /** Events a monitor starts on (the object's first event) and is destroyed on. */
 const START = new Set(['request', 'prep', 'prep_cyclic', 'prep_repeat', 'init', 'setup']);
 const DESTROY = new Set(['release', 'free']);
+/**
+ * Start events that hand over an object new at its address, whatever was there before: prep
+ * returns a descriptor a provider without virt-dma may have recycled with no free traced, and
+ * vchan_init and tasklet_setup run again when a driver is bound again, with nothing traced
+ * destroying the old object. The monitor of an earlier object at the same address is reset
+ * (da_reset) before the start, or the new object would be checked from the old one's state.
+ * request is not among them: release destroys a channel's monitor, and a request of a channel
+ * already held is a bug to report.
+ */
+const BORN = new Set(['prep', 'prep_cyclic', 'prep_repeat', 'init', 'setup']);
 
 export interface RvMonitorFiles {
   readonly name: string;
@@ -108,6 +118,7 @@ export function rvMonitor(a: RvAutomaton): RvMonitorResult {
   const m = a.name;
   const up = m.toUpperCase();
   const handlers = probes.map((p) => handler(a, kind, p));
+  const born = a.events.filter((e) => BORN.has(e) && isStart(a, e));
   const c = [
     '// SPDX-License-Identifier: GPL-2.0',
     '#include <linux/ftrace.h>',
@@ -149,8 +160,16 @@ export function rvMonitor(a: RvAutomaton): RvMonitorResult {
     " * are translated into model's event.",
     ' *',
     ` * Filled by dmactor from ${a.region === a.machine ? 'its' : `region ${a.region} of its`} ${a.machine} statechart: one probe per`,
-    ' * tracepoint, the object it passes as the target; the first event starts the monitor,',
-    ` * ${a.events.some((e) => DESTROY.has(e)) ? 'the last destroys its storage' : 'and the storage lives until the monitor is disabled'}.`,
+    ' * tracepoint, the object it passes as the target. The first event starts the monitor.',
+    ...(born.length > 0
+      ? [
+          ` * ${born.join(', ')} ${born.length === 1 ? 'hands' : 'hand'} over an object new at its address, so the monitor`,
+          ' * an earlier object there left is reset first.',
+        ]
+      : []),
+    a.events.some((e) => DESTROY.has(e))
+      ? ' * The last event destroys its storage.'
+      : ' * The storage lives until the monitor is disabled.',
     ...(untraced.length > 0
       ? [
           ' *',
@@ -274,23 +293,38 @@ function handler(a: RvAutomaton, kind: RvObjectKind, p: Probe): string[] {
     '\tlong id = (long)t;',
     '',
   ];
+  const start = (e: string): boolean => isStart(a, e);
   const call = (e: string, indent: string): string[] => {
-    const fn = START.has(e) && e === startOf(a, e) ? 'da_handle_start_run_event' : 'da_handle_event';
-    const lines = [`${indent}${fn}(id, t, ${e}_${a.name});`];
+    const lines = [
+      `${indent}${start(e) ? 'da_handle_start_run_event' : 'da_handle_event'}(id, t, ${e}_${a.name});`,
+    ];
     if (DESTROY.has(e)) lines.push(`${indent}da_destroy_storage(id);`);
     return lines;
   };
+  const born = p.events.filter((e) => BORN.has(e) && start(e));
+  if (born.length > 0 && born.length !== p.events.length)
+    throw new Error(
+      `${a.name}: ${p.tp.name} marks both a new object and an old one (${p.events.join(', ')})`,
+    );
+  if (born.length > 0) out.push('\tda_reset(id, t);');
   const [only, other] = p.events;
   if (other === undefined) out.push(...call(only ?? '', '\t'));
   else {
     // dmaengine_prep_interleaved: a repeated transfer is the one with DMA_PREP_REPEAT.
     const repeat = p.events.find((e) => e.endsWith('repeat')) ?? other;
     const plain = p.events.find((e) => e !== repeat) ?? only ?? '';
-    out.push('\tif (flags & DMA_PREP_REPEAT)', ...call(repeat, '\t\t'), '\telse', ...call(plain, '\t\t'));
+    const branch = (e: string): string[] => {
+      const lines = call(e, '\t\t');
+      return lines.length === 1 ? lines : ['\t{', ...lines, '\t}'];
+    };
+    out.push('\tif (flags & DMA_PREP_REPEAT)', ...branch(repeat), '\telse', ...branch(plain));
   }
   out.push('}', '');
   return out;
 }
+
+/** A start event: the object's first, accepted only in the initial state (rvgen's "start run" event). */
+const isStart = (a: RvAutomaton, e: string): boolean => START.has(e) && e === startOf(a, e);
 
 /** A start event must be one only the initial state accepts (rvgen's "start run" event). */
 function startOf(a: RvAutomaton, e: string): string | null {

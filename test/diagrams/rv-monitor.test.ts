@@ -147,6 +147,40 @@ describe('the monitors', () => {
     expect(handlers).toBeGreaterThan(30);
   });
 
+  it('reset the monitor an earlier object at the same address left, on prep, init and setup only', () => {
+    const text = (name: string): string => {
+      const r = rvMonitor(find(name));
+      return r.ok ? (r.monitor.files.get(`${name}.c`) ?? '') : '';
+    };
+    // A recycled descriptor (no free traced) is prepared again in the state its last use left.
+    expect(text('descriptor_live_ack')).toContain(
+      '\tda_reset(id, t);\n\tda_handle_start_run_event(id, t, prep_descriptor_live_ack);',
+    );
+    expect(text('descriptor_live_ack')).toContain(
+      '\tda_reset(id, t);\n\tif (flags & DMA_PREP_REPEAT)\n\t\tda_handle_start_run_event(id, t, prep_repeat_descriptor_live_ack);',
+    );
+    expect(text('tasklet_run')).toContain(
+      '\tda_reset(id, t);\n\tda_handle_start_run_event(id, t, setup_tasklet_run);',
+    );
+    expect(text('virtual_channel_allocated')).toContain(
+      '\tda_reset(id, t);\n\tda_handle_start_run_event(id, t, init_virtual_channel_allocated);',
+    );
+    // release destroyed a channel's monitor: a request of a channel already held is reported.
+    expect(text('channel_lifecycle')).toContain(
+      '\tlong id = (long)t;\n\n\tda_handle_start_run_event(id, t, request_channel_lifecycle);',
+    );
+    for (const a of all) {
+      for (const [body] of text(a.name).matchAll(/^static void handle_[\s\S]*?^\}$/gm)) {
+        for (const [, event] of (body ?? '').matchAll(
+          /da_handle_start_run_event\(id, t, ([a-z_]+?)_[a-z_]+\);/g,
+        ))
+          expect((body ?? '').includes('\tda_reset(id, t);\n'), `${a.name}: ${event}`).toBe(
+            event !== 'request',
+          );
+      }
+    }
+  });
+
   it("keep the section comments of rvgen's per_obj main.c, in its order", () => {
     const r = rvMonitor(find('channel_lifecycle'));
     const c = r.ok ? (r.monitor.files.get('channel_lifecycle.c') ?? '') : '';
