@@ -43,7 +43,7 @@ dmactor() { (cd "$here" && npx tsx src/cli/main.ts "$@"); }
 
 # NEW: a tree with per-object monitors. Its lines start with its `make kernelversion`.
 new_tree_step() {
-  local nw="$work/new" src="$NEWTREE" tree v rvpy name o first count rc
+  local nw="$work/new" src="$NEWTREE" tree v rvpy name o first count rc f
   mkdir -p "$nw"
   case "$src" in
     *.deb)
@@ -171,8 +171,11 @@ PY
   for dir in "$work"/monitors/*/; do
     name=$(basename "$dir")
     cp -r "$dir" "kernel/trace/rv/monitors/$name"
-    say "$v sha256 $name.c $(sha256sum "$dir/$name.c" | cut -d' ' -f1)"
+    for f in "$name.c" "$name.h" "${name}_trace.h" Kconfig; do
+      say "$v sha256 $name/$f $(sha256sum "$dir/$f" | cut -d' ' -f1)"
+    done
   done
+  say "$v sha256 kernel-lines.txt $(sha256sum "$lines" | cut -d' ' -f1)"
   make -s x86_64_defconfig
   scripts/config --enable FTRACE --enable FUNCTION_TRACER --enable RV --enable RV_REACTORS \
     --enable DMADEVICES --enable DMA_ENGINE --module AMD_PTDMA --module DMATEST

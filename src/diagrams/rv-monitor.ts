@@ -46,6 +46,21 @@ export interface RvMonitorFiles {
   readonly rvTrace: string;
 }
 
+/** kernel-lines.txt: the lines to add to kernel/trace/rv/{Kconfig,Makefile,rv_trace.h}, in order. */
+export function rvKernelLines(monitors: readonly RvMonitorFiles[]): string {
+  return [
+    '# kernel/trace/rv/Kconfig, where other monitors are included:',
+    ...monitors.map((m) => m.kconfig),
+    '',
+    '# kernel/trace/rv/Makefile, where other monitors are included:',
+    ...monitors.map((m) => m.makefile),
+    '',
+    '# kernel/trace/rv/rv_trace.h, where CONFIG_DA_MON_EVENTS_ID monitors are included:',
+    ...monitors.map((m) => m.rvTrace),
+    '',
+  ].join('\n');
+}
+
 export type RvMonitorResult =
   | { readonly ok: true; readonly monitor: RvMonitorFiles }
   | { readonly ok: false; readonly name: string; readonly why: string };
