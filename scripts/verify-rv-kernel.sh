@@ -40,6 +40,9 @@ say() { echo "$*" >>"$summary"; }
 : >"$summary"
 
 dmactor() { (cd "$here" && npx tsx src/cli/main.ts "$@"); }
+# The monitor folders dmactor wrote (each has a trace snippet), without the container.
+monitors_of() { for d in "$work"/monitors/*/; do n=$(basename "$d"); if [ -f "$d/${n}_trace.h" ]; then echo "$n"; fi; done; }
+container=dmaengine
 
 # NEW: a tree with per-object monitors. Its lines start with its `make kernelversion`.
 new_tree_step() {
@@ -76,15 +79,18 @@ new_tree_step() {
   # Its own rvgen, on each monitor's DOT.
   rvpy=${RVGEN_PY:-python3}
   mkdir -p "$nw/rvgen"
-  for dir in "$work"/monitors/*/; do
-    name=$(basename "$dir")
-    (cd "$nw/rvgen" && PYTHONPATH="/usr/lib/python3/dist-packages${PYTHONPATH:+:$PYTHONPATH}" "$rvpy" \
-      "$tree/tools/verification/rvgen/__main__.py" monitor -c da -s "$here/docs/rv/$name.dot" \
-      -t per_obj >"$name.log" 2>&1) || say "$v rvgen $name: FAILED $(tail -1 "$nw/rvgen/$name.log")"
+  rvgen() { (cd "$nw/rvgen" && PYTHONPATH="/usr/lib/python3/dist-packages${PYTHONPATH:+:$PYTHONPATH}" \
+    "$rvpy" "$tree/tools/verification/rvgen/__main__.py" "$@"); }
+  say "$v rvgen python: $("$rvpy" --version 2>&1)"
+  rvgen container -n "$container" >"$nw/rvgen/$container.log" 2>&1 \
+    || say "$v rvgen $container: FAILED $(tail -1 "$nw/rvgen/$container.log")"
+  for name in $(monitors_of); do
+    rvgen monitor -c da -s "$here/docs/rv/$name.dot" -t per_obj -p "$container" >"$nw/rvgen/$name.log" 2>&1 \
+      || say "$v rvgen $name: FAILED $(tail -1 "$nw/rvgen/$name.log")"
   done
-  "$py" - "$nw/rvgen" "$work/monitors" "$v" >>"$summary" <<'PY'
+  "$py" - "$nw/rvgen" "$work/monitors" "$v" "$container" >>"$summary" <<'PY'
 import os, re, sys
-gen, ours, v = sys.argv[1], sys.argv[2], sys.argv[3]
+gen, ours, v, container = sys.argv[1:5]
 
 def skeleton(text):
     """rvgen's lines that are not a placeholder: what a filled-in monitor keeps."""
@@ -127,6 +133,14 @@ for name in sorted(os.listdir(ours)):
         print(f"{v} rvgen {name}: NO OUTPUT")
         continue
     read = lambda d, f: open(os.path.join(d, f)).read()
+    if name == container:
+        same = read(g, f"{name}.h") == read(o, f"{name}.h")
+        parts = [f"container header {'identical' if same else 'DIFFERS'}"]
+        for f, what in ((f"{name}.c", "container.c"), ("Kconfig", "Kconfig")):
+            miss = kept(skeleton(read(g, f)), read(o, f))
+            parts.append(f"{what} skeleton " + ("kept" if miss is None else f"NOT KEPT at {miss.strip()!r}"))
+        print(f"{v} rvgen {name}: " + "; ".join(parts))
+        continue
     parts = []
     for f, what in ((f"{name}.h", "model header"), (f"{name}_trace.h", "trace snippet")):
         parts.append(f"{what} " + ("identical" if read(g, f) == read(o, f) else "DIFFERS"))
@@ -158,7 +172,7 @@ PY
   if patch -p1 --quiet <"$nw/tp/dmaengine-tracepoints.patch"; then say "$v patch: applied"; else say "$v patch: FAILED"; fi
   cp -r "$nw/tp/include/." include/
   local lines="$work/monitors/kernel-lines.txt"
-  grep '^source ' "$lines" >"$nw/kconfig.lines"
+  grep -E '^(source |# Add new )' "$lines" >"$nw/kconfig.lines"
   grep '^obj-' "$lines" >"$nw/makefile.lines"
   grep '^#include ' "$lines" >"$nw/rvtrace.lines"
   for marker in 'Kconfig:^# Add new monitors here' 'Makefile:^# Add new monitors here' \
@@ -168,22 +182,20 @@ PY
   sed -i "/^# Add new monitors here/e cat $nw/kconfig.lines" kernel/trace/rv/Kconfig
   sed -i "/^# Add new monitors here/e cat $nw/makefile.lines" kernel/trace/rv/Makefile
   sed -i "/^\/\/ Add new monitors based on CONFIG_DA_MON_EVENTS_ID here/e cat $nw/rvtrace.lines" kernel/trace/rv/rv_trace.h
-  for dir in "$work"/monitors/*/; do
-    name=$(basename "$dir")
-    cp -r "$dir" "kernel/trace/rv/monitors/$name"
-    for f in "$name.c" "$name.h" "${name}_trace.h" Kconfig; do
-      say "$v sha256 $name/$f $(sha256sum "$dir/$f" | cut -d' ' -f1)"
+  for name in "$container" $(monitors_of); do
+    cp -r "$work/monitors/$name" "kernel/trace/rv/monitors/$name"
+    for f in $(cd "$work/monitors/$name" && ls); do
+      say "$v sha256 $name/$f $(sha256sum "$work/monitors/$name/$f" | cut -d' ' -f1)"
     done
   done
   say "$v sha256 kernel-lines.txt $(sha256sum "$lines" | cut -d' ' -f1)"
   make -s x86_64_defconfig
   scripts/config --enable FTRACE --enable FUNCTION_TRACER --enable RV --enable RV_REACTORS \
     --enable DMADEVICES --enable DMA_ENGINE --module AMD_PTDMA --module DMATEST
-  for dir in "$work"/monitors/*/; do scripts/config --enable "RV_MON_$(basename "$dir" | tr a-z A-Z)"; done
+  for name in "$container" $(monitors_of); do scripts/config --enable "RV_MON_${name^^}"; done
   make -s olddefconfig
-  for dir in "$work"/monitors/*/; do
-    n=$(basename "$dir" | tr a-z A-Z)
-    grep -q "^CONFIG_RV_MON_$n=y" .config || say "$v config: RV_MON_$n NOT ENABLED"
+  for name in "$container" $(monitors_of); do
+    grep -q "^CONFIG_RV_MON_${name^^}=y" .config || say "$v config: RV_MON_${name^^} NOT ENABLED"
   done
   say "$v config: $(grep -E '^CONFIG_(DMA_ENGINE|DMA_VIRTUAL_CHANNELS|AMD_PTDMA|DMATEST|RV|DA_MON_EVENTS_ID|WERROR)=' .config | tr '\n' ' ')"
   nice -n 19 make -k -j2 W=1 kernel/trace/rv/ drivers/dma/ >"$nw/build.log" 2>&1 && rc=0 || rc=$?
@@ -191,8 +203,7 @@ PY
   for o in drivers/dma/dmaengine.o drivers/dma/virt-dma.o drivers/dma/amd/ptdma/ptdma-dmaengine.o drivers/dma/dmatest.o; do
     if [ -f "$o" ]; then say "$v built $o"; else say "$v NOT BUILT $o"; fi
   done
-  for dir in "$work"/monitors/*/; do
-    name=$(basename "$dir")
+  for name in "$container" $(monitors_of); do
     o="kernel/trace/rv/monitors/$name/$name.o"
     first=$(grep -E "monitors/$name/$name\.[ch]:[0-9]+:[0-9]+: (error|warning):" "$nw/build.log" | head -1 || true)
     count=$(grep -cE "monitors/$name/[^ ]*: warning:" "$nw/build.log" || true)
@@ -206,9 +217,10 @@ PY
   if [ -n "${NEWTREE_LINK:-}" ]; then
     nice -n 19 make -j2 vmlinux >"$nw/vmlinux.log" 2>&1 && rc=0 || rc=$?
     say "$v vmlinux: make -j2 vmlinux exited $rc; $(grep -c 'warning:' "$nw/vmlinux.log" || true) warnings in the whole kernel"
-    for dir in "$work"/monitors/*/; do
-      name=$(basename "$dir")
-      if nm vmlinux | grep -q " enable_$name\$"; then say "$v vmlinux has enable_$name"; else say "$v vmlinux LACKS enable_$name"; fi
+    nm vmlinux >"$nw/vmlinux.nm"
+    grep -q " rv_$container\$" "$nw/vmlinux.nm" && say "$v vmlinux has rv_$container" || say "$v vmlinux LACKS rv_$container"
+    for name in $(monitors_of); do
+      if grep -q " enable_$name\$" "$nw/vmlinux.nm"; then say "$v vmlinux has enable_$name"; else say "$v vmlinux LACKS enable_$name"; fi
     done
   fi
   cd "$here"
@@ -289,8 +301,8 @@ cd "$tree"
 if patch -p1 --quiet <"$work/tp/dmaengine-tracepoints.patch"; then say "6.1 patch: applied"; else say "6.1 patch: FAILED"; fi
 cp -r "$work/tp/include/." include/
 rvh=include/trace/events/rv.h
-for dir in "$work"/monitors/*/; do
-  name=$(basename "$dir")
+for name in $(monitors_of); do
+  dir="$work/monitors/$name"
   mkdir -p "kernel/trace/rv/monitors/$name"
   skel="$g0/$name/$name.c"
   # 6.1's per-task skeleton, its placeholders filled: no tracepoint of 6.1's kind to attach to.
@@ -298,7 +310,9 @@ for dir in "$work"/monitors/*/; do
       -e 's|^static void handle_|static void __maybe_unused handle_|' \
       -e 's|/\* XXX: how do I get p? \*/|current|' \
       -e '/rv_attach_trace_probe\|rv_detach_trace_probe/d' "$skel" >"kernel/trace/rv/monitors/$name/$name.c"
-  cp "$dir/$name.h" "$dir/Kconfig" "kernel/trace/rv/monitors/$name/"
+  cp "$dir/$name.h" "kernel/trace/rv/monitors/$name/"
+  # 6.1 has no containers (rv_register_monitor takes no parent): the monitor stands alone.
+  sed -e "/depends on RV_MON_${container^^}/d" -e '/^\tdefault y$/d' "$dir/Kconfig" >"kernel/trace/rv/monitors/$name/Kconfig"
   sed -i "/^config RV_REACTORS/i source \"kernel/trace/rv/monitors/$name/Kconfig\"\n" kernel/trace/rv/Kconfig
   grep '^obj-' "$work/monitors/kernel-lines.txt" | grep "/$name/" >>kernel/trace/rv/Makefile
   # 6.1 keeps the DEFINE_EVENTs in include/trace/events/rv.h, not rv_trace.h.
@@ -308,11 +322,10 @@ done
 make -s x86_64_defconfig
 scripts/config --enable FTRACE --enable FUNCTION_TRACER --enable RV --enable RV_REACTORS \
   --enable DMADEVICES --enable DMA_ENGINE --module AMD_PTDMA --module DMATEST
-for dir in "$work"/monitors/*/; do scripts/config --enable "RV_MON_$(basename "$dir" | tr a-z A-Z)"; done
+for name in $(monitors_of); do scripts/config --enable "RV_MON_${name^^}"; done
 make -s olddefconfig
-for dir in "$work"/monitors/*/; do
-  n=$(basename "$dir" | tr a-z A-Z)
-  grep -q "^CONFIG_RV_MON_$n=y" .config || say "6.1 config: RV_MON_$n NOT ENABLED"
+for name in $(monitors_of); do
+  grep -q "^CONFIG_RV_MON_${name^^}=y" .config || say "6.1 config: RV_MON_${name^^} NOT ENABLED"
 done
 grep -q '^CONFIG_AMD_PTDMA=m' .config && grep -q '^CONFIG_DMA_VIRTUAL_CHANNELS=m' .config \
   && say "6.1 config: ptdma and virt-dma as modules"
@@ -321,8 +334,7 @@ say "6.1 build: make -k -j2 W=1 drivers/dma/ kernel/trace/rv/ exited $rc"
 for o in drivers/dma/dmaengine.o drivers/dma/virt-dma.o drivers/dma/ptdma/ptdma-dmaengine.o drivers/dma/dmatest.o; do
   if [ -f "$o" ]; then say "6.1 built $o"; else say "6.1 NOT BUILT $o"; fi
 done
-for dir in "$work"/monitors/*/; do
-  name=$(basename "$dir")
+for name in $(monitors_of); do
   o="kernel/trace/rv/monitors/$name/$name.o"
   if [ -f "$o" ]; then say "6.1 built $o"; else say "6.1 NOT BUILT $o"; fi
 done

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { machineSpecs } from '../../machines/index.js';
 import { chartOf } from '../diagrams/chart.js';
 import { rvAutomataOf } from '../diagrams/rv.js';
-import { type RvMonitorFiles, rvKernelLines, rvMonitor } from '../diagrams/rv-monitor.js';
+import { type RvMonitorFiles, rvContainer, rvKernelLines, rvMonitor } from '../diagrams/rv-monitor.js';
 import { dmaengineTraceHeader } from '../diagrams/rv-tracepoint-header.js';
 import { tracepointPatch } from '../diagrams/rv-tracepoint-patch.js';
 import { UsageError } from '../rules/usage-error.js';
@@ -69,8 +69,13 @@ export function rv(o: RvCliOptions): number {
     written.push(r.monitor);
     o.write(`wrote ${dir}/`);
   }
+  const container = rvContainer();
+  const dir = join(o.out, container.name);
+  mkdirSync(dir, { recursive: true });
+  for (const [f, text] of container.files) writeFileSync(join(dir, f), text);
+  o.write(`wrote ${dir}/ (the container the monitors nest in)`);
   const where = join(o.out, 'kernel-lines.txt');
-  writeFileSync(where, rvKernelLines(written));
+  writeFileSync(where, rvKernelLines(container, written));
   o.write(`wrote ${where} (the Kconfig, Makefile and rv_trace.h lines)`);
   return 0;
 }

@@ -40,25 +40,112 @@ export interface RvMonitorFiles {
   readonly name: string;
   /** File name inside the monitor folder -> contents. */
   readonly files: ReadonlyMap<string, string>;
-  /** The lines to add to kernel/trace/rv/{Kconfig,Makefile,rv_trace.h}. */
+  /** The lines to add to kernel/trace/rv/{Kconfig,Makefile,rv_trace.h} (a container has no trace). */
   readonly kconfig: string;
   readonly makefile: string;
-  readonly rvTrace: string;
+  readonly rvTrace: string | null;
 }
 
-/** kernel-lines.txt: the lines to add to kernel/trace/rv/{Kconfig,Makefile,rv_trace.h}, in order. */
-export function rvKernelLines(monitors: readonly RvMonitorFiles[]): string {
+/**
+ * The container every monitor nests in, as the scheduler's monitors nest in `sched`: one
+ * `dmaengine` entry in the RV interface enables or disables them all, and each is
+ * `dmaengine:<name>` there. rvgen writes it with `rvgen container -n dmaengine`, and a nested
+ * monitor with `-p dmaengine`.
+ */
+export const RV_CONTAINER = 'dmaengine';
+
+/**
+ * kernel-lines.txt: the lines to add to kernel/trace/rv/{Kconfig,Makefile,rv_trace.h}, in
+ * order, the container's first; after the nested monitors' Kconfig lines the marker rvgen
+ * gives a container, for monitors nested later.
+ */
+export function rvKernelLines(container: RvMonitorFiles, monitors: readonly RvMonitorFiles[]): string {
   return [
     '# kernel/trace/rv/Kconfig, where other monitors are included:',
+    container.kconfig,
     ...monitors.map((m) => m.kconfig),
+    `# Add new ${container.name} monitors here`,
     '',
     '# kernel/trace/rv/Makefile, where other monitors are included:',
+    container.makefile,
     ...monitors.map((m) => m.makefile),
     '',
     '# kernel/trace/rv/rv_trace.h, where CONFIG_DA_MON_EVENTS_ID monitors are included:',
-    ...monitors.map((m) => m.rvTrace),
+    ...monitors.flatMap((m) => (m.rvTrace === null ? [] : [m.rvTrace])),
     '',
   ].join('\n');
+}
+
+/** The container's folder: rvgen's container templates, filled. */
+export function rvContainer(): RvMonitorFiles {
+  const m = RV_CONTAINER;
+  const up = m.toUpperCase();
+  const what = 'dmaengine rules: the monitors dmactor writes from its statecharts';
+  const c = [
+    '// SPDX-License-Identifier: GPL-2.0',
+    '#include <linux/kernel.h>',
+    '#include <linux/module.h>',
+    '#include <linux/init.h>',
+    '#include <linux/rv.h>',
+    '',
+    `#define MODULE_NAME "${m}"`,
+    '',
+    `#include "${m}.h"`,
+    '',
+    `struct rv_monitor rv_${m} = {`,
+    `\t.name = "${m}",`,
+    `\t.description = "${what}",`,
+    '\t.enable = NULL,',
+    '\t.disable = NULL,',
+    '\t.reset = NULL,',
+    '\t.enabled = 0,',
+    '};',
+    '',
+    `static int __init register_${m}(void)`,
+    '{',
+    `\treturn rv_register_monitor(&rv_${m}, NULL);`,
+    '}',
+    '',
+    `static void __exit unregister_${m}(void)`,
+    '{',
+    `\trv_unregister_monitor(&rv_${m});`,
+    '}',
+    '',
+    `module_init(register_${m});`,
+    `module_exit(unregister_${m});`,
+    '',
+    'MODULE_LICENSE("GPL");',
+    'MODULE_AUTHOR("dmactor: generated from its statecharts");',
+    `MODULE_DESCRIPTION("${m}: ${what}");`,
+    '',
+  ].join('\n');
+  const h = ['/* SPDX-License-Identifier: GPL-2.0 */', '', `extern struct rv_monitor rv_${m};`, ''].join(
+    '\n',
+  );
+  const kconfig = [
+    '# SPDX-License-Identifier: GPL-2.0-only',
+    '#',
+    `config RV_MON_${up}`,
+    '\tdepends on RV',
+    '\tdepends on DMA_ENGINE',
+    `\tbool "${m} monitor"`,
+    '\thelp',
+    "\t  Collection of monitors checking the dmaengine rules of dmactor's statecharts.",
+    '\t  Enable this to choose among them. They need the dmaengine tracepoints',
+    '\t  (dmactor rv --tracepoints).',
+    '',
+  ].join('\n');
+  return {
+    name: m,
+    files: new Map([
+      [`${m}.c`, c],
+      [`${m}.h`, h],
+      ['Kconfig', kconfig],
+    ]),
+    kconfig: `source "kernel/trace/rv/monitors/${m}/Kconfig"`,
+    makefile: `obj-$(CONFIG_RV_MON_${up}) += monitors/${m}/${m}.o`,
+    rvTrace: null,
+  };
 }
 
 export type RvMonitorResult =
@@ -156,6 +243,7 @@ export function rvMonitor(a: RvAutomaton): RvMonitorResult {
       : []),
     '#include <trace/events/dmaengine.h>',
     '#include <rv_trace.h>',
+    `#include <monitors/${RV_CONTAINER}/${RV_CONTAINER}.h>`,
     '',
     '/*',
     ' * This is the self-generated part of the monitor. Generally, there is no need',
@@ -231,7 +319,7 @@ export function rvMonitor(a: RvAutomaton): RvMonitorResult {
     '',
     `static int __init register_${m}(void)`,
     '{',
-    '\treturn rv_register_monitor(&rv_this, NULL);',
+    `\treturn rv_register_monitor(&rv_this, &rv_${RV_CONTAINER});`,
     '}',
     '',
     `static void __exit unregister_${m}(void)`,
@@ -270,12 +358,13 @@ export function rvMonitor(a: RvAutomaton): RvMonitorResult {
     '#',
     `config RV_MON_${up}`,
     '\tdepends on RV',
-    '\tdepends on DMA_ENGINE',
+    `\tdepends on RV_MON_${RV_CONTAINER.toUpperCase()}`,
+    '\tdefault y',
     '\tselect DA_MON_EVENTS_ID',
     `\tbool "${m} monitor"`,
     '\thelp',
     `\t  ${description(a)}.`,
-    '\t  Needs the dmaengine tracepoints (dmactor rv --tracepoints).',
+    `\t  This monitor is part of the ${RV_CONTAINER} monitors collection.`,
     '',
   ].join('\n');
   return {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { machineSpecs } from '../../machines/index.js';
 import { chartOf } from '../../src/diagrams/chart.js';
 import { rvAutomataOf } from '../../src/diagrams/rv.js';
-import { rvKernelLines, rvMonitor } from '../../src/diagrams/rv-monitor.js';
+import { rvContainer, rvKernelLines, rvMonitor } from '../../src/diagrams/rv-monitor.js';
 import { dmaengineTraceHeader } from '../../src/diagrams/rv-tracepoint-header.js';
 
 /**
@@ -79,8 +79,13 @@ describe('the recorded run on a tree with per-object monitors', () => {
   });
 
   it("found that tree's rvgen writing our model header and trace snippet, its skeleton kept", () => {
-    const named = new Set(rec.flatMap((l) => l.match(new RegExp(`^${v} rvgen ([a-z_]+): `))?.[1] ?? []));
-    expect([...named].sort()).toEqual(monitors.slice().sort());
+    const named = new Set(
+      rec.flatMap((l) => l.match(new RegExp(`^${v} rvgen ([a-z_]+): (model|container) header `))?.[1] ?? []),
+    );
+    expect([...named].sort()).toEqual([...monitors, 'dmaengine'].sort());
+    expect(rec).toContain(
+      `${v} rvgen dmaengine: container header identical; container.c skeleton kept; Kconfig skeleton kept`,
+    );
     for (const { a, files } of made) {
       expect(rec, a.name).toContain(
         `${v} rvgen ${a.name}: model header identical; trace snippet identical; main.c skeleton kept; Kconfig skeleton kept`,
@@ -96,7 +101,7 @@ describe('the recorded run on a tree with per-object monitors', () => {
     }
   });
 
-  it('built the per-object .c dmactor writes now, every one with 0 warnings', () => {
+  it('built the per-object .c dmactor writes now, and the container, every one with 0 warnings', () => {
     expect(rec).toContain(`${v} patch: applied`);
     expect(rec).toContain(`${v} build: make -k -j2 W=1 kernel/trace/rv/ drivers/dma/ exited 0`);
     for (const o of ['dmaengine', 'virt-dma', 'amd/ptdma/ptdma-dmaengine', 'dmatest'])
@@ -109,7 +114,16 @@ describe('the recorded run on a tree with per-object monitors', () => {
         );
       expect(rec).toContain(`${v} built kernel/trace/rv/monitors/${a.name}/${a.name}.o, 0 warnings`);
     }
-    const lines = rvKernelLines(made.map((m) => m.monitor));
+    const box = rvContainer();
+    for (const [f, text] of box.files)
+      expect(rec, `dmaengine/${f} changed since the recorded build`).toContain(
+        `${v} sha256 dmaengine/${f} ${sha(text)}`,
+      );
+    expect(rec).toContain(`${v} built kernel/trace/rv/monitors/dmaengine/dmaengine.o, 0 warnings`);
+    const lines = rvKernelLines(
+      box,
+      made.map((m) => m.monitor),
+    );
     expect(rec, 'kernel-lines.txt changed since the recorded build').toContain(
       `${v} sha256 kernel-lines.txt ${sha(lines)}`,
     );

@@ -8,7 +8,7 @@ import { chartOf } from '../../src/diagrams/chart.js';
 import type { RvAutomaton } from '../../src/diagrams/rv.js';
 import { CREATED_BY, rvAutomataOf } from '../../src/diagrams/rv.js';
 import { rvModelHeader } from '../../src/diagrams/rv-model-h.js';
-import { HANDLER_LOCALS, rvMonitor } from '../../src/diagrams/rv-monitor.js';
+import { HANDLER_LOCALS, rvContainer, rvKernelLines, rvMonitor } from '../../src/diagrams/rv-monitor.js';
 import { omittable } from '../../src/diagrams/rv-simulation.js';
 import { dmaengineTraceHeader } from '../../src/diagrams/rv-tracepoint-header.js';
 import { tracepointEdits } from '../../src/diagrams/rv-tracepoint-patch.js';
@@ -112,7 +112,7 @@ describe('the monitors', () => {
     );
     const k = d.ok ? (d.monitor.files.get('Kconfig') ?? '') : '';
     expect(k).toContain(
-      'config RV_MON_DESCRIPTOR_LIVE_ACK\n\tdepends on RV\n\tdepends on DMA_ENGINE\n\tselect DA_MON_EVENTS_ID',
+      'config RV_MON_DESCRIPTOR_LIVE_ACK\n\tdepends on RV\n\tdepends on RV_MON_DMAENGINE\n\tdefault y\n\tselect DA_MON_EVENTS_ID',
     );
   });
 
@@ -220,6 +220,51 @@ describe('the monitors', () => {
   });
 });
 
+describe('the container', () => {
+  it("is rvgen's container, filled, and every monitor nests in it as rvgen -p writes", () => {
+    const box = rvContainer();
+    expect(box.name).toBe('dmaengine');
+    expect([...box.files.keys()].sort()).toEqual(['Kconfig', 'dmaengine.c', 'dmaengine.h']);
+    // rvgen container -n dmaengine writes this header byte for byte.
+    expect(box.files.get('dmaengine.h')).toBe(
+      '/* SPDX-License-Identifier: GPL-2.0 */\n\nextern struct rv_monitor rv_dmaengine;\n',
+    );
+    const c = box.files.get('dmaengine.c') ?? '';
+    expect(c).toContain(
+      '#include "dmaengine.h"\n\nstruct rv_monitor rv_dmaengine = {\n\t.name = "dmaengine",',
+    );
+    expect(c).toContain('\t.enable = NULL,\n\t.disable = NULL,\n\t.reset = NULL,\n\t.enabled = 0,\n};');
+    expect(c).toContain('\treturn rv_register_monitor(&rv_dmaengine, NULL);');
+    expect(box.files.get('Kconfig')).toContain(
+      'config RV_MON_DMAENGINE\n\tdepends on RV\n\tdepends on DMA_ENGINE\n',
+    );
+    expect(box.rvTrace).toBeNull();
+    for (const a of all) {
+      const r = rvMonitor(a);
+      if (!r.ok) continue;
+      const mc = r.monitor.files.get(`${a.name}.c`) ?? '';
+      expect(mc, a.name).toContain('#include <rv_trace.h>\n#include <monitors/dmaengine/dmaengine.h>\n');
+      expect(mc, a.name).toContain('\treturn rv_register_monitor(&rv_this, &rv_dmaengine);');
+      expect(r.monitor.files.get('Kconfig'), a.name).toContain(
+        '\tdepends on RV\n\tdepends on RV_MON_DMAENGINE\n\tdefault y\n\tselect DA_MON_EVENTS_ID\n',
+      );
+    }
+  });
+
+  it('comes first in the kernel lines, with the marker for monitors nested later', () => {
+    const made = all.flatMap((a) => {
+      const r = rvMonitor(a);
+      return r.ok ? [r.monitor] : [];
+    });
+    const lines = rvKernelLines(rvContainer(), made).split('\n');
+    const at = (l: string): number => lines.indexOf(l);
+    expect(at('source "kernel/trace/rv/monitors/dmaengine/Kconfig"')).toBe(1);
+    expect(at('# Add new dmaengine monitors here')).toBe(made.length + 2);
+    expect(at('obj-$(CONFIG_RV_MON_DMAENGINE) += monitors/dmaengine/dmaengine.o')).toBe(made.length + 5);
+    expect(lines.filter((l) => l.includes('monitors/dmaengine/dmaengine_trace.h'))).toEqual([]);
+  });
+});
+
 describe('dmactor rv', () => {
   it('writes the folders and the kernel lines, and refuses an automaton it cannot monitor', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dmactor-rv-'));
@@ -233,6 +278,7 @@ describe('dmactor rv', () => {
         write: (l) => lines.push(l),
       }),
     ).toBe(0);
+    expect(readdirSync(join(dir, 'dmaengine')).sort()).toEqual(['Kconfig', 'dmaengine.c', 'dmaengine.h']);
     expect(readdirSync(join(dir, 'channel_lifecycle')).sort()).toEqual([
       'Kconfig',
       'channel_lifecycle.c',
