@@ -20,7 +20,7 @@
 #       the header, every monitor folder and its Kconfig, Makefile and rv_trace.h lines added
 #       as docs/rv.md says, and `make -k -j2 W=1 kernel/trace/rv/ drivers/dma/`: per monitor
 #       `built, 0 warnings` or the compiler's first error or warning, and the sha256 of the .c
-#       that was built. NEWTREE_LINK=1 also links vmlinux (long).
+#       that was built. NEWTREE_LINK=1 also links vmlinux (long) and the modules (modpost).
 #
 # Packages: python3-lark linux-source-6.1 gcc make bc flex bison libelf-dev libssl-dev.
 # The newer tree's rvgen needs Python 3.12 or later (RVGEN_PY=, default python3; the lark of
@@ -222,6 +222,13 @@ PY
     for name in $(monitors_of); do
       if grep -q " enable_$name\$" "$nw/vmlinux.nm"; then say "$v vmlinux has enable_$name"; else say "$v vmlinux LACKS enable_$name"; fi
     done
+    # modpost: the virt-dma driver and dmatest resolve the exported tracepoints and helpers.
+    nice -n 19 make -j2 modules >"$nw/modules.log" 2>&1 && rc=0 || rc=$?
+    say "$v modules: make -j2 modules exited $rc; $(grep -cE 'WARNING: modpost|ERROR: modpost' "$nw/modules.log" || true) modpost complaints"
+    for ko in drivers/dma/amd/ptdma/ptdma.ko drivers/dma/dmatest.ko; do
+      if [ -f "$ko" ]; then say "$v linked $ko"; else say "$v NOT LINKED $ko"; fi
+    done
+    grep -E 'modpost' "$nw/modules.log" | sed "s|^|$v |" | head -20 >>"$summary" || true
   fi
   cd "$here"
 }
