@@ -101,6 +101,15 @@ describe('the recorded run on a tree with per-object monitors', () => {
     }
   });
 
+  it('linked them into a vmlinux, and the virt-dma driver and dmatest modules through modpost', () => {
+    expect(rec).toContain(`${v} vmlinux: make -j2 vmlinux exited 0; 0 warnings in the whole kernel`);
+    expect(rec).toContain(`${v} vmlinux has rv_dmaengine`);
+    for (const name of monitors) expect(rec).toContain(`${v} vmlinux has enable_${name}`);
+    expect(rec).toContain(`${v} modules: make -j2 modules exited 0; 0 modpost complaints`);
+    for (const ko of ['amd/ptdma/ptdma', 'dmatest'])
+      expect(rec).toContain(`${v} linked drivers/dma/${ko}.ko`);
+  });
+
   it('built the per-object .c dmactor writes now, and the container, every one with 0 warnings', () => {
     expect(rec).toContain(`${v} patch: applied`);
     expect(rec).toContain(`${v} build: make -k -j2 W=1 kernel/trace/rv/ drivers/dma/ exited 0`);
