@@ -233,9 +233,9 @@ const commands: Readonly<Record<string, Command>> = {
       'Linux RV monitor folders for the automata (all it can monitor when none is named),\nand the dmaengine tracepoints they attach to',
     args: [{ name: 'AUTOMATON', required: false, many: true }],
     options: {
-      out: outDir('write a monitor folder per automaton and kernel-lines.txt there'),
+      out: outDir('write a monitor folder per automaton, the dmaengine container and kernel-lines.txt there'),
       tracepoints: outDir('write include/trace/events/dmaengine.h there (with --kernel, the patch too)'),
-      kernel: text('TREE', 'a Linux 6.1 tree to make the tracepoint patch against'),
+      kernel: text('TREE', 'a Linux 6.1 or 7.3 tree to make the tracepoint patch against'),
     },
     run: (o, names, out) =>
       rv({ names, out: o.out, tracepoints: o.tracepoints, kernel: o.kernel ?? null, write: out }),

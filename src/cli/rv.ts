@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { machineSpecs } from '../../machines/index.js';
 import { chartOf } from '../diagrams/chart.js';
 import { rvAutomataOf } from '../diagrams/rv.js';
-import { rvMonitor } from '../diagrams/rv-monitor.js';
+import { type RvMonitorFiles, rvContainer, rvKernelLines, rvMonitor } from '../diagrams/rv-monitor.js';
 import { dmaengineTraceHeader } from '../diagrams/rv-tracepoint-header.js';
 import { tracepointPatch } from '../diagrams/rv-tracepoint-patch.js';
 import { UsageError } from '../rules/usage-error.js';
@@ -38,7 +38,7 @@ export function rv(o: RvCliOptions): number {
         patch = tracepointPatch((f) => readFileSync(join(tree, f), 'utf8'));
       } catch (e) {
         throw new UsageError(
-          `--kernel ${tree}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)} (the patch is made for Linux 6.1)`,
+          `--kernel ${tree}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)} (the patch is made for Linux 6.1 and 7.3)`,
         );
       }
       const where = join(o.tracepoints, 'dmaengine-tracepoints.patch');
@@ -55,11 +55,7 @@ export function rv(o: RvCliOptions): number {
       throw new UsageError(`unknown automaton "${n}" (one of: ${all.map((a) => a.name).join(', ')})`);
   }
   const chosen = o.names.length === 0 ? all : all.filter((a) => o.names.includes(a.name));
-  const lines: { kconfig: string[]; makefile: string[]; rvTrace: string[] } = {
-    kconfig: [],
-    makefile: [],
-    rvTrace: [],
-  };
+  const written: RvMonitorFiles[] = [];
   for (const a of chosen) {
     const r = rvMonitor(a);
     if (!r.ok) {
@@ -70,26 +66,16 @@ export function rv(o: RvCliOptions): number {
     const dir = join(o.out, r.monitor.name);
     mkdirSync(dir, { recursive: true });
     for (const [f, text] of r.monitor.files) writeFileSync(join(dir, f), text);
-    lines.kconfig.push(r.monitor.kconfig);
-    lines.makefile.push(r.monitor.makefile);
-    lines.rvTrace.push(r.monitor.rvTrace);
+    written.push(r.monitor);
     o.write(`wrote ${dir}/`);
   }
+  const container = rvContainer();
+  const dir = join(o.out, container.name);
+  mkdirSync(dir, { recursive: true });
+  for (const [f, text] of container.files) writeFileSync(join(dir, f), text);
+  o.write(`wrote ${dir}/ (the container the monitors nest in)`);
   const where = join(o.out, 'kernel-lines.txt');
-  writeFileSync(
-    where,
-    [
-      '# kernel/trace/rv/Kconfig, where other monitors are included:',
-      ...lines.kconfig,
-      '',
-      '# kernel/trace/rv/Makefile, where other monitors are included:',
-      ...lines.makefile,
-      '',
-      '# kernel/trace/rv/rv_trace.h, where CONFIG_DA_MON_EVENTS_ID monitors are included:',
-      ...lines.rvTrace,
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(where, rvKernelLines(container, written));
   o.write(`wrote ${where} (the Kconfig, Makefile and rv_trace.h lines)`);
   return 0;
 }

@@ -2,6 +2,7 @@ import { type DmaTracepoint, dmaTracepoints, type RvObjectKind, rvObjectType } f
 import { type RvAutomaton, rvEventName } from './rv.js';
 import { rvModelHeader } from './rv-model-h.js';
 import { omittable } from './rv-simulation.js';
+import { tracepointProto } from './rv-tracepoint-header.js';
 
 /**
  * A kernel RV monitor folder per automaton, as `dmactor rv --out DIR` writes it: the files
@@ -24,15 +25,127 @@ const OBJECT_OF: Readonly<Record<string, RvObjectKind>> = {
 /** Events a monitor starts on (the object's first event) and is destroyed on. */
 const START = new Set(['request', 'prep', 'prep_cyclic', 'prep_repeat', 'init', 'setup']);
 const DESTROY = new Set(['release', 'free']);
+/**
+ * Start events that hand over an object new at its address, whatever was there before: prep
+ * returns a descriptor a provider without virt-dma may have recycled with no free traced, and
+ * vchan_init and tasklet_setup run again when a driver is bound again, with nothing traced
+ * destroying the old object. The monitor of an earlier object at the same address is reset
+ * (da_reset) before the start, or the new object would be checked from the old one's state.
+ * request is not among them: release destroys a channel's monitor, and a request of a channel
+ * already held is a bug to report.
+ */
+const BORN = new Set(['prep', 'prep_cyclic', 'prep_repeat', 'init', 'setup']);
 
 export interface RvMonitorFiles {
   readonly name: string;
   /** File name inside the monitor folder -> contents. */
   readonly files: ReadonlyMap<string, string>;
-  /** The lines to add to kernel/trace/rv/{Kconfig,Makefile,rv_trace.h}. */
+  /** The lines to add to kernel/trace/rv/{Kconfig,Makefile,rv_trace.h} (a container has no trace). */
   readonly kconfig: string;
   readonly makefile: string;
-  readonly rvTrace: string;
+  readonly rvTrace: string | null;
+}
+
+/**
+ * The container every monitor nests in, as the scheduler's monitors nest in `sched`: one
+ * `dmaengine` entry in the RV interface enables or disables them all, and each is
+ * `dmaengine:<name>` there. rvgen writes it with `rvgen container -n dmaengine`, and a nested
+ * monitor with `-p dmaengine`.
+ */
+export const RV_CONTAINER = 'dmaengine';
+
+/**
+ * kernel-lines.txt: the lines to add to kernel/trace/rv/{Kconfig,Makefile,rv_trace.h}, in
+ * order, the container's first; after the nested monitors' Kconfig lines the marker rvgen
+ * gives a container, for monitors nested later.
+ */
+export function rvKernelLines(container: RvMonitorFiles, monitors: readonly RvMonitorFiles[]): string {
+  return [
+    '# kernel/trace/rv/Kconfig, where other monitors are included:',
+    container.kconfig,
+    ...monitors.map((m) => m.kconfig),
+    `# Add new ${container.name} monitors here`,
+    '',
+    '# kernel/trace/rv/Makefile, where other monitors are included:',
+    container.makefile,
+    ...monitors.map((m) => m.makefile),
+    '',
+    '# kernel/trace/rv/rv_trace.h, where CONFIG_DA_MON_EVENTS_ID monitors are included:',
+    ...monitors.flatMap((m) => (m.rvTrace === null ? [] : [m.rvTrace])),
+    '',
+  ].join('\n');
+}
+
+/** The container's folder: rvgen's container templates, filled. */
+export function rvContainer(): RvMonitorFiles {
+  const m = RV_CONTAINER;
+  const up = m.toUpperCase();
+  const what = 'dmaengine rules: the monitors dmactor writes from its statecharts';
+  const c = [
+    '// SPDX-License-Identifier: GPL-2.0',
+    '#include <linux/kernel.h>',
+    '#include <linux/module.h>',
+    '#include <linux/init.h>',
+    '#include <linux/rv.h>',
+    '',
+    `#define MODULE_NAME "${m}"`,
+    '',
+    `#include "${m}.h"`,
+    '',
+    `struct rv_monitor rv_${m} = {`,
+    `\t.name = "${m}",`,
+    `\t.description = "${what}",`,
+    '\t.enable = NULL,',
+    '\t.disable = NULL,',
+    '\t.reset = NULL,',
+    '\t.enabled = 0,',
+    '};',
+    '',
+    `static int __init register_${m}(void)`,
+    '{',
+    `\treturn rv_register_monitor(&rv_${m}, NULL);`,
+    '}',
+    '',
+    `static void __exit unregister_${m}(void)`,
+    '{',
+    `\trv_unregister_monitor(&rv_${m});`,
+    '}',
+    '',
+    `module_init(register_${m});`,
+    `module_exit(unregister_${m});`,
+    '',
+    'MODULE_LICENSE("GPL");',
+    'MODULE_AUTHOR("dmactor: generated from its statecharts");',
+    `MODULE_DESCRIPTION("${m}: ${what}");`,
+    '',
+  ].join('\n');
+  const h = ['/* SPDX-License-Identifier: GPL-2.0 */', '', `extern struct rv_monitor rv_${m};`, ''].join(
+    '\n',
+  );
+  const kconfig = [
+    '# SPDX-License-Identifier: GPL-2.0-only',
+    '#',
+    `config RV_MON_${up}`,
+    '\tdepends on RV',
+    '\tdepends on DMA_ENGINE',
+    `\tbool "${m} monitor"`,
+    '\thelp',
+    "\t  Collection of monitors checking the dmaengine rules of dmactor's statecharts.",
+    '\t  Enable this to choose among them. They need the dmaengine tracepoints',
+    '\t  (dmactor rv --tracepoints).',
+    '',
+  ].join('\n');
+  return {
+    name: m,
+    files: new Map([
+      [`${m}.c`, c],
+      [`${m}.h`, h],
+      ['Kconfig', kconfig],
+    ]),
+    kconfig: `source "kernel/trace/rv/monitors/${m}/Kconfig"`,
+    makefile: `obj-$(CONFIG_RV_MON_${up}) += monitors/${m}/${m}.o`,
+    rvTrace: null,
+  };
 }
 
 export type RvMonitorResult =
@@ -44,16 +157,30 @@ interface Probe {
   readonly events: readonly string[];
 }
 
-const argsOf = (tp: DmaTracepoint): string[] => [
-  `${rvObjectType[tp.object]}${OBJ_NAME[tp.object]}`,
-  ...tp.extra.map((x) => (x === 'cookie' ? 'dma_cookie_t cookie' : 'unsigned long flags')),
-];
+/**
+ * What a probe names the tracepoint's object: the tracepoint's own name (rv-tracepoint-header.ts)
+ * unless that is one the handler declares, `t` and `id` as in rvgen's skeleton (a tasklet's
+ * tracepoints call it `t`, which `monitor_target t = t;` would shadow).
+ */
 const OBJ_NAME: Readonly<Record<RvObjectKind, string>> = {
   chan: 'chan',
   tx: 'tx',
   vchan: 'vc',
-  tasklet: 't',
+  tasklet: 'tasklet',
 };
+/** The locals every handler declares. */
+export const HANDLER_LOCALS: ReadonlySet<string> = new Set(['t', 'id']);
+
+/** The probe's parameters: the tracepoint's prototype with the object named as OBJ_NAME says. */
+function argsOf(tp: DmaTracepoint): string[] {
+  const args = tracepointProto(tp, OBJ_NAME[tp.object]);
+  for (const a of args) {
+    const name = a.split(/[ *]+/).at(-1) ?? '';
+    if (HANDLER_LOCALS.has(name))
+      throw new Error(`probe of ${tp.name}: parameter ${name} is a handler local`);
+  }
+  return args;
+}
 
 /** The C expression of the monitored object from the tracepoint's own object. */
 function targetOf(kind: RvObjectKind, tp: DmaTracepoint): string | null {
@@ -93,6 +220,7 @@ export function rvMonitor(a: RvAutomaton): RvMonitorResult {
   const m = a.name;
   const up = m.toUpperCase();
   const handlers = probes.map((p) => handler(a, kind, p));
+  const born = a.events.filter((e) => BORN.has(e) && isStart(a, e));
   const c = [
     '// SPDX-License-Identifier: GPL-2.0',
     '#include <linux/ftrace.h>',
@@ -105,32 +233,55 @@ export function rvMonitor(a: RvAutomaton): RvMonitorResult {
     '',
     `#define MODULE_NAME "${m}"`,
     '',
+    '/*',
+    ' * The dmaengine tracepoints (include/trace/events/dmaengine.h, `dmactor rv --tracepoints`)',
+    ' * and the objects they pass.',
+    ' */',
     '#include <linux/dmaengine.h>',
     ...(kind === 'vchan' || probes.some((p) => targetOf(kind, p.tp)?.includes('to_virt_chan'))
       ? ['#include "../../../../../drivers/dma/virt-dma.h"']
       : []),
     '#include <trace/events/dmaengine.h>',
     '#include <rv_trace.h>',
+    `#include <monitors/${RV_CONTAINER}/${RV_CONTAINER}.h>`,
     '',
     '/*',
-    ` * Generated by dmactor from ${a.region === a.machine ? 'its' : `region ${a.region} of its`} ${a.machine} statechart.`,
-    ' * The object is the id: its address, so two live objects never share a monitor.',
+    ' * This is the self-generated part of the monitor. Generally, there is no need',
+    ' * to touch this section.',
     ' */',
     '#define RV_MON_TYPE RV_MON_PER_OBJ',
+    '/* The object is the id: its address, so two live objects never share a monitor. */',
     '#define da_id_type long',
     `typedef ${rvObjectType[kind]}monitor_target;`,
     `#include "${m}.h"`,
     '#include <rv/da_monitor.h>',
     '',
+    '/*',
+    ' * This is the instrumentation part of the monitor.',
+    ' *',
+    ' * This is the section where manual work is required. Here the kernel events',
+    " * are translated into model's event.",
+    ' *',
+    ` * Filled by dmactor from ${a.region === a.machine ? 'its' : `region ${a.region} of its`} ${a.machine} statechart: one probe per`,
+    ' * tracepoint, the object it passes as the target. The first event starts the monitor.',
+    ...(born.length > 0
+      ? [
+          ` * ${born.join(', ')} ${born.length === 1 ? 'hands' : 'hand'} over an object new at its address, so the monitor`,
+          ' * an earlier object there left is reset first.',
+        ]
+      : []),
+    a.events.some((e) => DESTROY.has(e))
+      ? ' * The last event destroys its storage.'
+      : ' * The storage lives until the monitor is disabled.',
     ...(untraced.length > 0
       ? [
-          '/*',
+          ' *',
           ` * Not traced: ${untraced.join(', ')}. No tracepoint marks ${untraced.length === 1 ? 'it' : 'them'}; every state`,
           ' * it leaves accepts at least what its target accepts, so missing it never reports a',
           ' * correct kernel (it only checks less).',
-          ' */',
         ]
       : []),
+    ' */',
     ...handlers.flat(),
     `static int enable_${m}(void)`,
     '{',
@@ -154,6 +305,9 @@ export function rvMonitor(a: RvAutomaton): RvMonitorResult {
     '\tda_monitor_destroy();',
     '}',
     '',
+    '/*',
+    ' * This is the monitor register section.',
+    ' */',
     'static struct rv_monitor rv_this = {',
     `\t.name = "${m}",`,
     `\t.description = "${description(a)}",`,
@@ -165,7 +319,7 @@ export function rvMonitor(a: RvAutomaton): RvMonitorResult {
     '',
     `static int __init register_${m}(void)`,
     '{',
-    '\treturn rv_register_monitor(&rv_this, NULL);',
+    `\treturn rv_register_monitor(&rv_this, &rv_${RV_CONTAINER});`,
     '}',
     '',
     `static void __exit unregister_${m}(void)`,
@@ -203,12 +357,14 @@ export function rvMonitor(a: RvAutomaton): RvMonitorResult {
     '# SPDX-License-Identifier: GPL-2.0-only',
     '#',
     `config RV_MON_${up}`,
-    '\tdepends on RV && DMA_ENGINE',
+    '\tdepends on RV',
+    `\tdepends on RV_MON_${RV_CONTAINER.toUpperCase()}`,
+    '\tdefault y',
     '\tselect DA_MON_EVENTS_ID',
     `\tbool "${m} monitor"`,
     '\thelp',
     `\t  ${description(a)}.`,
-    '\t  Needs the dmaengine tracepoints (dmactor rv --tracepoints).',
+    `\t  This monitor is part of the ${RV_CONTAINER} monitors collection.`,
     '',
   ].join('\n');
   return {
@@ -241,23 +397,38 @@ function handler(a: RvAutomaton, kind: RvObjectKind, p: Probe): string[] {
     '\tlong id = (long)t;',
     '',
   ];
+  const start = (e: string): boolean => isStart(a, e);
   const call = (e: string, indent: string): string[] => {
-    const fn = START.has(e) && e === startOf(a, e) ? 'da_handle_start_run_event' : 'da_handle_event';
-    const lines = [`${indent}${fn}(id, t, ${e}_${a.name});`];
+    const lines = [
+      `${indent}${start(e) ? 'da_handle_start_run_event' : 'da_handle_event'}(id, t, ${e}_${a.name});`,
+    ];
     if (DESTROY.has(e)) lines.push(`${indent}da_destroy_storage(id);`);
     return lines;
   };
+  const born = p.events.filter((e) => BORN.has(e) && start(e));
+  if (born.length > 0 && born.length !== p.events.length)
+    throw new Error(
+      `${a.name}: ${p.tp.name} marks both a new object and an old one (${p.events.join(', ')})`,
+    );
+  if (born.length > 0) out.push('\tda_reset(id, t);');
   const [only, other] = p.events;
   if (other === undefined) out.push(...call(only ?? '', '\t'));
   else {
     // dmaengine_prep_interleaved: a repeated transfer is the one with DMA_PREP_REPEAT.
     const repeat = p.events.find((e) => e.endsWith('repeat')) ?? other;
     const plain = p.events.find((e) => e !== repeat) ?? only ?? '';
-    out.push('\tif (flags & DMA_PREP_REPEAT)', ...call(repeat, '\t\t'), '\telse', ...call(plain, '\t\t'));
+    const branch = (e: string): string[] => {
+      const lines = call(e, '\t\t');
+      return lines.length === 1 ? lines : ['\t{', ...lines, '\t}'];
+    };
+    out.push('\tif (flags & DMA_PREP_REPEAT)', ...branch(repeat), '\telse', ...branch(plain));
   }
   out.push('}', '');
   return out;
 }
+
+/** A start event: the object's first, accepted only in the initial state (rvgen's "start run" event). */
+const isStart = (a: RvAutomaton, e: string): boolean => START.has(e) && e === startOf(a, e);
 
 /** A start event must be one only the initial state accepts (rvgen's "start run" event). */
 function startOf(a: RvAutomaton, e: string): string | null {

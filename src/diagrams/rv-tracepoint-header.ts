@@ -39,9 +39,14 @@ export function dmaengineTraceHeader(): string {
 
 const NAME = { chan: 'chan', tx: 'tx', vchan: 'vc', tasklet: 't' } as const;
 
-export function tracepointProto(tp: DmaTracepoint): string[] {
+/**
+ * The tracepoint's prototype, its parameters as `type name`. A probe takes the same types and
+ * may name the object otherwise (`object`), as an RV monitor's probe does where the tracepoint's
+ * name is one its handler declares.
+ */
+export function tracepointProto(tp: DmaTracepoint, object: string = NAME[tp.object]): string[] {
   return [
-    `${rvObjectType[tp.object]}${NAME[tp.object]}`,
+    `${rvObjectType[tp.object]}${object}`,
     ...tp.extra.map((x) => (x === 'cookie' ? 'dma_cookie_t cookie' : 'unsigned long flags')),
   ];
 }

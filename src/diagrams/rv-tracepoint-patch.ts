@@ -3,7 +3,7 @@ import { tracepointProto } from './rv-tracepoint-header.js';
 
 /**
  * The patch placing the dmaengine tracepoints at their hook points, computed against a kernel
- * tree (Linux 6.1's text; each edit names the exact lines it expects, and a tree where one
+ * tree (the text of Linux 6.1 and 7.3 both; each edit names the exact lines it expects, and a tree where one
  * is missing or not unique is refused with the file and the lines). Header inlines cannot
  * include a trace header, so include/linux/dmaengine.h declares each tracepoint with
  * DECLARE_TRACEPOINT and calls an out-of-line `dmaengine_do_trace_<name>()` behind

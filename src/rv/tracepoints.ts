@@ -37,7 +37,7 @@ export interface DmaTracepoint {
   readonly object: RvObjectKind;
   /** The object pointer is always recorded; these are recorded too, in this order. */
   readonly extra: readonly RvExtraArg[];
-  /** Where the patch places the call: the kernel function and its file in a 6.1 tree. */
+  /** Where the patch places the call: the kernel function and its file (the same in 6.1 and 7.3). */
   readonly hook: { readonly fn: string; readonly file: string; readonly where: string };
   /** What the tracepoint is read as: one or more chart events on the object's chart. */
   readonly events: readonly RvChartEvent[];

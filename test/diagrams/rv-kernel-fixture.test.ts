@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { machineSpecs } from '../../machines/index.js';
 import { chartOf } from '../../src/diagrams/chart.js';
 import { rvAutomataOf } from '../../src/diagrams/rv.js';
-import { rvMonitor } from '../../src/diagrams/rv-monitor.js';
+import { rvContainer, rvKernelLines, rvMonitor } from '../../src/diagrams/rv-monitor.js';
 import { dmaengineTraceHeader } from '../../src/diagrams/rv-tracepoint-header.js';
 
 /**
@@ -55,5 +55,91 @@ describe('the recorded kernel run', () => {
   it('was made from the tracepoint header dmactor writes now', () => {
     const sha = createHash('sha256').update(dmaengineTraceHeader()).digest('hex');
     expect(record).toContain(`tracepoint header sha256 ${sha}`);
+  });
+});
+
+/**
+ * The NEW step of the same script, on a tree whose da_monitor.h has per-object monitors
+ * (test/fixtures/rv/kernel-7.3.txt): that tree's own rvgen agreed with what dmactor writes, and
+ * the per-object `.c` of every monitor, byte for byte the one dmactor writes now, built in-tree
+ * with W=1 and no warning.
+ */
+describe('the recorded run on a tree with per-object monitors', () => {
+  const rec = readFileSync(join(__dirname, '../fixtures/rv/kernel-7.3.txt'), 'utf8').split('\n');
+  const v = (rec.find((l) => / kernelversion: /.test(l)) ?? '').split(' ')[0] ?? '';
+  const made = automata.flatMap((a) => {
+    const r = rvMonitor(a);
+    return r.ok ? [{ a, files: r.monitor.files, monitor: r.monitor }] : [];
+  });
+
+  it('is of a 7.3 tree that has the per-object API', () => {
+    expect(v).toMatch(/^7\.3\.\d+$/);
+    expect(rec).toContain(`${v} da_monitor.h: has per-object monitors (RV_MON_PER_OBJ)`);
+    expect(rec.find((l) => l.startsWith('new tree: '))).toMatch(/^new tree: linux-source-7\.3 7\.3\.\d+/);
+  });
+
+  it("found that tree's rvgen writing our model header and trace snippet, its skeleton kept", () => {
+    const named = new Set(
+      rec.flatMap((l) => l.match(new RegExp(`^${v} rvgen ([a-z_]+): (model|container) header `))?.[1] ?? []),
+    );
+    expect([...named].sort()).toEqual([...monitors, 'dmaengine'].sort());
+    expect(rec).toContain(
+      `${v} rvgen dmaengine: container header identical; container.c skeleton kept; Kconfig skeleton kept`,
+    );
+    for (const { a, files } of made) {
+      expect(rec, a.name).toContain(
+        `${v} rvgen ${a.name}: model header identical; trace snippet identical; main.c skeleton kept; Kconfig skeleton kept`,
+      );
+      // Every event rvgen's skeleton handles is handled, but one left out as untraced.
+      const untraced = (files.get(`${a.name}.c`) ?? '').match(/Not traced: ([a-z_, ]+)\./)?.[1];
+      const events = rec.find((l) => l.startsWith(`${v} rvgen ${a.name}: events `)) ?? '';
+      expect(events, a.name).toContain(
+        untraced === undefined
+          ? ': events all handled;'
+          : `: events all handled but ${untraced.replace(/, /g, ',')} (`,
+      );
+    }
+  });
+
+  it('linked them into a vmlinux, and the virt-dma driver and dmatest modules through modpost', () => {
+    expect(rec).toContain(`${v} vmlinux: make -j2 vmlinux exited 0; 0 warnings in the whole kernel`);
+    expect(rec).toContain(`${v} vmlinux has rv_dmaengine`);
+    for (const name of monitors) expect(rec).toContain(`${v} vmlinux has enable_${name}`);
+    expect(rec).toContain(`${v} modules: make -j2 modules exited 0; 0 modpost complaints`);
+    for (const ko of ['amd/ptdma/ptdma', 'dmatest'])
+      expect(rec).toContain(`${v} linked drivers/dma/${ko}.ko`);
+  });
+
+  it('built the per-object .c dmactor writes now, and the container, every one with 0 warnings', () => {
+    expect(rec).toContain(`${v} patch: applied`);
+    expect(rec).toContain(`${v} build: make -k -j2 W=1 kernel/trace/rv/ drivers/dma/ exited 0`);
+    for (const o of ['dmaengine', 'virt-dma', 'amd/ptdma/ptdma-dmaengine', 'dmatest'])
+      expect(rec).toContain(`${v} built drivers/dma/${o}.o`);
+    const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
+    for (const { a, files } of made) {
+      for (const [f, text] of files)
+        expect(rec, `${a.name}/${f} changed since the recorded build`).toContain(
+          `${v} sha256 ${a.name}/${f} ${sha(text)}`,
+        );
+      expect(rec).toContain(`${v} built kernel/trace/rv/monitors/${a.name}/${a.name}.o, 0 warnings`);
+    }
+    const box = rvContainer();
+    for (const [f, text] of box.files)
+      expect(rec, `dmaengine/${f} changed since the recorded build`).toContain(
+        `${v} sha256 dmaengine/${f} ${sha(text)}`,
+      );
+    expect(rec).toContain(`${v} built kernel/trace/rv/monitors/dmaengine/dmaengine.o, 0 warnings`);
+    const lines = rvKernelLines(
+      box,
+      made.map((m) => m.monitor),
+    );
+    expect(rec, 'kernel-lines.txt changed since the recorded build').toContain(
+      `${v} sha256 kernel-lines.txt ${sha(lines)}`,
+    );
+    expect(rec).toContain(`${v} warnings: 0`);
+    expect(rec).toContain(`${v} errors: 0`);
+    expect(rec.filter((l) => /NOT |FAILED|DIFFERS/.test(l))).toEqual([]);
+    const header = createHash('sha256').update(dmaengineTraceHeader()).digest('hex');
+    expect(rec).toContain(`${v} tracepoint header sha256 ${header}`);
   });
 });
