@@ -61,7 +61,10 @@ export function trackObservations(world: World, counts: Map<string, number>): vo
       const kind = txModel(e.tx)?.kind;
       if (kind !== undefined && kind !== 'oneshot') {
         let of = kinds.get(e.tx.chan);
-        if (of === undefined) kinds.set(e.tx.chan, (of = new Map()));
+        if (of === undefined) {
+          of = new Map();
+          kinds.set(e.tx.chan, of);
+        }
         of.set(e.cookie, kind);
       }
     } else if (e.type === 'free') cookies.forget(e.tx);
