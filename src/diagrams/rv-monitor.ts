@@ -101,23 +101,7 @@ export function rvContainer(): RvMonitorFiles {
     '\t.enabled = 0,',
     '};',
     '',
-    `static int __init register_${m}(void)`,
-    '{',
-    `\treturn rv_register_monitor(&rv_${m}, NULL);`,
-    '}',
-    '',
-    `static void __exit unregister_${m}(void)`,
-    '{',
-    `\trv_unregister_monitor(&rv_${m});`,
-    '}',
-    '',
-    `module_init(register_${m});`,
-    `module_exit(unregister_${m});`,
-    '',
-    'MODULE_LICENSE("GPL");',
-    'MODULE_AUTHOR("dmactor: generated from its statecharts");',
-    `MODULE_DESCRIPTION("${m}: ${what}");`,
-    '',
+    ...moduleLines(m, `rv_${m}`, 'NULL', what),
   ].join('\n');
   const h = ['/* SPDX-License-Identifier: GPL-2.0 */', '', `extern struct rv_monitor rv_${m};`, ''].join(
     '\n',
@@ -317,23 +301,7 @@ export function rvMonitor(a: RvAutomaton): RvMonitorResult {
     '\t.enabled = 0,',
     '};',
     '',
-    `static int __init register_${m}(void)`,
-    '{',
-    `\treturn rv_register_monitor(&rv_this, &rv_${RV_CONTAINER});`,
-    '}',
-    '',
-    `static void __exit unregister_${m}(void)`,
-    '{',
-    '\trv_unregister_monitor(&rv_this);',
-    '}',
-    '',
-    `module_init(register_${m});`,
-    `module_exit(unregister_${m});`,
-    '',
-    'MODULE_LICENSE("GPL");',
-    'MODULE_AUTHOR("dmactor: generated from its statecharts");',
-    `MODULE_DESCRIPTION("${m}: ${description(a)}");`,
-    '',
+    ...moduleLines(m, 'rv_this', `&rv_${RV_CONTAINER}`, description(a)),
   ].join('\n');
   const trace = [
     '/* SPDX-License-Identifier: GPL-2.0 */',
@@ -434,4 +402,27 @@ const isStart = (a: RvAutomaton, e: string): boolean => START.has(e) && e === st
 function startOf(a: RvAutomaton, e: string): string | null {
   const from = a.edges.filter((x) => x.events.includes(e)).map((x) => x.from);
   return from.length > 0 && from.every((f) => f === a.initial) ? e : null;
+}
+
+/** A monitor module's register and unregister functions and its MODULE_* lines, as rvgen writes them. */
+function moduleLines(m: string, monitor: string, parent: string, what: string): string[] {
+  return [
+    `static int __init register_${m}(void)`,
+    '{',
+    `\treturn rv_register_monitor(&${monitor}, ${parent});`,
+    '}',
+    '',
+    `static void __exit unregister_${m}(void)`,
+    '{',
+    `\trv_unregister_monitor(&${monitor});`,
+    '}',
+    '',
+    `module_init(register_${m});`,
+    `module_exit(unregister_${m});`,
+    '',
+    'MODULE_LICENSE("GPL");',
+    'MODULE_AUTHOR("dmactor: generated from its statecharts");',
+    `MODULE_DESCRIPTION("${m}: ${what}");`,
+    '',
+  ];
 }
