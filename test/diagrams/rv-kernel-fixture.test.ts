@@ -143,3 +143,45 @@ describe('the recorded run on a tree with per-object monitors', () => {
     expect(rec).toContain(`${v} tracepoint header sha256 ${header}`);
   });
 });
+
+/**
+ * scripts/boot-rv-kernel.sh booted that 7.3 kernel under QEMU (test/fixtures/rv/boot-7.3.txt):
+ * the container and every monitor registered, enabling the container enabled (attached) each,
+ * ptdma and dmatest loaded against the exported tracepoints, disabling detached them all, and
+ * the kernel logged no warning. No DMA controller is emulated: no monitor saw an event.
+ */
+describe('the recorded boot of that kernel', () => {
+  const rec = readFileSync(join(__dirname, '../fixtures/rv/boot-7.3.txt'), 'utf8').split('\n');
+  const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+  it('booted the kernel built from the per-object .c dmactor writes now', () => {
+    expect(rec.find((l) => l.startsWith('boot kernel: '))).toMatch(/^boot kernel: 7\.3\.\d+,/);
+    for (const a of automata) {
+      const r = rvMonitor(a);
+      if (r.ok)
+        expect(rec, `${a.name}.c changed since the recorded boot`).toContain(
+          `boot sha256 ${a.name}/${a.name}.c ${sha(r.monitor.files.get(`${a.name}.c`) ?? '')}`,
+        );
+    }
+    expect(rec).toContain(
+      `boot sha256 dmaengine/dmaengine.c ${sha(rvContainer().files.get('dmaengine.c') ?? '')}`,
+    );
+  });
+
+  it('registered, enabled and disabled every monitor, loaded the modules, and logged no warning', () => {
+    expect(rec).toContain('boot available dmaengine');
+    expect(rec).toContain('boot enable dmaengine: ok');
+    for (const name of monitors) {
+      expect(rec).toContain(`boot available dmaengine:${name}`);
+      expect(rec).toContain(`boot enabled dmaengine:${name}`);
+      expect(rec).toContain(`boot ${name} enable=1`);
+    }
+    expect(rec).toContain('boot insmod dmatest: ok');
+    expect(rec).toContain('boot insmod ptdma: ok');
+    expect(rec).toContain('boot disable all: ok');
+    expect(rec).toContain('boot enabled after disable: -');
+    expect(rec).toContain('boot kernel log warnings: 0');
+    expect(rec).toContain('boot done');
+    expect(rec.filter((l) => /FAILED|DID NOT/.test(l))).toEqual([]);
+  });
+});

@@ -1,0 +1,73 @@
+#!/bin/bash
+# Boot a kernel that scripts/verify-rv-kernel.sh built with NEWTREE_LINK=1 (its tree is
+# $WORK/new/linux-source-*) under QEMU, and use the dmaengine RV monitors at run time: are the
+# container and every monitor registered (available_monitors), does enabling the container
+# enable each of them (each attaches its probes to the dmaengine tracepoints), do the virt-dma
+# driver ptdma and dmatest load as modules against the exported tracepoints, does disabling
+# detach them all, and is the kernel log free of warnings. No DMA controller is emulated, so no
+# dmaengine event happens and no monitor sees one.
+#
+# Packages: qemu-system-x86 busybox-static cpio (and /dev/kvm, or it runs under TCG, slower).
+# Usage: scripts/boot-rv-kernel.sh TREE [OUT]   (OUT: the summary, default stdout)
+set -euo pipefail
+tree=$(cd "$1" && pwd)
+out=${2:-/dev/stdout}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+summary="$work/summary.txt"
+say() { echo "$*" >>"$summary"; }
+: >"$summary"
+
+v=$(make -s -C "$tree" kernelversion)
+image="$tree/arch/x86/boot/bzImage"
+[ -f "$image" ] || make -C "$tree" -s -j2 bzImage
+say "# dmactor RV monitors booted ($(date -u +%Y-%m-%d)): $(qemu-system-x86_64 --version | head -1), $(dpkg-query -W -f='busybox-static ${Version}' busybox-static)"
+say "boot kernel: $v, bzImage sha256 $(sha256sum "$image" | cut -d' ' -f1)"
+for c in "$tree"/kernel/trace/rv/monitors/*/; do
+  name=$(basename "$c")
+  [ -f "$c/$name.c" ] && grep -q 'dmactor' "$c/$name.c" || continue
+  say "boot sha256 $name/$name.c $(sha256sum "$c/$name.c" | cut -d' ' -f1)"
+done
+
+root="$work/root"
+mkdir -p "$root"/{bin,proc,sys,dev,mods}
+cp /bin/busybox "$root/bin/busybox"
+cp "$tree/drivers/dma/dmatest.ko" "$tree/drivers/dma/amd/ptdma/ptdma.ko" "$root/mods/"
+cat >"$root/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tracefs tracefs /sys/kernel/tracing
+rv=/sys/kernel/tracing/rv
+say() { echo "RVBOOT $*"; }
+say "uname $(uname -r)"
+for m in $(cat $rv/available_monitors); do case "$m" in dmaengine*) say "available $m";; esac; done
+echo dmaengine >$rv/enabled_monitors && say "enable dmaengine: ok" || say "enable dmaengine: FAILED"
+for m in $(cat $rv/enabled_monitors); do say "enabled $m"; done
+for d in $rv/monitors/dmaengine/*/; do
+  [ -f "$d/enable" ] && say "$(basename "$d") enable=$(cat "$d/enable")"
+done
+for ko in dmatest ptdma; do
+  insmod /mods/$ko.ko && say "insmod $ko: ok" || say "insmod $ko: FAILED"
+done
+echo >$rv/enabled_monitors && say "disable all: ok" || say "disable all: FAILED"
+say "enabled after disable: $(cat $rv/enabled_monitors | tr '\n' ' ')-"
+say "kernel log warnings: $(dmesg | grep -cE 'WARNING|BUG|Oops|Call Trace')"
+dmesg | grep -E 'WARNING|BUG|Oops|rv:' | head -20 | sed 's/^/RVBOOT dmesg /'
+say "done"
+poweroff -f
+INIT
+chmod +x "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip) >"$work/initramfs.gz"
+
+accel=()
+if [ -n "${KVM:-}" ] && [ -w /dev/kvm ]; then accel=(-enable-kvm); fi
+timeout 600 qemu-system-x86_64 "${accel[@]}" -m 1024 -smp 2 -nographic -no-reboot \
+  -kernel "$image" -initrd "$work/initramfs.gz" \
+  -append "console=ttyS0 panic=-1 loglevel=4" >"$work/console.log" 2>&1 || true
+say "boot accel: ${accel[*]:-tcg}"
+grep -a '^RVBOOT ' "$work/console.log" | tr -d '\r' | sed 's/^RVBOOT /boot /' >>"$summary" || true
+grep -aq '^RVBOOT done' "$work/console.log" || { say "boot: DID NOT FINISH"; tail -20 "$work/console.log" | sed 's/^/boot console /' >>"$summary"; }
+cat "$summary" >"$out"
