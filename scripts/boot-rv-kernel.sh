@@ -4,8 +4,10 @@
 # container and every monitor registered (available_monitors), does enabling the container
 # enable each of them (each attaches its probes to the dmaengine tracepoints), do the virt-dma
 # driver ptdma and dmatest load as modules against the exported tracepoints, does disabling
-# detach them all, and is the kernel log free of warnings. No DMA controller is emulated, so no
-# dmaengine event happens and no monitor sees one.
+# detach them all, and is the kernel log free of warnings. QEMU emulates no DMA controller, so
+# scripts/rv-swdma/swdma.c, a virt-dma memcpy provider done by the CPU, is built against the
+# tree and loaded, and dmatest runs on it with the monitors enabled: per monitor, how many
+# events it took and how many errors (rejected events) it reported.
 #
 # Packages: qemu-system-x86 busybox-static cpio (and /dev/kvm, or it runs under TCG, slower).
 # Usage: scripts/boot-rv-kernel.sh TREE [OUT]   (OUT: the summary, default stdout)
@@ -33,6 +35,13 @@ root="$work/root"
 mkdir -p "$root"/{bin,proc,sys,dev,mods}
 cp /bin/busybox "$root/bin/busybox"
 cp "$tree/drivers/dma/dmatest.ko" "$tree/drivers/dma/amd/ptdma/ptdma.ko" "$root/mods/"
+here=$(cd "$(dirname "$0")/.." && pwd)
+cp -r "$here/scripts/rv-swdma" "$work/swdma"
+make -s -C "$tree" -j2 W=1 M="$work/swdma" modules >"$work/swdma.log" 2>&1 && rc=0 || rc=$?
+say "boot swdma: make W=1 M=scripts/rv-swdma modules exited $rc, $(grep -c 'warning:' "$work/swdma.log" || true) warnings; swdma.c sha256 $(sha256sum "$here/scripts/rv-swdma/swdma.c" | cut -d' ' -f1)"
+cp "$work/swdma/swdma.ko" "$root/mods/"
+mons=$(for c in "$tree"/kernel/trace/rv/monitors/*/; do n=$(basename "$c"); if [ -f "$c/${n}_trace.h" ] && grep -q dmactor "$c/$n.c"; then echo "$n"; fi; done | tr '\n' ' ')
+echo "$mons" >"$root/monitors"
 cat >"$root/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -49,9 +58,31 @@ for m in $(cat $rv/enabled_monitors); do say "enabled $m"; done
 for d in $rv/monitors/dmaengine/*/; do
   [ -f "$d/enable" ] && say "$(basename "$d") enable=$(cat "$d/enable")"
 done
-for ko in dmatest ptdma; do
-  insmod /mods/$ko.ko && say "insmod $ko: ok" || say "insmod $ko: FAILED"
+t=/sys/kernel/tracing
+echo 16384 >$t/buffer_size_kb
+echo 1 >$t/events/rv/enable
+echo 1 >$t/events/dmaengine/enable
+for ko in dmatest ptdma "swdma client_runs=20"; do
+  set -- $ko; m=$1; shift
+  insmod /mods/$m.ko "$@" && say "insmod $ko: ok" || say "insmod $ko: FAILED"
 done
+p=/sys/module/dmatest/parameters
+echo 20 >$p/iterations
+echo 5000 >$p/timeout
+echo dma0chan0 >$p/channel
+echo dma0chan1 >$p/channel
+echo 1 >$p/run
+cat $p/wait >/dev/null
+rmmod dmatest && say "rmmod dmatest: ok" || say "rmmod dmatest: FAILED"
+echo 0 >$t/tracing_on
+dmesg | grep -E 'dmatest: .*summary|swdma swdma: client' | sed 's/^\[[^]]*\] //' | while read -r l; do say "$l"; done
+say "dmaengine events traced: $(grep -cE ' (dmaengine|vchan)_[a-z_]+: ' $t/trace)"
+for m in $(cat /monitors); do
+  say "monitor $m: $(grep -c " event_$m:" $t/trace) events, $(grep -c " error_$m:" $t/trace) errors"
+done
+grep -E ' (dmaengine|vchan)_[a-z_]+: ' $t/trace | sed 's/^.*: \([a-z_]*\): .*$/\1/' | sort | uniq -c | while read -r n e; do say "tracepoint $e: $n"; done
+grep -E ' (event|error)_[a-z_]+: ' $t/trace | sed 's/^.*: \(\(event\|error\)_[a-z_]*\): [-0-9]*: \(.*\)$/\1 \3/' | sort | uniq -c | while read -r n l; do say "seen $n: $l"; done
+grep -E ' error_' $t/trace | head -10 | sed 's/^ *//' | while read -r l; do say "error: $l"; done
 echo >$rv/enabled_monitors && say "disable all: ok" || say "disable all: FAILED"
 say "enabled after disable: $(cat $rv/enabled_monitors | tr '\n' ' ')-"
 say "kernel log warnings: $(dmesg | grep -cE 'WARNING|BUG|Oops|Call Trace')"
@@ -70,4 +101,5 @@ timeout 600 qemu-system-x86_64 "${accel[@]}" -m 1024 -smp 2 -nographic -no-reboo
 say "boot accel: ${accel[*]:-tcg}"
 grep -a '^RVBOOT ' "$work/console.log" | tr -d '\r' | sed 's/^RVBOOT /boot /' >>"$summary" || true
 grep -aq '^RVBOOT done' "$work/console.log" || { say "boot: DID NOT FINISH"; tail -20 "$work/console.log" | sed 's/^/boot console /' >>"$summary"; }
+if [ -n "${BOOT_LOG:-}" ]; then cp "$work/console.log" "$BOOT_LOG"; fi
 cat "$summary" >"$out"

@@ -148,7 +148,9 @@ describe('the recorded run on a tree with per-object monitors', () => {
  * scripts/boot-rv-kernel.sh booted that 7.3 kernel under QEMU (test/fixtures/rv/boot-7.3.txt):
  * the container and every monitor registered, enabling the container enabled (attached) each,
  * ptdma and dmatest loaded against the exported tracepoints, disabling detached them all, and
- * the kernel logged no warning. No DMA controller is emulated: no monitor saw an event.
+ * the kernel logged no warning. QEMU emulates no DMA controller: scripts/rv-swdma/swdma.c, a
+ * virt-dma memcpy provider done by the CPU, is one, and a client written as client.rst says
+ * (in the same module) and dmatest ran on it. Every monitor saw events and reported none.
  */
 describe('the recorded boot of that kernel', () => {
   const rec = readFileSync(join(__dirname, '../fixtures/rv/boot-7.3.txt'), 'utf8').split('\n');
@@ -178,10 +180,27 @@ describe('the recorded boot of that kernel', () => {
     }
     expect(rec).toContain('boot insmod dmatest: ok');
     expect(rec).toContain('boot insmod ptdma: ok');
+    expect(rec).toContain('boot insmod swdma client_runs=20: ok');
     expect(rec).toContain('boot disable all: ok');
     expect(rec).toContain('boot enabled after disable: -');
     expect(rec).toContain('boot kernel log warnings: 0');
     expect(rec).toContain('boot done');
     expect(rec.filter((l) => /FAILED|DID NOT/.test(l))).toEqual([]);
+  });
+
+  it('ran a correct client and dmatest on swdma, and no monitor reported an event', () => {
+    const swdma = readFileSync(join(__dirname, '../../scripts/rv-swdma/swdma.c'), 'utf8');
+    expect(rec.find((l) => l.startsWith('boot swdma: '))).toBe(
+      `boot swdma: make W=1 M=scripts/rv-swdma modules exited 0, 0 warnings; swdma.c sha256 ${sha(swdma)}`,
+    );
+    expect(rec).toContain('boot swdma swdma: client: 20 of 20 transfers ok');
+    expect(rec.filter((l) => / summary 20 tests, 0 failures /.test(l))).toHaveLength(2);
+    for (const name of monitors) {
+      const m = rec
+        .find((l) => l.startsWith(`boot monitor ${name}: `))
+        ?.match(/: (\d+) events, (\d+) errors$/);
+      expect(Number(m?.[1]), `${name} saw no event`).toBeGreaterThan(0);
+      expect(m?.[2], `${name} reported an event`).toBe('0');
+    }
   });
 });
