@@ -51,6 +51,7 @@ mount -t devtmpfs devtmpfs /dev
 mount -t tracefs tracefs /sys/kernel/tracing
 rv=/sys/kernel/tracing/rv
 say() { echo "RVBOOT $*"; }
+bug=; case " $(cat /proc/cmdline) " in *" rvboot.bug "*) bug=1; say() { echo "RVBUG $*"; };; esac
 say "uname $(uname -r)"
 for m in $(cat $rv/available_monitors); do case "$m" in dmaengine*) say "available $m";; esac; done
 echo dmaengine >$rv/enabled_monitors && say "enable dmaengine: ok" || say "enable dmaengine: FAILED"
@@ -62,18 +63,23 @@ t=/sys/kernel/tracing
 echo 16384 >$t/buffer_size_kb
 echo 1 >$t/events/rv/enable
 echo 1 >$t/events/dmaengine/enable
-for ko in dmatest ptdma "swdma client_runs=20"; do
+mods='dmatest ptdma swdma-client_runs=20'
+[ -n "$bug" ] && mods='swdma-client_runs=2-client_bug=1'
+for ko in $mods; do
+  ko=$(echo "$ko" | tr '-' ' ')
   set -- $ko; m=$1; shift
   insmod /mods/$m.ko "$@" && say "insmod $ko: ok" || say "insmod $ko: FAILED"
 done
-p=/sys/module/dmatest/parameters
-echo 20 >$p/iterations
-echo 5000 >$p/timeout
-echo dma0chan0 >$p/channel
-echo dma0chan1 >$p/channel
-echo 1 >$p/run
-cat $p/wait >/dev/null
-rmmod dmatest && say "rmmod dmatest: ok" || say "rmmod dmatest: FAILED"
+if [ -z "$bug" ]; then
+  p=/sys/module/dmatest/parameters
+  echo 20 >$p/iterations
+  echo 5000 >$p/timeout
+  echo dma0chan0 >$p/channel
+  echo dma0chan1 >$p/channel
+  echo 1 >$p/run
+  cat $p/wait >/dev/null
+  rmmod dmatest && say "rmmod dmatest: ok" || say "rmmod dmatest: FAILED"
+fi
 echo 0 >$t/tracing_on
 dmesg | grep -E 'dmatest: .*summary|swdma swdma: client' | sed 's/^\[[^]]*\] //' | while read -r l; do say "$l"; done
 say "dmaengine events traced: $(grep -cE ' (dmaengine|vchan)_[a-z_]+: ' $t/trace)"
@@ -95,11 +101,17 @@ chmod +x "$root/init"
 
 accel=()
 if [ -n "${KVM:-}" ] && [ -w /dev/kvm ]; then accel=(-enable-kvm); fi
-timeout 600 qemu-system-x86_64 "${accel[@]}" -m 1024 -smp 2 -nographic -no-reboot \
-  -kernel "$image" -initrd "$work/initramfs.gz" \
-  -append "console=ttyS0 panic=-1 loglevel=4" >"$work/console.log" 2>&1 || true
 say "boot accel: ${accel[*]:-tcg}"
-grep -a '^RVBOOT ' "$work/console.log" | tr -d '\r' | sed 's/^RVBOOT /boot /' >>"$summary" || true
-grep -aq '^RVBOOT done' "$work/console.log" || { say "boot: DID NOT FINISH"; tail -20 "$work/console.log" | sed 's/^/boot console /' >>"$summary"; }
-if [ -n "${BOOT_LOG:-}" ]; then cp "$work/console.log" "$BOOT_LOG"; fi
+# Twice: a correct client and dmatest, then (rvboot.bug) a client with a client.rst bug.
+for phase in "" rvboot.bug; do
+  timeout 600 qemu-system-x86_64 "${accel[@]}" -m 1024 -smp 2 -nographic -no-reboot \
+    -kernel "$image" -initrd "$work/initramfs.gz" \
+    -append "console=ttyS0 panic=-1 loglevel=4 $phase" >"$work/console${phase:+-bug}.log" 2>&1 || true
+done
+for log in console console-bug; do
+  tag=RVBOOT pre=boot; [ "$log" = console-bug ] && tag=RVBUG pre=bug
+  grep -a "^$tag " "$work/$log.log" | tr -d '\r' | sed "s/^$tag /$pre /" >>"$summary" || true
+  grep -aq "^$tag done" "$work/$log.log" || { say "$log: DID NOT FINISH"; tail -20 "$work/$log.log" | sed 's/^/boot console /' >>"$summary"; }
+done
+if [ -n "${BOOT_LOG:-}" ]; then cp "$work/console.log" "$BOOT_LOG"; cp "$work/console-bug.log" "$BOOT_LOG.bug"; fi
 cat "$summary" >"$out"

@@ -12,7 +12,9 @@
  * not one: it requests with dma_request_channel and calls the device's prep and tx_submit
  * directly): dma_request_chan through the provider's filter map, then N times
  * dmaengine_prep_dma_memcpy, dmaengine_submit, dma_async_issue_pending and a completion
- * callback, then dmaengine_terminate_sync and dma_release_channel.
+ * callback, then dmaengine_terminate_sync and dma_release_channel. With client_bug=1 it ends
+ * with a bug instead: dma_async_issue_pending between dmaengine_terminate_async and
+ * dmaengine_synchronize, which channel_allocated_activity is to report.
  */
 #include <linux/dmaengine.h>
 #include <linux/completion.h>
@@ -41,6 +43,9 @@ struct swdma_chan {
 static unsigned int client_runs;
 module_param(client_runs, uint, 0444);
 MODULE_PARM_DESC(client_runs, "memcpy transfers to run as a client at probe (default 0)");
+static bool client_bug;
+module_param(client_bug, bool, 0444);
+MODULE_PARM_DESC(client_bug, "end as a buggy client: issue_pending between terminate_async and synchronize");
 
 static struct platform_device *swdma_pdev;
 static struct dma_device swdma_dev;
@@ -193,7 +198,14 @@ static void swdma_client(struct device *dev)
 		    !memcmp(s, d, PAGE_SIZE))
 			ok++;
 	}
-	dmaengine_terminate_sync(chan);
+	if (client_bug) {
+		/* client.rst: nothing may be issued between terminate_async and synchronize */
+		dmaengine_terminate_async(chan);
+		dma_async_issue_pending(chan);
+		dmaengine_synchronize(chan);
+	} else {
+		dmaengine_terminate_sync(chan);
+	}
 	if (s)
 		dma_free_coherent(chan->device->dev, PAGE_SIZE, s, src);
 	if (d)

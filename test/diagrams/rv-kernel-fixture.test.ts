@@ -203,4 +203,24 @@ describe('the recorded boot of that kernel', () => {
       expect(m?.[2], `${name} reported an event`).toBe('0');
     }
   });
+
+  it('ran a client with a client.rst bug, and only channel_allocated_activity reported it', () => {
+    // dma_async_issue_pending between dmaengine_terminate_async and dmaengine_synchronize.
+    expect(rec).toContain('bug insmod swdma client_runs=2 client_bug=1: ok');
+    expect(rec).toContain('bug swdma swdma: client: 2 of 2 transfers ok');
+    for (const name of monitors)
+      expect(
+        rec.find((l) => l.startsWith(`bug monitor ${name}: `)),
+        name,
+      ).toMatch(
+        name === 'channel_allocated_activity'
+          ? /: [1-9]\d* events, 1 errors$/
+          : /: [1-9]\d* events, 0 errors$/,
+      );
+    expect(rec).toContain(
+      'bug seen 1: error_channel_allocated_activity event issue not expected in the state terminating',
+    );
+    expect(rec).toContain('bug kernel log warnings: 0');
+    expect(rec).toContain('bug done');
+  });
 });
