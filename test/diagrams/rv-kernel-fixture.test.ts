@@ -143,3 +143,84 @@ describe('the recorded run on a tree with per-object monitors', () => {
     expect(rec).toContain(`${v} tracepoint header sha256 ${header}`);
   });
 });
+
+/**
+ * scripts/boot-rv-kernel.sh booted that 7.3 kernel under QEMU (test/fixtures/rv/boot-7.3.txt):
+ * the container and every monitor registered, enabling the container enabled (attached) each,
+ * ptdma and dmatest loaded against the exported tracepoints, disabling detached them all, and
+ * the kernel logged no warning. QEMU emulates no DMA controller: scripts/rv-swdma/swdma.c, a
+ * virt-dma memcpy provider done by the CPU, is one, and a client written as client.rst says
+ * (in the same module) and dmatest ran on it. Every monitor saw events and reported none.
+ */
+describe('the recorded boot of that kernel', () => {
+  const rec = readFileSync(join(__dirname, '../fixtures/rv/boot-7.3.txt'), 'utf8').split('\n');
+  const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+  it('booted the kernel built from the per-object .c dmactor writes now', () => {
+    expect(rec.find((l) => l.startsWith('boot kernel: '))).toMatch(/^boot kernel: 7\.3\.\d+,/);
+    for (const a of automata) {
+      const r = rvMonitor(a);
+      if (r.ok)
+        expect(rec, `${a.name}.c changed since the recorded boot`).toContain(
+          `boot sha256 ${a.name}/${a.name}.c ${sha(r.monitor.files.get(`${a.name}.c`) ?? '')}`,
+        );
+    }
+    expect(rec).toContain(
+      `boot sha256 dmaengine/dmaengine.c ${sha(rvContainer().files.get('dmaengine.c') ?? '')}`,
+    );
+  });
+
+  it('registered, enabled and disabled every monitor, loaded the modules, and logged no warning', () => {
+    expect(rec).toContain('boot available dmaengine');
+    expect(rec).toContain('boot enable dmaengine: ok');
+    for (const name of monitors) {
+      expect(rec).toContain(`boot available dmaengine:${name}`);
+      expect(rec).toContain(`boot enabled dmaengine:${name}`);
+      expect(rec).toContain(`boot ${name} enable=1`);
+    }
+    expect(rec).toContain('boot insmod dmatest: ok');
+    expect(rec).toContain('boot insmod ptdma: ok');
+    expect(rec).toContain('boot insmod swdma client_runs=20: ok');
+    expect(rec).toContain('boot disable all: ok');
+    expect(rec).toContain('boot enabled after disable: -');
+    expect(rec).toContain('boot kernel log warnings: 0');
+    expect(rec).toContain('boot done');
+    expect(rec.filter((l) => /FAILED|DID NOT/.test(l))).toEqual([]);
+  });
+
+  it('ran a correct client and dmatest on swdma, and no monitor reported an event', () => {
+    const swdma = readFileSync(join(__dirname, '../../scripts/rv-swdma/swdma.c'), 'utf8');
+    expect(rec.find((l) => l.startsWith('boot swdma: '))).toBe(
+      `boot swdma: make W=1 M=scripts/rv-swdma modules exited 0, 0 warnings; swdma.c sha256 ${sha(swdma)}`,
+    );
+    expect(rec).toContain('boot swdma swdma: client: 20 of 20 transfers ok');
+    expect(rec.filter((l) => / summary 20 tests, 0 failures /.test(l))).toHaveLength(2);
+    for (const name of monitors) {
+      const m = rec
+        .find((l) => l.startsWith(`boot monitor ${name}: `))
+        ?.match(/: (\d+) events, (\d+) errors$/);
+      expect(Number(m?.[1]), `${name} saw no event`).toBeGreaterThan(0);
+      expect(m?.[2], `${name} reported an event`).toBe('0');
+    }
+  });
+
+  it('ran a client with a client.rst bug, and only channel_allocated_activity reported it', () => {
+    // dma_async_issue_pending between dmaengine_terminate_async and dmaengine_synchronize.
+    expect(rec).toContain('bug insmod swdma client_runs=2 client_bug=1: ok');
+    expect(rec).toContain('bug swdma swdma: client: 2 of 2 transfers ok');
+    for (const name of monitors)
+      expect(
+        rec.find((l) => l.startsWith(`bug monitor ${name}: `)),
+        name,
+      ).toMatch(
+        name === 'channel_allocated_activity'
+          ? /: [1-9]\d* events, 1 errors$/
+          : /: [1-9]\d* events, 0 errors$/,
+      );
+    expect(rec).toContain(
+      'bug seen 1: error_channel_allocated_activity event issue not expected in the state terminating',
+    );
+    expect(rec).toContain('bug kernel log warnings: 0');
+    expect(rec).toContain('bug done');
+  });
+});
