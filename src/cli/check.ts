@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { writeCoverage } from '../diagrams/coverage-files.js';
-import { ALL_TRAITS, type ProviderTraits } from '../explore/applicability.js';
+import { ALL_TRAITS, type ProviderTraits, withoutFaults } from '../explore/applicability.js';
 import { type CampaignOptions, type CampaignReport, runCampaign } from '../explore/campaign.js';
 import { RULE_GOAL } from '../explore/guidance.js';
 import {
@@ -111,7 +111,7 @@ export function byName<T>(record: Readonly<Record<string, T>>): [string, T][] {
 export function summarize<W>(
   r: CampaignReport<W>,
   files: readonly string[] = [],
-  traits: ProviderTraits = ALL_TRAITS,
+  traits: ProviderTraits = withoutFaults(ALL_TRAITS),
 ): string[] {
   const legal = legalCoverage(r.coverage, traits);
   const unused = legal.filter((c) => c.unused).map((c) => c.machine);

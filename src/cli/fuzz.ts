@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { ALL_TRAITS, withoutFaults } from '../explore/applicability.js';
 import type { CampaignReport } from '../explore/campaign.js';
 import { type CampaignCoverage, campaignCoverage } from '../explore/campaign-coverage.js';
 import { RULE_GOAL } from '../explore/guidance.js';
@@ -113,7 +114,9 @@ export function fuzzLines(r: FuzzReport, saved: Readonly<Record<string, readonly
       return;
     }
     say(`${n}. ${name}:`);
-    for (const line of summarize(c, saved[key], r.traits)) say(`  ${line}`);
+    const traits = r.traits ?? ALL_TRAITS;
+    for (const line of summarize(c, saved[key], key === 'faults' ? traits : withoutFaults(traits)))
+      say(`  ${line}`);
     say(`  share of the budget: ${share(key)}`);
     say('  rules (times checked / broken):');
     for (const [id, n] of Object.entries(c.rules).sort(([a], [b]) => a.localeCompare(b))) {

@@ -5,8 +5,9 @@ import type { DmaDevice } from '../dmaengine/device.js';
  * transitions and rules that provider can reach: a device without DMA_CYCLIC has no period to
  * count, one without descriptor_reuse never recycles. A chart the provider does not use at all
  * (virt-dma, for a driver that keeps its own lists) is told apart by its counts instead.
+ * `faults` is the campaign's, not the device's: only injected bus errors fail a burst.
  */
-export type Trait = 'cyclic' | 'repeat' | 'metadata' | 'reuse' | 'pause';
+export type Trait = 'cyclic' | 'repeat' | 'metadata' | 'reuse' | 'pause' | 'faults';
 
 export type ProviderTraits = Readonly<Record<Trait, boolean>>;
 
@@ -17,7 +18,13 @@ export const ALL_TRAITS: ProviderTraits = {
   metadata: true,
   reuse: true,
   pause: true,
+  faults: true,
 };
+
+/** The same traits for a campaign that injects no fault (`dmactor check`, fuzz's other phases). */
+export function withoutFaults(traits: ProviderTraits): ProviderTraits {
+  return { ...traits, faults: false };
+}
 
 export function traitsOf(device: DmaDevice): ProviderTraits {
   const caps = device.cap_mask;
@@ -27,6 +34,7 @@ export function traitsOf(device: DmaDevice): ProviderTraits {
     metadata: device.desc_metadata_modes.size > 0,
     reuse: device.descriptor_reuse,
     pause: device.device_pause !== undefined && device.device_resume !== undefined,
+    faults: true,
   };
 }
 
@@ -48,6 +56,8 @@ const EVENT_NEEDS: Readonly<Record<string, Trait>> = {
   DESC_FREE: 'reuse',
   PAUSE: 'pause',
   RESUME: 'pause',
+  BUS_ERROR: 'faults',
+  CLEAR_ERROR: 'faults',
 };
 
 /** The trait a transition needs, or null when every provider can take it. */
@@ -66,5 +76,7 @@ export function ruleNeeds(id: string): Trait | null {
   if (id.includes('repeat')) return 'repeat';
   if (id.includes('recycle') || id === 'virtualChannel.desc-free-unallocated') return 'reuse';
   if (id.includes('pause') || id.includes('resume')) return 'pause';
+  if (id === 'hardware-channel.clear-error-without-error' || id === 'hardware-channel.error-without-access')
+    return 'faults';
   return null;
 }

@@ -134,7 +134,8 @@ export function ruleCoverage(
     const need = ruleNeeds(id);
     const chart = unusedMachines.find((m) => id.startsWith(`${m}.`));
     if (listed && n === 0) notApplicable.push([id, `${listed.why}: ${listed.note}`]);
-    else if (need !== null && !traits[need] && n === 0) notApplicable.push([id, `the device has no ${need}`]);
+    else if (need !== null && !traits[need] && n === 0)
+      notApplicable.push([id, need === 'faults' ? 'no fault is injected' : `the device has no ${need}`]);
     else if (chart !== undefined && n === 0) notApplicable.push([id, `the provider does not use ${chart}`]);
     else if (n >= goal) atGoal++;
     else short.push([id, n]);
