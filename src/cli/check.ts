@@ -70,7 +70,7 @@ function guidanceLine<W>(r: CampaignReport<W>): string {
   return g.guided ? `guided over ${g.epochs} epochs, ${g.targetsLeft} target(s) still short` : 'unguided';
 }
 
-/** "55/60 (short: ...; not applicable: 11)": rules at the goal among those the provider's runs can check. */
+/** "55/60 (short: ...); 11 not applicable here": rules at the goal among those the provider's runs can check. */
 export function rulesAtGoal(c: RuleCoverage): string {
   const short = c.short.length ? ` (short: ${c.short.map(([id, n]) => `${id} ${n}`).join(', ')})` : '';
   const na = c.notApplicable.length ? `; ${c.notApplicable.length} not applicable here` : '';

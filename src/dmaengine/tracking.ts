@@ -19,15 +19,10 @@ const DRAINED = { type: 'DRAINED' } as const;
 export function noteFinished(chan: DmaChan, by: 'completion' | 'terminate' | 'resume'): void {
   const fw = chanModel(chan);
   const m = fw.monitor;
-  const busy = m.matches('allocated.activity.busy');
-  if (
-    !busy &&
-    !(
-      by === 'completion' &&
-      (m.matches('allocated.activity.paused') || m.matches('allocated.activity.terminating'))
-    )
-  )
-    return;
+  const winding =
+    by === 'completion' &&
+    (m.matches('allocated.activity.paused') || m.matches('allocated.activity.terminating'));
+  if (!winding && !m.matches('allocated.activity.busy')) return;
   for (const tx of fw.live) if (inFlight(tx)) return;
   fw.monitor.observe(DRAINED);
 }

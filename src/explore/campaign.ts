@@ -454,7 +454,7 @@ export interface CampaignSteps<W = Workload> {
   step(): Promise<boolean>;
   /** Stop after the epoch running now (a hang elsewhere: the provider's next call may hang too). */
   stop(): void;
-  /** Whether a schedule broke one of these rules so far (a hang, a provider that threw). */
+  /** Whether a schedule broke one of these rules so far (a hang's finding is one). */
   broke(ids: readonly string[]): boolean;
   finish(): CampaignReport<W>;
 }
@@ -505,7 +505,6 @@ function poolSteps<W, S, B extends BuiltWorkload>(
   const hangMs = options.hangMs ?? 30_000;
   const progress = progressOf(shardIndices(options).length, onProgress);
   const session = sharedPool().open(kind.name, options, hangMs);
-  let hung = false;
   let open = true;
   const close = () => {
     if (open) session.close();
@@ -529,10 +528,7 @@ function poolSteps<W, S, B extends BuiltWorkload>(
         const hangs = r.hung === null ? [] : [hangTally(kind, options, r.hung, hangMs)];
         loop.tally.addEpoch([...r.tallies, ...hangs]);
         // Nothing after a hang: the provider's next call may hang as well.
-        if (r.hung !== null) {
-          hung = true;
-          loop.stopped = true;
-        }
+        if (r.hung !== null) loop.stopped = true;
       } catch (error) {
         close();
         throw error;
@@ -547,7 +543,7 @@ function poolSteps<W, S, B extends BuiltWorkload>(
       close();
     },
     broke(ids) {
-      return hung || loop.tally.violating.some((s) => s.violation != null && ids.includes(s.violation.id));
+      return loop.tally.violating.some((s) => s.violation != null && ids.includes(s.violation.id));
     },
     finish() {
       close();

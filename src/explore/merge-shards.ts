@@ -1,6 +1,6 @@
 import type { InvariantStats } from '../../invariants/invariant.js';
 import type { CampaignReport, Found } from './campaign.js';
-import { coverageReport } from './coverage.js';
+import { unionCoverage } from './campaign-coverage.js';
 import { decodeStates } from './state-set.js';
 
 /**
@@ -30,9 +30,7 @@ export function mergeCampaignShards<W>(shards: readonly CampaignReport<W>[]): Me
   const outcomes: Record<string, number> = {};
   const strategies: Record<string, { schedules: number; violations: number }> = {};
   const invariants: Record<string, InvariantStats> = {};
-  const counts = new Map<string, number>();
   const states = new Set<number>();
-  const rules: Record<string, number> = {};
   const byRule = new Map<string, { found: Found<W>; shard: number; at: number; hits: number }>();
   shards.forEach((r, shard) => {
     schedules += r.schedules;
@@ -54,9 +52,6 @@ export function mergeCampaignShards<W>(shards: readonly CampaignReport<W>[]): Me
       acc.violations += st.violations;
       invariants[id] = acc;
     }
-    for (const c of r.coverage)
-      for (const [k, n] of Object.entries(c.counts)) counts.set(k, (counts.get(k) ?? 0) + n);
-    for (const [id, n] of Object.entries(r.rules)) rules[id] = (rules[id] ?? 0) + n;
     // The reader of shard files checked this; a report of a whole campaign has none.
     const fingerprints = decodeStates(r.shardStates ?? '-');
     if (fingerprints === null) throw new Error(`shard ${shard}: a campaign report without shardStates`);
@@ -70,12 +65,8 @@ export function mergeCampaignShards<W>(shards: readonly CampaignReport<W>[]): Me
       }
     });
   });
-  // A (state x observation) pair no shard made was never made.
-  const never = new Set(first.observations.never);
-  for (const r of shards) {
-    const unmade = new Set(r.observations.never);
-    for (const k of never) if (!unmade.has(k)) never.delete(k);
-  }
+  // Coverage adds up per transition; a pair no shard made was never made.
+  const union = unionCoverage(shards);
   // The whole campaign lists its findings in the order of their first schedule.
   const kept = [...byRule.values()].sort((a, b) => a.found.index - b.found.index);
   const report: CampaignReport<W> = {
@@ -88,14 +79,10 @@ export function mergeCampaignShards<W>(shards: readonly CampaignReport<W>[]): Me
     schedulesPerSec: seconds > 0 ? schedules / seconds : schedules,
     seconds,
     strategies,
-    coverage: coverageReport(counts),
+    coverage: union.coverage,
     invariants,
-    rules,
-    observations: {
-      made: first.observations.total - never.size,
-      total: first.observations.total,
-      never: first.observations.never.filter((k) => never.has(k)),
-    },
+    rules: union.rules,
+    observations: union.observations,
     // Shards run unguided: the whole campaign unguided, one epoch.
     guidance: { epochs: schedules > 0 ? 1 : 0, guided: false, targetsLeft: 0 },
     found: kept.map((k) => ({ ...k.found, hits: k.hits })),

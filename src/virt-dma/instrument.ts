@@ -38,7 +38,6 @@ const PERIOD = { type: 'PERIOD' } as const;
 const TERMINATE = { type: 'TERMINATE' } as const;
 const RECYCLE = { type: 'RECYCLE' } as const;
 
-/** A descriptor terminate gathers is aborted unless it already was (a second terminate). */
 /** vchan_terminate_vdesc parks a descriptor once: it aborts it, unless it already was. */
 function abort(tx: DmaAsyncTxDescriptor): void {
   const m = txModel(tx)?.monitor;

@@ -117,7 +117,7 @@ function* reusable(t: ClientThread, h: Held, len: number): Body<DmaAsyncTxDescri
 }
 
 /** Submit, issue and wait for one round of `desc`. */
-function* round(t: ClientThread, h: Held, desc: DmaAsyncTxDescriptor): Body<void> {
+export function* round(t: ClientThread, h: Held, desc: DmaAsyncTxDescriptor): Body<void> {
   const p = yield* t.submit(h, desc, 'none');
   yield* dma_async_issue_pending(h.chan);
   yield* wait_for_completion(p.done);
@@ -129,7 +129,7 @@ function* round(t: ClientThread, h: Held, desc: DmaAsyncTxDescriptor): Body<void
  * only once it is back on desc_allocated, as a client doing so later would. Sleep, not spin: a
  * spinning client starves the tasklet under unfair strategies (PCT).
  */
-function* recycled(t: ClientThread, desc: DmaAsyncTxDescriptor): Body<void> {
+export function* recycled(t: ClientThread, desc: DmaAsyncTxDescriptor): Body<void> {
   while (!txModel(desc)?.monitor.matches('live.life.prepared')) yield* usleep(t.world, 1);
 }
 

@@ -76,8 +76,7 @@ function byObservation(target: string): readonly Lever[] {
 /**
  * Invariants no operation of the lifecycle workloads makes checked, so guidance does not pull
  * on levers for them: a DMA_COMPLETION_NO_ORDER device (no reference provider sets it; the
- * legal variant no-order does), an offload
- * validation (only async_tx chains run xor_val).
+ * legal variant no-order does), an offload validation (only async_tx chains run xor_val).
  */
 const OUT_OF_REACH: ReadonlySet<string> = new Set([
   'inv.no-order-tx-status',

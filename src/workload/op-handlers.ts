@@ -12,7 +12,6 @@ import {
   dmaengine_submit,
   dmaengine_tx_status,
 } from '../dmaengine/client.js';
-import { txModel } from '../dmaengine/record.js';
 import {
   dmaengine_pause,
   dmaengine_resume,
@@ -34,7 +33,7 @@ import { usleep } from '../kernel/sleep.js';
 import { dma_alloc_coherent, dma_free_coherent } from '../mapping/coherent.js';
 import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from '../mapping/types.js';
 import { type ClientThread, fill, type Held, noteCookie, slaveDirection } from './client-thread.js';
-import { batch, memcpySg, metadata, race, reuse } from './descriptor-ops.js';
+import { batch, memcpySg, metadata, race, recycled, reuse, round as reuseRound } from './descriptor-ops.js';
 import { uartSlaveConfig } from './slave-config.js';
 import { pollAll, readAll, readStatus } from './status-ops.js';
 import type { Op } from './workload.js';
@@ -83,19 +82,10 @@ function* reused(t: ClientThread, h: Held, lens: readonly number[]): Body<void> 
   );
   if (!desc) throw new Error(`client${t.index}: prep returned NULL`);
   if (dmaengine_desc_set_reuse(desc) !== 0) throw new Error('set_reuse refused');
-  for (let round = 0; round < 2; round++) {
-    if (round === 1) dmaengine_desc_clear_reuse(desc); // the last submission frees it
-    const p = yield* t.submit(h, desc, 'none');
-    yield* dma_async_issue_pending(h.chan);
-    yield* wait_for_completion(p.done);
-    h.outstanding = h.outstanding.filter((x) => x !== p);
-    // The callback signalled before virt-dma recycled the descriptor: resubmit (or clear
-    // reuse) only once it is back on desc_allocated, as a client doing so "later" would.
-    // Sleep, not spin: a spinning client starves the tasklet under unfair strategies (PCT).
-    while (!txModel(desc)?.monitor.matches('live.life.prepared') && round === 0) {
-      yield* usleep(t.world, 1);
-    }
-  }
+  yield* reuseRound(t, h, desc);
+  yield* recycled(t, desc);
+  dmaengine_desc_clear_reuse(desc); // the last submission frees it
+  yield* reuseRound(t, h, desc);
   t.unmapAll(h);
 }
 
