@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { tuneV8ForWorlds } from '../src/cli/v8-flags.js';
 import { runSchedule } from '../src/explore/run-schedule.js';
 import { randomStrategy } from '../src/kernel/strategies/random.js';
 import { W1 } from '../src/workload/standard.js';
@@ -40,4 +41,7 @@ export function benchColdW1(): ColdW1 {
   return JSON.parse(out) as ColdW1;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(JSON.stringify(measureCold()));
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  tuneV8ForWorlds(); // as the dmactor command runs
+  console.log(JSON.stringify(measureCold()));
+}

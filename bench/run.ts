@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { tuneV8ForWorlds } from '../src/cli/v8-flags.js';
 import { benchAsyncTx } from './async-tx.js';
 import { benchColdW1 } from './cold-w1.js';
 import { benchDmaScenarios } from './dma.js';
@@ -10,6 +11,8 @@ import { benchKernel } from './kernel.js';
 import { benchWorkers } from './workers.js';
 
 /** `npm run bench`: runs every benchmark in one process and writes bench/results/*.json and *.md. */
+// As the dmactor command runs (src/cli/v8-flags.ts).
+tuneV8ForWorlds();
 const outDir = new URL('../../bench/results/', import.meta.url);
 mkdirSync(outDir, { recursive: true });
 

@@ -3,7 +3,8 @@
 // trees, each in a child process run with --trace-gc-nvp. A world that nothing holds once its
 // schedule ends should be freed by the next scavenge; what is promoted instead costs scavenge
 // time now and a full collection later. Usage:
-//   node bench/scavenge-survival.mjs <root> [<root> ...] [--workload W1] [--schedules 600]
+//   node bench/scavenge-survival.mjs <root> [<root> ...] [--workload W1] [--schedules 600] [--pretenuring on|off]
+// Pretenuring is off by default, as the dmactor command runs (src/cli/v8-flags.ts).
 import { spawnSync } from 'node:child_process';
 
 const args = process.argv.slice(2);
@@ -15,6 +16,7 @@ const option = (name, fallback) => {
 };
 const workload = option('--workload', 'W1');
 const schedules = Number(option('--schedules', '600'));
+const pretenuring = option('--pretenuring', 'off') === 'on';
 const warm = 200;
 
 const child = `
@@ -29,10 +31,21 @@ for (let s = 1000; s < 1000 + ${schedules}; s++) run(s);
 `;
 
 for (const root of args) {
-  const out = spawnSync(process.execPath, ['--trace-gc-nvp', '--input-type=module', '-e', child, root], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-  });
+  const out = spawnSync(
+    process.execPath,
+    [
+      '--trace-gc-nvp',
+      ...(pretenuring ? [] : ['--no-allocation-site-pretenuring']),
+      '--input-type=module',
+      '-e',
+      child,
+      root,
+    ],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    },
+  );
   if (out.status !== 0) throw new Error(`${root}: ${out.stderr}`);
   const lines = out.stdout.split('\n');
   const from = lines.indexOf('--- measured ---');
@@ -47,6 +60,6 @@ for (const root of args) {
   }
   const kib = (n) => (n / schedules / 1024).toFixed(1);
   console.log(
-    `${root} ${workload}: ${kib(promoted)} KiB promoted of ${kib(allocated)} KiB allocated per schedule, ${scavenges} scavenges`,
+    `${root} ${workload} (pretenuring ${pretenuring ? 'on' : 'off'}): ${kib(promoted)} KiB promoted of ${kib(allocated)} KiB allocated per schedule, ${scavenges} scavenges`,
   );
 }

@@ -33,7 +33,7 @@ export const asyncDependencyOrder = defineInvariant({
     kind: 'safety',
   }),
   attach(ctx) {
-    const parentOf = new WeakMap<TxModel, TxModel>();
+    const parentOf = new Map<TxModel, TxModel>();
     const completed = new WeakSet<TxModel>();
     const hw = hardwareDone(ctx.world);
     const done = (m: TxModel) => completed.has(m) || hw.done(m);

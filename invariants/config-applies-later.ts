@@ -26,7 +26,7 @@ export const configAppliesLater = defineInvariant({
     kind: 'safety',
   }),
   attach(ctx) {
-    const prepared = new WeakMap<DmaAsyncTxDescriptor, { readonly toDev: boolean; readonly width: number }>();
+    const prepared = new Map<DmaAsyncTxDescriptor, { readonly toDev: boolean; readonly width: number }>();
     const record = (tx: DmaAsyncTxDescriptor) => {
       const m = txModel(tx);
       const cfg = chanModel(tx.chan).config;

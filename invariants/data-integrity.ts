@@ -76,15 +76,15 @@ export const dataIntegrity = defineInvariant({
   attach(ctx) {
     const memory = ctx.world.memory;
     const order = new SubmitOrder();
-    const starts = new WeakMap<DmaAsyncTxDescriptor, Start>();
+    const starts = new Map<DmaAsyncTxDescriptor, Start>();
     // Per FIFO register: device transfers that started and may still be running.
     const running = new Map<number, Set<DmaAsyncTxDescriptor>>();
     // Offload operations: their sources (and old P/Q) as the hardware started, by life.
-    const operands = new WeakMap<TxModel, Uint8Array[]>();
+    const operands = new Map<TxModel, Uint8Array[]>();
     // At completion: null (right), a detail (wrong); absent when not judged.
-    const verdicts = new WeakMap<DmaAsyncTxDescriptor, string | null>();
+    const verdicts = new Map<DmaAsyncTxDescriptor, string | null>();
     // At completion: how far the transfer is right, for a partial result.
-    const partials = new WeakMap<DmaAsyncTxDescriptor, Partial>();
+    const partials = new Map<DmaAsyncTxDescriptor, Partial>();
 
     const hw = hardwareDone(ctx.world);
     ctx.on((e) => {

@@ -35,7 +35,7 @@ export const freeResourcesAfterSync = defineInvariant({
       /** What the running synchronize will cover when it returns. */
       covering: number;
     }
-    const counts = new WeakMap<DmaChan, Count>();
+    const counts = new Map<DmaChan, Count>();
     const of = (chan: DmaChan): Count => {
       let c = counts.get(chan);
       if (c === undefined) {

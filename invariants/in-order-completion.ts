@@ -20,7 +20,7 @@ export const inOrderCompletion = defineInvariant({
     kind: 'safety',
   }),
   attach(ctx) {
-    const last = new WeakMap<DmaChan, number>();
+    const last = new Map<DmaChan, number>();
     ctx.on((e) => {
       if (e.type !== 'complete' || e.tx.chan.device.cap_mask.has('DMA_COMPLETION_NO_ORDER')) return;
       ctx.checked();

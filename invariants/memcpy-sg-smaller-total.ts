@@ -29,7 +29,7 @@ export const memcpySgSmallerTotal = defineInvariant({
   }),
   attach(ctx) {
     // Bytes moved per life (per submit) of a copy whose lists differ in size.
-    const moved = new WeakMap<TxModel, number>();
+    const moved = new Map<TxModel, number>();
     ctx.on((e) => {
       if (e.type === 'prep') {
         const m = txModel(e.tx);

@@ -39,7 +39,7 @@ export const metadataAtCompletion = defineInvariant({
   }),
   attach(ctx) {
     const notice = new MetadataNotice();
-    const moved = new WeakMap<TxModel, number>();
+    const moved = new Map<TxModel, number>();
     ctx.on((e) => {
       if (e.type === 'submit' || e.type === 'hw-moved') {
         const m = txModel(e.tx);

@@ -30,9 +30,9 @@ export const noCallbackAfterSynchronize = defineInvariant({
     // synchronize after it returned, that number as the fence. A synchronize with no terminate
     // before it (legal, the channel chart's SYNC in busy) promises nothing about transfers
     // still to run, so it sets no fence.
-    const submitted = new WeakMap<DmaAsyncTxDescriptor, number>();
-    const fence = new WeakMap<DmaChan, number>();
-    const terminated = new WeakMap<DmaChan, number>();
+    const submitted = new Map<DmaAsyncTxDescriptor, number>();
+    const fence = new Map<DmaChan, number>();
+    const terminated = new Map<DmaChan, number>();
     let order = 0;
     ctx.on((e) => {
       switch (e.type) {

@@ -3,6 +3,7 @@ import type { DmaAsyncTxDescriptor, Seg, TxLayout, TxModel } from '../src/dmaeng
 import type { DmaEvent } from '../src/dmaengine/events.js';
 import { chanId, chanModel, txModel } from '../src/dmaengine/record.js';
 import { DMA_DEV_TO_MEM } from '../src/dmaengine/types.js';
+import { objectSlot } from '../src/kernel/object-slot.js';
 import type { World } from '../src/kernel/world.js';
 
 /**
@@ -89,7 +90,7 @@ export const hex = (n: number): string => `0x${n.toString(16)}`;
  */
 export class SubmitOrder {
   private n = 0;
-  private readonly seq = new WeakMap<DmaAsyncTxDescriptor, number>();
+  private readonly seq = new Map<DmaAsyncTxDescriptor, number>();
 
   submitted(tx: DmaAsyncTxDescriptor): number {
     this.seq.set(tx, ++this.n);
@@ -113,8 +114,8 @@ export class SubmitOrder {
  * descriptor completes, is freed, or is submitted again under another cookie.
  */
 export class CookieOwners {
-  private readonly byChan = new WeakMap<DmaChan, Map<number, DmaAsyncTxDescriptor>>();
-  private readonly cookieOf = new WeakMap<DmaAsyncTxDescriptor, number>();
+  private readonly byChan = new Map<DmaChan, Map<number, DmaAsyncTxDescriptor>>();
+  private readonly cookieOf = new Map<DmaAsyncTxDescriptor, number>();
 
   submitted(tx: DmaAsyncTxDescriptor, cookie: number): void {
     this.forget(tx);
@@ -164,7 +165,7 @@ export class CookieOwners {
  * once however many invariants listen.
  */
 export class HardwareDone {
-  private readonly moved = new WeakMap<TxModel, number>();
+  private readonly moved = new Map<TxModel, number>();
   private readonly finished = new WeakSet<TxModel>();
   private last: DmaEvent | null = null;
   private lastFinished: DmaAsyncTxDescriptor | null = null;
@@ -194,7 +195,7 @@ export class HardwareDone {
   }
 }
 
-const doneTrackers = new WeakMap<World, HardwareDone>();
+const doneTrackers = objectSlot<World, HardwareDone>();
 
 /** The world's HardwareDone. */
 export function hardwareDone(world: World): HardwareDone {
@@ -224,7 +225,7 @@ export interface AttachedMetadata {
  * metadata back; only one-shot transfers complete.
  */
 export class MetadataNotice {
-  private readonly attached = new WeakMap<TxModel, AttachedMetadata>();
+  private readonly attached = new Map<TxModel, AttachedMetadata>();
 
   /** Whether `model` has metadata attached that has not been notified yet. */
   has(model: TxModel): boolean {

@@ -40,7 +40,7 @@ export const recycleAfterAck = defineInvariant({
   }),
   attach(ctx) {
     const seenAcked = new WeakSet<TxModel>();
-    const ackedWhenFreed = new WeakMap<TxModel, boolean>();
+    const ackedWhenFreed = new Map<TxModel, boolean>();
     const asyncOwned = new WeakSet<TxModel>();
     const tearingDown = new WeakSet<DmaChan>();
     const look = (tx: DmaAsyncTxDescriptor) => {

@@ -37,7 +37,7 @@ export const residueBounds = defineInvariant({
   }),
   attach(ctx) {
     const cookies = new CookieOwners();
-    const last = new WeakMap<DmaAsyncTxDescriptor, number>();
+    const last = new Map<DmaAsyncTxDescriptor, number>();
     ctx.on((e) => {
       if (cookies.follow(e)) {
         if (e.type === 'submit') last.delete(e.tx);

@@ -46,7 +46,7 @@ export const residueGranularity = defineInvariant({
   }),
   attach(ctx) {
     const cookies = new CookieOwners();
-    const moved = new WeakMap<DmaAsyncTxDescriptor, { bytes: number; last: number }>();
+    const moved = new Map<DmaAsyncTxDescriptor, { bytes: number; last: number }>();
     ctx.on((e) => {
       if (cookies.follow(e)) {
         if (e.type === 'submit') moved.set(e.tx, { bytes: 0, last: 0 });

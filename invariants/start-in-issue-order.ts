@@ -30,7 +30,7 @@ export const startInIssueOrder = defineInvariant({
     const order = new SubmitOrder();
     // The submit number under which each descriptor was last seen starting (restarts of a
     // repeated list and further items of the same list are not new starts).
-    const startedAs = new WeakMap<DmaAsyncTxDescriptor, number>();
+    const startedAs = new Map<DmaAsyncTxDescriptor, number>();
     ctx.on((e) => {
       if (e.type === 'submit') {
         order.submitted(e.tx);

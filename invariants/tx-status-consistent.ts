@@ -31,7 +31,7 @@ export const txStatusConsistent = defineInvariant({
   }),
   attach(ctx) {
     const cookies = new CookieOwners();
-    const resuming = new WeakMap<DmaChan, number>();
+    const resuming = new Map<DmaChan, number>();
     ctx.on((e) => {
       if (cookies.follow(e)) return;
       switch (e.type) {

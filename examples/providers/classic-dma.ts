@@ -80,7 +80,7 @@ export default defineProvider({
   probe(ctx) {
     const { world, controller } = ctx;
     const chans: Chan[] = [];
-    const descOf = new WeakMap<DmaAsyncTxDescriptor, Desc>();
+    const descOf = new Map<DmaAsyncTxDescriptor, Desc>();
     const of = (chan: DmaChan) => chans[chan.chan_id]!;
 
     /** Start the first issued descriptor (lock held). */

@@ -17,6 +17,7 @@ import { txModel } from '../dmaengine/record.js';
 import { txd_chain, txd_clear_parent, txd_lock, txd_next, txd_parent, txd_unlock } from '../dmaengine/txd.js';
 import { type Body, DMA_PREP_FENCE, DMA_PREP_INTERRUPT, type DmaCap, EBUSY } from '../dmaengine/types.js';
 import { report } from '../kernel/checker.js';
+import { objectSlot } from '../kernel/object-slot.js';
 import type { Task } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
 import { AsyncTxRules } from './rules.js';
@@ -47,7 +48,7 @@ import { ASYNC_TX_ACK, ASYNC_TX_FENCE, type AsyncSubmitCtl } from './submit-ctl.
  * its own tx_submit), as dma_wait_for_async_tx already does.
  */
 export type AsyncTxMode = 'document' | 'mainline';
-const modes = new WeakMap<World, AsyncTxMode>();
+const modes = objectSlot<World, AsyncTxMode>();
 
 export function setAsyncTxMode(world: World, mode: AsyncTxMode): void {
   modes.set(world, mode);
@@ -58,7 +59,7 @@ export function asyncTxMode(world: World): AsyncTxMode {
 }
 
 /** Tasks running a synchronous-path callback (async_tx_sync_epilog), and how deeply. */
-const epilogDepth = new WeakMap<Task, number>();
+const epilogDepth = objectSlot<Task, number>();
 
 /**
  * The entry check of every async_<operation> (async-tx-api.rst §3.6): not from hardirq

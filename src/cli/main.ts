@@ -20,6 +20,7 @@ import { reportCommand } from './report.js';
 import { rv } from './rv.js';
 import { traceCommand } from './trace.js';
 import { usageLine } from './usage-line.js';
+import { tuneV8ForWorlds } from './v8-flags.js';
 
 /**
  * dmactor's own package.json, the nearest one above this module: dist/src/cli/ when built,
@@ -301,6 +302,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   return await cmd.run(parsed.values, parsed.positionals, out);
 }
 
+tuneV8ForWorlds();
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {

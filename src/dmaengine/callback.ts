@@ -1,6 +1,7 @@
 import { Blamed, blamed, callbackBlame, describeError, enterCode, leaveCode } from '../kernel/blame.js';
 import { report } from '../kernel/checker.js';
 import { KernelRules } from '../kernel/kernel-rules.js';
+import { objectSlot } from '../kernel/object-slot.js';
 import type { Task, TaskBody } from '../kernel/task.js';
 import { codeBoundary } from '../kernel/write-watch.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
@@ -19,7 +20,7 @@ export interface DmaengineDescCallback {
 }
 
 /** Tasks inside a completion callback now, and how deeply (a callback may complete another descriptor). */
-const callbackDepth = new WeakMap<Task, number>();
+const callbackDepth = objectSlot<Task, number>();
 
 /** Whether `task` is running a completion callback (terminate_sync there is a client error). */
 export function inCallback(task: Task | null): boolean {

@@ -1,3 +1,4 @@
+import { objectSlot } from '../kernel/object-slot.js';
 import type { World } from '../kernel/world.js';
 import type { AsyncTxEvent } from './async-tx-events.js';
 import type { DmaChan } from './channel.js';
@@ -88,7 +89,7 @@ export class DmaBus {
   }
 }
 
-const buses = new WeakMap<World, DmaBus>();
+const buses = objectSlot<World, DmaBus>();
 
 export function dmaBus(world: World): DmaBus {
   let bus = buses.get(world);

@@ -1,5 +1,6 @@
 import { codeOwner } from '../kernel/blame.js';
 import { onMightSleep, report } from '../kernel/checker.js';
+import { objectSlot } from '../kernel/object-slot.js';
 import type { Task } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
@@ -19,15 +20,15 @@ interface Pairing {
   /** By thread: its descriptors prepared and not yet submitted, in prep order. */
   readonly byTask: Map<Task, Set<DmaAsyncTxDescriptor>>;
   /** The thread that prepared each of them. */
-  readonly owner: WeakMap<DmaAsyncTxDescriptor, Task>;
+  readonly owner: Map<DmaAsyncTxDescriptor, Task>;
 }
 
-const pairings = new WeakMap<World, Pairing>();
+const pairings = objectSlot<World, Pairing>();
 
 function pairingOf(world: World): Pairing {
   let p = pairings.get(world);
   if (p === undefined) {
-    const made: Pairing = { byTask: new Map(), owner: new WeakMap() };
+    const made: Pairing = { byTask: new Map(), owner: new Map() };
     pairings.set(world, made);
     onMightSleep(world, (task, what) => sleeps(world, made, task, what));
     p = made;

@@ -1,3 +1,4 @@
+import { objectSlot } from '../kernel/object-slot.js';
 import { WaitQueue, wake_up_all } from '../kernel/waitqueue.js';
 import type { World } from '../kernel/world.js';
 
@@ -13,7 +14,7 @@ export interface DmaProgress {
   gen: number;
 }
 
-const progress = new WeakMap<World, DmaProgress>();
+const progress = objectSlot<World, DmaProgress>();
 
 export function dmaProgress(world: World): DmaProgress {
   let p = progress.get(world);

@@ -1,4 +1,5 @@
 import { type Blamed, enterCode, leaveCode } from '../kernel/blame.js';
+import { objectSlot } from '../kernel/object-slot.js';
 import { providerException } from '../kernel/provider-fault.js';
 import type { YieldPoint } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
@@ -6,7 +7,7 @@ import { codeBoundary } from '../kernel/write-watch.js';
 import type { DmaDevice } from './device.js';
 
 /** Which provider probed each dma_device, so a fault the framework finds can name it. */
-const names = new WeakMap<DmaDevice, string>();
+const names = objectSlot<DmaDevice, string>();
 
 /** Name the provider that probed `device` (done once, by the framework, after probe). */
 export function setProviderName(device: DmaDevice, name: string): void {

@@ -1,5 +1,6 @@
 import { traceEmit } from '../kernel/checker.js';
 import { mutex_lock, mutex_unlock } from '../kernel/mutex.js';
+import { objectSlot } from '../kernel/object-slot.js';
 import type { World } from '../kernel/world.js';
 import type { DmaChan } from './channel.js';
 import { dma_async_issue_pending } from './client.js';
@@ -22,7 +23,7 @@ interface PublicChannels {
   readonly table: Map<DmaCap, DmaChan>;
 }
 
-const publics = new WeakMap<World, PublicChannels>();
+const publics = objectSlot<World, PublicChannels>();
 
 /** Whether a device can serve async_tx at all: public, with one of its operations. */
 export function servesAsyncTx(caps: ReadonlySet<DmaCap>): boolean {

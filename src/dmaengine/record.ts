@@ -1,6 +1,7 @@
 import { type ChannelEvent, channelSpec } from '../../machines/channel.js';
 import type { DescriptorEvent } from '../../machines/descriptor.js';
 import { Monitor } from '../kernel/monitor.js';
+import { objectSlot } from '../kernel/object-slot.js';
 import type { ChannelModel, DmaChan } from './channel.js';
 import type { DmaAsyncTxDescriptor, TxModel } from './descriptor.js';
 
@@ -10,8 +11,8 @@ import type { DmaAsyncTxDescriptor, TxModel } from './descriptor.js';
  * objects providers and clients hold) reaches it. Only trusted modules import these
  * functions; the public API (src/index.ts) does not export them.
  */
-const txModels = new WeakMap<DmaAsyncTxDescriptor, TxModel>();
-const chanModels = new WeakMap<DmaChan, ChannelModel>();
+const txModels = objectSlot<DmaAsyncTxDescriptor, TxModel>();
+const chanModels = objectSlot<DmaChan, ChannelModel>();
 
 /** What the framework recorded when a prep call returned `tx`; null for one it never saw prepared. */
 export function txModel(tx: DmaAsyncTxDescriptor): TxModel | null {

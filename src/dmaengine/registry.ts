@@ -1,5 +1,6 @@
 import { traceEmit } from '../kernel/checker.js';
 import { type Mutex, mutex_init, mutex_lock, mutex_unlock } from '../kernel/mutex.js';
+import { objectSlot } from '../kernel/object-slot.js';
 import type { World } from '../kernel/world.js';
 import { onDmaMappingSetup } from '../mapping/layer.js';
 import { DmaChan } from './channel.js';
@@ -21,7 +22,7 @@ export interface DmaEngineCore {
   readonly dma_list_mutex: Mutex;
 }
 
-const cores = new WeakMap<World, DmaEngineCore>();
+const cores = objectSlot<World, DmaEngineCore>();
 
 export function dmaCore(world: World): DmaEngineCore {
   let core = cores.get(world);

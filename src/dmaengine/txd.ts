@@ -1,3 +1,4 @@
+import { objectSlot } from '../kernel/object-slot.js';
 import { type Spinlock, spin_lock_bh, spin_lock_init, spin_unlock_bh } from '../kernel/spinlock.js';
 import type { YieldPoint } from '../kernel/task.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
@@ -10,7 +11,7 @@ import { notePaired } from './pairing.js';
  * clear helpers. The lock is the descriptor's own `lock` field in the kernel; here it is made
  * on first use, so descriptors that never join a chain (all of slave DMA) cost nothing.
  */
-const locks = new WeakMap<DmaAsyncTxDescriptor, Spinlock>();
+const locks = objectSlot<DmaAsyncTxDescriptor, Spinlock>();
 
 function txdLockOf(txd: DmaAsyncTxDescriptor): Spinlock {
   let lock = locks.get(txd);

@@ -1,3 +1,4 @@
+import { objectSlot } from '../kernel/object-slot.js';
 import type { World } from '../kernel/world.js';
 import type { DmaController } from './dma-controller.js';
 
@@ -32,7 +33,7 @@ export interface BusTranslator {
   ): boolean;
 }
 
-const translators = new WeakMap<World, BusTranslator>();
+const translators = objectSlot<World, BusTranslator>();
 
 /** Route every controller of `world` through `translator` (null: bus addresses are physical again). */
 export function setBusTranslator(world: World, translator: BusTranslator | null): void {

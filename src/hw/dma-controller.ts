@@ -1,5 +1,5 @@
 import type { IrqLine } from '../kernel/irq.js';
-import type { Task } from '../kernel/task.js';
+import { atomically, type Task } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
 import { BurstMover } from './burst.js';
 import { BusPath } from './bus-translation.js';
@@ -96,15 +96,14 @@ export class DmaController {
     const tasks: Task[] = [];
     for (let i = 0; i < options.channels; i++) {
       const c = new HwChannel(board, i, `${this.name}.ch${i}`);
+      const step = () => c.step();
       chans.push(c);
       tasks.push(
         world.spawnDaemon({
           name: c.name,
           context: 'hardware',
           pending: () => c.runnable(),
-          *run() {
-            c.step();
-          },
+          run: () => atomically(step),
         }),
       );
     }

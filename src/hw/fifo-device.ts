@@ -1,6 +1,7 @@
 import { report, traceEmit } from '../kernel/checker.js';
 import { KernelRules, PeripheralRules } from '../kernel/kernel-rules.js';
-import type { Task } from '../kernel/task.js';
+import { objectSlot } from '../kernel/object-slot.js';
+import { atomically, type Task } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
 
 /**
@@ -26,7 +27,7 @@ export interface FifoDeviceOptions {
   readonly salt?: number;
 }
 
-const registries = new WeakMap<World, Map<number, FifoDevice>>();
+const registries = objectSlot<World, Map<number, FifoDevice>>();
 
 /** The world's peripherals by FIFO register address (what a slave config's src/dst_addr names). */
 export function fifoDevices(world: World): Map<number, FifoDevice> {
@@ -111,15 +112,13 @@ export class FifoDevice {
     this.register = 0xfe00_0000 + (world.newId() % 0x10000) * 0x100;
     fifoDevices(world).set(this.register, this);
     this.ring = new Uint8Array(this.capacity);
-    const dev = this;
+    const step = () => this.deviceStep();
     this.task = world.spawnDaemon({
       name: `dev:${this.name}`,
       context: 'hardware',
       pending: () =>
         this.direction === 'tx' ? this.level > 0 : this.level < this.capacity && this.produced < this.limit,
-      *run() {
-        dev.deviceStep();
-      },
+      run: () => atomically(step),
     });
   }
 

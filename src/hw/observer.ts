@@ -1,5 +1,6 @@
 import type { hardwareChannelMachine } from '../../machines/hardware-channel.js';
 import type { Monitor } from '../kernel/monitor.js';
+import { objectSlot } from '../kernel/object-slot.js';
 import type { DmaController } from './dma-controller.js';
 import type { HwObserver } from './hw-channel.js';
 
@@ -14,7 +15,7 @@ import type { HwObserver } from './hw-channel.js';
 interface ObserverBox {
   observer: HwObserver | null;
 }
-const observers = new WeakMap<DmaController, ObserverBox>();
+const observers = objectSlot<DmaController, ObserverBox>();
 
 /** The controller's box (created on first use; the controller asks once, at construction). */
 export function hwObserverBox(ctl: DmaController): { readonly observer: HwObserver | null } {
@@ -25,7 +26,7 @@ export function hwObserverBox(ctl: DmaController): { readonly observer: HwObserv
   }
   return box;
 }
-const monitors = new WeakMap<DmaController, readonly Monitor<typeof hardwareChannelMachine>[]>();
+const monitors = objectSlot<DmaController, readonly Monitor<typeof hardwareChannelMachine>[]>();
 
 /** Install the framework's observer (dmaengine's observeHardware does, once per registered device). */
 export function setHwObserver(ctl: DmaController, observer: HwObserver | null): void {

@@ -1,5 +1,6 @@
 import type { Rule } from '../rules/rule.js';
 import { KernelRules } from './kernel-rules.js';
+import { objectSlot } from './object-slot.js';
 import type { TracePayload } from './trace.js';
 
 /**
@@ -29,7 +30,7 @@ export type Blame = (error: unknown, task: string) => Blamed;
  * interrupt handler and tasklets; none, the model's own code (`kernel.oops`). Kept here, not on
  * the Task a provider can reach through `world.current`, so checked code cannot disown its faults.
  */
-const owners = new WeakMap<object, Blame>();
+const owners = objectSlot<object, Blame>();
 
 export function setTaskBlame(task: object, blame: Blame): void {
   owners.set(task, blame);
@@ -44,7 +45,7 @@ export function taskBlame(task: object): Blame | null {
  * under test in `dmactor check-client`'s worlds; none (`kernel.oops`, dmactor's own clients)
  * elsewhere. Per world, since the callback runs in whatever task the provider invokes it from.
  */
-const callbackOwners = new WeakMap<object, Blame>();
+const callbackOwners = objectSlot<object, Blame>();
 
 export function setCallbackBlame(world: object, blame: Blame): void {
   callbackOwners.set(world, blame);
@@ -79,8 +80,8 @@ export function describeError(error: unknown): string {
  */
 export type CodeOwner = { readonly provider: string; readonly op: string } | 'client';
 
-const frames = new WeakMap<object, CodeOwner[]>();
-const taskOwners = new WeakMap<object, CodeOwner>();
+const frames = objectSlot<object, CodeOwner[]>();
+const taskOwners = objectSlot<object, CodeOwner>();
 
 /** The owner of a task's own code (a provider's interrupt handler or tasklet). */
 export function setTaskOwner(task: object, owner: CodeOwner): void {

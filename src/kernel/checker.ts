@@ -4,6 +4,7 @@ import { codeOwner } from './blame.js';
 import { KernelRules } from './kernel-rules.js';
 import type { Region } from './memory.js';
 import type { Monitor } from './monitor.js';
+import { objectSlot } from './object-slot.js';
 import type { Outcome, Scheduler } from './scheduler.js';
 import type { Task } from './task.js';
 import type { Trace, TracePayload } from './trace.js';
@@ -48,7 +49,7 @@ export interface WorldRecordInit {
   readonly stopOnViolation: boolean;
 }
 
-const records = new WeakMap<World, WorldRecord>();
+const records = objectSlot<World, WorldRecord>();
 
 /** Called once, by the World's constructor; a second call (a forged record) is refused. */
 export function attachWorldRecord(world: World, init: WorldRecordInit): void {

@@ -1,4 +1,5 @@
 import { traceEmit } from './checker.js';
+import { objectSlot } from './object-slot.js';
 import type { TracePayload } from './trace.js';
 import type { World } from './world.js';
 
@@ -66,7 +67,7 @@ export interface Inspector {
   after(event: { readonly type: string }, sink: Sink, index: number, live: boolean): void;
 }
 
-const inspectors = new WeakMap<World, Inspector>();
+const inspectors = objectSlot<World, Inspector>();
 /** Whether any world was ever inspected: until then dispatch does not look (the hot path). */
 let inspecting = false;
 

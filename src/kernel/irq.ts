@@ -1,5 +1,6 @@
 import { report, schedulerOf, traceEmit } from './checker.js';
 import { KernelRules } from './kernel-rules.js';
+import { objectSlot } from './object-slot.js';
 import { might_sleep } from './preempt.js';
 import type { Task, YieldPoint } from './task.js';
 import { sleepUntil, WaitQueue, wake_up_all } from './waitqueue.js';
@@ -9,6 +10,23 @@ export type IrqReturn = 'IRQ_NONE' | 'IRQ_HANDLED';
 
 /** An interrupt handler: runs in hardirq context; may spin on locks but never sleep. */
 export type IrqHandler = () => Generator<YieldPoint, IrqReturn, void>;
+
+/**
+ * One handler invocation. Module-level, not a generator closure made per line: every generator
+ * closure gets a map of its own for its generator objects, maps live in the old generation, and
+ * a dead one keeps its closure's world alive through young collections (a whole world promoted
+ * per schedule). Closures that return a module-level generator's object cost nothing of the kind.
+ */
+function* handlerRun(line: IrqLine, handler: IrqHandler): Generator<YieldPoint, void, void> {
+  const world = line.world;
+  line.pending = false;
+  line.running = true;
+  traceEmit(world, line.name, 'handler');
+  const ret = yield* handler();
+  if (ret === 'IRQ_HANDLED') line.handled++;
+  else line.unhandled++;
+  if (world.trace.enabled) traceEmit(world, line.name, 'handler-return', { ret });
+}
 
 /**
  * An interrupt line (kernel/irq/). The hardware raises it; the line latches one pending
@@ -36,20 +54,12 @@ export class IrqLine {
     handler: IrqHandler,
   ) {
     this.wq = new WaitQueue(world, `${name}.sync`);
-    const line = this;
     this.task = world.spawnDaemon({
       name,
       context: 'hardirq',
       pending: () => this.pending && this.depth === 0,
-      *run() {
-        line.pending = false;
-        line.running = true;
-        traceEmit(world, line.name, 'handler');
-        const ret = yield* handler();
-        if (ret === 'IRQ_HANDLED') line.handled++;
-        else line.unhandled++;
-        if (world.trace.enabled) traceEmit(world, line.name, 'handler-return', { ret });
-      },
+      // A module-level generator, not a closure per line (see handlerRun).
+      run: () => handlerRun(this, handler),
       onRunEnd: () => {
         this.running = false;
         wake_up_all(this.wq);
@@ -82,7 +92,7 @@ export function request_irq(world: World, name: string, handler: IrqHandler): Ir
   return line;
 }
 
-const lines = new WeakMap<World, IrqLine[]>();
+const lines = objectSlot<World, IrqLine[]>();
 
 /** Every interrupt line requested in a world (fault injection reaches them here). */
 export function irqLines(world: World): IrqLine[] {

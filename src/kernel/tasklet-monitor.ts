@@ -1,5 +1,6 @@
 import { taskletSpec } from '../../machines/tasklet.js';
 import { Monitor } from './monitor.js';
+import { objectSlot } from './object-slot.js';
 import type { Tasklet } from './tasklet.js';
 import type { World } from './world.js';
 
@@ -8,7 +9,7 @@ import type { World } from './world.js';
  * virtual channel's, say) cannot reach or drive the chart its runs are checked against.
  * Trusted modules only; the public API does not export these functions.
  */
-const monitors = new WeakMap<Tasklet, Monitor<typeof taskletSpec.machine>>();
+const monitors = objectSlot<Tasklet, Monitor<typeof taskletSpec.machine>>();
 
 /** tasklet_setup: the tasklet's chart, named after it. */
 export function createTaskletMonitor(

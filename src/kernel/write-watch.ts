@@ -1,5 +1,6 @@
 import { type CodeOwner, codeOwner } from './blame.js';
 import { schedulerOf } from './checker.js';
+import { objectSlot } from './object-slot.js';
 import type { Task } from './task.js';
 import type { World } from './world.js';
 
@@ -19,7 +20,7 @@ interface Watch {
   readonly onWrite: (owner: CodeOwner | null, task: Task) => void;
 }
 
-const watches = new WeakMap<World, Set<Watch>>();
+const watches = objectSlot<World, Set<Watch>>();
 
 /** Watch `buf` from now on; `onWrite` hears who changed it. Returns the function that stops watching. */
 export function watchWrites(

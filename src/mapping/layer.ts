@@ -1,6 +1,7 @@
 import { onMemoryFree, onRunEnd } from '../kernel/checker.js';
 import type { Device } from '../kernel/device.js';
 import { POISON_FREE } from '../kernel/memory.js';
+import { objectSlot } from '../kernel/object-slot.js';
 import type { World } from '../kernel/world.js';
 import { bounceToDevice } from './bounce.js';
 import { Carveout } from './carveout.js';
@@ -194,7 +195,7 @@ export function onDmaMappingSetup(hook: DmaMappingSetupHook): void {
   setupHooks.push(hook);
 }
 
-const layers = new WeakMap<World, DmaMappingLayer>();
+const layers = objectSlot<World, DmaMappingLayer>();
 
 /**
  * Give `world` its DMA mapping layer on `platform` (default direct). Call it before anything

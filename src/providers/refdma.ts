@@ -1,6 +1,14 @@
+import type { DmaChan } from '../dmaengine/channel.js';
 import type { Device, DmaDevice, DmaSlaveMap } from '../dmaengine/device.js';
 import { dma_device_defaults } from '../dmaengine/device.js';
-import { BIT, DMA_DEV_TO_MEM, DMA_MEM_TO_DEV, DMA_MEM_TO_MEM } from '../dmaengine/types.js';
+import {
+  BIT,
+  type Body,
+  DMA_DEV_TO_MEM,
+  DMA_MEM_TO_DEV,
+  DMA_MEM_TO_MEM,
+  type DmaSlaveConfig,
+} from '../dmaengine/types.js';
 import { DmaController } from '../hw/dma-controller.js';
 import type { FifoDevice } from '../hw/fifo-device.js';
 import { request_irq } from '../kernel/irq.js';
@@ -65,6 +73,19 @@ export interface RefDma {
   readonly lock: Spinlock;
 }
 
+// The operations are module-level generators, not generator methods of the device literal: V8
+// gives each generator closure a map of its own in the old generation, which keeps a finished
+// world alive through young collections (docs/performance.md).
+function* refdma_alloc_chan_resources(): Body<number> {
+  return 0;
+}
+
+/** No lock: the framework validated the configuration; a prep reads it on the client's side. */
+function* refdma_config(chan: DmaChan, config: DmaSlaveConfig): Body<number> {
+  toRef(chan).config = { ...config };
+  return 0;
+}
+
 export function createRefDma(world: World, dev: Device, options: RefDmaOptions = {}): RefDma {
   const name = options.name ?? 'refdma';
   const controller =
@@ -119,15 +140,9 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
         }
       : null,
 
-    *device_alloc_chan_resources() {
-      return 0;
-    },
+    device_alloc_chan_resources: refdma_alloc_chan_resources,
     device_free_chan_resources: refdma_free_chan_resources,
-    // No lock: the framework validated the configuration; a prep reads it on the client's side.
-    *device_config(chan, config) {
-      toRef(chan).config = { ...config };
-      return 0;
-    },
+    device_config: refdma_config,
     device_prep_slave_sg: refdma_prep_slave_sg,
     device_prep_dma_cyclic: refdma_prep_dma_cyclic,
     device_prep_interleaved_dma: refdma_prep_interleaved_dma,

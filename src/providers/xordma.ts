@@ -163,7 +163,7 @@ export function createXorDma(ctx: ProbeContext, options: XorDmaOptions = {}): Xo
   const pqContinue = options.pqContinue ?? false;
   const poolSize = options.poolSize ?? 64;
   const chans: XorChan[] = [];
-  const descOf = new WeakMap<DmaAsyncTxDescriptor, XorDesc>();
+  const descOf = new Map<DmaAsyncTxDescriptor, XorDesc>();
   const of = (chan: DmaChan): XorChan => chans[chan.chan_id]!;
   const hooks: XorDmaHooks = {
     runDependencies: dma_run_dependencies,

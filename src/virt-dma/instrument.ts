@@ -5,6 +5,7 @@ import { chanModel, observeTx, txModel } from '../dmaengine/record.js';
 import { noteFinished } from '../dmaengine/tracking.js';
 import { bus, chart, dispatcher, type Routes } from '../kernel/instrument.js';
 import { Monitor } from '../kernel/monitor.js';
+import { objectSlot } from '../kernel/object-slot.js';
 import type { World } from '../kernel/world.js';
 import type { VirtDmaChan, VirtDmaDesc } from './virt-dma.js';
 
@@ -13,7 +14,7 @@ import type { VirtDmaChan, VirtDmaDesc } from './virt-dma.js';
  * VirtDmaChan (which providers extend) reaches it, and the virt-dma helpers' instrumentation:
  * one event per trusted place, routed to the virtual-channel and descriptor charts and the bus.
  */
-const monitors = new WeakMap<VirtDmaChan, Monitor<typeof virtualChannelSpec.machine>>();
+const monitors = objectSlot<VirtDmaChan, Monitor<typeof virtualChannelSpec.machine>>();
 
 /** vchan_init: the virtual channel's monitor, named after its channel. */
 export function createVchanMonitor(world: World, vc: VirtDmaChan, name: string): void {

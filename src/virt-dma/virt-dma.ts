@@ -11,6 +11,7 @@ import { VirtDmaRules } from '../dmaengine/rules.js';
 import { type Body, DMA_CTRL_REUSE, type DmaengineResult, type dma_cookie_t } from '../dmaengine/types.js';
 import { kernelBlame, setTaskBlame } from '../kernel/blame.js';
 import { report } from '../kernel/checker.js';
+import { objectSlot } from '../kernel/object-slot.js';
 import {
   lockdep_assert_held,
   type Spinlock,
@@ -51,8 +52,8 @@ export class VirtDmaDesc {
   }
 }
 
-const vdescOf = new WeakMap<DmaAsyncTxDescriptor, VirtDmaDesc>();
-const vchanOf = new WeakMap<DmaChan, VirtDmaChan>();
+const vdescOf = objectSlot<DmaAsyncTxDescriptor, VirtDmaDesc>();
+const vchanOf = objectSlot<DmaChan, VirtDmaChan>();
 
 export function to_virt_desc(tx: DmaAsyncTxDescriptor): VirtDmaDesc {
   const vd = vdescOf.get(tx);

@@ -95,6 +95,38 @@ export function slaveDirection(h: Held): typeof DMA_MEM_TO_DEV | typeof DMA_DEV_
 }
 
 /**
+ * The callback a client thread sets on a descriptor it submits. Module-level, not a generator
+ * closure made per descriptor: V8 gives each generator closure a map of its own in the old
+ * generation, and a dead one keeps its world alive through young collections.
+ */
+function* completionCallback(
+  thread: ClientThread,
+  h: Held,
+  action: CallbackAction,
+  pending: Pending,
+  stopped: Completion,
+  inCallback: (() => void) | undefined,
+): Body<void> {
+  inCallback?.();
+  pending.completed = true;
+  if (action === 'read-residue') {
+    const st: DmaTxState = { last: 0, used: 0, residue: 0, in_flight_bytes: 0 };
+    yield* dmaengine_tx_status(h.chan, h.lastCookie, st);
+  } else if (action === 'submit-more') {
+    const flags = yield* spin_lock_irqsave(h.lock);
+    if (!h.stopping) {
+      yield* thread.prepAndSubmit(h, 16, 'none');
+      yield* dma_async_issue_pending(h.chan);
+    }
+    spin_unlock_irqrestore(h.lock, flags);
+  } else if (action === 'terminate-async') {
+    yield* dmaengine_terminate_async(h.chan);
+    complete(stopped);
+  }
+  complete(pending.done);
+}
+
+/**
  * What every operation of one client thread shares: its board, its channels, its buffers
  * (freed when the thread ends) and a serial number for buffer labels and fill patterns, and
  * the client-side steps operations are made of (map, submit with a callback, wait, stop).
@@ -166,28 +198,9 @@ export class ClientThread {
     action: CallbackAction,
     inCallback?: () => void,
   ): Body<Pending> {
-    const thread = this;
     const pending: Pending = { done: init_completion(this.world, `${desc.name}.done`), completed: false };
     const stopped = init_completion(this.world, `${desc.name}.stopped`);
-    desc.callback = function* () {
-      inCallback?.();
-      pending.completed = true;
-      if (action === 'read-residue') {
-        const st: DmaTxState = { last: 0, used: 0, residue: 0, in_flight_bytes: 0 };
-        yield* dmaengine_tx_status(h.chan, h.lastCookie, st);
-      } else if (action === 'submit-more') {
-        const flags = yield* spin_lock_irqsave(h.lock);
-        if (!h.stopping) {
-          yield* thread.prepAndSubmit(h, 16, 'none');
-          yield* dma_async_issue_pending(h.chan);
-        }
-        spin_unlock_irqrestore(h.lock, flags);
-      } else if (action === 'terminate-async') {
-        yield* dmaengine_terminate_async(h.chan);
-        complete(stopped);
-      }
-      complete(pending.done);
-    };
+    desc.callback = () => completionCallback(this, h, action, pending, stopped, inCallback);
     h.lastCookie = yield* dmaengine_submit(desc);
     noteCookie(h, h.lastCookie);
     h.outstanding.push(pending);

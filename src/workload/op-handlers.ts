@@ -27,8 +27,10 @@ import {
   DMA_PREP_INTERRUPT,
   DMA_PREP_LOAD_EOT,
   DMA_PREP_REPEAT,
+  type DmaengineResult,
+  type dma_cookie_t,
 } from '../dmaengine/types.js';
-import { complete, init_completion, wait_for_completion } from '../kernel/completion.js';
+import { type Completion, complete, init_completion, wait_for_completion } from '../kernel/completion.js';
 import { usleep } from '../kernel/sleep.js';
 import { dma_alloc_coherent, dma_free_coherent } from '../mapping/coherent.js';
 import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from '../mapping/types.js';
@@ -146,6 +148,32 @@ function* offload(t: ClientThread, op: Extract<Op, { op: 'xor' | 'pq' }>): Body<
   yield* t.submit(h, desc, 'none');
 }
 
+/** What a cyclic op's period callback reads and counts. */
+interface CyclicRing {
+  readonly h: Held;
+  readonly poll: boolean;
+  readonly stopAfter: number;
+  readonly stopped: Completion;
+  periods: number;
+  stopping: boolean;
+  cookie: dma_cookie_t;
+}
+
+/**
+ * One period callback of a cyclic op. Module-level, not a generator closure per descriptor: V8
+ * gives each generator closure a map of its own in the old generation, which keeps a finished
+ * world alive through young collections (docs/performance.md).
+ */
+function* cyclicPeriod(r: CyclicRing, result: DmaengineResult): Body<void> {
+  if (r.stopping) return;
+  if (r.poll) yield* readStatus(r.h, r.cookie);
+  if (++r.periods === r.stopAfter || result.result !== 'DMA_TRANS_NOERROR') {
+    r.stopping = true;
+    yield* dmaengine_terminate_async(r.h.chan);
+    complete(r.stopped);
+  }
+}
+
 /**
  * A cyclic ring in coherent memory, stopped by its period callback after `stopAfter` periods;
  * with `poll`, the callback reads the ring's status every period and the thread reads it while
@@ -172,19 +200,19 @@ function* cyclic(t: ClientThread, op: Extract<Op, { op: 'cyclic' | 'cyclic-poll'
   );
   if (!desc) throw new Error(`client${t.index}: prep_dma_cyclic returned NULL`);
   const stopped = init_completion(t.world, `${desc.name}.stopped`);
-  let periods = 0;
-  let stopping = false;
   // A ring that reports an error stops; the client stops it too (callback_result).
-  desc.callback_result = function* (_param, result) {
-    if (stopping) return;
-    if (poll) yield* readStatus(h, cookie);
-    if (++periods === op.stopAfter || result.result !== 'DMA_TRANS_NOERROR') {
-      stopping = true;
-      yield* dmaengine_terminate_async(h.chan);
-      complete(stopped);
-    }
+  const ringState: CyclicRing = {
+    h,
+    poll,
+    stopAfter: op.stopAfter,
+    stopped,
+    periods: 0,
+    stopping: false,
+    cookie: 0,
   };
+  desc.callback_result = (_param, result) => cyclicPeriod(ringState, result);
   const cookie = yield* dmaengine_submit(desc);
+  ringState.cookie = cookie;
   noteCookie(h, cookie);
   if (poll) yield* readStatus(h, cookie); // submitted, not yet issued
   yield* dma_async_issue_pending(h.chan);

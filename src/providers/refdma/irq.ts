@@ -17,33 +17,37 @@ import type { RefChan, RefDesc, RefDev } from './structs.js';
  * Lock: hardirq context; takes each owner's vc.lock, grants after dropping it.
  */
 export function refdma_irq_handler(d: RefDev): () => Generator<YieldPoint, IrqReturn, void> {
-  return function* () {
-    const controller = d.controller;
-    let handled = false;
-    for (let ch = 0; ch < controller.channels; ch++) {
-      const status = controller.intStatus(ch);
-      if (!status.tc && status.err === null) continue;
-      handled = true;
-      controller.clearInt(ch);
-      const c = d.phys[ch];
-      if (!c) continue;
-      const gen = d.programmed[ch];
-      yield* spin_lock(c.lock);
-      let idle = false;
-      const vd = c.active;
-      // The status is the current transfer's only if nobody reprogrammed the channel meanwhile.
-      if (vd && c.phy === ch && d.programmed[ch] === gen) {
-        if (status.err !== null) idle = on_error(d, c, ch, vd, status.err);
-        else if (vd.cyclic) vchan_cyclic_callback(vd);
-        else if (vd.repeat) idle = on_repeat_switch(d, c, ch, vd);
-        else if (controller.state(ch) === 'idle') idle = on_done(d, c, vd);
-      }
-      if (idle) yield* release(d, c);
-      spin_unlock(c.lock);
-      if (idle) yield* grant(d, ch);
+  // A closure over the module-level handler, not a generator closure per device: V8 gives each
+  // generator closure a map of its own in the old generation, which keeps a finished world alive.
+  return () => refdma_irq(d);
+}
+
+function* refdma_irq(d: RefDev): Generator<YieldPoint, IrqReturn, void> {
+  const controller = d.controller;
+  let handled = false;
+  for (let ch = 0; ch < controller.channels; ch++) {
+    const status = controller.intStatus(ch);
+    if (!status.tc && status.err === null) continue;
+    handled = true;
+    controller.clearInt(ch);
+    const c = d.phys[ch];
+    if (!c) continue;
+    const gen = d.programmed[ch];
+    yield* spin_lock(c.lock);
+    let idle = false;
+    const vd = c.active;
+    // The status is the current transfer's only if nobody reprogrammed the channel meanwhile.
+    if (vd && c.phy === ch && d.programmed[ch] === gen) {
+      if (status.err !== null) idle = on_error(d, c, ch, vd, status.err);
+      else if (vd.cyclic) vchan_cyclic_callback(vd);
+      else if (vd.repeat) idle = on_repeat_switch(d, c, ch, vd);
+      else if (controller.state(ch) === 'idle') idle = on_done(d, c, vd);
     }
-    return handled ? 'IRQ_HANDLED' : 'IRQ_NONE';
-  };
+    if (idle) yield* release(d, c);
+    spin_unlock(c.lock);
+    if (idle) yield* grant(d, ch);
+  }
+  return handled ? 'IRQ_HANDLED' : 'IRQ_NONE';
 }
 
 /**

@@ -1,0 +1,21 @@
+import { setFlagsFromString } from 'node:v8';
+
+/**
+ * V8 settings for a process that runs worlds, set once by the dmactor command (and by the
+ * benchmarks, which measure what it runs) before any world is built.
+ *
+ * Allocation-site pretenuring off. A world's objects live exactly one schedule (about a
+ * millisecond): long enough that a young collection during the schedule finds the objects built
+ * at its start alive, so V8's pretenuring marks those allocation sites as long-lived and then
+ * allocates them straight into the old generation. Old objects are roots for young collections
+ * until a full one proves them dead, so every finished world then kept what it pointed to alive
+ * through every scavenge: about 140 KiB promoted per W1 schedule, copied and later marked for
+ * nothing. With it off, a finished world is garbage at the next scavenge (bench/scavenge-survival.mjs
+ * measures the bytes promoted per schedule).
+ *
+ * This flag may be set at run time; the GC threading flags (--single-threaded-gc) may not, so
+ * they are left alone.
+ */
+export function tuneV8ForWorlds(): void {
+  setFlagsFromString('--no-allocation-site-pretenuring');
+}
