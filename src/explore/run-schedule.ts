@@ -1,8 +1,10 @@
 import { type AsyncTxMode, setAsyncTxMode } from '../async_tx/async-tx.js';
-import { schedulerOf, trackCoverage, trackRuleChecks } from '../kernel/checker.js';
+import { type StateSum, schedulerOf, trackCoverage, trackRuleChecks } from '../kernel/checker.js';
 import { trackStateSum } from '../kernel/monitor.js';
+import type { StepObserver } from '../kernel/scheduler.js';
 import { replayStrategy } from '../kernel/strategies/replay.js';
 import type { Strategy } from '../kernel/strategy.js';
+import type { Task } from '../kernel/task.js';
 import type { TraceMode } from '../kernel/trace.js';
 import type { Violation } from '../kernel/violation.js';
 import { type RunResult, World } from '../kernel/world.js';
@@ -147,11 +149,24 @@ const TASK_STATE = { ready: 1, blocked: 2, idle: 3, done: 4 } as const;
  * so a step costs the same with 16 descriptors' monitors in the world as with 1024.
  */
 function trackStates(world: World, states: Set<number>): void {
-  const sum = trackStateSum(world);
-  const tasks = schedulerOf(world).tasks;
-  schedulerOf(world).afterStep = () => {
-    let h = Math.imul(0x811c9dc5 ^ sum.sum, 0x01000193);
-    for (const t of tasks) h = Math.imul(h ^ TASK_STATE[t.state], 0x01000193);
-    states.add(h >>> 0);
-  };
+  schedulerOf(world).stepObserver = new StateTracker(trackStateSum(world), schedulerOf(world).tasks, states);
+}
+
+/** The scheduler's step observer that adds each step's fingerprint to `states`. */
+class StateTracker implements StepObserver {
+  constructor(
+    private readonly sum: StateSum,
+    private readonly tasks: readonly Task[],
+    private readonly states: Set<number>,
+  ) {}
+
+  afterStep(): void {
+    const tasks = this.tasks;
+    let h = Math.imul(0x811c9dc5 ^ this.sum.sum, 0x01000193);
+    for (let i = 0; i < tasks.length; i++) h = Math.imul(h ^ TASK_STATE[tasks[i]!.state], 0x01000193);
+    // Signed: a 32-bit integer is a small integer (Smi) to V8 on 64-bit Node, stored in the set
+    // as it is; an unsigned one past 2^31 is a heap number, allocated at every step and kept for
+    // every new state. encodeStates writes either as the same uint32.
+    this.states.add(h | 0);
+  }
 }

@@ -1,5 +1,6 @@
-import { schedulerOf } from '../kernel/checker.js';
+import { type StateSum, schedulerOf } from '../kernel/checker.js';
 import { trackStateSum } from '../kernel/monitor.js';
+import type { Scheduler, StepObserver } from '../kernel/scheduler.js';
 import type { World } from '../kernel/world.js';
 
 const TASK_STATE = { ready: 1, blocked: 2, idle: 3, done: 4 } as const;
@@ -13,18 +14,30 @@ const TASK_STATE = { ready: 1, blocked: 2, idle: 3, done: 4 } as const;
  * states; it counts what was covered and prunes nothing.
  */
 export function trackVisitedStates(world: World, visited: Set<number>): void {
-  const sum = trackStateSum(world);
   const scheduler = schedulerOf(world);
-  const tasks = scheduler.tasks;
-  const ran: number[] = [];
-  scheduler.afterStep = () => {
-    const last = scheduler.lastTask;
+  scheduler.stepObserver = new VisitedStates(trackStateSum(world), scheduler, visited);
+}
+
+/** The scheduler's step observer (a shared class, not a closure per world: see StepObserver). */
+class VisitedStates implements StepObserver {
+  readonly #ran: number[] = [];
+
+  constructor(
+    private readonly sum: StateSum,
+    private readonly scheduler: Scheduler,
+    private readonly visited: Set<number>,
+  ) {}
+
+  afterStep(): void {
+    const ran = this.#ran;
+    const tasks = this.scheduler.tasks;
+    const last = this.scheduler.lastTask;
     ran[last] = (ran[last] ?? 0) + 1;
-    let h = Math.imul(0x811c9dc5 ^ sum.sum, 0x01000193);
+    let h = Math.imul(0x811c9dc5 ^ this.sum.sum, 0x01000193);
     for (let i = 0; i < tasks.length; i++) {
       h = Math.imul(h ^ TASK_STATE[tasks[i]!.state], 0x01000193);
       h = Math.imul(h ^ (ran[i] ?? 0), 0x01000193);
     }
-    visited.add(h >>> 0);
-  };
+    this.visited.add(h >>> 0);
+  }
 }

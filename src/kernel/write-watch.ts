@@ -8,7 +8,7 @@ import type { World } from './world.js';
  * Who writes a buffer that is plain memory of the JavaScript heap (a client's metadata buffer):
  * nothing traps such a write, so a watched buffer is compared with its last copy at every
  * boundary of the code that runs, and a change is the doing of the code whose run just ended.
- * The boundaries are every step's end (the scheduler's `segmentEnd`) and every crossing of the
+ * The boundaries are every step's end (the scheduler's segment observer) and every crossing of the
  * trust boundary within a step (the framework calls `codeBoundary` before it enters a
  * provider's operation or a client's callback and before it returns from one). A run of code
  * belongs to `codeOwner` of its task: a provider's operation, its interrupt handler or
@@ -22,6 +22,14 @@ interface Watch {
 
 const watches = objectSlot<World, Set<Watch>>();
 
+/** Settles the watches at each segment's end (the scheduler's segment observer). */
+class Settler {
+  constructor(private readonly watches: Set<Watch>) {}
+  segmentEnd(task: Task): void {
+    settle(this.watches, task);
+  }
+}
+
 /** Watch `buf` from now on; `onWrite` hears who changed it. Returns the function that stops watching. */
 export function watchWrites(
   world: World,
@@ -32,7 +40,7 @@ export function watchWrites(
   if (set === undefined) {
     const made = new Set<Watch>();
     watches.set(world, made);
-    schedulerOf(world).segmentEnd = (task) => settle(made, task);
+    schedulerOf(world).segmentObserver = new Settler(made);
     set = made;
   }
   const w: Watch = { buf, last: buf.slice(), onWrite };

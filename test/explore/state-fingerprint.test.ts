@@ -19,12 +19,14 @@ describe('incremental state fingerprint', () => {
       const sums = new Set<number>();
       let steps = 0;
       let mismatches = 0;
-      schedulerOf(world).afterStep = () => {
-        steps++;
-        let sum = 0;
-        for (const m of monitorsOf(world)) sum = (sum + m.stateTerm) | 0;
-        if (sum !== box.sum) mismatches++;
-        sums.add(box.sum);
+      schedulerOf(world).stepObserver = {
+        afterStep() {
+          steps++;
+          let sum = 0;
+          for (const m of monitorsOf(world)) sum = (sum + m.stateTerm) | 0;
+          if (sum !== box.sum) mismatches++;
+          sums.add(box.sum);
+        },
       };
       const monitorsAtStart = monitorsOf(world).length;
       const result = world.run();
