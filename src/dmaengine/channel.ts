@@ -1,5 +1,6 @@
 import type { channelSpec } from '../../machines/channel.js';
 import type { Monitor } from '../kernel/monitor.js';
+import { Slotted } from '../kernel/object-slot.js';
 import type { World } from '../kernel/world.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
 import type { DmaDevice } from './device.js';
@@ -22,7 +23,7 @@ export interface ChannelModel {
  * struct dma_chan. `cookie` and `completed_cookie` are the provider's (through the cookie
  * helpers). The framework's record of it (ChannelModel) is kept apart, in record.ts.
  */
-export class DmaChan {
+export class DmaChan extends Slotted {
   cookie: dma_cookie_t = 0;
   completed_cookie: dma_cookie_t = 0;
   client_count = 0;
@@ -38,6 +39,7 @@ export class DmaChan {
     public chan_id: number,
     name: string,
   ) {
+    super();
     this.name = name;
     chanModel(this); // the channel's monitor is created with it, in the world's monitor order
   }

@@ -2,6 +2,7 @@ import { clientAfterSubmit, type descriptorSpec } from '../../machines/descripto
 import { taskOwner } from '../kernel/blame.js';
 import { report } from '../kernel/checker.js';
 import type { Monitor } from '../kernel/monitor.js';
+import { Slotted } from '../kernel/object-slot.js';
 import type { DmaChan } from './channel.js';
 import { instrument } from './instrument.js';
 import { txModel } from './record.js';
@@ -111,7 +112,7 @@ export interface DmaDescriptorMetadataOps {
  * type) and fill `tx_submit` and `desc_free`; clients set the callback fields. The framework's
  * own record of it (TxModel: its monitor and what was prepared) is kept apart, in record.ts.
  */
-export class DmaAsyncTxDescriptor {
+export class DmaAsyncTxDescriptor extends Slotted {
   cookie: dma_cookie_t = 0;
   flags = 0;
   chan: DmaChan;
@@ -133,6 +134,7 @@ export class DmaAsyncTxDescriptor {
   unmap: DmaengineUnmapData | null = null;
 
   constructor(chan: DmaChan) {
+    super();
     this.chan = chan;
   }
 

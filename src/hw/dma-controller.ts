@@ -1,4 +1,5 @@
 import type { IrqLine } from '../kernel/irq.js';
+import { Slotted } from '../kernel/object-slot.js';
 import { atomically, type Task } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
 import { BurstMover } from './burst.js';
@@ -59,7 +60,7 @@ export interface DmaControllerOptions {
  * (machines/hardware-channel.ts), so a provider that programs a busy channel, resumes a
  * running one or clears an error that is not there is reported with the rule it broke.
  */
-export class DmaController {
+export class DmaController extends Slotted {
   readonly name: string;
   /** One hardware task per channel, named like its monitor. */
   readonly tasks: readonly Task[];
@@ -71,6 +72,7 @@ export class DmaController {
     readonly world: World,
     options: DmaControllerOptions,
   ) {
+    super();
     this.name = options.name;
     const busWidth = options.busWidth ?? 8;
     const devices = new Map<number, FifoDevice>();

@@ -1,24 +1,41 @@
 /**
  * A field of its own on objects it does not own: `get`, `set`, `has` and `delete` like a
- * WeakMap's, kept in a private field stamped onto the key. Nothing holding the key can read or
- * write it (a private name is reachable only through this slot), which is what the checker's
- * records need (docs/architecture.md, "The trust boundary").
+ * WeakMap's. Nothing holding the key can read or write it, which is what the checker's records
+ * need (docs/architecture.md, "The trust boundary"): the storage is a private field.
  *
  * Why not a WeakMap: V8's young-generation collector treats the values of a WeakMap that lives
  * in the old generation as roots. A module-level WeakMap is old, and a record whose value
  * reaches its key (a descriptor's record reaches its world, the world reaches the descriptor)
- * keeps the key, and everything the world holds, alive through every scavenge until a full
+ * kept the key, and everything its world holds, alive through every scavenge until a full
  * collection: each finished schedule was promoted whole. A private field is an ordinary strong
  * edge from the key, so a finished world is garbage at the next scavenge.
  *
- * Make slots once, at module level: each slot is a class of its own, and a class made per world
- * would give each world a map of its own, which leaks the same way.
+ * The model's own classes (the world, tasks, channels, descriptors, tasklets, controllers,
+ * virtual channels) extend `Slotted`: their slots live in one private array declared with the
+ * class, so an object's shape never changes as slots are filled (a field stamped on later gives
+ * objects of one class different shapes in the order their slots were first set, and the code
+ * that reads them deoptimises). Any other object (a provider's plain dma_device) gets a private
+ * field stamped on at its slot's first `set`.
+ *
+ * Make slots once, at module level: each is a class of its own, and a class made per world
+ * would give each world a map of its own.
  */
 export interface ObjectSlot<K extends object, V> {
   get(key: K): V | undefined;
   set(key: K, value: V): void;
   has(key: K): boolean;
   delete(key: K): boolean;
+}
+
+let slotsOf: (o: object) => unknown[] | undefined;
+
+/** The base of the model's classes that hold records: their slots, declared with the class. */
+export class Slotted {
+  readonly #slots: unknown[] = [];
+
+  static {
+    slotsOf = (o) => (#slots in o ? (o as Slotted).#slots : undefined);
+  }
 }
 
 /** Returns the object it is given from the constructor, so a subclass's private field lands on it. */
@@ -29,38 +46,48 @@ class Through {
   }
 }
 
-/** A private field holds this after `delete` (a private field cannot be removed). */
+/** A slot holds this when empty (a private field cannot be removed). */
 const ABSENT: unique symbol = Symbol('absent');
 
+// Nothing may patch what every slotted object inherits.
+Object.freeze(Slotted.prototype);
+
+let nextIndex = 0;
+
 export function objectSlot<K extends object, V>(): ObjectSlot<K, V> {
+  const index = nextIndex++;
   class Stamp extends Through {
     #value: V | typeof ABSENT = ABSENT;
 
-    static get(key: K): V | undefined {
-      if (!(#value in key)) return undefined;
-      const v = (key as unknown as Stamp).#value;
-      return v === ABSENT ? undefined : v;
+    static read(key: K): V | typeof ABSENT {
+      const slots = slotsOf(key);
+      if (slots !== undefined) return index in slots ? (slots[index] as V | typeof ABSENT) : ABSENT;
+      return #value in key ? (key as unknown as Stamp).#value : ABSENT;
     }
 
-    static set(key: K, value: V): void {
+    static write(key: K, value: V | typeof ABSENT): void {
+      const slots = slotsOf(key);
+      if (slots !== undefined) {
+        // Filled up to `index` first, so the array stays packed.
+        while (slots.length < index) slots.push(ABSENT);
+        slots[index] = value;
+        return;
+      }
       if (!(#value in key)) new Stamp(key);
       (key as unknown as Stamp).#value = value;
     }
-
-    static has(key: K): boolean {
-      return #value in key && (key as unknown as Stamp).#value !== ABSENT;
-    }
-
-    static delete(key: K): boolean {
-      if (!Stamp.has(key)) return false;
-      (key as unknown as Stamp).#value = ABSENT;
-      return true;
-    }
   }
   return Object.freeze({
-    get: (key: K) => Stamp.get(key),
-    set: (key: K, value: V) => Stamp.set(key, value),
-    has: (key: K) => Stamp.has(key),
-    delete: (key: K) => Stamp.delete(key),
+    get: (key: K) => {
+      const v = Stamp.read(key);
+      return v === ABSENT ? undefined : v;
+    },
+    set: (key: K, value: V) => Stamp.write(key, value),
+    has: (key: K) => Stamp.read(key) !== ABSENT,
+    delete: (key: K) => {
+      if (Stamp.read(key) === ABSENT) return false;
+      Stamp.write(key, ABSENT);
+      return true;
+    },
   });
 }

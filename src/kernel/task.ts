@@ -1,4 +1,5 @@
 import type { Rule } from '../rules/rule.js';
+import { Slotted } from './object-slot.js';
 import type { Spinlock } from './spinlock.js';
 
 /**
@@ -61,7 +62,7 @@ export interface DaemonSpec {
   readonly onRunEnd?: () => void;
 }
 
-export class Task implements TaskInfo {
+export class Task extends Slotted implements TaskInfo {
   readonly daemon: boolean;
   state: TaskState;
   body: TaskBody | null;
@@ -89,6 +90,7 @@ export class Task implements TaskInfo {
     readonly spec: DaemonSpec | null,
     body: TaskBody | null,
   ) {
+    super();
     this.daemon = spec !== null;
     this.body = body;
     this.state = body ? 'ready' : 'idle';

@@ -2,6 +2,7 @@ import type { TaskletEvent, taskletSpec } from '../../machines/tasklet.js';
 import { report } from './checker.js';
 import { KernelRules } from './kernel-rules.js';
 import type { Monitor } from './monitor.js';
+import { Slotted } from './object-slot.js';
 import { in_interrupt, might_sleep } from './preempt.js';
 import type { Task, TaskBody, YieldPoint } from './task.js';
 import { createTaskletMonitor } from './tasklet-monitor.js';
@@ -30,7 +31,7 @@ const EV = {
  * `enable.enabled`, and every schedule, run, kill, disable and enable is an observation
  * the chart checks.
  */
-export class Tasklet {
+export class Tasklet extends Slotted {
   readonly #monitor: Monitor<typeof taskletSpec.machine>;
   readonly task: Task;
   /** tasklet_kill and tasklet_disable wait here for a run to end. */
@@ -47,6 +48,7 @@ export class Tasklet {
     readonly name: string,
     private readonly fn: TaskletFn,
   ) {
+    super();
     this.#monitor = createTaskletMonitor(world, this, name);
     this.wq = new WaitQueue(world, `${name}.wait`);
     this.task = world.spawnDaemon({

@@ -1,6 +1,7 @@
 import { attachWorldRecord, endHooksOf, report, toleratedOf, traceEmit, violationsOf } from './checker.js';
 import { KernelRules } from './kernel-rules.js';
 import { Memory } from './memory.js';
+import { Slotted } from './object-slot.js';
 import { Prng } from './prng.js';
 import { type Outcome, Scheduler } from './scheduler.js';
 import { randomStrategy } from './strategies/random.js';
@@ -48,7 +49,7 @@ export interface RunResult {
  * part (verdicts, monitors, coverage, end-of-run checks, the trace, the scheduler) is kept in
  * src/kernel/checker.ts; here it is only readable.
  */
-export class World {
+export class World extends Slotted {
   readonly seed: number;
   readonly rng: Prng;
   readonly memory: Memory;
@@ -59,6 +60,7 @@ export class World {
   #nextObjectId = 1;
 
   constructor(options: WorldOptions = {}) {
+    super();
     this.seed = options.seed ?? 1;
     this.rng = new Prng(this.seed);
     this.#trace = new Trace(options.trace ?? 'off');

@@ -11,7 +11,7 @@ import { VirtDmaRules } from '../dmaengine/rules.js';
 import { type Body, DMA_CTRL_REUSE, type DmaengineResult, type dma_cookie_t } from '../dmaengine/types.js';
 import { kernelBlame, setTaskBlame } from '../kernel/blame.js';
 import { report } from '../kernel/checker.js';
-import { objectSlot } from '../kernel/object-slot.js';
+import { objectSlot, Slotted } from '../kernel/object-slot.js';
 import {
   lockdep_assert_held,
   type Spinlock,
@@ -68,7 +68,7 @@ export function to_virt_chan(chan: DmaChan): VirtDmaChan {
 }
 
 /** struct virt_dma_chan. Providers extend it with their per-channel state. */
-export class VirtDmaChan {
+export class VirtDmaChan extends Slotted {
   chan!: DmaChan;
   lock!: Spinlock;
   task!: Tasklet;
@@ -101,7 +101,9 @@ export class VirtDmaChan {
     readonly world: World,
     /** The driver's desc_free hook; never called under vc.lock. */
     readonly desc_free: (vd: VirtDmaDesc) => void,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 /** vchan_init: cookies, lock, lists, the completion tasklet, and the channel on the device. */
