@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { objectSlot, Slotted } from '../../src/kernel/object-slot.js';
+import { World } from '../../src/kernel/world.js';
+
+class Box extends Slotted {
+  constructor(readonly n: number) {
+    super();
+  }
+}
+
+/** Every kind of key a slot meets: a model class's instance, a plain object, a frozen one (the World). */
+const keys = (): [string, object][] => [
+  ['a Slotted instance', new Box(1)],
+  ['a plain object', { a: 1 }],
+  ['a frozen object', Object.freeze({ a: 1 })],
+  ['a World (frozen, Slotted)', new World({ seed: 1 })],
+];
+
+describe('objectSlot', () => {
+  for (const [what, key] of keys()) {
+    it(`keeps a value per key like a WeakMap, on ${what}`, () => {
+      const slot = objectSlot<object, string>();
+      expect(slot.has(key)).toBe(false);
+      expect(slot.get(key)).toBeUndefined();
+      expect(slot.delete(key)).toBe(false);
+      slot.set(key, 'x');
+      expect(slot.has(key)).toBe(true);
+      expect(slot.get(key)).toBe('x');
+      slot.set(key, 'y');
+      expect(slot.get(key)).toBe('y');
+      expect(slot.delete(key)).toBe(true);
+      expect(slot.has(key)).toBe(false);
+      expect(slot.get(key)).toBeUndefined();
+      expect(slot.delete(key)).toBe(false);
+      slot.set(key, 'z');
+      expect(slot.get(key)).toBe('z');
+    });
+
+    it(`is invisible to whoever holds ${what}`, () => {
+      const before = Reflect.ownKeys(key);
+      const frozen = Object.isFrozen(key);
+      const entries = Object.entries(key);
+      objectSlot<object, { secret: number }>().set(key, { secret: 42 });
+      expect(Reflect.ownKeys(key)).toEqual(before);
+      expect(Object.isFrozen(key)).toBe(frozen);
+      const after = Object.entries(key);
+      expect(after.length).toBe(entries.length);
+      after.forEach(([k, v], i) => expect([k, v === entries[i]![1]]).toEqual([entries[i]![0], true]));
+      expect(Object.getOwnPropertySymbols(key)).toEqual(before.filter((k) => typeof k === 'symbol'));
+    });
+  }
+
+  it('keeps slots apart: one slot never reads another', () => {
+    const a = objectSlot<object, number>();
+    const b = objectSlot<object, number>();
+    for (const [, key] of keys()) {
+      a.set(key, 1);
+      expect(b.get(key)).toBeUndefined();
+      b.set(key, 2);
+      expect(a.get(key)).toBe(1);
+      a.delete(key);
+      expect(b.get(key)).toBe(2);
+    }
+  });
+
+  it('keeps keys apart: a value set on one key is not on another of the same class', () => {
+    const slot = objectSlot<Box, string>();
+    const one = new Box(1);
+    const two = new Box(2);
+    slot.set(one, 'one');
+    expect(slot.get(two)).toBeUndefined();
+    slot.set(two, 'two');
+    expect([slot.get(one), slot.get(two)]).toEqual(['one', 'two']);
+  });
+
+  it('fills a Slotted object in any order without a stamped field (its own keys stay those of its class)', () => {
+    const slots = [objectSlot<Box, number>(), objectSlot<Box, number>(), objectSlot<Box, number>()];
+    const forward = new Box(1);
+    const backward = new Box(2);
+    slots.forEach((s, i) => s.set(forward, i));
+    [...slots].reverse().forEach((s, i) => s.set(backward, i));
+    expect(Reflect.ownKeys(forward)).toEqual(['n']);
+    expect(Reflect.ownKeys(backward)).toEqual(['n']);
+    expect(slots.map((s) => s.get(forward))).toEqual([0, 1, 2]);
+    expect(slots.map((s) => s.get(backward))).toEqual([2, 1, 0]);
+  });
+
+  it('cannot be patched through the prototype every slotted object shares', () => {
+    expect(Object.isFrozen(Slotted.prototype)).toBe(true);
+  });
+});
