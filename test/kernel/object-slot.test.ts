@@ -45,7 +45,8 @@ describe('objectSlot', () => {
       expect(Object.isFrozen(key)).toBe(frozen);
       const after = Object.entries(key);
       expect(after.length).toBe(entries.length);
-      after.forEach(([k, v], i) => expect([k, v === entries[i]![1]]).toEqual([entries[i]![0], true]));
+      for (const [i, [k, v]] of after.entries())
+        expect([k, v === entries[i]![1]]).toEqual([entries[i]![0], true]);
       expect(Object.getOwnPropertySymbols(key)).toEqual(before.filter((k) => typeof k === 'symbol'));
     });
   }
@@ -77,8 +78,8 @@ describe('objectSlot', () => {
     const slots = [objectSlot<Box, number>(), objectSlot<Box, number>(), objectSlot<Box, number>()];
     const forward = new Box(1);
     const backward = new Box(2);
-    slots.forEach((s, i) => s.set(forward, i));
-    [...slots].reverse().forEach((s, i) => s.set(backward, i));
+    for (const [i, s] of slots.entries()) s.set(forward, i);
+    for (const [i, s] of [...slots].reverse().entries()) s.set(backward, i);
     expect(Reflect.ownKeys(forward)).toEqual(['n']);
     expect(Reflect.ownKeys(backward)).toEqual(['n']);
     expect(slots.map((s) => s.get(forward))).toEqual([0, 1, 2]);
