@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { tuneV8ForWorlds } from '../src/cli/v8-flags.js';
 import { benchAsyncTx } from './async-tx.js';
-import { benchColdW1 } from './cold-w1.js';
+import { benchFreshProcesses } from './cold-w1.js';
 import { benchDmaScenarios } from './dma.js';
 import { benchExplorer } from './explorer.js';
 import { benchMutants } from './fuzz.js';
@@ -17,7 +17,8 @@ const outDir = new URL('../../bench/results/', import.meta.url);
 mkdirSync(outDir, { recursive: true });
 
 const machine = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length };
-const coldW1 = benchColdW1();
+const fresh = benchFreshProcesses();
+const coldW1 = fresh.W1;
 const kernel = benchKernel();
 const dma = benchDmaScenarios();
 const explorer = await benchExplorer();
@@ -30,6 +31,7 @@ const json = {
   date: new Date().toISOString(),
   machine,
   coldW1,
+  fresh,
   kernel,
   dma,
   explorer,
@@ -76,7 +78,14 @@ const lines = [
       `| ${w.workload} | ${fmt(w.stepsPerSchedule)} | ${fmt(w.schedulesPerSec)} | ${fmt(w.stepsPerSec)} | ${(100 * w.xstateShare).toFixed(1)}% | ${w.xstateCalls} |`,
   ),
   '',
-  `W1 cold (a fresh child process, its first ${coldW1.schedules} schedules, module loading excluded, CPU time): ${fmt(coldW1.first100PerSec)} schedules/s over the first 100, ${fmt(coldW1.first500PerSec)} over all ${coldW1.schedules}; the table above is warmed (the same process ran the kernel and DMA benches first).`,
+  `The table above is warmed in this process, after the kernel and DMA benches. Each workload alone, in a fresh child process that runs nothing else (CPU time, module loading excluded):`,
+  '',
+  '| workload | cold: first fifth | cold: first schedules | warmed alone: the next ones |',
+  '|---|---:|---:|---:|',
+  ...(['W1', 'W2'] as const).map((name) => {
+    const f = fresh[name];
+    return `| ${name} | ${fmt(f.first100PerSec)}/s (first ${f.schedules / 5}) | ${fmt(f.first500PerSec)}/s (first ${f.schedules}) | ${fmt(f.warmPerSec)}/s (next ${f.warmSchedules}) |`;
+  }),
   '',
   'Schedules and seconds to the first violation, median of 10 seeds (kernel bugs: at most 5000 schedules; DMA planted bugs: campaigns of at most 200):',
   '',
