@@ -59,9 +59,10 @@ export function objectSlot<K extends object, V>(): ObjectSlot<K, V> {
   class Stamp extends Through {
     #value: V | typeof ABSENT = ABSENT;
 
+    /** The slot's content: ABSENT when empty (past the end of a Slotted object's array, too). */
     static read(key: K): V | typeof ABSENT {
       const slots = slotsOf(key);
-      if (slots !== undefined) return index in slots ? (slots[index] as V | typeof ABSENT) : ABSENT;
+      if (slots !== undefined) return index < slots.length ? (slots[index] as V | typeof ABSENT) : ABSENT;
       return #value in key ? (key as unknown as Stamp).#value : ABSENT;
     }
 
@@ -78,13 +79,13 @@ export function objectSlot<K extends object, V>(): ObjectSlot<K, V> {
     }
   }
   return Object.freeze({
-    get: (key: K) => {
+    get: (key: K): V | undefined => {
       const v = Stamp.read(key);
       return v === ABSENT ? undefined : v;
     },
-    set: (key: K, value: V) => Stamp.write(key, value),
-    has: (key: K) => Stamp.read(key) !== ABSENT,
-    delete: (key: K) => {
+    set: (key: K, value: V): void => Stamp.write(key, value),
+    has: (key: K): boolean => Stamp.read(key) !== ABSENT,
+    delete: (key: K): boolean => {
       if (Stamp.read(key) === ABSENT) return false;
       Stamp.write(key, ABSENT);
       return true;
