@@ -76,24 +76,6 @@ const PROCESS_WIDE_WEAKMAPS = [
 const KNOWN_GENERATOR_CLOSURES = new Set<string>([
   // planted.ts: two history mutants' replacement operations (their own campaigns only).
   'src/providers/planted.ts: (anonymous)',
-  // xordma: the offload reference provider, written as one probe with its operations inside.
-  'src/providers/xordma.ts: xordma_tx_submit',
-  'src/providers/xordma.ts: xordma_tasklet',
-  'src/providers/xordma.ts: prepare',
-  'src/providers/xordma.ts: device_alloc_chan_resources',
-  'src/providers/xordma.ts: device_free_chan_resources',
-  'src/providers/xordma.ts: device_issue_pending',
-  'src/providers/xordma.ts: device_tx_status',
-  'src/providers/xordma.ts: device_terminate_all',
-  'src/providers/xordma.ts: device_synchronize',
-  'src/providers/xordma.ts: device_prep_dma_memcpy',
-  'src/providers/xordma.ts: device_prep_dma_memset',
-  'src/providers/xordma.ts: device_prep_dma_xor',
-  'src/providers/xordma.ts: device_prep_dma_xor_val',
-  'src/providers/xordma.ts: device_prep_dma_pq',
-  'src/providers/xordma.ts: device_prep_dma_pq_val',
-  'src/providers/xordma.ts: device_prep_dma_interrupt',
-  'src/providers/xordma.ts: (anonymous)',
   // board.ts: the spurious-interrupt fault daemon (fault campaigns only).
   'src/scenarios/board.ts: run',
   // The async_tx and client-module kinds' client threads.
