@@ -43,29 +43,36 @@ const noSynchronize = variant('planted:no-synchronize', (device) => {
  */
 const completeOnTerminate = variant('planted:complete-on-terminate', (device) => {
   const terminate = device.device_terminate_all!.bind(device);
-  device.device_terminate_all = function* (chan: DmaChan): Body<number> {
-    const c = to_virt_chan(chan) as RefChan;
-    const flags = yield* spin_lock_irqsave(c.lock);
-    const active = c.active as RefDesc | null;
-    if (active && c.phy !== null) {
-      // The bug: "complete" the running descriptor, then terminate what is left.
-      c.active = null;
-      vchan_cookie_complete(active);
-    }
-    spin_unlock_irqrestore(c.lock, flags);
-    return yield* terminate(chan);
-  };
+  device.device_terminate_all = (chan) => completeThenTerminate(terminate, chan);
 });
+
+// The replacement operations are module-level generators called from ordinary closures, not
+// generator closures made per probe (docs/architecture.md, "A finished world is garbage at the
+// next young collection").
+function* completeThenTerminate(terminate: (chan: DmaChan) => Body<number>, chan: DmaChan): Body<number> {
+  const c = to_virt_chan(chan) as RefChan;
+  const flags = yield* spin_lock_irqsave(c.lock);
+  const active = c.active as RefDesc | null;
+  if (active && c.phy !== null) {
+    // The bug: "complete" the running descriptor, then terminate what is left.
+    c.active = null;
+    vchan_cookie_complete(active);
+  }
+  spin_unlock_irqrestore(c.lock, flags);
+  return yield* terminate(chan);
+}
 
 /** terminate_all leaks the descriptors it gathers: they are never freed (imx-sdma). */
 const terminateLeaks = variant('planted:terminate-leaks', (device) => {
   const sync = device.device_synchronize!.bind(device);
-  device.device_synchronize = function* (chan: DmaChan): Body<void> {
-    const c = to_virt_chan(chan) as RefChan;
-    c.desc_terminated.length = 0; // forget the parked descriptors instead of freeing them
-    yield* sync(chan);
-  };
+  device.device_synchronize = (chan) => forgetThenSynchronize(sync, chan);
 });
+
+function* forgetThenSynchronize(sync: (chan: DmaChan) => Body<void>, chan: DmaChan): Body<void> {
+  const c = to_virt_chan(chan) as RefChan;
+  c.desc_terminated.length = 0; // forget the parked descriptors instead of freeing them
+  yield* sync(chan);
+}
 
 /**
  * Not planted by us: mainline virt-dma, whose terminate frees descriptors that are prepared

@@ -4,6 +4,7 @@ import type { Device, DmaSlaveMap } from '../dmaengine/device.js';
 import { dma_async_device_register } from '../dmaengine/registry.js';
 import { FifoDevice } from '../hw/fifo-device.js';
 import { irqLines } from '../kernel/irq.js';
+import { atomically } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
 import { instantiate, type ProviderDefinition, type ProviderInstance } from '../providers/contract.js';
 import defaultProvider from '../providers/refdma-provider.js';
@@ -110,17 +111,20 @@ export function createBoard(world: World, options: BoardOptions = {}): Board {
   if (faults?.lateIrq) for (const line of irqLines(world)) line.lateMaxNs = 3000;
   if (faults?.spuriousIrq) {
     let left = faults.spuriousIrq;
+    const step = () => {
+      left--;
+      // Raise some line for no reason, or not: the strategy decides.
+      const all = irqLines(world);
+      const pick = world.choose('spurious-irq', all.length + 1);
+      if (pick > 0) all[pick - 1]!.raise();
+    };
     world.spawnDaemon({
       name: 'fault:spurious-irq',
       context: 'hardware',
       pending: () => left > 0,
-      *run() {
-        left--;
-        // Raise some line for no reason, or not: the strategy decides.
-        const all = irqLines(world);
-        const pick = world.choose('spurious-irq', all.length + 1);
-        if (pick > 0) all[pick - 1]!.raise();
-      },
+      // One atomic step, not a generator closure made per world (docs/architecture.md, "A
+      // finished world is garbage at the next young collection").
+      run: () => atomically(step),
     });
   }
   if (options.register !== false) {

@@ -77,17 +77,29 @@ export function buildChainWorkload(
   );
   const results = workload.threads.map(() => new Map<number, { value: number }>());
   const done = workload.threads.map(() => false);
-  world.spawn('async_tx_init', function* () {
-    yield* async_tx_init(world);
-    workload.threads.forEach((thread, t) => {
-      world.spawn(`chain${t}`, () =>
-        chainThread(world, thread, buffers[t]!, len, results[t]!, () => {
-          done[t] = true;
-        }),
-      );
-    });
-  });
+  // A module-level generator called from an ordinary closure, not a generator closure made per
+  // world (docs/architecture.md, "A finished world is garbage at the next young collection").
+  world.spawn('async_tx_init', () => chainInit(world, workload, buffers, len, results, done));
   return { board, buffers, results, done };
+}
+
+/** The boot task: async_tx's init, then one client thread per chain. */
+function* chainInit(
+  world: World,
+  workload: ChainWorkload,
+  buffers: readonly number[][],
+  len: number,
+  results: readonly Map<number, { value: number }>[],
+  done: boolean[],
+): Body<void> {
+  yield* async_tx_init(world);
+  workload.threads.forEach((thread, t) => {
+    world.spawn(`chain${t}`, () =>
+      chainThread(world, thread, buffers[t]!, len, results[t]!, () => {
+        done[t] = true;
+      }),
+    );
+  });
 }
 
 function* chainThread(

@@ -4,6 +4,7 @@ import { servesAsyncTx } from '../dmaengine/public.js';
 import { setCallbackBlame, setTaskBlame } from '../kernel/blame.js';
 import { onRunEnd, report, violationsOf } from '../kernel/checker.js';
 import { ClientRules, clientException } from '../kernel/client-fault.js';
+import type { TaskBody } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
 import { dma_mapping_setup, existingDmaMapping } from '../mapping/layer.js';
 import { type Board, createBoard } from '../scenarios/board.js';
@@ -51,17 +52,9 @@ export function buildClient(world: World, def: ClientDefinition, board: Board): 
     rx: board.rx,
   });
   setCallbackBlame(world, (error, where) => clientException(def.name, where, error));
-  const init = world.spawn(`${def.name}:init`, function* () {
-    // A public offload engine: async_tx's module init takes its channels before any client probes.
-    if (servesAsyncTx(board.dma.device.cap_mask)) yield* async_tx_init(world);
-    const bodies = def.threads(ctx);
-    for (const [name, body] of Object.entries(bodies)) {
-      if (typeof body !== 'function') throw new TypeError(`threads(ctx).${name} is not a generator function`);
-      const task = world.spawn(name, body);
-      setTaskBlame(task, (error) => clientException(def.name, `thread ${name}`, error));
-      threads.push(name);
-    }
-  });
+  // A module-level generator called from an ordinary closure, not a generator closure made per
+  // world (docs/architecture.md, "A finished world is garbage at the next young collection").
+  const init = world.spawn(`${def.name}:init`, () => clientInit(world, def, board, ctx, threads));
   setTaskBlame(init, (error) => clientException(def.name, 'threads(ctx)', error));
   onRunEnd(world, (outcome) => {
     if (outcome.kind !== 'deadlock' || violationsOf(world).length > 0) return;
@@ -76,6 +69,25 @@ export function buildClient(world: World, def: ClientDefinition, board: Board): 
     );
   });
   return { stats: board.stats, board, client: def, threads };
+}
+
+/** The client's init thread (see buildClient): async_tx's init if needed, then the client's threads. */
+function* clientInit(
+  world: World,
+  def: ClientDefinition,
+  board: Board,
+  ctx: ClientContext,
+  threads: string[],
+): TaskBody {
+  // A public offload engine: async_tx's module init takes its channels before any client probes.
+  if (servesAsyncTx(board.dma.device.cap_mask)) yield* async_tx_init(world);
+  const bodies = def.threads(ctx);
+  for (const [name, body] of Object.entries(bodies)) {
+    if (typeof body !== 'function') throw new TypeError(`threads(ctx).${name} is not a generator function`);
+    const task = world.spawn(name, body);
+    setTaskBlame(task, (error) => clientException(def.name, `thread ${name}`, error));
+    threads.push(name);
+  }
 }
 
 export const clientKind: WorkloadKind<ClientWorkload, ClientShape, ClientBoard> = {
