@@ -162,7 +162,7 @@ interface CyclicRing {
 /**
  * One period callback of a cyclic op. Module-level, not a generator closure per descriptor: V8
  * gives each generator closure a map of its own in the old generation, which keeps a finished
- * world alive through young collections (docs/performance.md).
+ * world alive through young collections (docs/architecture.md, "A finished world is garbage at the next young collection").
  */
 function* cyclicPeriod(r: CyclicRing, result: DmaengineResult): Body<void> {
   if (r.stopping) return;
