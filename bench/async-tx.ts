@@ -15,6 +15,7 @@ import { pqOf, raid6Coefs } from '../src/raid6/reference.js';
 import { async_tx_init, createOffloadBoard } from '../src/scenarios/offload-board.js';
 import { type ChainWorkload, chainWorkloadArb, type EngineSpec } from '../src/workload/async-chains.js';
 import { buildChainWorkload } from '../src/workload/async-interpreter.js';
+import { median, type Side, sideBySide } from './measure.js';
 
 /**
  * The async_tx layer: random dependency chains on xordma engines against the same chains on
@@ -24,62 +25,8 @@ import { buildChainWorkload } from '../src/workload/async-interpreter.js';
  * (the machine is noisy); ratios are the median of the per-round ratios.
  */
 
-const ROUNDS = 7;
-
 /** dma-debug's EEXIST on chained operations mapping the same page: real kernel behaviour (chains.test.ts). */
 const TOLERATE = ['dma-debug.overlapping-mapping'];
-
-export interface SideBySide {
-  /** Milliseconds per operation of each side, median over rounds. */
-  readonly aMs: number;
-  readonly bMs: number;
-  /** Median over rounds of b's time per operation over a's (how many times faster a is). */
-  readonly ratio: number;
-}
-
-/** One side of a comparison: `run(n)` does `n` operations; `perRound` of them are timed per round. */
-interface Side {
-  readonly perRound: number;
-  readonly run: (n: number) => void;
-}
-
-/**
- * Time `a` and `b` alternately, round by round (which goes first alternates too), after one
- * warm-up round each. Each side does its own number of operations per round, so both rounds
- * last long enough for the timer; times are per operation.
- */
-function sideBySide(a: Side, b: Side, rounds = ROUNDS): SideBySide {
-  a.run(a.perRound);
-  b.run(b.perRound);
-  const as: number[] = [];
-  const bs: number[] = [];
-  const ratios: number[] = [];
-  const time = (s: Side) => {
-    const t0 = performance.now();
-    s.run(s.perRound);
-    return (performance.now() - t0) / s.perRound;
-  };
-  for (let r = 0; r < rounds; r++) {
-    let ta: number;
-    let tb: number;
-    if (r % 2 === 0) {
-      ta = time(a);
-      tb = time(b);
-    } else {
-      tb = time(b);
-      ta = time(a);
-    }
-    as.push(ta);
-    bs.push(tb);
-    ratios.push(tb / ta);
-  }
-  return { aMs: median(as), bMs: median(bs), ratio: median(ratios) };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((x, y) => x - y);
-  return s[s.length >> 1]!;
-}
 
 /** A run the bench relies on must be clean: no violation, quiescent. */
 function checkClean(result: RunResult, what: string): void {

@@ -25,3 +25,55 @@ export function measure(name: string, opsPerRound: number, op: (i: number) => vo
   const nsPerOp = ns[ns.length >> 1]!;
   return { name, nsPerOp, opsPerSec: 1e9 / nsPerOp, rounds, opsPerRound };
 }
+
+export interface SideBySide {
+  /** Milliseconds per operation of each side, median over rounds. */
+  readonly aMs: number;
+  readonly bMs: number;
+  /** Median over rounds of b's time per operation over a's (how many times faster a is). */
+  readonly ratio: number;
+}
+
+/** One side of a comparison: `run(n)` does `n` operations; `perRound` of them are timed per round. */
+export interface Side {
+  readonly perRound: number;
+  readonly run: (n: number) => void;
+}
+
+/**
+ * Time `a` and `b` alternately, round by round (which goes first alternates too), after one
+ * warm-up round each. Each side does its own number of operations per round, so both rounds
+ * last long enough for the timer; times are per operation.
+ */
+export function sideBySide(a: Side, b: Side, rounds = 7): SideBySide {
+  a.run(a.perRound);
+  b.run(b.perRound);
+  const as: number[] = [];
+  const bs: number[] = [];
+  const ratios: number[] = [];
+  const time = (s: Side) => {
+    const t0 = performance.now();
+    s.run(s.perRound);
+    return (performance.now() - t0) / s.perRound;
+  };
+  for (let r = 0; r < rounds; r++) {
+    let ta: number;
+    let tb: number;
+    if (r % 2 === 0) {
+      ta = time(a);
+      tb = time(b);
+    } else {
+      tb = time(b);
+      ta = time(a);
+    }
+    as.push(ta);
+    bs.push(tb);
+    ratios.push(tb / ta);
+  }
+  return { aMs: median(as), bMs: median(bs), ratio: median(ratios) };
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  return s[s.length >> 1]!;
+}

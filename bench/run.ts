@@ -8,6 +8,7 @@ import { benchExplorer } from './explorer.js';
 import { benchMutants } from './fuzz.js';
 import { benchGuidance, guidanceTable } from './guidance.js';
 import { benchKernel } from './kernel.js';
+import { benchMemcpy } from './memcpy.js';
 import { benchWorkers } from './workers.js';
 
 /** `npm run bench`: runs every benchmark in one process and writes bench/results/*.json and *.md. */
@@ -25,6 +26,7 @@ const explorer = await benchExplorer();
 const workers = await benchWorkers();
 const mutants = await benchMutants();
 const asyncTx = benchAsyncTx();
+const memcpy = benchMemcpy();
 // Guided against unguided fuzzing of every mutant takes minutes: only with `npm run bench -- --guidance`.
 const guidance = process.argv.includes('--guidance') ? await benchGuidance() : null;
 const json = {
@@ -38,6 +40,7 @@ const json = {
   workers,
   mutants,
   asyncTx,
+  memcpy,
   guidance,
 };
 writeFileSync(new URL('bench.json', outDir), `${JSON.stringify(json, null, 2)}\n`);
@@ -66,6 +69,12 @@ const lines = [
   ...dma.map(
     (d) => `| ${d.scenario} | ${d.stepsPerSchedule} | ${fmt(d.schedule.opsPerSec)} | ${fmt(d.stepsPerSec)} |`,
   ),
+  '',
+  `1 MiB copied three ways, each timed alternately with \`Uint8Array.prototype.set\` of the same bytes (${fmt(memcpy.setMs * 1000)} us), round by round; the ratio is the median per-round ratio:`,
+  '',
+  '| path | ms per MiB | times set |',
+  '|---|---:|---:|',
+  ...memcpy.rows.map((r) => `| ${r.path} | ${fmt(r.ms)} | x${fmt(r.overSet)} |`),
   '',
   '## Explorer',
   '',

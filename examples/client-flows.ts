@@ -282,58 +282,63 @@ export const cyclicRing: Scenario = {
   },
 };
 
-export const memcpy: Scenario = {
-  name: 'memcpy',
-  summary: 'dma_request_channel(DMA_MEMCPY) and a 10000-byte copy, checked the way dmatest checks it',
-  setup(world) {
-    createBoard(world);
-    const len = 10000;
-    let src = 0;
-    let dst = 0;
-    let srcBytes: Uint8Array = new Uint8Array(0);
-    world.spawn('memcpy-client', function* (): TaskBody {
-      const chan = yield* dma_request_channel(world, new Set(['DMA_MEMCPY']), null, null);
-      if (!chan) throw new Error('no memcpy channel');
-      src = kmalloc(world, len, 'src');
-      dst = kmalloc(world, len + 64, 'dst');
-      srcBytes = fill(world, src, len, 3);
-      cpu_write(world, dst, new Uint8Array(len + 64).fill(0xa5));
-      // dmatest maps sources DMA_TO_DEVICE and destinations for the device to write.
-      const dev = dmaengine_get_dma_device(chan);
-      const srcDma = mapSingle(dev, src, len, DMA_TO_DEVICE);
-      const dstDma = mapSingle(dev, dst + 32, len, DMA_FROM_DEVICE);
-      const done = init_completion(world, 'copied');
-      const desc = yield* dmaengine_prep_dma_memcpy(
-        chan,
-        dstDma,
-        srcDma,
-        len,
-        DMA_PREP_INTERRUPT | DMA_CTRL_ACK,
-      );
-      if (!desc) throw new Error('prep failed');
-      desc.callback = () => {
-        complete(done);
-        return undefined;
+/** dma_request_channel(DMA_MEMCPY) and one `len`-byte copy, checked the way dmatest checks it. */
+export function memcpyOf(len: number): Scenario {
+  return {
+    name: 'memcpy',
+    summary: `dma_request_channel(DMA_MEMCPY) and a ${len}-byte copy, checked the way dmatest checks it`,
+    setup(world) {
+      createBoard(world);
+      let src = 0;
+      let dst = 0;
+      let srcBytes: Uint8Array = new Uint8Array(0);
+      world.spawn('memcpy-client', function* (): TaskBody {
+        const chan = yield* dma_request_channel(world, new Set(['DMA_MEMCPY']), null, null);
+        if (!chan) throw new Error('no memcpy channel');
+        src = kmalloc(world, len, 'src');
+        dst = kmalloc(world, len + 64, 'dst');
+        srcBytes = fill(world, src, len, 3);
+        cpu_write(world, dst, new Uint8Array(len + 64).fill(0xa5));
+        // dmatest maps sources DMA_TO_DEVICE and destinations for the device to write.
+        const dev = dmaengine_get_dma_device(chan);
+        const srcDma = mapSingle(dev, src, len, DMA_TO_DEVICE);
+        const dstDma = mapSingle(dev, dst + 32, len, DMA_FROM_DEVICE);
+        const done = init_completion(world, 'copied');
+        const desc = yield* dmaengine_prep_dma_memcpy(
+          chan,
+          dstDma,
+          srcDma,
+          len,
+          DMA_PREP_INTERRUPT | DMA_CTRL_ACK,
+        );
+        if (!desc) throw new Error('prep failed');
+        desc.callback = () => {
+          complete(done);
+          return undefined;
+        };
+        yield* dmaengine_submit(desc);
+        yield* dma_async_issue_pending(chan);
+        yield* wait_for_completion(done);
+        dma_unmap_single(dev, srcDma, len, DMA_TO_DEVICE);
+        dma_unmap_single(dev, dstDma, len, DMA_FROM_DEVICE);
+        yield* dma_release_channel(chan);
+      });
+      return () => {
+        const problems: string[] = [];
+        if (!same(world.memory.view(src, len), srcBytes)) problems.push('source changed');
+        if (!same(world.memory.view(dst + 32, len), srcBytes))
+          problems.push('destination differs from source');
+        const d = world.memory.view(dst, len + 64);
+        if (d.subarray(0, 32).some((x) => x !== 0xa5) || d.subarray(32 + len).some((x) => x !== 0xa5)) {
+          problems.push('bytes outside the destination region were written');
+        }
+        return problems;
       };
-      yield* dmaengine_submit(desc);
-      yield* dma_async_issue_pending(chan);
-      yield* wait_for_completion(done);
-      dma_unmap_single(dev, srcDma, len, DMA_TO_DEVICE);
-      dma_unmap_single(dev, dstDma, len, DMA_FROM_DEVICE);
-      yield* dma_release_channel(chan);
-    });
-    return () => {
-      const problems: string[] = [];
-      if (!same(world.memory.view(src, len), srcBytes)) problems.push('source changed');
-      if (!same(world.memory.view(dst + 32, len), srcBytes)) problems.push('destination differs from source');
-      const d = world.memory.view(dst, len + 64);
-      if (d.subarray(0, 32).some((x) => x !== 0xa5) || d.subarray(32 + len).some((x) => x !== 0xa5)) {
-        problems.push('bytes outside the destination region were written');
-      }
-      return problems;
-    };
-  },
-};
+    },
+  };
+}
+
+export const memcpy: Scenario = memcpyOf(10000);
 
 export const repeatLoadEot: Scenario = {
   name: 'repeat-load-eot',

@@ -1,0 +1,91 @@
+import { memcpyOf } from '../examples/client-flows.js';
+import { DmaController, linkLlis } from '../src/hw/dma-controller.js';
+import { World } from '../src/kernel/world.js';
+import { sideBySide } from './measure.js';
+
+/**
+ * 1 MiB copied three ways against `Uint8Array.prototype.set` of the same bytes (issue 15): on
+ * a bare controller channel (one memcpy item, refdma's width 8 and burst 16: 128 bytes per
+ * step; and in bulk, the item in one step), and through the whole stack (the client.rst memcpy
+ * flow on the board: dma_request_channel, map, prep, submit, issue, the interrupt, the tasklet,
+ * the callback, every invariant on). Each is timed alternately with `set`, round by round; the
+ * ratio is the median of the per-round ratios.
+ */
+const MIB = 1 << 20;
+/** The source bytes, made once: filling 1 MiB byte by byte would be most of what the bulk path is timed for. */
+const PATTERN = new Uint8Array(MIB).map((_, i) => (i * 13) & 0xff);
+
+export interface MemcpyBench {
+  readonly bytes: number;
+  readonly setMs: number;
+  readonly rows: readonly { readonly path: string; readonly ms: number; readonly overSet: number }[];
+}
+
+function bareChannel(bulk: boolean): void {
+  const world = new World({ seed: 1, stepBound: 1_000_000 });
+  const ctl = new DmaController(world, { name: 'm', channels: 1, ...(bulk ? { bulkThreshold: 0 } : {}) });
+  const src = world.memory.alloc(MIB, { label: 'src' });
+  const dst = world.memory.alloc(MIB, { label: 'dst' });
+  const s = world.memory.view(src, MIB);
+  s.set(PATTERN);
+  ctl.start(
+    0,
+    linkLlis([
+      {
+        src,
+        dst,
+        len: MIB,
+        srcInc: true,
+        dstInc: true,
+        srcWidth: 8,
+        dstWidth: 8,
+        srcBurst: 16,
+        dstBurst: 16,
+        irq: false,
+        tag: 'copy',
+      },
+    ]),
+  );
+  const result = world.run();
+  if (result.outcome.kind !== 'quiescent' || result.violations.length > 0)
+    throw new Error(`bench memcpy: the bare channel ended ${result.outcome.kind}`);
+  const d = world.memory.view(dst, MIB);
+  for (let i = 0; i < MIB; i += 4093) if (d[i] !== s[i]) throw new Error(`bench memcpy: byte ${i} differs`);
+}
+
+function wholeStack(): void {
+  const world = new World({ seed: 1, stepBound: 1_000_000 });
+  const check = memcpyOf(MIB).setup(world);
+  const result = world.run();
+  const problems = check();
+  if (result.outcome.kind !== 'quiescent' || result.violations.length > 0 || problems.length > 0)
+    throw new Error(`bench memcpy: the whole stack ended ${result.outcome.kind} ${problems.join('; ')}`);
+}
+
+export function benchMemcpy(): MemcpyBench {
+  const from = PATTERN;
+  const to = new Uint8Array(MIB);
+  const set = {
+    perRound: 200,
+    run: (n: number) => {
+      for (let i = 0; i < n; i++) to.set(from);
+    },
+  };
+  const side = (perRound: number, f: () => void) => ({
+    perRound,
+    run: (n: number) => {
+      for (let i = 0; i < n; i++) f();
+    },
+  });
+  const paths = [
+    ['bare controller channel, burst by burst', side(2, () => bareChannel(false))],
+    ['bare controller channel, in bulk', side(20, () => bareChannel(true))],
+    ['whole stack (client.rst memcpy flow, invariants on)', side(1, wholeStack)],
+  ] as const;
+  const measured = paths.map(([path, s]) => ({ path, cmp: sideBySide(set, s, 5) }));
+  return {
+    bytes: MIB,
+    setMs: measured[0]!.cmp.aMs,
+    rows: measured.map(({ path, cmp }) => ({ path, ms: cmp.bMs, overSet: cmp.ratio })),
+  };
+}
