@@ -9,9 +9,9 @@ import { setFlagsFromString } from 'node:v8';
  * at its start alive, so V8's pretenuring marks those allocation sites as long-lived and then
  * allocates them straight into the old generation. Old objects are roots for young collections
  * until a full one proves them dead, so every finished world then kept what it pointed to alive
- * through every scavenge: about 140 KiB promoted per W1 schedule, copied and later marked for
- * nothing. With it off, a finished world is garbage at the next scavenge (bench/scavenge-survival.mjs
- * measures the bytes promoted per schedule).
+ * through every scavenge, to be copied and later marked for nothing. With it off, and the other
+ * causes gone (docs/architecture.md, "A finished world is garbage at the next young collection"),
+ * a finished world is garbage at the next scavenge (bench/scavenge-survival.mjs measures it).
  *
  * This flag may be set at run time; the GC threading flags (--single-threaded-gc) may not, so
  * they are left alone.

@@ -38,6 +38,6 @@ class VisitedStates implements StepObserver {
       h = Math.imul(h ^ TASK_STATE[tasks[i]!.state], 0x01000193);
       h = Math.imul(h ^ (ran[i] ?? 0), 0x01000193);
     }
-    this.visited.add(h >>> 0);
+    this.visited.add(h | 0); // signed: a Smi, no heap number per step (as run-schedule.ts stores them)
   }
 }

@@ -12,10 +12,8 @@ export type IrqReturn = 'IRQ_NONE' | 'IRQ_HANDLED';
 export type IrqHandler = () => Generator<YieldPoint, IrqReturn, void>;
 
 /**
- * One handler invocation. Module-level, not a generator closure made per line: every generator
- * closure gets a map of its own for its generator objects, maps live in the old generation, and
- * a dead one keeps its closure's world alive through young collections (a whole world promoted
- * per schedule). Closures that return a module-level generator's object cost nothing of the kind.
+ * One handler invocation: module-level, not a generator closure made per line (see `atomically`
+ * in task.ts).
  */
 function* handlerRun(line: IrqLine, handler: IrqHandler): Generator<YieldPoint, void, void> {
   const world = line.world;
@@ -58,7 +56,6 @@ export class IrqLine {
       name,
       context: 'hardirq',
       pending: () => this.pending && this.depth === 0,
-      // A module-level generator, not a closure per line (see handlerRun).
       run: () => handlerRun(this, handler),
       onRunEnd: () => {
         this.running = false;

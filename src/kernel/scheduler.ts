@@ -14,9 +14,9 @@ export type Outcome =
 
 /**
  * What the scheduler tells after each step. Objects with a method, not closures: a closure made
- * per world and called at every step kept that world alive through young collections (V8's
- * optimized scheduler loop held the one it was specialised for), about 80 KiB promoted per
- * schedule of a campaign that tracks states; a method of a shared class does not.
+ * per world and called at every step kept worlds alive through young collections (measured, the
+ * V8 mechanism not pinned down); a method of a shared class does not (docs/architecture.md, "A
+ * finished world is garbage at the next young collection").
  */
 export interface StepObserver {
   afterStep(): void;

@@ -26,10 +26,10 @@ export type TaskBody = Generator<YieldPoint, void, void>;
 
 /**
  * A task body that calls `work` and ends without yielding: a daemon run that is one atomic step
- * (a hardware burst). Use it (`run: () => atomically(() => ...)`) rather than a generator
- * closure made per object: V8 gives each generator closure its own map for its generator objects,
- * maps live in the old generation, and a dead map keeps its closure, and the whole world it
- * reaches, alive through every young collection until a full one.
+ * (a hardware burst). Use it (`run: () => atomically(step)`) rather than a generator closure
+ * made per object: V8 gives each generator closure a map of its own, in the old generation, and
+ * that map keeps the closure's world alive through young collections (docs/architecture.md, "A
+ * finished world is garbage at the next young collection").
  */
 export function* atomically(work: () => void): TaskBody {
   work();

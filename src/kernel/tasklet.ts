@@ -63,9 +63,8 @@ export class Tasklet extends Slotted {
     });
   }
 
-  // Not a generator closure made per tasklet: each such closure's generator objects get a map of
-  // their own, and maps live in the old generation, where a dead one keeps the closure (and its
-  // world) alive through young collections. One generator function per class, and none leaks.
+  // One generator function for the class, not a generator closure per tasklet (see `atomically`
+  // in task.ts).
   static *#run(t: Tasklet): TaskBody {
     observe(t, EV.RUN_BEGIN);
     t.runs++;

@@ -73,9 +73,8 @@ export interface RefDma {
   readonly lock: Spinlock;
 }
 
-// The operations are module-level generators, not generator methods of the device literal: V8
-// gives each generator closure a map of its own in the old generation, which keeps a finished
-// world alive through young collections (docs/architecture.md, "A finished world is garbage at the next young collection").
+// Module-level operations, not generator methods of the device literal: see
+// docs/architecture.md, "A finished world is garbage at the next young collection".
 function* refdma_alloc_chan_resources(): Body<number> {
   return 0;
 }

@@ -66,9 +66,8 @@ interface Dev {
   irq: IrqLine | null;
 }
 
-// The tasks' bodies are module-level generators, called from ordinary closures: a generator
-// closure made per world gets a map of its own in V8's old generation, which keeps the finished
-// world alive through young collections (docs/architecture.md, "A finished world is garbage").
+// The tasks' bodies are module-level generators called from ordinary closures, not generator
+// closures made per world (see `atomically` in src/kernel/task.ts).
 
 function* taskletBody(d: Dev): TaskBody {
   const flags = yield* spin_lock_irqsave(d.lock);

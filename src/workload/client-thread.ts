@@ -95,9 +95,8 @@ export function slaveDirection(h: Held): typeof DMA_MEM_TO_DEV | typeof DMA_DEV_
 }
 
 /**
- * The callback a client thread sets on a descriptor it submits. Module-level, not a generator
- * closure made per descriptor: V8 gives each generator closure a map of its own in the old
- * generation, and a dead one keeps its world alive through young collections.
+ * The callback a client thread sets on a descriptor it submits: module-level, not a generator
+ * closure made per descriptor (see `atomically` in src/kernel/task.ts).
  */
 function* completionCallback(
   thread: ClientThread,

@@ -160,9 +160,8 @@ interface CyclicRing {
 }
 
 /**
- * One period callback of a cyclic op. Module-level, not a generator closure per descriptor: V8
- * gives each generator closure a map of its own in the old generation, which keeps a finished
- * world alive through young collections (docs/architecture.md, "A finished world is garbage at the next young collection").
+ * One period callback of a cyclic op: module-level, not a generator closure per descriptor (see
+ * `atomically` in src/kernel/task.ts).
  */
 function* cyclicPeriod(r: CyclicRing, result: DmaengineResult): Body<void> {
   if (r.stopping) return;

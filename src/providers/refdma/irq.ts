@@ -17,8 +17,7 @@ import type { RefChan, RefDesc, RefDev } from './structs.js';
  * Lock: hardirq context; takes each owner's vc.lock, grants after dropping it.
  */
 export function refdma_irq_handler(d: RefDev): () => Generator<YieldPoint, IrqReturn, void> {
-  // A closure over the module-level handler, not a generator closure per device: V8 gives each
-  // generator closure a map of its own in the old generation, which keeps a finished world alive.
+  // An ordinary closure over the module-level handler, not a generator closure per device.
   return () => refdma_irq(d);
 }
 

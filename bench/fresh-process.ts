@@ -15,7 +15,7 @@ import { standardWorkloads } from '../src/workload/standard.js';
  * process (process.cpuUsage, GC and compiler threads included), so other processes on a shared
  * machine move it less than wall time.
  */
-export interface ColdW1 {
+export interface FreshRun {
   readonly schedules: number;
   readonly first100PerSec: number;
   readonly first500PerSec: number;
@@ -25,8 +25,8 @@ export interface ColdW1 {
 }
 
 export interface FreshProcessBench {
-  readonly W1: ColdW1;
-  readonly W2: ColdW1;
+  readonly W1: FreshRun;
+  readonly W2: FreshRun;
 }
 
 const cpuMs = (): number => {
@@ -34,7 +34,7 @@ const cpuMs = (): number => {
   return (u.user + u.system) / 1000;
 };
 
-function measure(name: 'W1' | 'W2'): ColdW1 {
+function measure(name: 'W1' | 'W2'): FreshRun {
   const workload = standardWorkloads[name];
   const run = (s: number) =>
     runSchedule({ workload, seed: s, strategy: randomStrategy(), stepBound: 200_000 });
@@ -64,7 +64,7 @@ export function benchFreshProcesses(): FreshProcessBench {
   const one = (name: string) =>
     JSON.parse(
       execFileSync(process.execPath, [fileURLToPath(import.meta.url), name], { encoding: 'utf8' }),
-    ) as ColdW1;
+    ) as FreshRun;
   return { W1: one('W1'), W2: one('W2') };
 }
 
