@@ -104,6 +104,7 @@ export {
   type PrepResult,
   dma_dev_has_pq_continue,
   dma_device_defaults,
+  dma_device_init,
   dma_maxpq,
   dma_set_maxpq,
 } from './dmaengine/device.js';

@@ -30,7 +30,7 @@ import {
   dma_cookie_status,
   type dma_cookie_t,
   dma_descriptor_free,
-  dma_device_defaults,
+  dma_device_init,
   dma_set_residue,
   dmaengine_desc_callback_invoke,
   dmaengine_desc_get_callback,
@@ -341,8 +341,7 @@ export default defineProvider({
   controller: { channels: 8, fixed: true },
   probe(ctx) {
     const { world, controller } = ctx;
-    const dma: ClassicDma = {
-      ...dma_device_defaults(),
+    const dma: ClassicDma = dma_device_init({
       dev: ctx.dev,
       cap_mask: new Set(['DMA_SLAVE', 'DMA_MEMCPY', 'DMA_PRIVATE']),
       src_addr_widths: BIT(1) | BIT(2) | BIT(4),
@@ -369,7 +368,7 @@ export default defineProvider({
       controller,
       chans: [],
       descOf: new Map(),
-    };
+    });
 
     // Ordinary closures that call the module-level generators cost nothing per world.
     const irq = request_irq(world, 'classic-dma.irq', () => classic_irq(dma));

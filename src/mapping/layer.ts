@@ -117,7 +117,8 @@ export class DmaMappingLayer extends MappingRegistry {
         for (const b of bounces) swiotlb!.free(b.slot);
       },
     });
-    for (const p of pieces) mapping.segs.push({ ...p, mapping });
+    // Written out, not `{ ...p, mapping }`: V8 (Node 20) adds a property after a spread slowly.
+    for (const p of pieces) mapping.segs.push({ bus: p.bus, phys: p.phys, len: p.len, mapping });
     st.segs.push(...mapping.segs);
     this.cachelines.insert(this, mapping);
     bounceToDevice(this.world.memory, bounces, dir);

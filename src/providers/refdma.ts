@@ -1,6 +1,6 @@
 import type { DmaChan } from '../dmaengine/channel.js';
 import type { Device, DmaDevice, DmaSlaveMap } from '../dmaengine/device.js';
-import { dma_device_defaults } from '../dmaengine/device.js';
+import { dma_device_init } from '../dmaengine/device.js';
 import {
   BIT,
   type Body,
@@ -105,8 +105,7 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
   };
   controller.connectIrq(request_irq(world, `${name}.irq`, refdma_irq_handler(d)));
 
-  const device: DmaDevice = {
-    ...dma_device_defaults(),
+  const device: DmaDevice = dma_device_init({
     dev,
     // DMA_PRIVATE: channels only for clients that request them. k3dma leaves its device public,
     // so async_tx may take it as a memcpy engine, and virt-dma then breaks async_tx's rules
@@ -154,7 +153,7 @@ export function createRefDma(world: World, dev: Device, options: RefDmaOptions =
     device_resume: refdma_resume,
     device_terminate_all: refdma_terminate_all,
     device_synchronize: refdma_synchronize,
-  };
+  });
 
   const channels: RefChan[] = [];
   for (let i = 0; i < (options.virtualChannels ?? 4); i++) {

@@ -16,7 +16,7 @@ import {
 } from '../dmaengine/descriptor.js';
 import {
   type DmaDevice,
-  dma_device_defaults,
+  dma_device_init,
   dma_maxpq,
   dma_set_maxpq,
   type PrepResult,
@@ -634,8 +634,7 @@ export function createXorDma(ctx: ProbeContext, options: XorDmaOptions = {}): Xo
     reusable: async_tx_test_ack,
   };
 
-  const device: DmaDevice = {
-    ...dma_device_defaults(),
+  const device: DmaDevice = dma_device_init({
     dev: ctx.dev,
     cap_mask: caps,
     residue_granularity: 'DMA_RESIDUE_GRANULARITY_DESCRIPTOR',
@@ -648,28 +647,18 @@ export function createXorDma(ctx: ProbeContext, options: XorDmaOptions = {}): Xo
     device_tx_status: xordma_tx_status,
     device_terminate_all: xordma_terminate_all,
     device_synchronize: xordma_synchronize,
-
-    device_prep_dma_memcpy: xordma_prep_dma_memcpy,
-    device_prep_dma_memset: xordma_prep_dma_memset,
-    device_prep_dma_xor: xordma_prep_dma_xor,
-    device_prep_dma_xor_val: xordma_prep_dma_xor_val,
-    device_prep_dma_pq: xordma_prep_dma_pq,
-    device_prep_dma_pq_val: xordma_prep_dma_pq_val,
-    device_prep_dma_interrupt: xordma_prep_dma_interrupt,
-  };
+  });
   if (caps.has('DMA_PQ') || caps.has('DMA_PQ_VAL')) dma_set_maxpq(device, options.maxPq ?? 8, pqContinue);
 
-  // Removed from the operations the capabilities do not claim, so the device is what it says.
-  const capOps: [XorDmaCap, keyof DmaDevice][] = [
-    ['DMA_MEMCPY', 'device_prep_dma_memcpy'],
-    ['DMA_MEMSET', 'device_prep_dma_memset'],
-    ['DMA_XOR', 'device_prep_dma_xor'],
-    ['DMA_XOR_VAL', 'device_prep_dma_xor_val'],
-    ['DMA_PQ', 'device_prep_dma_pq'],
-    ['DMA_PQ_VAL', 'device_prep_dma_pq_val'],
-    ['DMA_INTERRUPT', 'device_prep_dma_interrupt'],
-  ];
-  for (const [cap, op] of capOps) if (!caps.has(cap)) delete device[op];
+  // Only the operations the capabilities claim, so the device is what it says: set one by one,
+  // not deleted afterwards (a delete turns the device into a slow dictionary-mode object).
+  if (caps.has('DMA_MEMCPY')) device.device_prep_dma_memcpy = xordma_prep_dma_memcpy;
+  if (caps.has('DMA_MEMSET')) device.device_prep_dma_memset = xordma_prep_dma_memset;
+  if (caps.has('DMA_XOR')) device.device_prep_dma_xor = xordma_prep_dma_xor;
+  if (caps.has('DMA_XOR_VAL')) device.device_prep_dma_xor_val = xordma_prep_dma_xor_val;
+  if (caps.has('DMA_PQ')) device.device_prep_dma_pq = xordma_prep_dma_pq;
+  if (caps.has('DMA_PQ_VAL')) device.device_prep_dma_pq_val = xordma_prep_dma_pq_val;
+  if (caps.has('DMA_INTERRUPT')) device.device_prep_dma_interrupt = xordma_prep_dma_interrupt;
 
   const xd: XorDev = {
     device,
