@@ -157,7 +157,7 @@ function recoverStripe(s: StripeData, engine: boolean, seed = 1): RecoveryRun {
   const world = new World({ seed, stepBound: 10_000_000, tolerate: TOLERATE });
   createOffloadBoard(world, { engines: engine ? [{ provider: xordmaProvider('xordma') }] : [] });
   const recoveries = { hw: 0, cpu: 0 };
-  dmaBus(world).listeners.push((e) => {
+  dmaBus(world).on(['async-recovery'], (e) => {
     if (e.type === 'async-recovery') recoveries[e.tx === null ? 'cpu' : 'hw']++;
   });
   const disks = s.data + 2;

@@ -3,7 +3,7 @@ import { chanId, txModel } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
 import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
-import { hardwareDone } from './observe.js';
+import { HardwareDone, hardwareDone } from './observe.js';
 
 /**
  * An async_tx operation runs only after the operation it depends on completed, on any
@@ -37,7 +37,7 @@ export const asyncDependencyOrder = defineInvariant({
     const completed = new WeakSet<TxModel>();
     const hw = hardwareDone(ctx.world);
     const done = (m: TxModel) => completed.has(m) || hw.done(m);
-    ctx.on((e) => {
+    ctx.on([...HardwareDone.EVENTS, 'async-submit', 'complete', 'async-sync'], (e) => {
       hw.note(e);
       switch (e.type) {
         case 'async-submit':

@@ -30,7 +30,7 @@ export const asyncDependencyRuns = defineInvariant({
     // Chained dependants by parent life (a descriptor object lives many lives; its model is one).
     const chained = new Map<TxModel, { child: DmaAsyncTxDescriptor; life: TxModel | null }>();
     const completed = new WeakSet<TxModel>();
-    ctx.on((e) => {
+    ctx.on(['txd-chain', 'complete'], (e) => {
       switch (e.type) {
         case 'txd-chain':
           {
@@ -65,7 +65,7 @@ export const asyncDependencyRuns = defineInvariant({
     };
     // A waiter (dma_wait_for_async_tx) gave up on an unsubmitted operation, perhaps one further
     // down a chain that stopped: judge now, before the layer panics about the wait.
-    ctx.on((e) => {
+    ctx.on(['submission-timeout'], (e) => {
       if (e.type === 'submission-timeout') judge(`a waiter gave up on ${e.tx.name} after 5 s`);
     });
     ctx.atEnd((outcome) => {

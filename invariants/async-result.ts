@@ -8,7 +8,7 @@ import { pqOf, xorOf } from '../src/raid6/reference.js';
 import { defineRule } from '../src/rules/rule.js';
 import { cites, kernelSource, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
-import { hardwareDone, hex } from './observe.js';
+import { HardwareDone, hardwareDone, hex } from './observe.js';
 
 /**
  * The results of async_tx operations equal the software reference (src/raid6):
@@ -73,7 +73,7 @@ export const asyncResult = defineInvariant({
       pending.delete(tx);
       if (p.model === txModel(tx)) verdictOnRecovery(p.expect, tx.name);
     };
-    ctx.on((e) => {
+    ctx.on([...HardwareDone.EVENTS, 'async-sync', 'async-recovery', 'complete'], (e) => {
       const finished = hw.note(e);
       if (finished !== null) settle(finished);
       switch (e.type) {

@@ -50,7 +50,7 @@ export const bufferFreedBeforeSync = defineInvariant({
     }
     const terminated = new Map<DmaChan, Terminated[]>();
 
-    ctx.on((e) => {
+    ctx.on(['submit', 'complete', 'free', 'terminate', 'synchronize'], (e) => {
       switch (e.type) {
         case 'submit':
           submitted.add(e.tx);

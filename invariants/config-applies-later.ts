@@ -39,7 +39,7 @@ export const configAppliesLater = defineInvariant({
       if (width) prepared.set(tx, { toDev, width });
       else prepared.delete(tx);
     };
-    ctx.on((e) => {
+    ctx.on(['prep', 'hw-start'], (e) => {
       switch (e.type) {
         case 'prep':
           record(e.tx);

@@ -13,7 +13,7 @@ import { pqOf, xorOf } from '../src/raid6/reference.js';
 import { defineRule } from '../src/rules/rule.js';
 import { cites, kernelSource, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
-import { hardwareDone, hex, lifeIn, SubmitOrder } from './observe.js';
+import { HardwareDone, hardwareDone, hex, lifeIn, SubmitOrder } from './observe.js';
 
 /**
  * Every completed transfer moved exactly what the client asked for (txModel(tx).layout):
@@ -87,7 +87,7 @@ export const dataIntegrity = defineInvariant({
     const partials = new Map<DmaAsyncTxDescriptor, Partial>();
 
     const hw = hardwareDone(ctx.world);
-    ctx.on((e) => {
+    ctx.on([...HardwareDone.EVENTS, 'submit', 'complete', 'callback'], (e) => {
       const finished = hw.note(e);
       if (finished !== null && MEMORY_KINDS.has(txModel(finished)?.layout.kind ?? 'opaque')) {
         const verdict = judge(finished);

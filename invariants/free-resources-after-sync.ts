@@ -44,7 +44,7 @@ export const freeResourcesAfterSync = defineInvariant({
       }
       return c;
     };
-    ctx.on((e) => {
+    ctx.on(['terminate', 'synchronize', 'chan-resources'], (e) => {
       switch (e.type) {
         case 'terminate':
           if (e.phase === 'begin') of(e.chan).begun++;

@@ -21,7 +21,7 @@ export const inOrderCompletion = defineInvariant({
   }),
   attach(ctx) {
     const last = new Map<DmaChan, number>();
-    ctx.on((e) => {
+    ctx.on(['complete'], (e) => {
       if (e.type !== 'complete' || e.tx.chan.device.cap_mask.has('DMA_COMPLETION_NO_ORDER')) return;
       ctx.checked();
       const prev = last.get(e.tx.chan);

@@ -1,4 +1,10 @@
-import { type DmaBus, type DmaEvent, dmaBus } from '../src/dmaengine/events.js';
+import {
+  type DmaBus,
+  type DmaEvent,
+  type DmaEventOf,
+  type DmaEventType,
+  dmaBus,
+} from '../src/dmaengine/events.js';
 import { onRunEnd, report } from '../src/kernel/checker.js';
 import type { Outcome } from '../src/kernel/scheduler.js';
 import type { World } from '../src/kernel/world.js';
@@ -12,7 +18,13 @@ export interface InvariantContext {
   checked(): void;
   /** Report a violation of this invariant's rule. */
   fail(detail: string, actor?: string): void;
-  /** Subscribe to the framework's events. */
+  /**
+   * Subscribe to the framework's events of `types` (the listener is called for those only, and
+   * its parameter is narrowed to them: see DmaBus). A listener that feeds a shared tracker
+   * (observe.ts) names the tracker's EVENTS too.
+   */
+  on<const T extends DmaEventType>(types: readonly T[], listener: (event: DmaEventOf<T>) => void): void;
+  /** Subscribe to every event. */
   on(listener: (event: DmaEvent) => void): void;
   /** Run at the end of the run (quiescence, deadlock or cut): for quiescence and liveness rules. */
   atEnd(check: (outcome: Outcome) => void): void;
@@ -62,8 +74,9 @@ export function attachInvariants(
         s.violations++;
         report(world, inv.rule, detail, actor);
       },
-      on: (listener) => {
-        bus.listeners.push(listener);
+      on: (a: readonly DmaEventType[] | ((event: DmaEvent) => void), listener?: (event: never) => void) => {
+        if (typeof a === 'function') bus.on(a);
+        else bus.on(a, listener as (event: DmaEventOf<DmaEventType>) => void);
       },
       atEnd: (check) => {
         onRunEnd(world, check);

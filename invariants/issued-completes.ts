@@ -32,7 +32,7 @@ export const issuedCompletes = defineInvariant({
   attach(ctx) {
     const order = new SubmitOrder();
     const channels = new Set<DmaChan>();
-    ctx.on((e) => {
+    ctx.on(['submit'], (e) => {
       if (e.type !== 'submit') return;
       order.submitted(e.tx);
       channels.add(e.tx.chan);

@@ -38,7 +38,7 @@ export const issuedStarts = defineInvariant({
   }),
   attach(ctx) {
     const channels = new Set<DmaChan>();
-    ctx.on((e) => {
+    ctx.on(['submit'], (e) => {
       if (e.type === 'submit') channels.add(e.tx.chan);
     });
     ctx.atEnd((outcome) => {

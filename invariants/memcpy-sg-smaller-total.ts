@@ -30,7 +30,7 @@ export const memcpySgSmallerTotal = defineInvariant({
   attach(ctx) {
     // Bytes moved per life (per submit) of a copy whose lists differ in size.
     const moved = new Map<TxModel, number>();
-    ctx.on((e) => {
+    ctx.on(['prep', 'submit', 'hw-moved'], (e) => {
       if (e.type === 'prep') {
         const m = txModel(e.tx);
         if (m?.layout.kind === 'copy' && total(m.layout.src) !== total(m.layout.mem)) moved.set(m, 0);

@@ -40,7 +40,7 @@ export const metadataAtCompletion = defineInvariant({
   attach(ctx) {
     const notice = new MetadataNotice();
     const moved = new Map<TxModel, number>();
-    ctx.on((e) => {
+    ctx.on([...MetadataNotice.EVENTS, 'submit', 'hw-moved'], (e) => {
       if (e.type === 'submit' || e.type === 'hw-moved') {
         const m = txModel(e.tx);
         if (m === null || !notice.has(m)) return;

@@ -34,7 +34,7 @@ export const noCallbackAfterSynchronize = defineInvariant({
     const fence = new Map<DmaChan, number>();
     const terminated = new Map<DmaChan, number>();
     let order = 0;
-    ctx.on((e) => {
+    ctx.on(['submit', 'terminate', 'synchronize', 'callback'], (e) => {
       switch (e.type) {
         case 'submit':
           submitted.set(e.tx, ++order);

@@ -40,7 +40,7 @@ export const noOrderTxStatus = defineInvariant({
   }),
   attach(ctx) {
     const cookies = new CookieOwners();
-    ctx.on((e) => {
+    ctx.on([...CookieOwners.EVENTS, 'tx-status'], (e) => {
       if (cookies.follow(e)) return;
       switch (e.type) {
         case 'tx-status': {

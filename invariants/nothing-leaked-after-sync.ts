@@ -34,7 +34,7 @@ export const nothingLeakedAfterSync = defineInvariant({
     // and the fence a running synchronize will check when it returns.
     const terminated = new Map<DmaChan, number>();
     const syncing = new Map<DmaChan, number>();
-    ctx.on((e) => {
+    ctx.on(['submit', 'terminate', 'synchronize'], (e) => {
       switch (e.type) {
         case 'submit':
           order.submitted(e.tx);

@@ -114,6 +114,8 @@ export class SubmitOrder {
  * descriptor completes, is freed, or is submitted again under another cookie.
  */
 export class CookieOwners {
+  /** The events `follow` reads: a listener that feeds it subscribes to these too. */
+  static readonly EVENTS = ['submit', 'complete', 'free', 'recycle'] as const;
   private readonly byChan = new Map<DmaChan, Map<number, DmaAsyncTxDescriptor>>();
   private readonly cookieOf = new Map<DmaAsyncTxDescriptor, number>();
 
@@ -165,6 +167,8 @@ export class CookieOwners {
  * once however many invariants listen.
  */
 export class HardwareDone {
+  /** The events `note` counts: a listener that feeds it subscribes to these too. */
+  static readonly EVENTS = ['hw-start', 'hw-moved'] as const;
   private readonly moved = new Map<TxModel, number>();
   private readonly finished = new WeakSet<TxModel>();
   private last: DmaEvent | null = null;
@@ -225,6 +229,8 @@ export interface AttachedMetadata {
  * metadata back; only one-shot transfers complete.
  */
 export class MetadataNotice {
+  /** The events `note` reads: a listener that feeds it subscribes to these too. */
+  static readonly EVENTS = ['metadata-attach', 'complete', 'callback'] as const;
   private readonly attached = new Map<TxModel, AttachedMetadata>();
 
   /** Whether `model` has metadata attached that has not been notified yet. */

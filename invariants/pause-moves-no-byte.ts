@@ -33,7 +33,7 @@ export const pauseMovesNoByte = defineInvariant({
   }),
   attach(ctx) {
     const paused = new WeakSet<DmaChan>();
-    ctx.on((e) => {
+    ctx.on(['pause', 'resume', 'terminate', 'chan-resources', 'hw-moved'], (e) => {
       switch (e.type) {
         case 'pause':
           if (e.phase === 'end' && e.ret === 0) paused.add(e.chan);

@@ -43,7 +43,7 @@ export const preparedNeverSubmitted = defineInvariant({
       const m = txModel(tx);
       if (m !== null) waiting.get(tx.chan)?.delete(m);
     };
-    ctx.on((e) => {
+    ctx.on(['prep', 'submit', 'free', 'txd-chain', 'terminate', 'chan-resources'], (e) => {
       switch (e.type) {
         case 'prep': {
           const m = txModel(e.tx);

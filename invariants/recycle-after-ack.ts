@@ -1,5 +1,6 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
 import type { DmaAsyncTxDescriptor, TxModel } from '../src/dmaengine/descriptor.js';
+import { dmaEventTypesExcept } from '../src/dmaengine/events.js';
 import { chanId, chanModel, txModel } from '../src/dmaengine/record.js';
 import { DMA_CTRL_ACK } from '../src/dmaengine/types.js';
 import { defineRule } from '../src/rules/rule.js';
@@ -47,7 +48,17 @@ export const recycleAfterAck = defineInvariant({
       const m = txModel(tx);
       if (m?.monitor.matches('live.ack.acked')) seenAcked.add(m);
     };
-    ctx.on((e) => {
+    // Every event that names a descriptor it may look at; not the bursts and the channel-wide calls.
+    const IGNORED = [
+      'hw-moved',
+      'issue-pending',
+      'synchronize',
+      'pause',
+      'resume',
+      'tx-status',
+      'async-sync',
+    ] as const;
+    ctx.on(dmaEventTypesExcept(IGNORED), (e) => {
       switch (e.type) {
         case 'free': {
           const m = txModel(e.tx);
@@ -93,14 +104,6 @@ export const recycleAfterAck = defineInvariant({
         }
         case 'terminate':
           for (const tx of chanModel(e.chan).live) look(tx);
-          break;
-        case 'hw-moved':
-        case 'issue-pending':
-        case 'synchronize':
-        case 'pause':
-        case 'resume':
-        case 'tx-status':
-        case 'async-sync':
           break;
         case 'txd-chain':
           look(e.parent);

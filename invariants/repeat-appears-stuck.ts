@@ -35,7 +35,7 @@ export const repeatAppearsStuck = defineInvariant({
   attach(ctx) {
     const order = new SubmitOrder();
     const channels = new Set<DmaChan>();
-    ctx.on((e) => {
+    ctx.on(['submit'], (e) => {
       if (e.type !== 'submit') return;
       order.submitted(e.tx);
       channels.add(e.tx.chan);

@@ -38,7 +38,7 @@ export const residueBounds = defineInvariant({
   attach(ctx) {
     const cookies = new CookieOwners();
     const last = new Map<DmaAsyncTxDescriptor, number>();
-    ctx.on((e) => {
+    ctx.on([...CookieOwners.EVENTS, 'tx-status'], (e) => {
       if (cookies.follow(e)) {
         if (e.type === 'submit') last.delete(e.tx);
         return;

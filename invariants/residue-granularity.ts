@@ -47,7 +47,7 @@ export const residueGranularity = defineInvariant({
   attach(ctx) {
     const cookies = new CookieOwners();
     const moved = new Map<DmaAsyncTxDescriptor, { bytes: number; last: number }>();
-    ctx.on((e) => {
+    ctx.on([...CookieOwners.EVENTS, 'hw-moved', 'tx-status'], (e) => {
       if (cookies.follow(e)) {
         if (e.type === 'submit') moved.set(e.tx, { bytes: 0, last: 0 });
         return;

@@ -28,7 +28,7 @@ export const resumeResumes = defineInvariant({
     // The descriptor each hardware channel last started, until it completes or is freed.
     const running = new Map<DmaController, Map<number, DmaAsyncTxDescriptor>>();
     const over = new WeakSet<DmaAsyncTxDescriptor>();
-    ctx.on((e) => {
+    ctx.on(['hw-start', 'complete', 'free', 'resume'], (e) => {
       switch (e.type) {
         case 'hw-start': {
           const hw = e.tx.chan.device.hw;

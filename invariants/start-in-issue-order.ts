@@ -31,7 +31,7 @@ export const startInIssueOrder = defineInvariant({
     // The submit number under which each descriptor was last seen starting (restarts of a
     // repeated list and further items of the same list are not new starts).
     const startedAs = new Map<DmaAsyncTxDescriptor, number>();
-    ctx.on((e) => {
+    ctx.on(['submit', 'hw-start'], (e) => {
       if (e.type === 'submit') {
         order.submitted(e.tx);
         return;

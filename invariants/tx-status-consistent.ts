@@ -32,7 +32,7 @@ export const txStatusConsistent = defineInvariant({
   attach(ctx) {
     const cookies = new CookieOwners();
     const resuming = new Map<DmaChan, number>();
-    ctx.on((e) => {
+    ctx.on([...CookieOwners.EVENTS, 'resume', 'tx-status'], (e) => {
       if (cookies.follow(e)) return;
       switch (e.type) {
         case 'resume':

@@ -34,7 +34,7 @@ export const validationWritesNothing = defineInvariant({
   }),
   attach(ctx) {
     const reported = new WeakSet<TxModel>();
-    ctx.on((e) => {
+    ctx.on(['hw-moved'], (e) => {
       if (e.type !== 'hw-moved') return;
       const m = txModel(e.tx);
       if (m === null || (m.layout.kind !== 'xor-val' && m.layout.kind !== 'pq-val')) return;

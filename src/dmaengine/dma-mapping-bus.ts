@@ -7,7 +7,7 @@ import { checkUserReleased, noteMappingUse } from '../mapping/leaks.js';
 import { MappingRules } from '../mapping/rules.js';
 import { faultDetail, translateBus } from '../mapping/translate.js';
 import { DmaAsyncTxDescriptor, type Seg, type TxLayout } from './descriptor.js';
-import { type DmaEvent, dmaBus } from './events.js';
+import { type DmaEventOf, dmaBus } from './events.js';
 import { chanId, txModel } from './record.js';
 
 /**
@@ -22,7 +22,7 @@ export function attachDmaMappingBus(
   deviceOf: (ctl: DmaController) => Device | null,
 ): void {
   setBusTranslator(layer.world, new MappedBus(layer, deviceOf));
-  dmaBus(layer.world).listeners.push((event) => observe(layer, event));
+  dmaBus(layer.world).on(['prep', 'chan-resources'], (event) => observe(layer, event));
 }
 
 /** The controllers' path to RAM through the mapping layer; faults are reported with whose they are. */
@@ -80,7 +80,7 @@ class MappedBus implements BusTranslator {
 }
 
 /** A prep associates the mappings it names with its channel; a channel's release checks them. */
-function observe(layer: DmaMappingLayer, event: DmaEvent): void {
+function observe(layer: DmaMappingLayer, event: DmaEventOf<'prep' | 'chan-resources'>): void {
   if (event.type === 'prep') {
     const layout = txModel(event.tx)?.layout;
     const dev = event.tx.chan.device.dev;

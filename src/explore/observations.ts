@@ -55,7 +55,7 @@ export function trackObservations(world: World, counts: Map<string, number>): vo
   // The kind of every cookie submitted, so a retired cyclic or repeated cookie is still one.
   const kinds = new Map<DmaChan, Map<number, TxKind>>();
   const bump = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
-  dmaBus(world).listeners.push((e) => {
+  dmaBus(world).on(['submit', 'free', 'tx-status'], (e) => {
     if (e.type === 'submit') {
       cookies.submitted(e.tx, e.cookie);
       const kind = txModel(e.tx)?.kind;

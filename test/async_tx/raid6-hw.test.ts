@@ -50,7 +50,7 @@ function runStripe(spec: StripeSpec, engine: XorDmaOptions, seed = 1): HwRun {
   const good: Uint8Array[] = [];
   const recoveries = { hw: 0, cpu: 0 };
   const completedAt = new Map<string, number>();
-  dmaBus(world).listeners.push((e) => {
+  dmaBus(world).on((e) => {
     if (e.type === 'async-recovery') recoveries[e.tx === null ? 'cpu' : 'hw']++;
     if (e.type === 'complete') completedAt.set(e.tx.name, world.step);
   });
@@ -153,7 +153,7 @@ describe('RAID6 recovery through async_tx on an offload engine (raid6test.c)', (
     let block = 0;
     let planted = false;
     // Planted before the invariant: the recovered block goes bad with the last step's first burst.
-    dmaBus(world).listeners.push((e) => {
+    dmaBus(world).on((e) => {
       if (e.type === 'async-recovery' && e.tx !== null) {
         last = e.tx;
         block = e.recovery.blocks[e.recovery.failb]!;

@@ -162,7 +162,7 @@ describe('inv.async-result', () => {
   it('fires when the CPU path writes a wrong byte into an xor destination', () => {
     const result = planted(
       (world) =>
-        dmaBus(world).listeners.push((e) => {
+        dmaBus(world).on((e) => {
           if (e.type === 'async-sync' && e.phase === 'end' && e.compute.op === 'xor')
             flipAt(world, e.compute.dst + 3);
         }),
@@ -184,7 +184,7 @@ describe('inv.async-result', () => {
   it('fires when a wrong SUM_CHECK result is reported', () => {
     const result = planted(
       (world) =>
-        dmaBus(world).listeners.push((e) => {
+        dmaBus(world).on((e) => {
           if (e.type === 'async-sync' && e.phase === 'end' && e.compute.op === 'pq-val')
             e.compute.result.value = 0;
         }),
@@ -205,7 +205,7 @@ describe('inv.async-result', () => {
   it('fires when a recovery on the CPU rebuilds a wrong block', () => {
     const result = planted(
       (world) =>
-        dmaBus(world).listeners.push((e) => {
+        dmaBus(world).on((e) => {
           if (e.type === 'async-recovery') flipAt(world, e.recovery.blocks[e.recovery.failb]! + 1);
         }),
       function* (world) {

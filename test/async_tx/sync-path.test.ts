@@ -60,7 +60,7 @@ describe('async_tx without an engine: the implicit synchronous path', () => {
   it('publishes the CPU operation so the result can be checked', () => {
     const seen: string[] = [];
     cpuOnly(function* (world) {
-      dmaBus(world).listeners.push((e) => {
+      dmaBus(world).on((e) => {
         if (e.type === 'async-sync') seen.push(`${e.phase} ${e.compute.op}`);
       });
       const a = page(world, [1, 2]);

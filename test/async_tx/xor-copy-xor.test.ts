@@ -84,7 +84,7 @@ function runPath(engines: readonly ProviderDefinition[], seed: number): Path {
   createOffloadBoard(world, { engines: engines.map((provider) => ({ provider })) });
   const prepared: string[] = [];
   const cpu: string[] = [];
-  dmaBus(world).listeners.push((e) => {
+  dmaBus(world).on((e) => {
     if (e.type === 'prep') prepared.push(`${txModel(e.tx)?.op}@${e.tx.chan.device.dev?.name}`);
     if (e.type === 'async-sync' && e.phase === 'begin') cpu.push(e.compute.op);
   });

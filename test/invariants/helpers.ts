@@ -87,7 +87,7 @@ function frameworkPublishesTxStatus(): boolean {
   const world = new World({ seed: 1 });
   const board = createBoard(world, { invariants: [] });
   let seen = false;
-  dmaBus(world).listeners.push((e) => {
+  dmaBus(world).on((e) => {
     if (e.type === 'tx-status') seen = true;
   });
   world.spawn('probe', function* (): TaskBody {

@@ -428,7 +428,7 @@ describe('xordma: the ack rule of the descriptor pool (reference §5.7)', () => 
     let checks = 0;
     const r = run(
       function* (b) {
-        dmaBus(b.world).listeners.push((e) => {
+        dmaBus(b.world).on((e) => {
           if (e.type === 'recycle-prep') checks++;
         });
         const chan = yield* channel(b);
@@ -541,7 +541,7 @@ describe('xordma: dma_run_dependencies in the clean-up path (async-tx-api.rst §
   }
 
   function busLog(world: World, log: string[]) {
-    dmaBus(world).listeners.push((e) => {
+    dmaBus(world).on((e) => {
       if (e.type === 'submit' || e.type === 'complete' || e.type === 'run-dependencies')
         log.push(`${e.type} ${e.tx.name}`);
       if (e.type === 'hw-start') log.push(`hw-start ${e.tx.name}`);

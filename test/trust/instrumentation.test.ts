@@ -47,7 +47,7 @@ const routes: Record<string, Route<unknown, unknown>> = {
 
 function watch(world: World, seen: Seen, wrong: string[]): void {
   let delivered = 0;
-  dmaBus(world).listeners.push(() => {
+  dmaBus(world).on(() => {
     delivered++;
   });
   let traceBefore = 0;
