@@ -36,13 +36,13 @@ export function defaultPortfolio(options: PortfolioOptions = {}): PortfolioEntry
   };
   const entries: PortfolioEntry[] = [
     { name: 'random', create: randomStrategy, fair: true },
-    { name: 'pct(d=1)', create: () => pctStrategy({ ...k, depth: 1 }), fair: false },
-    { name: 'pct(d=2)', create: () => pctStrategy({ ...k, depth: 2 }), fair: false },
-    { name: 'pct(d=3)', create: () => pctStrategy({ ...k, depth: 3 }), fair: false },
+    { name: 'pct(d=1)', create: () => pctStrategy({ depth: 1, ...k }), fair: false },
+    { name: 'pct(d=2)', create: () => pctStrategy({ depth: 2, ...k }), fair: false },
+    { name: 'pct(d=3)', create: () => pctStrategy({ depth: 3, ...k }), fair: false },
     { name: 'pos', create: () => posStrategy(k), fair: false },
   ];
   if (options.fair) {
-    entries.push({ name: 'fair-pct(d=3)', create: () => fairPctStrategy({ ...k, depth: 3 }), fair: true });
+    entries.push({ name: 'fair-pct(d=3)', create: () => fairPctStrategy({ depth: 3, ...k }), fair: true });
   }
   return entries;
 }

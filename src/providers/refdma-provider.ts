@@ -11,14 +11,15 @@ export function refdmaProvider(name = 'refdma', options: Omit<RefDmaOptions, 'co
 }
 
 export function probeRefdma(ctx: ProbeContext, options: Omit<RefDmaOptions, 'controller'> = {}) {
-  return createRefDma(ctx.world, ctx.dev, {
-    ...options,
+  // Object.assign, not a spread followed by the board's fields (docs/architecture.md).
+  const board: RefDmaOptions = {
     name: ctx.controller.name,
     controller: ctx.controller,
     devices: ctx.devices,
     slaveMap: ctx.slaveMap,
     virtualChannels: ctx.virtualChannels,
-  }).device;
+  };
+  return createRefDma(ctx.world, ctx.dev, Object.assign({}, options, board)).device;
 }
 
 export default refdmaProvider();
