@@ -3,6 +3,7 @@ import { type TaskletEvent, taskletMachine, taskletSpec } from '../machines/task
 import { schedulerOf } from '../src/kernel/checker.js';
 import { Monitor, xstateStep } from '../src/kernel/monitor.js';
 import { World } from '../src/kernel/world.js';
+import { createBoard } from '../src/scenarios/board.js';
 import { buildPipeline, SYNTHETIC_16 } from '../src/scenarios/kernel-pipeline.js';
 import { type Measurement, measure } from './measure.js';
 
@@ -43,6 +44,10 @@ export function benchKernel(): KernelBench {
   const worldSetup = measure('new World() + synthetic workload setup', 2_000, (i) => {
     buildPipeline(new World({ seed: i }), SYNTHETIC_16);
   });
+  // What every lifecycle schedule builds before its first step: the DMA board on refdma.
+  const board = measure('new World() + the DMA board (refdma, every invariant attached)', 2_000, (i) => {
+    createBoard(new World({ seed: i }));
+  });
   const schedule = measure('one schedule of the synthetic workload (trace off)', 200, (i) => {
     const w = new World({ seed: i });
     buildPipeline(w, SYNTHETIC_16);
@@ -58,7 +63,7 @@ export function benchKernel(): KernelBench {
     workload: 'SYNTHETIC_16: 13 client threads x 3 requests, copy engine, IRQ handler, tasklet',
     tasks,
     stepsPerSchedule,
-    measurements: [send, observe, step, bareWorld, worldSetup, schedule, hashed],
+    measurements: [send, observe, step, bareWorld, worldSetup, board, schedule, hashed],
     stepsPerSec,
     schedulesPerSec: schedule.opsPerSec,
     stepCostInSends: schedule.nsPerOp / stepsPerSchedule / send.nsPerOp,
