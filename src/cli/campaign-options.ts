@@ -1,4 +1,4 @@
-import { defaultWorkers, strategyNames } from '../explore/campaign.js';
+import { SCHEDULES_PER_WORKER, strategyNames } from '../explore/campaign.js';
 import { DEFAULT_SHRINK_RUNS } from '../explore/shrink.js';
 import { UsageError } from '../rules/usage-error.js';
 import { choice, int, type Option, outDir, outFile, shard } from './options.js';
@@ -42,7 +42,11 @@ export const campaignOptions = {
     { min: 1, max: 10_000_000 },
     5000,
   ),
-  workers: int('N', 'worker threads (default: cores, at most 8)', { min: 1, max: 256 }, defaultWorkers()),
+  workers: int(
+    'N',
+    `worker threads (default: one per ${SCHEDULES_PER_WORKER.toLocaleString('en-US')} schedules, up to the cores, at most 8;\na worker's JIT warm-up outweighs a smaller share)`,
+    { min: 1, max: 256 },
+  ),
   shard: shard(
     'run only schedules with index = I mod N (spread a campaign over machines;\ndmactor merge joins the --json reports)',
   ),

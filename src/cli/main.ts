@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync } from 'node:fs';
 import { scenarios } from '../../examples/client-flows.js';
+import { workersFor } from '../explore/campaign.js';
 import { providers } from '../providers/planted.js';
-import { loadProvider } from '../providers/registry.js';
+import { isModulePath, loadProvider } from '../providers/registry.js';
 import { UsageError } from '../rules/usage-error.js';
 import { campaignOptions, schedulesOption, seedOption } from './campaign-options.js';
 import { check } from './check.js';
@@ -55,6 +56,12 @@ const commands: Readonly<Record<string, Command>> = {
       coverage: outDir(
         'write each statechart coloured by how often its transitions were taken,\nand list the transitions never taken',
       ),
+      'hang-ms': int(
+        'N',
+        'with a provider module: a schedule silent this long means the provider never\nreturns (default 30000)',
+        { min: 100, max: 2_147_483_647 },
+        30_000,
+      ),
       'no-progress': flag('no progress bar (it is off anyway when stderr is not a terminal)'),
     },
     run: async (o, _args, out) => {
@@ -65,7 +72,9 @@ const commands: Readonly<Record<string, Command>> = {
         schedules: o.schedules,
         ...(time === undefined ? {} : { timeMs: time * 1000 }),
         stepBound,
-        workers: o.workers,
+        workers: o.workers ?? workersFor(o.schedules),
+        // A provider module is the user's code: on a watched worker even alone, so a hang is a finding.
+        ...(isModulePath(o.provider) ? { isolate: true, hangMs: o['hang-ms'] } : {}),
         ...(shard ? { shard } : {}),
         strategy: o.strategy,
         guided: o.guidance === 'on',
@@ -104,7 +113,7 @@ const commands: Readonly<Record<string, Command>> = {
         schedules: o.schedules,
         ...(time === undefined ? {} : { timeMs: time * 1000 }),
         stepBound,
-        workers: o.workers,
+        workers: o.workers ?? workersFor(o.schedules),
         ...(shard ? { shard } : {}),
         strategy: o.strategy,
         guided: o.guidance === 'on',
@@ -151,7 +160,7 @@ const commands: Readonly<Record<string, Command>> = {
         schedules: o.schedules,
         ...(time === undefined ? {} : { timeMs: time * 1000 }),
         stepBound,
-        workers: o.workers,
+        workers: o.workers ?? workersFor(o.schedules),
         ...(shard ? { shard } : {}),
         strategy: o.strategy,
         ...(o.provider === undefined ? {} : { providers: o.provider.split(',') }),

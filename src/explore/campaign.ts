@@ -743,6 +743,22 @@ export function defaultWorkers(): number {
   return Math.max(1, Math.min(cpus().length, 8));
 }
 
+/**
+ * Schedules a worker must have for itself before the commands start it. Every worker is a new
+ * isolate that pays its own JIT warm-up and compiles (its first 500 schedules run at about a
+ * third of its warmed speed, and its compiler threads compete with the other workers), so a
+ * worker pays off only on a share of the campaign well beyond that. Measured on 2 cores
+ * (`dmactor check --seed 1`, fresh processes): 1 worker beat 2 at 400, 2,000, 5,000 and 10,000
+ * schedules (1.3 s against 2.0 s at 400, the `npm start` campaign), and 2 beat 1 by x1.15 at
+ * 40,000. A count, not a time: the report is the same whatever the worker count.
+ */
+export const SCHEDULES_PER_WORKER = 10_000;
+
+/** The workers a campaign of `schedules` gets unless told: one per SCHEDULES_PER_WORKER, up to defaultWorkers(). */
+export function workersFor(schedules: number): number {
+  return Math.max(1, Math.min(defaultWorkers(), Math.floor(schedules / SCHEDULES_PER_WORKER)));
+}
+
 /** Epochs run, whether guidance steered them, and how many targets the last guidance still steered toward. */
 function guidanceSummary(guidance: readonly unknown[]): CampaignReport['guidance'] {
   const given = guidance.filter((g): g is Guidance => g !== undefined);
