@@ -137,8 +137,9 @@ interface Subscription {
  * The invariants' event bus. A listener names the event types it reads (`on(types, listener)`,
  * its parameter narrowed to them, so comparing `e.type` with a type it did not name is a compile
  * error) and is called for those only: most of a world's events concern a few of the ~30
- * listeners, and a call to each for every event was a tenth of a schedule. Each event type's
- * listeners are called in the order they subscribed, as when every listener saw every event.
+ * listeners (a W1 schedule's 216 events made 6,048 listener calls when each went to every
+ * listener, and make 1,636 now). Each event type's listeners are called in the order they
+ * subscribed, as when every listener saw every event.
  */
 export class DmaBus {
   readonly #subs: Subscription[] = [];
