@@ -158,7 +158,7 @@ function recoverStripe(s: StripeData, engine: boolean, seed = 1): RecoveryRun {
   createOffloadBoard(world, { engines: engine ? [{ provider: xordmaProvider('xordma') }] : [] });
   const recoveries = { hw: 0, cpu: 0 };
   dmaBus(world).on(['async-recovery'], (e) => {
-    if (e.type === 'async-recovery') recoveries[e.tx === null ? 'cpu' : 'hw']++;
+    recoveries[e.tx === null ? 'cpu' : 'hw']++;
   });
   const disks = s.data + 2;
   let wrong = 0;

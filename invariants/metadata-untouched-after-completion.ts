@@ -30,7 +30,7 @@ export const metadataUntouchedAfterCompletion = defineInvariant({
     const notice = new MetadataNotice();
     // The buffers watched, each with how to stop watching it.
     const watched = new Map<Uint8Array, () => void>();
-    ctx.on([...MetadataNotice.EVENTS], (e) => {
+    ctx.on(MetadataNotice.EVENTS, (e) => {
       if (e.type === 'metadata-attach') {
         watched.get(e.data)?.();
         watched.delete(e.data);

@@ -1,4 +1,4 @@
-import { SCHEDULES_PER_WORKER, strategyNames } from '../explore/campaign.js';
+import { DEFAULT_HANG_MS, SCHEDULES_PER_WORKER, strategyNames } from '../explore/campaign.js';
 import { DEFAULT_SHRINK_RUNS } from '../explore/shrink.js';
 import { UsageError } from '../rules/usage-error.js';
 import { choice, int, type Option, outDir, outFile, shard } from './options.js';
@@ -17,6 +17,10 @@ export const seedOption = int(
 /** A count of schedules, `fallback` when not given. */
 export const schedulesOption = (fallback: number) =>
   int('N', `schedules to run (default ${fallback})`, { min: 1, max: MAX_SCHEDULES }, fallback);
+
+/** The watchdog's silence, in ms, after which a schedule on a worker is a hang; `what` says whose. */
+export const hangMsOption = (what: string) =>
+  int('N', `${what} (default ${DEFAULT_HANG_MS})`, { min: 100, max: 2_147_483_647 }, DEFAULT_HANG_MS);
 
 /** An option that was removed: given, it says what replaced it. */
 function gone(message: string): Option<undefined> {

@@ -5,7 +5,7 @@ import { workersFor } from '../explore/campaign.js';
 import { providers } from '../providers/planted.js';
 import { isModulePath, loadProvider } from '../providers/registry.js';
 import { UsageError } from '../rules/usage-error.js';
-import { campaignOptions, schedulesOption, seedOption } from './campaign-options.js';
+import { campaignOptions, hangMsOption, schedulesOption, seedOption } from './campaign-options.js';
 import { check } from './check.js';
 import { checkClientCommand } from './check-client.js';
 import { type Command, command, commandHelp, overallHelp, parseCommandLine } from './command.js';
@@ -56,11 +56,8 @@ const commands: Readonly<Record<string, Command>> = {
       coverage: outDir(
         'write each statechart coloured by how often its transitions were taken,\nand list the transitions never taken',
       ),
-      'hang-ms': int(
-        'N',
-        'with a provider module: a schedule silent this long means the provider never\nreturns (default 30000)',
-        { min: 100, max: 2_147_483_647 },
-        30_000,
+      'hang-ms': hangMsOption(
+        'with a provider module: a schedule silent this long means the provider never\nreturns',
       ),
       'no-progress': flag('no progress bar (it is off anyway when stderr is not a terminal)'),
     },
@@ -97,12 +94,7 @@ const commands: Readonly<Record<string, Command>> = {
     options: {
       ...campaignOptions,
       junit: outFile('write JUnit XML for CI'),
-      'hang-ms': int(
-        'N',
-        'a schedule silent this long means the provider never returns (default 30000)',
-        { min: 100, max: 2_147_483_647 },
-        30_000,
-      ),
+      'hang-ms': hangMsOption('a schedule silent this long means the provider never returns'),
     },
     run: async (o, [provider = ''], out) => {
       await loadProvider(provider);
@@ -145,12 +137,7 @@ const commands: Readonly<Record<string, Command>> = {
         'NAME[,NAME...]',
         "built-in names, classic-dma or provider module paths (default: the client's\nproviders, else refdma,classic-dma)",
       ),
-      'hang-ms': int(
-        'N',
-        'a schedule silent this long means the client never yields (default 30000)',
-        { min: 100, max: 2_147_483_647 },
-        30_000,
-      ),
+      'hang-ms': hangMsOption('a schedule silent this long means the client never yields'),
     },
     run: (o, [client = ''], out) => {
       const { time, shard, 'step-bound': stepBound, 'shrink-runs': shrinkRuns } = o;

@@ -30,4 +30,4 @@ export function tuneV8ForWorlds(): void {
 }
 
 /** Bytecodes TurboFan may inline into one optimised function (V8's default is 920). */
-export const INLINE_BUDGET = 230;
+const INLINE_BUDGET = 230;

@@ -198,6 +198,9 @@ export function strategyNames(): string[] {
  */
 export const EPOCH_SCHEDULES = 100;
 
+/** A schedule on a worker silent this long (ms) is a hang (CampaignOptions.hangMs). */
+export const DEFAULT_HANG_MS = 30_000;
+
 /** What the campaign knows before an epoch: the coverage merged from the epochs before it. */
 export interface CampaignSoFar {
   readonly epoch: number;
@@ -503,7 +506,7 @@ function poolSteps<W, S, B extends BuiltWorkload>(
   guide: CampaignGuide | undefined,
 ): CampaignSteps<W> {
   const loop = new EpochLoop(kind, options, guide);
-  const hangMs = options.hangMs ?? 30_000;
+  const hangMs = options.hangMs ?? DEFAULT_HANG_MS;
   const progress = progressOf(shardIndices(options).length, onProgress);
   const session = sharedPool().open(kind.name, options, hangMs);
   let open = true;
