@@ -10,7 +10,11 @@ export function steered(index: number): boolean {
   return index % 2 === 1;
 }
 
-/** The shape a steered schedule's workload is generated with under `guidance`. */
+/**
+ * The shape a steered schedule's workload is generated with under `guidance`. The same shape
+ * object for every schedule of an epoch (one guidance object), so the generator built for it
+ * is built once (generate.ts).
+ */
 export function guidedShape<W, S, B extends BuiltWorkload>(
   kind: WorkloadKind<W, S, B>,
   shape: S,
@@ -18,5 +22,13 @@ export function guidedShape<W, S, B extends BuiltWorkload>(
 ): S {
   // Guidance crosses threads as plain data: anything without levers steers nothing.
   const levers = (guidance as Partial<Guidance> | undefined)?.levers;
-  return kind.guide && levers && Object.keys(levers).length > 0 ? kind.guide.apply(shape, guidance) : shape;
+  if (!kind.guide || !levers || Object.keys(levers).length === 0) return shape;
+  const last = lastGuided.get(guidance);
+  if (last !== undefined && last.kind === kind && last.shape === shape) return last.guided as S;
+  const guided = kind.guide.apply(shape, guidance);
+  lastGuided.set(guidance, { kind, shape, guided });
+  return guided;
 }
+
+/** Per guidance object, the shape it last steered (an epoch steers one kind's one shape). */
+const lastGuided = new WeakMap<Guidance, { kind: unknown; shape: unknown; guided: unknown }>();
