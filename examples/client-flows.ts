@@ -5,6 +5,7 @@
  * run after it; `npm start` runs them all. The platform is the world's (direct unless a
  * caller set up another with dma_mapping_setup first), so the same flows run on all three.
  */
+
 import {
   async_tx_ack,
   dma_async_issue_pending,
@@ -34,6 +35,7 @@ import {
   type DmaengineResult,
 } from '../src/dmaengine/types.js';
 import { patternBytes } from '../src/hw/fifo-device.js';
+import { bytesEqual } from '../src/kernel/bytes-equal.js';
 import { complete, init_completion, wait_for_completion } from '../src/kernel/completion.js';
 import { msleep } from '../src/kernel/sleep.js';
 import type { TaskBody } from '../src/kernel/task.js';
@@ -83,10 +85,6 @@ function mapSingle(dev: Device, addr: number, len: number, dir: DmaDataDirection
   const dma = dma_map_single(dev, addr, len, dir);
   if (dma_mapping_error(dev, dma)) throw new Error(`dma_map_single of ${len} bytes failed`);
   return dma;
-}
-
-function same(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 export const memToDev: Scenario = {
@@ -145,7 +143,7 @@ export const memToDev: Scenario = {
     });
     return () => {
       const problems: string[] = [];
-      if (!same(board.tx.received, sent))
+      if (!bytesEqual(board.tx.received, sent))
         problems.push(`the FIFO received ${board.tx.received.length} bytes, not the ${sent.length} sent`);
       if ((result as DmaengineResult | null)?.result !== 'DMA_TRANS_NOERROR')
         problems.push(`callback result ${JSON.stringify(result)}`);
@@ -202,7 +200,7 @@ export const devToMem: Scenario = {
     return () => {
       const problems: string[] = [];
       if (called !== 1) problems.push(`callback ran ${called} times`);
-      if (!same(received, patternBytes(7, 0, len)))
+      if (!bytesEqual(received, patternBytes(7, 0, len)))
         problems.push('received data differs from the device pattern');
       return problems;
     };
@@ -325,8 +323,8 @@ export function memcpyOf(len: number): Scenario {
       });
       return () => {
         const problems: string[] = [];
-        if (!same(world.memory.view(src, len), srcBytes)) problems.push('source changed');
-        if (!same(world.memory.view(dst + 32, len), srcBytes))
+        if (!bytesEqual(world.memory.view(src, len), srcBytes)) problems.push('source changed');
+        if (!bytesEqual(world.memory.view(dst + 32, len), srcBytes))
           problems.push('destination differs from source');
         const d = world.memory.view(dst, len + 64);
         if (d.subarray(0, 32).some((x) => x !== 0xa5) || d.subarray(32 + len).some((x) => x !== 0xa5)) {
@@ -425,7 +423,7 @@ export const repeatLoadEot: Scenario = {
         problems.push(`${got.length} bytes is not a whole number (>= 2) of frames`);
       for (let f = 0; f < frames; f++) {
         const want = f === frames - 1 ? b : a;
-        if (!same(got.subarray(f * frame, (f + 1) * frame), want))
+        if (!bytesEqual(got.subarray(f * frame, (f + 1) * frame), want))
           problems.push(`frame ${f} is not ${f === frames - 1 ? 'B' : 'A'}`);
       }
       return problems;

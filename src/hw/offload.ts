@@ -1,3 +1,4 @@
+import { bytesEqual } from '../kernel/bytes-equal.js';
 import type { World } from '../kernel/world.js';
 import { raid6_gfmul } from '../raid6/gf.js';
 import { type BusPath, type BusTranslator, READ_FAULT, WRITE_FAULT } from './bus-translation.js';
@@ -110,8 +111,8 @@ export class OffloadEngine {
       }
       case 'pq-val': {
         const { p, q } = syndromes(srcs as Uint8Array[], x.scf, n, withQ);
-        if (oldP !== null && !sameBytes(p, oldP)) x.result.value |= SUM_CHECK_P_RESULT;
-        if (oldQ !== null && !sameBytes(q, oldQ)) x.result.value |= SUM_CHECK_Q_RESULT;
+        if (oldP !== null && !bytesEqual(p, oldP)) x.result.value |= SUM_CHECK_P_RESULT;
+        if (oldQ !== null && !bytesEqual(q, oldQ)) x.result.value |= SUM_CHECK_Q_RESULT;
         break;
       }
     }
@@ -159,9 +160,4 @@ function syndromes(
     });
   }
   return { p, q };
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -1,4 +1,5 @@
 import { type CodeOwner, codeOwner } from './blame.js';
+import { bytesEqual } from './bytes-equal.js';
 import { schedulerOf } from './checker.js';
 import { objectSlot } from './object-slot.js';
 import type { Task } from './task.js';
@@ -60,14 +61,8 @@ export function codeBoundary(world: World, task: Task | null): void {
 
 function settle(set: ReadonlySet<Watch>, task: Task): void {
   for (const w of set) {
-    if (same(w.buf, w.last)) continue;
+    if (bytesEqual(w.buf, w.last)) continue;
     w.last = w.buf.slice();
     w.onWrite(codeOwner(task), task);
   }
-}
-
-function same(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
