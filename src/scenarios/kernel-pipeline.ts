@@ -1,3 +1,4 @@
+import { bytesEqual } from '../kernel/bytes-equal.js';
 import { traceEmit } from '../kernel/checker.js';
 import { type Completion, complete, init_completion, wait_for_completion } from '../kernel/completion.js';
 import { type IrqLine, type IrqReturn, request_irq } from '../kernel/irq.js';
@@ -130,7 +131,7 @@ function* clientBody(d: Dev, t: number): TaskBody {
     yield* wait_for_completion(req.done);
     const a = world.memory.view(src, len);
     const b = world.memory.view(dst, len);
-    (a.every((x, i) => x === b[i]) ? d.verified : d.corrupted).push(id);
+    (bytesEqual(a, b) ? d.verified : d.corrupted).push(id);
     world.memory.free(src);
     world.memory.free(dst);
   }
