@@ -1,6 +1,6 @@
 import type { IrqLine } from '../kernel/irq.js';
 import { Slotted } from '../kernel/object-slot.js';
-import { atomically, type Task } from '../kernel/task.js';
+import type { Task } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
 import { BurstMover } from './burst.js';
 import { BusPath } from './bus-translation.js';
@@ -105,7 +105,7 @@ export class DmaController extends Slotted {
           name: c.name,
           context: 'hardware',
           pending: () => c.runnable(),
-          run: () => atomically(step),
+          step,
         }),
       );
     }

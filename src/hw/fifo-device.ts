@@ -1,7 +1,7 @@
 import { report, traceEmit } from '../kernel/checker.js';
 import { KernelRules, PeripheralRules } from '../kernel/kernel-rules.js';
 import { objectSlot } from '../kernel/object-slot.js';
-import { atomically, type Task } from '../kernel/task.js';
+import type { Task } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
 
 /**
@@ -118,7 +118,7 @@ export class FifoDevice {
       context: 'hardware',
       pending: () =>
         this.direction === 'tx' ? this.level > 0 : this.level < this.capacity && this.produced < this.limit,
-      run: () => atomically(step),
+      step,
     });
   }
 

@@ -12,7 +12,7 @@ export type IrqReturn = 'IRQ_NONE' | 'IRQ_HANDLED';
 export type IrqHandler = () => Generator<YieldPoint, IrqReturn, void>;
 
 /**
- * One handler invocation: module-level, not a generator closure made per line (see `atomically`
+ * One handler invocation: module-level, not a generator closure made per line (see `DaemonSpec`
  * in task.ts).
  */
 function* handlerRun(line: IrqLine, handler: IrqHandler): Generator<YieldPoint, void, void> {

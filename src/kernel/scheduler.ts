@@ -186,13 +186,26 @@ export class Scheduler implements ScheduleView {
   private runStep(task: Task): void {
     this.current = task;
     this.lastTask = task.id;
-    let result: IteratorResult<YieldPoint, void>;
+    let done: boolean;
+    let next: YieldPoint | null = null;
     try {
-      if (task.body === null) {
-        task.body = task.spec!.run();
+      let body = task.body;
+      const spec = task.spec;
+      if (body === null && spec !== null && spec.step !== undefined) {
+        // One atomic step: as a one-step body would run, without the generator.
         task.state = 'ready';
+        spec.step();
+        done = true;
+      } else {
+        if (body === null) {
+          body = task.spec!.run!();
+          task.body = body;
+          task.state = 'ready';
+        }
+        const result = body.next();
+        done = result.done === true;
+        if (!done) next = result.value as YieldPoint;
       }
-      result = task.body.next();
     } catch (error) {
       if (this.segmentObserver !== null) this.segmentObserver.segmentEnd(task);
       const claimed = error instanceof Blamed ? error : (taskBlame(task)?.(error, task.name) ?? null);
@@ -206,7 +219,7 @@ export class Scheduler implements ScheduleView {
       return;
     }
     if (this.segmentObserver !== null) this.segmentObserver.segmentEnd(task);
-    if (result.done) {
+    if (done) {
       this.exitChecks(task);
       task.body = null;
       task.next = null;
@@ -217,7 +230,7 @@ export class Scheduler implements ScheduleView {
         task.state = 'done';
       }
     } else {
-      task.next = result.value;
+      task.next = next;
     }
     this.current = null;
   }

@@ -25,17 +25,6 @@ export interface YieldPoint {
 export type TaskBody = Generator<YieldPoint, void, void>;
 
 /**
- * A task body that calls `work` and ends without yielding: a daemon run that is one atomic step
- * (a hardware burst). Use it (`run: () => atomically(step)`) rather than a generator closure
- * made per object: V8 gives each generator closure a map of its own, in the old generation, and
- * that map keeps the closure's world alive through young collections (docs/architecture.md, "A
- * finished world is garbage at the next young collection").
- */
-export function* atomically(work: () => void): TaskBody {
-  work();
-}
-
-/**
  * `ready`: runnable. `blocked`: waiting to be woken. `idle`: a daemon (tasklet, interrupt
  * handler, hardware) between runs, runnable when its `pending()` says so. `done`: finished.
  */
@@ -51,16 +40,31 @@ export interface TaskInfo {
   readonly next: YieldPoint | null;
 }
 
-export interface DaemonSpec {
+interface DaemonBase {
   readonly name: string;
   readonly context: ExecContext;
   /** Whether an idle daemon has work; asked at every scheduling decision, so keep it cheap. */
   readonly pending: () => boolean;
-  /** One run of the daemon: a tasklet's function, a handler invocation, a hardware burst. */
-  readonly run: () => TaskBody;
   /** Called when a run finishes (not when it is abandoned at the end of the world). */
   readonly onRunEnd?: () => void;
 }
+
+/**
+ * A daemon does one of two things per run:
+ * - `run`: a body that may yield (a tasklet's function, a handler invocation);
+ * - `step`: one atomic step that ends without yielding (a hardware burst). The scheduler calls
+ *   it as it is, with no generator and no iterator result made for it: hardware steps are most
+ *   of a schedule's steps.
+ * Either is an ordinary closure calling module-level code, not a generator closure made per
+ * object: V8 gives each generator closure a map of its own, in the old generation, and that map
+ * keeps the closure's world alive through young collections (docs/architecture.md, "A finished
+ * world is garbage at the next young collection").
+ */
+export type DaemonSpec = DaemonBase &
+  (
+    | { readonly run: () => TaskBody; readonly step?: undefined }
+    | { readonly step: () => void; readonly run?: undefined }
+  );
 
 export class Task extends Slotted implements TaskInfo {
   readonly daemon: boolean;

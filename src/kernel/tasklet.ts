@@ -63,7 +63,7 @@ export class Tasklet extends Slotted {
     });
   }
 
-  // One generator function for the class, not a generator closure per tasklet (see `atomically`
+  // One generator function for the class, not a generator closure per tasklet (see `DaemonSpec`
   // in task.ts).
   static *#run(t: Tasklet): TaskBody {
     observe(t, EV.RUN_BEGIN);

@@ -4,7 +4,6 @@ import type { Device, DmaSlaveMap } from '../dmaengine/device.js';
 import { dma_async_device_register } from '../dmaengine/registry.js';
 import { FifoDevice } from '../hw/fifo-device.js';
 import { irqLines } from '../kernel/irq.js';
-import { atomically } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
 import { instantiate, type ProviderDefinition, type ProviderInstance } from '../providers/contract.js';
 import defaultProvider from '../providers/refdma-provider.js';
@@ -124,7 +123,7 @@ export function createBoard(world: World, options: BoardOptions = {}): Board {
       pending: () => left > 0,
       // One atomic step, not a generator closure made per world (docs/architecture.md, "A
       // finished world is garbage at the next young collection").
-      run: () => atomically(step),
+      step,
     });
   }
   if (options.register !== false) {

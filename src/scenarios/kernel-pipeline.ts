@@ -10,7 +10,7 @@ import {
   spin_unlock,
   spin_unlock_irqrestore,
 } from '../kernel/spinlock.js';
-import { atomically, type TaskBody, type YieldPoint } from '../kernel/task.js';
+import type { TaskBody, YieldPoint } from '../kernel/task.js';
 import { type Tasklet, tasklet_schedule, tasklet_setup } from '../kernel/tasklet.js';
 import type { World } from '../kernel/world.js';
 
@@ -68,7 +68,7 @@ interface Dev {
 }
 
 // The tasks' bodies are module-level generators called from ordinary closures, not generator
-// closures made per world (see `atomically` in src/kernel/task.ts).
+// closures made per world (see `DaemonSpec` in src/kernel/task.ts).
 
 function* taskletBody(d: Dev): TaskBody {
   const flags = yield* spin_lock_irqsave(d.lock);
@@ -162,7 +162,7 @@ export function buildPipeline(world: World, options: PipelineOptions): Pipeline 
     name: 'hw:engine',
     context: 'hardware',
     pending: () => (d.active === null ? d.queued.length > 0 : d.active.copied < d.active.len),
-    run: () => atomically(step),
+    step,
   });
 
   for (let t = 0; t < options.threads; t++) world.spawn(`client${t}`, () => clientBody(d, t));

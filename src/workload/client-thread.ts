@@ -96,7 +96,7 @@ export function slaveDirection(h: Held): typeof DMA_MEM_TO_DEV | typeof DMA_DEV_
 
 /**
  * The callback a client thread sets on a descriptor it submits: module-level, not a generator
- * closure made per descriptor (see `atomically` in src/kernel/task.ts).
+ * closure made per descriptor (see `DaemonSpec` in src/kernel/task.ts).
  */
 function* completionCallback(
   thread: ClientThread,

@@ -161,7 +161,7 @@ interface CyclicRing {
 
 /**
  * One period callback of a cyclic op: module-level, not a generator closure per descriptor (see
- * `atomically` in src/kernel/task.ts).
+ * `DaemonSpec` in src/kernel/task.ts).
  */
 function* cyclicPeriod(r: CyclicRing, result: DmaengineResult): Body<void> {
   if (r.stopping) return;

@@ -115,4 +115,80 @@ describe('scheduler', () => {
     expect(result.choices.kinds).toEqual(['latency']);
     expect(result.choices.arities).toEqual([4]);
   });
+
+  describe('a daemon whose run is one atomic step', () => {
+    it('runs its step while pending, as a ready task, and goes idle after each', () => {
+      const seen: string[] = [];
+      let left = 3;
+      let ends = 0;
+      const { result } = runWorld((w) => {
+        const hw = w.spawnDaemon({
+          name: 'hw',
+          context: 'hardware',
+          pending: () => left > 0,
+          step: () => {
+            seen.push(`${hw.state}:${left}`);
+            left--;
+          },
+          onRunEnd: () => {
+            ends++;
+            seen.push(`end:${hw.state}`);
+          },
+        });
+      });
+      expect(result.outcome.kind).toBe('quiescent');
+      expect(seen).toEqual(['ready:3', 'end:idle', 'ready:2', 'end:idle', 'ready:1', 'end:idle']);
+      expect(ends).toBe(3);
+      expect(result.steps).toBe(3);
+    });
+
+    it('is chosen among the runnable tasks like any other, one step per choice', () => {
+      let left = 2;
+      const { result } = runWorld((w) => {
+        w.spawnDaemon({ name: 'hw', context: 'hardware', pending: () => left > 0, step: () => void left-- });
+        w.spawn('thread', function* (): TaskBody {
+          yield { kind: 'preempt', label: 'a' };
+        });
+      });
+      expect(result.outcome.kind).toBe('quiescent');
+      expect(result.choices.kinds.every((k) => k === 'task')).toBe(true);
+      expect(result.choices.arities[0]).toBe(2);
+      expect(result.steps).toBe(4);
+    });
+
+    it('throwing is an oops that ends the run, and the step runs no more', () => {
+      let runs = 0;
+      const { result } = runWorld((w) => {
+        w.spawnDaemon({
+          name: 'hw',
+          context: 'hardware',
+          pending: () => true,
+          step: () => {
+            runs++;
+            throw new RangeError('bad register');
+          },
+        });
+      });
+      expect(runs).toBe(1);
+      expect(ids(result)).toEqual(['kernel.oops']);
+      expect(result.violations[0]!.detail).toContain('hw threw: RangeError: bad register');
+      expect(result.outcome.kind).toBe('violation');
+    });
+
+    it('gets the exit checks a run gets: interrupts left off is reported', () => {
+      let left = 1;
+      const { result } = runWorld((w) => {
+        const hw = w.spawnDaemon({
+          name: 'hw',
+          context: 'hardware',
+          pending: () => left > 0,
+          step: () => {
+            left--;
+            hw.irqOffDepth++;
+          },
+        });
+      });
+      expect(ids(result)).toEqual(['kernel.irq-state-at-exit']);
+    });
+  });
 });
