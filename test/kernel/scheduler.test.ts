@@ -6,7 +6,8 @@ import {
   wait_for_completion_timeout,
 } from '../../src/kernel/completion.js';
 import type { Strategy } from '../../src/kernel/strategy.js';
-import type { TaskBody, TaskInfo } from '../../src/kernel/task.js';
+import type { Task, TaskBody, TaskInfo } from '../../src/kernel/task.js';
+import type { World } from '../../src/kernel/world.js';
 import { ids, runThread, runWorld } from '../fixtures/worlds.js';
 
 describe('scheduler', () => {
@@ -117,24 +118,40 @@ describe('scheduler', () => {
   });
 
   describe('a daemon whose run is one atomic step', () => {
+    /** A hardware daemon named `hw` running `step` while `pending` says so. */
+    const hwDaemon = (
+      w: World,
+      pending: () => boolean,
+      step: (task: Task) => void,
+      onRunEnd?: () => void,
+    ) => {
+      const task: Task = w.spawnDaemon({
+        name: 'hw',
+        context: 'hardware',
+        pending,
+        step: () => step(task),
+        ...(onRunEnd ? { onRunEnd } : {}),
+      });
+      return task;
+    };
+
     it('runs its step while pending, as a ready task, and goes idle after each', () => {
       const seen: string[] = [];
       let left = 3;
       let ends = 0;
       const { result } = runWorld((w) => {
-        const hw = w.spawnDaemon({
-          name: 'hw',
-          context: 'hardware',
-          pending: () => left > 0,
-          step: () => {
-            seen.push(`${hw.state}:${left}`);
+        const hw = hwDaemon(
+          w,
+          () => left > 0,
+          (task) => {
+            seen.push(`${task.state}:${left}`);
             left--;
           },
-          onRunEnd: () => {
+          () => {
             ends++;
             seen.push(`end:${hw.state}`);
           },
-        });
+        );
       });
       expect(result.outcome.kind).toBe('quiescent');
       expect(seen).toEqual(['ready:3', 'end:idle', 'ready:2', 'end:idle', 'ready:1', 'end:idle']);
@@ -145,7 +162,11 @@ describe('scheduler', () => {
     it('is chosen among the runnable tasks like any other, one step per choice', () => {
       let left = 2;
       const { result } = runWorld((w) => {
-        w.spawnDaemon({ name: 'hw', context: 'hardware', pending: () => left > 0, step: () => void left-- });
+        hwDaemon(
+          w,
+          () => left > 0,
+          () => void left--,
+        );
         w.spawn('thread', function* (): TaskBody {
           yield { kind: 'preempt', label: 'a' };
         });
@@ -159,15 +180,14 @@ describe('scheduler', () => {
     it('throwing is an oops that ends the run, and the step runs no more', () => {
       let runs = 0;
       const { result } = runWorld((w) => {
-        w.spawnDaemon({
-          name: 'hw',
-          context: 'hardware',
-          pending: () => true,
-          step: () => {
+        hwDaemon(
+          w,
+          () => true,
+          () => {
             runs++;
             throw new RangeError('bad register');
           },
-        });
+        );
       });
       expect(runs).toBe(1);
       expect(ids(result)).toEqual(['kernel.oops']);
@@ -178,15 +198,14 @@ describe('scheduler', () => {
     it('gets the exit checks a run gets: interrupts left off is reported', () => {
       let left = 1;
       const { result } = runWorld((w) => {
-        const hw = w.spawnDaemon({
-          name: 'hw',
-          context: 'hardware',
-          pending: () => left > 0,
-          step: () => {
+        hwDaemon(
+          w,
+          () => left > 0,
+          (task) => {
             left--;
-            hw.irqOffDepth++;
+            task.irqOffDepth++;
           },
-        });
+        );
       });
       expect(ids(result)).toEqual(['kernel.irq-state-at-exit']);
     });
