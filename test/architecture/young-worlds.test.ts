@@ -67,6 +67,8 @@ const PROCESS_WIDE_WEAKMAPS = [
   'src/kernel/monitor.ts', // machines, their canonical snapshots and transitions
   'src/kernel/checker.ts', // rules (the provider-sided twin of a kernel rule)
   'src/diagrams/rv-projection.ts', // charts
+  'src/explore/generate.ts', // workload shapes and kinds: the generator built for each
+  'src/explore/steering.ts', // an epoch's guidance (plain data): the shape it steered
 ];
 
 /**
