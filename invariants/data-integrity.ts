@@ -8,6 +8,7 @@ import {
   SUM_CHECK_Q_RESULT,
 } from '../src/dmaengine/types.js';
 import { type FifoDevice, fifoDevices, patternBytes } from '../src/hw/fifo-device.js';
+import { bytesEqual } from '../src/kernel/bytes-equal.js';
 import type { Memory } from '../src/kernel/memory.js';
 import { pqOf, xorOf } from '../src/raid6/reference.js';
 import { defineRule } from '../src/rules/rule.js';
@@ -421,15 +422,11 @@ function gather(memory: Memory, segs: readonly Seg[]): Uint8Array {
 }
 
 function firstDiff(a: Uint8Array, b: Uint8Array): number {
-  // Equal is the common case: one memcmp (Buffer views, no copy) instead of a byte loop, which
+  // Equal is the common case: one comparison (a memcmp when long) before the byte loop, which
   // was a tenth of a 1 MiB memcpy through the whole stack.
-  if (a.length === b.length && asBuffer(a).equals(asBuffer(b))) return -1;
+  if (bytesEqual(a, b)) return -1;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
   return -1;
-}
-
-function asBuffer(v: Uint8Array): Buffer {
-  return Buffer.from(v.buffer, v.byteOffset, v.length);
 }
 
 /** Whether any two segments share a byte (sorted sweep). */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import { DEFAULT_SHAPE, type WorkloadShape, workloadArb } from '../workload/arbitraries.js';
+import { DEFAULT_SHAPE, type WorkloadShape } from '../workload/arbitraries.js';
 import type { BuiltWorkload, WorkloadKind } from '../workload/kind.js';
+import { lifecycleKind } from '../workload/lifecycle-kind.js';
 import type { Workload } from '../workload/workload.js';
 
 /**
@@ -13,39 +14,36 @@ export function generateKindWorkload<W, S, B extends BuiltWorkload>(
   seed: number,
   shape: S = kind.defaultShape,
 ): W {
-  return firstGenerated(
-    arbitraryFor(kind, (sh) => kind.arbitrary(sh), shape),
-    seed,
-  );
+  return firstGenerated(arbitraryFor(kind, shape), seed);
 }
 
 /** A lifecycle workload (see generateKindWorkload). */
 export function generateWorkload(seed: number, shape: WorkloadShape = DEFAULT_SHAPE): Workload {
-  return firstGenerated(arbitraryFor(workloadArb, workloadArb, shape), seed);
+  return generateKindWorkload(lifecycleKind, seed, shape);
 }
 
 /**
- * The generator `build` makes for `shape`, built once per shape object: arbitraries are
- * immutable, and building one per schedule cost more than drawing from it (a lifecycle
- * workload took 59 us from a new arbitrary, 9 us from a built one; fast-check prepares an
- * arbitrary on its first draws). Campaigns pass one shape object per epoch (steering.ts).
+ * `kind`'s generator for `shape`, built once per shape object: arbitraries are immutable, and
+ * building one per schedule cost more than drawing from it (a lifecycle workload took 59 us
+ * from a new arbitrary, 25 us from a built one; fast-check prepares an arbitrary on its first
+ * draws). Campaigns pass one shape object per epoch (steering.ts).
  */
-function arbitraryFor<S, W>(owner: object, build: (shape: S) => fc.Arbitrary<W>, shape: S): fc.Arbitrary<W> {
-  if (typeof shape !== 'object' || shape === null) return build(shape);
-  let byOwner = built.get(shape);
-  if (byOwner === undefined) {
-    byOwner = new WeakMap();
-    built.set(shape, byOwner);
+function arbitraryFor<W, S, B extends BuiltWorkload>(kind: WorkloadKind<W, S, B>, shape: S): fc.Arbitrary<W> {
+  if (typeof shape !== 'object' || shape === null) return kind.arbitrary(shape);
+  let byKind = built.get(shape);
+  if (byKind === undefined) {
+    byKind = new WeakMap();
+    built.set(shape, byKind);
   }
-  let arb = byOwner.get(owner) as fc.Arbitrary<W> | undefined;
+  let arb = byKind.get(kind) as fc.Arbitrary<W> | undefined;
   if (arb === undefined) {
-    arb = build(shape);
-    byOwner.set(owner, arb);
+    arb = kind.arbitrary(shape);
+    byKind.set(kind, arb);
   }
   return arb;
 }
 
-/** Per shape object, per kind (or generator function), the arbitrary built for it. */
+/** Per shape object, per kind, the arbitrary built for it. */
 const built = new WeakMap<object, WeakMap<object, fc.Arbitrary<unknown>>>();
 
 /** The first value fast-check generates from `arb` with `seed` (what fc.check would try first). */
