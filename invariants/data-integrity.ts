@@ -411,7 +411,9 @@ function allLive(memory: Memory, segs: readonly Seg[]): boolean {
   });
 }
 
+/** The bytes of `segs`, in order; a live view when there is one segment (read at once, never kept). */
 function gather(memory: Memory, segs: readonly Seg[]): Uint8Array {
+  if (segs.length === 1) return memory.view(segs[0]!.addr, segs[0]!.len);
   const out = new Uint8Array(segs.reduce((n, s) => n + s.len, 0));
   let at = 0;
   for (const s of segs) {

@@ -64,20 +64,32 @@ function scopeFor(machine: AnyStateMachine): Scope {
  */
 const MEMO_CAP = 4096;
 
+/**
+ * One interned state: its snapshot, its id, and what was learnt about it. The monitor holds
+ * the node, so observing and querying it cost one map lookup each (the event's row entry, the
+ * query's answer) instead of a lookup of the snapshot first.
+ */
+interface StateNode {
+  readonly snapshot: AnyMachineSnapshot;
+  /** A 32-bit id (a hash of its value and context), for state fingerprints; 0 past the memo's cap. */
+  readonly id: number;
+  /** Memoised steps by event type; null for a snapshot past the cap, which is never memoised. */
+  readonly row: Map<string, Step> | null;
+  /** Answers of single-path `matches` queries ('a.b.c'). */
+  readonly answers: Map<string, boolean>;
+}
+
 /** One computed transition: where it leads (null: rejected) and which transitions fired, for coverage. */
 interface Step {
-  readonly next: AnyMachineSnapshot | null;
+  readonly next: StateNode | null;
   readonly taken: readonly string[];
   /** The ruleNumbers this event checks (checkedRules), kept with the memoised step so counting costs no lookup. */
   readonly checks: readonly number[];
 }
 
 interface MachineMemo {
-  readonly initial: AnyMachineSnapshot;
-  readonly canonical: Map<string, AnyMachineSnapshot>;
-  readonly rows: Map<AnyMachineSnapshot, Map<string, Step>>;
-  /** A 32-bit id per canonical snapshot (a hash of its value and context), for state fingerprints. */
-  readonly ids: Map<AnyMachineSnapshot, number>;
+  readonly initial: StateNode;
+  readonly canonical: Map<string, StateNode>;
 }
 
 const memos = new WeakMap<AnyStateMachine, MachineMemo>();
@@ -86,23 +98,23 @@ function memoFor(machine: AnyStateMachine): MachineMemo {
   let memo = memos.get(machine);
   if (memo === undefined) {
     const fresh = machine.getInitialSnapshot(scopeFor(machine)) as AnyMachineSnapshot;
-    memo = { initial: fresh, canonical: new Map(), rows: new Map(), ids: new Map() };
-    intern(memo, fresh); // the first snapshot interned is its own canonical form
+    const canonical = new Map<string, StateNode>();
+    // The first snapshot interned is its own canonical form.
+    memo = { initial: internIn(canonical, fresh), canonical };
     memos.set(machine, memo);
   }
   return memo;
 }
 
-function intern(memo: MachineMemo, snapshot: AnyMachineSnapshot): AnyMachineSnapshot {
+function internIn(canonical: Map<string, StateNode>, snapshot: AnyMachineSnapshot): StateNode {
   const key = JSON.stringify([snapshot.value, snapshot.context]);
-  const known = memo.canonical.get(key);
+  const known = canonical.get(key);
   if (known !== undefined) return known;
-  if (memo.canonical.size >= MEMO_CAP) return snapshot;
-  memo.canonical.set(key, snapshot);
-  memo.rows.set(snapshot, new Map());
+  if (canonical.size >= MEMO_CAP) return { snapshot, id: 0, row: null, answers: new Map() };
   // A hash of the canonical key, not the interning order: ids must agree across processes.
-  memo.ids.set(snapshot, fnv32(key));
-  return snapshot;
+  const node: StateNode = { snapshot, id: fnv32(key), row: new Map(), answers: new Map() };
+  canonical.set(key, node);
+  return node;
 }
 
 function fnv32(text: string): number {
@@ -145,7 +157,7 @@ function computeStep(
   machine: AnyStateMachine,
   snapshot: AnyMachineSnapshot,
   event: { type: string },
-): Omit<Step, 'checks'> {
+): { readonly next: AnyMachineSnapshot | null; readonly taken: readonly string[] } {
   const transitions = machine.getTransitionData(snapshot, event);
   if (transitions.length === 0) return { next: null, taken: [] };
   return {
@@ -203,24 +215,24 @@ function rejectionRule(spec: MachineSpec, snapshot: AnyMachineSnapshot, type: st
  * left as it was, so the monitor keeps checking what follows.
  */
 export class Monitor<TMachine extends AnyStateMachine> {
-  #snapshot: SnapshotFrom<TMachine>;
+  #node: StateNode;
   readonly #coverage: CoverageBox;
   readonly #stateSum: StateSum;
   /** Creation index in the world, the monitor's place in the state fingerprint. */
   readonly #index: number;
   readonly #checks: RuleCheckBox;
-  private readonly memo: MachineMemo;
+  readonly #memo: MachineMemo;
 
   constructor(
     readonly world: World,
     readonly spec: MachineSpec<TMachine>,
     readonly name: string,
   ) {
-    this.memo = memoFor(spec.machine);
+    this.#memo = memoFor(spec.machine);
     this.#coverage = coverageOf(world);
     this.#stateSum = stateSumOf(world);
     this.#checks = ruleChecksOf(world);
-    this.#snapshot = this.memo.initial as SnapshotFrom<TMachine>;
+    this.#node = this.#memo.initial;
     this.#index = monitorsOf(world).length;
     addMonitor(world, this as unknown as Monitor<AnyStateMachine>);
     if (this.#stateSum.tracked) this.#stateSum.sum = (this.#stateSum.sum + this.stateTerm) | 0;
@@ -233,28 +245,28 @@ export class Monitor<TMachine extends AnyStateMachine> {
 
   /** The current snapshot, read-only: it moves only by observations. */
   get snapshot(): SnapshotFrom<TMachine> {
-    return this.#snapshot;
+    return this.#node.snapshot as SnapshotFrom<TMachine>;
   }
 
   /** A 32-bit id of the current state, the same in every process (0 when past the memo's cap). */
   get stateId(): number {
-    return this.memo.ids.get(this.#snapshot as AnyMachineSnapshot) ?? 0;
+    return this.#node.id;
   }
 
   /** Feed one observation; false (after reporting) if the current state rejects it. */
   observe(event: EventFromLogic<TMachine>, detail?: string): boolean {
-    const snapshot = this.#snapshot as AnyMachineSnapshot;
-    const row = this.memo.rows.get(snapshot);
+    const node = this.#node;
+    const row = node.row;
     const simple = typeOnly(event);
-    let step = row !== undefined && simple ? row.get(event.type) : undefined;
+    let step = row !== null && simple ? row.get(event.type) : undefined;
     if (step === undefined) {
-      const computed = computeStep(this.spec.machine, snapshot, event);
+      const computed = computeStep(this.spec.machine, node.snapshot, event);
       step = {
-        next: computed.next === null ? null : intern(this.memo, computed.next),
+        next: computed.next === null ? null : internIn(this.#memo.canonical, computed.next),
         taken: computed.taken,
         checks: checkedRules(this.spec, event.type),
       };
-      if (row !== undefined && simple) row.set(event.type, step);
+      if (row !== null && simple) row.set(event.type, step);
     }
     const next = step.next;
     const coverage = this.#coverage.counts;
@@ -262,8 +274,8 @@ export class Monitor<TMachine extends AnyStateMachine> {
     const checks = this.#checks.counts;
     if (checks !== null) for (const n of step.checks) checks[n] = (checks[n] ?? 0) + 1;
     if (next === null) {
-      const rule = rejectionRule(this.spec, snapshot, event.type);
-      const where = stateString(snapshot.value);
+      const rule = rejectionRule(this.spec, node.snapshot, event.type);
+      const where = stateString(node.snapshot.value);
       report(
         this.world,
         rule,
@@ -273,17 +285,15 @@ export class Monitor<TMachine extends AnyStateMachine> {
       );
       return false;
     }
-    if (this.#stateSum.tracked && next !== snapshot) {
+    if (this.#stateSum.tracked && next !== node) {
       const before = this.stateTerm;
-      this.#snapshot = next as SnapshotFrom<TMachine>;
+      this.#node = next;
       this.#stateSum.sum = (this.#stateSum.sum - before + this.stateTerm) | 0;
     } else {
-      this.#snapshot = next as SnapshotFrom<TMachine>;
+      this.#node = next;
     }
     if (this.world.trace.enabled) {
-      traceEmit(this.world, this.name, event.type, {
-        state: snapshotString(this.#snapshot as AnyMachineSnapshot),
-      });
+      traceEmit(this.world, this.name, event.type, { state: snapshotString(next.snapshot) });
     }
     return true;
   }
@@ -291,27 +301,22 @@ export class Monitor<TMachine extends AnyStateMachine> {
   /**
    * Whether the current state matches `value`. Snapshots are interned and immutable, so the
    * answer for a single-path query (`'live.life.issued'` or `{ live: { life: 'issued' } }`) is
-   * cached per snapshot: the framework asks these on every step.
+   * cached with the state: the framework asks these on every step.
    */
   matches(value: StateValue): boolean {
-    const snapshot = this.#snapshot as AnyMachineSnapshot;
+    const node = this.#node;
     const path = singlePath(value);
-    if (path === null) return snapshot.matches(value);
-    let row = matchCache.get(snapshot);
-    if (row === undefined) {
-      row = new Map();
-      matchCache.set(snapshot, row);
-    }
-    let answer = row.get(path);
+    if (path === null) return node.snapshot.matches(value);
+    let answer = node.answers.get(path);
     if (answer === undefined) {
-      answer = snapshot.matches(path);
-      row.set(path, answer);
+      answer = node.snapshot.matches(path);
+      node.answers.set(path, answer);
     }
     return answer;
   }
 
   get state(): string {
-    return snapshotString(this.#snapshot as AnyMachineSnapshot);
+    return snapshotString(this.#node.snapshot);
   }
 }
 
@@ -340,8 +345,6 @@ export function trackStateSum(world: World): StateSum {
   }
   return box;
 }
-
-const matchCache = new WeakMap<AnyMachineSnapshot, Map<string, boolean>>();
 
 /** 'a.b.c' for `'a.b.c'` or `{ a: { b: 'c' } }`; null for a query with more than one branch. */
 function singlePath(value: StateValue): string | null {
