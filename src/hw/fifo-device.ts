@@ -84,12 +84,13 @@ export class FifoDevice {
   readonly register: number;
   private readonly ring: Uint8Array;
   private head = 0;
-  level = 0;
+  /** Bytes in the FIFO: written only here, with `#moved` after, which keeps the task's `wanted`. */
+  #level = 0;
   /** tx: every byte the device consumed, in order. */
   private out = new Uint8Array(256);
   consumed = 0;
   /** rx: bytes produced so far (the stream position of the next byte). */
-  produced = 0;
+  #produced = 0;
   /** tx: every byte DMA pushed, in order (the data-integrity invariant reads it); rx: bytes DMA popped. */
   private pushLog = new Uint8Array(256);
   pushedCount = 0;
@@ -116,21 +117,35 @@ export class FifoDevice {
     this.task = world.spawnDaemon({
       name: `dev:${this.name}`,
       context: 'hardware',
-      pending: () =>
-        this.direction === 'tx' ? this.level > 0 : this.level < this.capacity && this.produced < this.limit,
+      pending: null, // `task.wanted`, kept by #moved
       step,
     });
+    this.#moved();
+  }
+
+  get level(): number {
+    return this.#level;
+  }
+
+  get produced(): number {
+    return this.#produced;
+  }
+
+  /** The FIFO's level or stream moved: whether the device has work now (what `pending` would answer). */
+  #moved(): void {
+    this.task.wanted =
+      this.direction === 'tx' ? this.#level > 0 : this.#level < this.capacity && this.#produced < this.limit;
   }
 
   /** The DMA request line: asserted when a burst's worth of room (tx) or data (rx) is there. */
   get request(): boolean {
     return this.direction === 'tx'
-      ? this.capacity - this.level >= this.watermarkBytes
-      : this.level >= Math.min(this.watermarkBytes, this.limit - (this.produced - this.level));
+      ? this.capacity - this.#level >= this.watermarkBytes
+      : this.#level >= Math.min(this.watermarkBytes, this.limit - (this.#produced - this.#level));
   }
 
   get space(): number {
-    return this.capacity - this.level;
+    return this.capacity - this.#level;
   }
 
   /** DMA writes to the tx FIFO register. */
@@ -145,8 +160,9 @@ export class FifoDevice {
       );
       return false;
     }
-    for (let i = 0; i < data.length; i++) this.ring[(this.head + this.level + i) % this.capacity] = data[i]!;
-    this.level += data.length;
+    for (let i = 0; i < data.length; i++) this.ring[(this.head + this.#level + i) % this.capacity] = data[i]!;
+    this.#level += data.length;
+    this.#moved();
     if (this.pushedCount + data.length > this.pushLog.length) {
       const grown = new Uint8Array(Math.max(this.pushLog.length * 2, this.pushedCount + data.length));
       grown.set(this.pushLog.subarray(0, this.pushedCount));
@@ -160,11 +176,11 @@ export class FifoDevice {
   /** DMA reads from the rx FIFO register. */
   pop(length: number, who: string): Uint8Array | null {
     if (!this.checkAccess(length, who, 'rx')) return null;
-    if (length > this.level) {
+    if (length > this.#level) {
       report(
         this.world,
         KernelRules.fifoUnderflow,
-        `${who} reads ${length} bytes from ${this.name} holding ${this.level}`,
+        `${who} reads ${length} bytes from ${this.name} holding ${this.#level}`,
         this.name,
       );
       return null;
@@ -203,7 +219,8 @@ export class FifoDevice {
     const data = new Uint8Array(length);
     for (let i = 0; i < length; i++) data[i] = this.ring[(this.head + i) % this.capacity]!;
     this.head = (this.head + length) % this.capacity;
-    this.level -= length;
+    this.#level -= length;
+    this.#moved();
     return data;
   }
 
@@ -211,7 +228,7 @@ export class FifoDevice {
   private deviceStep(): void {
     const entries = 1 + this.world.choose(`fifo-rate:${this.name}`, this.rate);
     if (this.direction === 'tx') {
-      const n = Math.min(entries * this.width, this.level);
+      const n = Math.min(entries * this.width, this.#level);
       const data = this.take(n);
       if (this.consumed + n > this.out.length) {
         const grown = new Uint8Array(Math.max(this.out.length * 2, this.consumed + n));
@@ -221,15 +238,17 @@ export class FifoDevice {
       this.out.set(data, this.consumed);
       this.consumed += n;
       if (this.world.trace.enabled)
-        traceEmit(this.world, this.name, 'drain', { bytes: n, level: this.level });
+        traceEmit(this.world, this.name, 'drain', { bytes: n, level: this.#level });
     } else {
-      const n = Math.min(entries * this.width, this.space, this.limit - this.produced);
+      const n = Math.min(entries * this.width, this.space, this.limit - this.#produced);
       for (let i = 0; i < n; i++) {
-        this.ring[(this.head + this.level + i) % this.capacity] = patternByte(this.salt, this.produced + i);
+        this.ring[(this.head + this.#level + i) % this.capacity] = patternByte(this.salt, this.#produced + i);
       }
-      this.level += n;
-      this.produced += n;
-      if (this.world.trace.enabled) traceEmit(this.world, this.name, 'fill', { bytes: n, level: this.level });
+      this.#level += n;
+      this.#produced += n;
+      this.#moved();
+      if (this.world.trace.enabled)
+        traceEmit(this.world, this.name, 'fill', { bytes: n, level: this.#level });
     }
   }
 }

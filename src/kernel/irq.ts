@@ -32,8 +32,8 @@ function* handlerRun(line: IrqLine, handler: IrqHandler): Generator<YieldPoint, 
  * a scheduling choice like any other. disable_irq masks it and waits for a running handler.
  */
 export class IrqLine {
-  pending = false;
-  depth = 0;
+  #pending = false;
+  #depth = 0;
   running = false;
   raised = 0;
   handled = 0;
@@ -46,6 +46,26 @@ export class IrqLine {
   readonly task: Task;
   readonly wq: WaitQueue;
 
+  /** An interrupt is latched, not yet handled. */
+  get pending(): boolean {
+    return this.#pending;
+  }
+
+  set pending(value: boolean) {
+    this.#pending = value;
+    this.task.wanted = value && this.#depth === 0;
+  }
+
+  /** disable_irq nesting: the handler runs only at 0. */
+  get depth(): number {
+    return this.#depth;
+  }
+
+  set depth(value: number) {
+    this.#depth = value;
+    this.task.wanted = this.#pending && value === 0;
+  }
+
   constructor(
     readonly world: World,
     readonly name: string,
@@ -55,7 +75,7 @@ export class IrqLine {
     this.task = world.spawnDaemon({
       name,
       context: 'hardirq',
-      pending: () => this.pending && this.depth === 0,
+      pending: null, // `task.wanted`, kept by the pending and depth setters
       run: () => handlerRun(this, handler),
       onRunEnd: () => {
         this.running = false;

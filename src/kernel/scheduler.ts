@@ -131,7 +131,7 @@ export class Scheduler implements ScheduleView {
       let n = 0;
       for (let i = 0; i < tasks.length; i++) {
         const t = tasks[i]!;
-        if (t.state === 'ready' || (t.state === 'idle' && t.spec !== null && t.spec.pending()))
+        if (t.state === 'ready' || (t.state === 'idle' && (t.wanted || (t.poll !== null && t.poll()))))
           scratch[n++] = t;
       }
       if (n === 0) {

@@ -43,8 +43,13 @@ export interface TaskInfo {
 interface DaemonBase {
   readonly name: string;
   readonly context: ExecContext;
-  /** Whether an idle daemon has work; asked at every scheduling decision, so keep it cheap. */
-  readonly pending: () => boolean;
+  /**
+   * Whether an idle daemon has work, asked at every scheduling decision; or null for a daemon
+   * that says so itself, by setting its task's `wanted` whenever the state its work depends on
+   * changes (a tasklet, an interrupt line, a FIFO device: their own fields). Asking 20 daemons
+   * at every step of W2 was about a tenth of its time.
+   */
+  readonly pending: (() => boolean) | null;
   /** Called when a run finishes (not when it is abandoned at the end of the world). */
   readonly onRunEnd?: () => void;
 }
@@ -86,6 +91,10 @@ export class Task extends Slotted implements TaskInfo {
   noSleep: { readonly rule: Rule; readonly what: string } | null = null;
   /** Wakeup generation, so a stale timer cannot wake a task that already moved on. */
   wakeGen = 0;
+  /** An idle daemon whose spec has no `pending`: whether it has work (its owner keeps this up to date). */
+  wanted = false;
+  /** The daemon's `pending`, when it is asked (null: it keeps `wanted`, or it is not a daemon). */
+  readonly poll: (() => boolean) | null;
 
   constructor(
     readonly id: number,
@@ -96,8 +105,14 @@ export class Task extends Slotted implements TaskInfo {
   ) {
     super();
     this.daemon = spec !== null;
+    this.poll = spec?.pending ?? null;
     this.body = body;
     this.state = body ? 'ready' : 'idle';
+  }
+
+  /** An idle daemon has work: it says so (`wanted`) or its `pending` says so. */
+  get hasWork(): boolean {
+    return this.wanted || (this.poll !== null && this.poll());
   }
 
   /** Sleeping is forbidden: not process context, or a lock held, or interrupts/bottom halves off. */

@@ -54,7 +54,7 @@ export class Tasklet extends Slotted {
     this.task = world.spawnDaemon({
       name,
       context: 'softirq',
-      pending: () => this.#runnable,
+      pending: null, // `task.wanted`, kept by #observe
       run: () => Tasklet.#run(this),
       onRunEnd: () => {
         observe(this, EV.RUN_END);
@@ -75,6 +75,7 @@ export class Tasklet extends Slotted {
   #observe(event: TaskletEvent): boolean {
     const ok = this.#monitor.observe(event);
     this.#runnable = this.#monitor.matches('run.scheduled') && this.#monitor.matches('enable.enabled');
+    this.task.wanted = this.#runnable;
     return ok;
   }
 

@@ -344,7 +344,7 @@ describe('DmaController: slave transfers', () => {
           while (ctl.state(0) !== 'idle') {
             if (ctl.state(0) === 'transferring' && !d.request) {
               gated++;
-              expect(ctl.tasks[0]!.spec!.pending()).toBe(false);
+              expect(ctl.tasks[0]!.hasWork).toBe(false);
             }
             yield PREEMPT;
           }
