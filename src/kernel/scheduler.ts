@@ -131,8 +131,7 @@ export class Scheduler implements ScheduleView {
       let n = 0;
       for (let i = 0; i < tasks.length; i++) {
         const t = tasks[i]!;
-        if (t.state === 'ready' || (t.state === 'idle' && (t.wanted || (t.poll !== null && t.poll()))))
-          scratch[n++] = t;
+        if (t.state === 'ready' || (t.state === 'idle' && t.hasWork)) scratch[n++] = t;
       }
       if (n === 0) {
         if (this.timers.length > 0) {

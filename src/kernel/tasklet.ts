@@ -36,7 +36,6 @@ export class Tasklet extends Slotted {
   readonly task: Task;
   /** tasklet_kill and tasklet_disable wait here for a run to end. */
   readonly wq: WaitQueue;
-  #runnable = false;
   runs = 0;
 
   static {
@@ -74,8 +73,8 @@ export class Tasklet extends Slotted {
 
   #observe(event: TaskletEvent): boolean {
     const ok = this.#monitor.observe(event);
-    this.#runnable = this.#monitor.matches('run.scheduled') && this.#monitor.matches('enable.enabled');
-    this.task.wanted = this.#runnable;
+    // Runnable exactly when scheduled and enabled: the task's `wanted`, which the scheduler reads.
+    this.task.wanted = this.#monitor.matches('run.scheduled') && this.#monitor.matches('enable.enabled');
     return ok;
   }
 
