@@ -1,12 +1,13 @@
 import { memcpyOf } from '../examples/client-flows.js';
-import { DmaController, linkLlis } from '../src/hw/dma-controller.js';
+import { DmaController, linkLlis, MAX_STEPS_PER_ITEM } from '../src/hw/dma-controller.js';
 import { World } from '../src/kernel/world.js';
 import { sideBySide } from './measure.js';
 
 /**
  * 1 MiB copied three ways against `Uint8Array.prototype.set` of the same bytes (issue 15): on
- * a bare controller channel (one memcpy item, refdma's width 8 and burst 16: 128 bytes per
- * step; and in bulk, the item in one step), and through the whole stack (the client.rst memcpy
+ * a bare controller channel (one memcpy item at refdma's width 8 and burst 16: 128 bytes a
+ * burst; burst by burst, in the default at most MAX_STEPS_PER_ITEM steps, and in bulk, the item
+ * in one step), and through the whole stack (the client.rst memcpy
  * flow on the board: dma_request_channel, map, prep, submit, issue, the interrupt, the tasklet,
  * the callback, every invariant on). Each is timed alternately with `set`, round by round; the
  * ratio is the median of the per-round ratios.
@@ -21,9 +22,16 @@ export interface MemcpyBench {
   readonly rows: readonly { readonly path: string; readonly ms: number; readonly overSet: number }[];
 }
 
-function bareChannel(bulk: boolean): void {
+type Steps = 'bursts' | 'quantum' | 'bulk';
+
+function bareChannel(steps: Steps): void {
   const world = new World({ seed: 1, stepBound: 1_000_000 });
-  const ctl = new DmaController(world, { name: 'm', channels: 1, ...(bulk ? { bulkThreshold: 0 } : {}) });
+  const ctl = new DmaController(world, {
+    name: 'm',
+    channels: 1,
+    ...(steps === 'bulk' ? { bulkThreshold: 0 } : {}),
+    ...(steps === 'bursts' ? { maxStepsPerItem: Number.POSITIVE_INFINITY } : {}),
+  });
   const src = world.memory.alloc(MIB, { label: 'src' });
   const dst = world.memory.alloc(MIB, { label: 'dst' });
   const s = world.memory.view(src, MIB);
@@ -78,8 +86,12 @@ export function benchMemcpy(): MemcpyBench {
     },
   });
   const paths = [
-    ['bare controller channel, burst by burst', side(2, () => bareChannel(false))],
-    ['bare controller channel, in bulk', side(20, () => bareChannel(true))],
+    ['bare controller channel, burst by burst (8,192 steps)', side(2, () => bareChannel('bursts'))],
+    [
+      `bare controller channel, default (at most ${MAX_STEPS_PER_ITEM} steps an item)`,
+      side(20, () => bareChannel('quantum')),
+    ],
+    ['bare controller channel, in bulk (1 step)', side(20, () => bareChannel('bulk'))],
     ['whole stack (client.rst memcpy flow, invariants on)', side(1, wholeStack)],
   ] as const;
   const measured = paths.map(([path, s]) => ({ path, cmp: sideBySide(set, s, 5) }));

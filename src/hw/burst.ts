@@ -16,6 +16,18 @@ export interface BurstCursor {
   readonly bulk: boolean;
 }
 
+/** Default of DmaControllerOptions.maxStepsPerItem. */
+export const MAX_STEPS_PER_ITEM = 64;
+
+/**
+ * Bytes one step of a RAM-only item moves: whole bursts, as few as make the item take at
+ * most `maxSteps` steps (DmaController's class comment says why). Items of up to `maxSteps`
+ * bursts (every generated workload's) move one burst per step.
+ */
+export function stepQuantum(len: number, burst: number, maxSteps: number): number {
+  return len <= burst * maxSteps ? burst : burst * Math.ceil(len / (burst * maxSteps));
+}
+
 /**
  * The burst mover of a copy, memset or peripheral item (DmaController's class comment says
  * how much one step moves). Offload items have their own mover (offload.ts).
@@ -30,6 +42,8 @@ export class BurstMover {
     private readonly path: BusPath,
     /** Most bytes per beat on the memory side. */
     private readonly busWidth: number,
+    /** Most steps a memory-to-memory or memset item takes (stepQuantum). */
+    private readonly maxSteps: number,
   ) {}
 
   /**
@@ -53,12 +67,11 @@ export class BurstMover {
         n = Math.min(n, item.dstBurst * item.dstWidth, floorTo(dstFifo.space, item.dstWidth));
       }
       if (srcFifo === null && dstFifo === null) {
-        n = Math.min(
-          n,
+        const burst =
           fill === undefined
             ? item.srcBurst * this.memWidth(item.srcWidth)
-            : item.dstBurst * this.memWidth(item.dstWidth),
-        );
+            : item.dstBurst * this.memWidth(item.dstWidth);
+        n = Math.min(n, stepQuantum(item.len, burst, this.maxSteps));
       }
     }
     // Nothing to move (a FIFO holding less than one beat): the step is spent waiting.

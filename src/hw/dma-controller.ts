@@ -2,7 +2,7 @@ import type { IrqLine } from '../kernel/irq.js';
 import { Slotted } from '../kernel/object-slot.js';
 import type { Task } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
-import { BurstMover } from './burst.js';
+import { BurstMover, MAX_STEPS_PER_ITEM } from './burst.js';
 import { BusPath } from './bus-translation.js';
 import type { FifoDevice } from './fifo-device.js';
 import { type ChannelBoard, HwChannel, type HwChannelState, type IntStatus } from './hw-channel.js';
@@ -10,6 +10,7 @@ import type { Lli } from './lli.js';
 import { hwObserverBox, setHwMonitors } from './observer.js';
 import { OffloadEngine } from './offload.js';
 
+export { MAX_STEPS_PER_ITEM, stepQuantum } from './burst.js';
 export {
   type BusErrorKind,
   type BusSpan,
@@ -29,6 +30,11 @@ export interface DmaControllerOptions {
   readonly busWidth?: number;
   /** Memory-to-memory items at least this long move whole in one step (default: never). */
   readonly bulkThreshold?: number;
+  /**
+   * Most steps a memory-to-memory, memset or offload item takes (default MAX_STEPS_PER_ITEM):
+   * a longer item moves several bursts per step. Infinity: one burst per step, however long.
+   */
+  readonly maxStepsPerItem?: number;
   /**
    * `busError`: before every burst the channel asks `world.choose('bus-error:<ch>', 3)`:
    * 0 moves the burst, 1 fails it as a read error, 2 as a write error. Off by default, and
@@ -52,6 +58,10 @@ export interface DmaControllerOptions {
  * - memset (`fill`): the write side's burst × width, the width cut to `busWidth`;
  * - an offload item (`xform`: xor, pq and their validations): the read side's burst × width,
  *   the width cut to `busWidth`, from every source at once (a memory-to-memory copy's burst);
+ * - for these three, whole bursts enough that the item takes at most `maxStepsPerItem`
+ *   steps (stepQuantum): a 1 MiB copy is 64 steps, not 8,192. Nothing paces a RAM-only item
+ *   but the bus, so the rules only need points where the CPU sees it part-way (residue,
+ *   pause, terminate), not one per burst; the residue stays a whole number of bursts;
  * - always at most what is left of the item; a bulk item moves whole.
  * A fixed RAM address is read or written once per beat at the same place: a fixed source
  * repeats its first beat, a fixed destination keeps the last beat.
@@ -78,8 +88,9 @@ export class DmaController extends Slotted {
     const devices = new Map<number, FifoDevice>();
     for (const dev of options.devices ?? []) devices.set(dev.register, dev);
     const path = new BusPath(this, world);
-    const mover = new BurstMover(world, path, busWidth);
-    const offload = new OffloadEngine(world, path, busWidth);
+    const maxSteps = options.maxStepsPerItem ?? MAX_STEPS_PER_ITEM;
+    const mover = new BurstMover(world, path, busWidth, maxSteps);
+    const offload = new OffloadEngine(world, path, busWidth, maxSteps);
     const observerBox = hwObserverBox(this);
     // The channels' view of the controller: one object, shared by all of them.
     const board: ChannelBoard = {

@@ -1,6 +1,7 @@
 import { bytesEqual } from '../kernel/bytes-equal.js';
 import type { World } from '../kernel/world.js';
 import { raid6_gfmul } from '../raid6/gf.js';
+import { stepQuantum } from './burst.js';
 import { type BusPath, type BusTranslator, READ_FAULT, WRITE_FAULT } from './bus-translation.js';
 import {
   DMA_PREP_CONTINUE,
@@ -28,6 +29,8 @@ export class OffloadEngine {
     private readonly path: BusPath,
     /** Most bytes per beat on the memory side. */
     private readonly busWidth: number,
+    /** Most steps an item takes (stepQuantum). */
+    private readonly maxSteps: number,
   ) {}
 
   /**
@@ -38,7 +41,8 @@ export class OffloadEngine {
    */
   burst(c: OffloadCursor, item: Lli, x: LliXform): number {
     const left = item.len - c.offset;
-    const n = c.bulk ? left : Math.min(left, item.srcBurst * Math.min(item.srcWidth, this.busWidth));
+    const burst = item.srcBurst * Math.min(item.srcWidth, this.busWidth);
+    const n = c.bulk ? left : Math.min(left, stepQuantum(item.len, burst, this.maxSteps));
     if (n <= 0) return 0;
     const off = c.offset;
     const bus = this.path.translator() ?? null;

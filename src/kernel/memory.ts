@@ -204,8 +204,10 @@ export class Memory {
   private ensure(end: number): void {
     const need = end - Memory.BASE;
     if (need <= this.buf.length) return;
+    // Twice what is needed, and at least double: one large allocation (a 1 MiB buffer) then
+    // leaves room for the next, instead of making it copy the first into fresh pages.
     let cap = Math.max(4096, this.buf.length * 2);
-    while (cap < need) cap *= 2;
+    while (cap < 2 * need) cap *= 2;
     const next = new Uint8Array(Math.min(cap, this.limit));
     next.set(this.buf);
     this.buf = next;

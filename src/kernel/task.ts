@@ -112,7 +112,7 @@ export class Task extends Slotted implements TaskInfo {
 
   /** An idle daemon has work: it says so (`wanted`) or its `pending` says so. */
   get hasWork(): boolean {
-    return this.wanted || (this.poll !== null && this.poll());
+    return this.wanted || this.poll?.() === true;
   }
 
   /** Sleeping is forbidden: not process context, or a lock held, or interrupts/bottom halves off. */

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DmaController, type HwObserver, type LliInit, linkLlis } from '../../src/hw/dma-controller.js';
+import {
+  DmaController,
+  type HwObserver,
+  type LliInit,
+  linkLlis,
+  MAX_STEPS_PER_ITEM,
+  stepQuantum,
+} from '../../src/hw/dma-controller.js';
 import { FifoDevice, patternBytes } from '../../src/hw/fifo-device.js';
 import { hwMonitors, setHwObserver } from '../../src/hw/observer.js';
 import { type IrqLine, type IrqReturn, request_irq } from '../../src/kernel/irq.js';
@@ -93,6 +100,13 @@ function ackingIrq(w: World, ctl: DmaController, seen: { tc: number; err: string
 
 const UNEVEN = [37, 5, 128, 1, 64, 19];
 
+/** The bytes of each step of a `len`-byte item that moves `step` bytes per step. */
+function stepsOf(len: number, step: number): number[] {
+  const out: number[] = [];
+  for (let left = len; left > 0; left -= step) out.push(Math.min(left, step));
+  return out;
+}
+
 describe('DmaController: memory to memory', () => {
   const cases: [number, number][] = [];
   for (const width of [1, 2, 4, 8]) for (const burst of [1, 4, 16]) cases.push([width, burst]);
@@ -128,7 +142,12 @@ describe('DmaController: memory to memory', () => {
       expect(world.memory.view(dst - GUARD, GUARD).every((b) => b === GUARD_BYTE)).toBe(true);
       expect(world.memory.view(dst + total, GUARD).every((b) => b === GUARD_BYTE)).toBe(true);
       expect(rec.state.moved).toBe(total);
-      expect(Math.max(...rec.state.bursts)).toBeLessThanOrEqual(width * burst);
+      // One burst per step, but for an item longer than MAX_STEPS_PER_ITEM bursts (128 bytes at 1 x 1).
+      const steps = UNEVEN.flatMap((len) =>
+        stepsOf(len, stepQuantum(len, width * burst, MAX_STEPS_PER_ITEM)),
+      );
+      expect(rec.state.bursts).toEqual(steps);
+      if (width * burst === 1) expect(steps.filter((n) => n === 2).length).toBe(64);
       expect(rec.log).toEqual([
         'started 1 A',
         'item 1 A',
@@ -191,6 +210,57 @@ describe('DmaController: memory to memory', () => {
     // Fetch + 1 step per bulk item, 1 burst for the 7-byte item: 1 + 1 + 1 + 1 + 1.
     expect(fast.steps).toBe(5);
     expect(slow.steps).toBeGreaterThan(25);
+  });
+
+  it('moves a long item in at most MAX_STEPS_PER_ITEM steps of whole bursts; Infinity moves it burst by burst', () => {
+    // 1 MiB + 40 bytes at width 8 x burst 16 (128 bytes): 8,193 bursts.
+    const len = (1 << 20) + 40;
+    const run = (maxStepsPerItem: number | undefined) => {
+      const rec = recorder();
+      const residues: number[] = [];
+      let dst = 0;
+      let srcBytes: Uint8Array = new Uint8Array(0);
+      const { world, result } = runWorld(
+        (w) => {
+          const ctl = new DmaController(w, {
+            name: 'dma',
+            channels: 1,
+            ...(maxStepsPerItem === undefined ? {} : { maxStepsPerItem }),
+          });
+          setHwObserver(ctl, rec.observer);
+          const s = source(w, len, 9);
+          srcBytes = s.bytes;
+          dst = guarded(w, len).addr;
+          ctl.start(0, linkLlis([mem(s.addr, dst, len, 8, 16)]));
+          w.spawn('sampler', function* (): TaskBody {
+            while (ctl.state(0) !== 'idle') {
+              if (ctl.currentItem(0) !== null) residues.push(ctl.itemResidue(0));
+              yield PREEMPT;
+            }
+          });
+        },
+        { stepBound: 100_000 },
+      );
+      expect(ids(result)).toEqual([]);
+      expect(result.outcome.kind).toBe('quiescent');
+      expect(world.memory.view(dst, len)).toEqual(srcBytes);
+      expect(world.memory.view(dst + len, GUARD).every((b) => b === GUARD_BYTE)).toBe(true);
+      return { bursts: rec.state.bursts, residues };
+    };
+    const quantum = run(undefined);
+    // ceil(8,193 / 64) = 129 bursts a step: 63 full steps and the rest.
+    expect(quantum.bursts.length).toBe(MAX_STEPS_PER_ITEM);
+    expect(quantum.bursts.slice(0, -1).every((b) => b === 129 * 128)).toBe(true);
+    expect(quantum.bursts.at(-1)).toBe(len - 63 * 129 * 128);
+    // The CPU still sees it part-way, and the residue stays a whole number of bursts from the start.
+    expect(quantum.residues.some((r) => r > 0 && r < len)).toBe(true);
+    expect(quantum.residues.every((r) => (len - r) % 128 === 0)).toBe(true);
+    const bursts = run(Number.POSITIVE_INFINITY);
+    expect(bursts.bursts.length).toBe(8193);
+    expect(bursts.bursts.slice(0, -1).every((b) => b === 128)).toBe(true);
+    // An item of exactly 64 bursts is unchanged by the quantum.
+    expect(stepQuantum(64 * 128, 128, MAX_STEPS_PER_ITEM)).toBe(128);
+    expect(stepQuantum(64 * 128 + 1, 128, MAX_STEPS_PER_ITEM)).toBe(256);
   });
 
   it('fills memory with the byte of a memset item, in write-side bursts', () => {

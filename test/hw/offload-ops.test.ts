@@ -15,7 +15,9 @@ import {
   type LliInit,
   type LliXform,
   linkLlis,
+  MAX_STEPS_PER_ITEM,
   setBusTranslator,
+  stepQuantum,
 } from '../../src/hw/dma-controller.js';
 import { setHwObserver } from '../../src/hw/observer.js';
 import { type IrqReturn, request_irq } from '../../src/kernel/irq.js';
@@ -117,10 +119,11 @@ const sourcesArb = fc
 const widthArb = fc.constantFrom(1, 2, 4, 8);
 const burstArb = fc.constantFrom(1, 3, 8, 16);
 
-/** The bursts one item of `len` bytes moves with `width` x `burst`. */
+/** The steps one item of `len` bytes moves with `width` x `burst`: whole bursts, at most MAX_STEPS_PER_ITEM steps. */
 function burstsOf(len: number, width: number, burst: number): number[] {
+  const step = stepQuantum(len, width * burst, MAX_STEPS_PER_ITEM);
   const out: number[] = [];
-  for (let left = len; left > 0; left -= width * burst) out.push(Math.min(left, width * burst));
+  for (let left = len; left > 0; left -= step) out.push(Math.min(left, step));
   return out;
 }
 
