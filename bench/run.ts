@@ -131,6 +131,8 @@ const lines = [
   `| 2 workers, best of two | ${workers.inProcess.twoWorkers.seconds.toFixed(2)} | ${workers.inProcess.twoWorkers.cpuSeconds.toFixed(2)} | x${workers.inProcess.speedup.toFixed(2)} |`,
   `| \`dmactor check --workers 1\`, fresh process | ${workers.processes.oneWorkerSec.toFixed(2)} | - | - |`,
   `| \`dmactor check --workers 2\`, fresh process | ${workers.processes.twoWorkersSec.toFixed(2)} | - | x${workers.processes.speedup.toFixed(2)} |`,
+  `| \`dmactor check --guidance off --workers 1\`, fresh process | ${workers.processes.unguidedOneSec.toFixed(2)} | - | - |`,
+  `| two \`--guidance off --shard i/2\` processes at once (the ceiling: two isolates sharing only the cores) | ${workers.processes.twoShardProcessesSec.toFixed(2)} | - | x${workers.processes.shardSpeedup.toFixed(2)} over the unguided process |`,
   '',
   `- CPU time of 2 workers over 1: x${workers.inProcess.cpuRatio.toFixed(2)} (the work the split adds)`,
   ...(workers.inProcess.criticalPathSpeedup === null

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { type CampaignOptions, type CampaignReport, runCampaign } from '../src/explore/campaign.js';
 
@@ -31,6 +31,14 @@ export interface WorkersBench {
     readonly oneWorkerSec: number;
     readonly twoWorkersSec: number;
     readonly speedup: number;
+    /**
+     * The machine's ceiling for two isolates: the same campaign unguided (`--guidance off`)
+     * in one process, and as two `--shard i/2` processes started together, which share
+     * nothing but the cores.
+     */
+    readonly unguidedOneSec: number;
+    readonly twoShardProcessesSec: number;
+    readonly shardSpeedup: number;
   };
   /**
    * An isolated 1-worker campaign of `coldSchedules` schedules: in a worker the pool starts for
@@ -104,30 +112,59 @@ async function timed(options: CampaignOptions): Promise<Timing & { report: Campa
   return { seconds, cpuSeconds: (c.user + c.system) / 1e6, threads: byThread(p0, threadCpu()), report };
 }
 
+const MAIN = new URL('../src/cli/main.js', import.meta.url).pathname;
+
+/** `dmactor check`'s arguments for the bench's campaign. */
+function checkArgs(schedules: number, workers: number, extra: readonly string[] = []): string[] {
+  return [
+    MAIN,
+    'check',
+    '--seed',
+    '5',
+    '--schedules',
+    String(schedules),
+    '--workers',
+    String(workers),
+    '--shrink-runs',
+    '0',
+    '--no-progress',
+    ...extra,
+  ];
+}
+
 /** Wall seconds of a fresh `dmactor check` process. */
-function cli(schedules: number, workers: number): number {
-  const main = new URL('../src/cli/main.js', import.meta.url).pathname;
+function cli(schedules: number, workers: number, extra: readonly string[] = []): number {
   const t0 = performance.now();
-  const r = spawnSync(
-    process.execPath,
-    [
-      main,
-      'check',
-      '--seed',
-      '5',
-      '--schedules',
-      String(schedules),
-      '--workers',
-      String(workers),
-      '--shrink-runs',
-      '0',
-      '--no-progress',
-    ],
-    { encoding: 'utf8' },
-  );
+  const r = spawnSync(process.execPath, checkArgs(schedules, workers, extra), { encoding: 'utf8' });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`dmactor check exited ${r.status}: ${r.stderr}`);
   return seconds;
+}
+
+/** Wall seconds of `count` `dmactor check --shard i/count` processes started together, until the last ends. */
+async function cliShards(schedules: number, count: number): Promise<number> {
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from(
+      { length: count },
+      (_, i) =>
+        new Promise<void>((resolve, reject) => {
+          const args = checkArgs(schedules, 1, ['--guidance', 'off', '--shard', `${i}/${count}`]);
+          const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+          let err = '';
+          child.stderr.on('data', (d) => {
+            err += String(d);
+          });
+          child.on('error', reject);
+          child.on('exit', (code) =>
+            code === 0
+              ? resolve()
+              : reject(new Error(`dmactor check --shard ${i}/${count} exited ${code}: ${err}`)),
+          );
+        }),
+    ),
+  );
+  return (performance.now() - t0) / 1000;
 }
 
 const best = (ts: readonly Timing[]) => [...ts].sort((a, b) => a.seconds - b.seconds)[0]!;
@@ -158,6 +195,8 @@ export async function benchWorkers(schedules = 10_000, coldSchedules = 300): Pro
   const twoBest = best(two);
   const processOne = cli(schedules, 1);
   const processTwo = cli(schedules, 2);
+  const unguidedOne = cli(schedules, 1, ['--guidance', 'off']);
+  const twoShards = await cliShards(schedules, 2);
   return {
     schedules,
     distinctStatesPerSec: one[0]!.report.distinctStates / oneBest.seconds,
@@ -171,7 +210,14 @@ export async function benchWorkers(schedules = 10_000, coldSchedules = 300): Pro
       criticalPathSpeedup:
         oneBest.threads && twoBest.threads ? oneBest.threads.main / twoBest.threads.busiestWorker : null,
     },
-    processes: { oneWorkerSec: processOne, twoWorkersSec: processTwo, speedup: processOne / processTwo },
+    processes: {
+      oneWorkerSec: processOne,
+      twoWorkersSec: processTwo,
+      speedup: processOne / processTwo,
+      unguidedOneSec: unguidedOne,
+      twoShardProcessesSec: twoShards,
+      shardSpeedup: unguidedOne / twoShards,
+    },
     coldStart: {
       schedules: coldSchedules,
       hereSec: here.seconds,

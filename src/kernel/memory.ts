@@ -53,7 +53,7 @@ export class Memory {
       addr = this.findHole(size, align);
       if (addr === 0) return 0;
     }
-    this.ensure(addr + size);
+    this.ensure(addr + size, size);
     const region: Region = {
       addr,
       size,
@@ -201,13 +201,15 @@ export class Memory {
     return addr;
   }
 
-  private ensure(end: number): void {
+  /** Grow RAM to hold `end`, doubling, with room for another `size` bytes. */
+  private ensure(end: number, size: number): void {
     const need = end - Memory.BASE;
     if (need <= this.buf.length) return;
-    // Twice what is needed, and at least double: one large allocation (a 1 MiB buffer) then
-    // leaves room for the next, instead of making it copy the first into fresh pages.
+    // The room for another allocation of the same size: one large buffer (a 1 MiB copy's
+    // source) then leaves room for the next (its destination), which would otherwise copy the
+    // first into fresh pages.
     let cap = Math.max(4096, this.buf.length * 2);
-    while (cap < 2 * need) cap *= 2;
+    while (cap < need + size) cap *= 2;
     const next = new Uint8Array(Math.min(cap, this.limit));
     next.set(this.buf);
     this.buf = next;
