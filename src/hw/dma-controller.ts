@@ -111,14 +111,13 @@ export class DmaController extends Slotted {
       const c = new HwChannel(board, i, `${this.name}.ch${i}`);
       const step = () => c.step();
       chans.push(c);
-      tasks.push(
-        world.spawnDaemon({
-          name: c.name,
-          context: 'hardware',
-          pending: () => c.runnable(),
-          step,
-        }),
-      );
+      c.task = world.spawnDaemon({
+        name: c.name,
+        context: 'hardware',
+        pending: null, // `task.wanted`, kept by the channel (HwChannel.task)
+        step,
+      });
+      tasks.push(c.task);
     }
     this.#chans = chans;
     setHwMonitors(

@@ -97,6 +97,8 @@ export class FifoDevice {
   poppedCount = 0;
   private readonly limit: number;
   readonly task: Task;
+  /** Channels whose current item names this device: told when the request line may have moved. */
+  readonly #readers: { requestMoved(): void }[] = [];
 
   constructor(
     readonly world: World,
@@ -131,10 +133,25 @@ export class FifoDevice {
     return this.#produced;
   }
 
-  /** The FIFO's level or stream moved: whether the device has work now (what `pending` would answer). */
+  /**
+   * The FIFO's level or stream moved: whether the device has work now (what `pending` would
+   * answer), and the channels that wait on its request line look again.
+   */
   #moved(): void {
     this.task.wanted =
       this.direction === 'tx' ? this.#level > 0 : this.#level < this.capacity && this.#produced < this.limit;
+    const readers = this.#readers;
+    for (let i = 0; i < readers.length; i++) readers[i]!.requestMoved();
+  }
+
+  /** A channel's current item names this device (from its fetch until its next fetch or stop). */
+  watch(channel: { requestMoved(): void }): void {
+    this.#readers.push(channel);
+  }
+
+  unwatch(channel: { requestMoved(): void }): void {
+    const i = this.#readers.indexOf(channel);
+    if (i >= 0) this.#readers.splice(i, 1);
   }
 
   /** The DMA request line: asserted when a burst's worth of room (tx) or data (rx) is there. */

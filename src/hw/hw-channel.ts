@@ -1,6 +1,7 @@
 import { type hardwareChannelMachine, hardwareChannelSpec } from '../../machines/hardware-channel.js';
 import { Monitor } from '../kernel/monitor.js';
 import { providerFaultError, reportProviderFault } from '../kernel/provider-fault.js';
+import type { Task } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
 import { type BusErrorKind, READ_FAULT } from './bus-translation.js';
 import type { FifoDevice } from './fifo-device.js';
@@ -123,7 +124,7 @@ export class HwChannel implements HwInstrumented {
   start(head: Lli, repeat: boolean): void {
     if (!this.accepts(head, 'start')) return;
     if (!hwInstrument(this.world, { type: 'hw-load', ch: this, repeat })) return;
-    this.state = 'loading';
+    this.setState('loading');
     this.head = head;
     this.repeat = repeat;
     this.queued = null;
@@ -168,13 +169,13 @@ export class HwChannel implements HwInstrumented {
     if (!hwInstrument(this.world, this.ev['hw-pause'])) return;
     if (this.state === 'loading' || this.state === 'transferring') {
       this.resumeTo = this.state;
-      this.state = 'paused';
+      this.setState('paused');
     }
   }
 
   resume(): void {
     if (!hwInstrument(this.world, this.ev['hw-resume'])) return;
-    this.state = this.resumeTo;
+    this.setState(this.resumeTo);
   }
 
   abort(): void {
@@ -210,6 +211,37 @@ export class HwChannel implements HwInstrumented {
   }
 
   // The hardware.
+
+  /**
+   * The channel's hardware task, whose `wanted` it keeps equal to runnable(): after every
+   * change of its state or its devices (setState, setDevices) and when a device's level moves
+   * (requestMoved). Set by the controller once the task is spawned.
+   */
+  task: Task | null = null;
+
+  /** A device this channel's item names moved its FIFO: its request line may have changed. */
+  requestMoved(): void {
+    this.task!.wanted = this.runnable();
+  }
+
+  private setState(state: HwChannelState): void {
+    this.state = state;
+    if (this.task !== null) this.task.wanted = this.runnable();
+  }
+
+  /** The peripherals of the current item: watched while it is current. */
+  private setDevices(src: FifoDevice | null, dst: FifoDevice | null): void {
+    if (this.srcDev !== src) {
+      this.srcDev?.unwatch(this);
+      src?.watch(this);
+    }
+    if (this.dstDev !== dst) {
+      this.dstDev?.unwatch(this);
+      dst?.watch(this);
+    }
+    this.srcDev = src;
+    this.dstDev = dst;
+  }
 
   /** Loading always (the fetch needs no request); transferring while every device side requests. */
   runnable(): boolean {
@@ -255,15 +287,14 @@ export class HwChannel implements HwInstrumented {
   }
 
   private stop(): void {
-    this.state = 'idle';
     this.head = null;
     this.repeat = false;
     this.queued = null;
     this.queuedRepeat = false;
     this.item = null;
     this.offset = 0;
-    this.srcDev = null;
-    this.dstDev = null;
+    this.setDevices(null, null);
+    this.setState('idle');
     this.gen++;
   }
 
@@ -312,14 +343,16 @@ export class HwChannel implements HwInstrumented {
       throw providerFaultError({ provider: this.board.controller, rule: MalformedLli, op: 'fetch', detail });
     }
     hwInstrument(this.world, this.ev['hw-fetch']);
-    this.state = 'transferring';
     this.item = item;
     this.offset = 0;
     const board = this.board;
     // An offload item only touches RAM; its src and dst are the provider's notes, never a FIFO.
     const ram = item.xform !== undefined;
-    this.srcDev = item.fill === undefined && !ram ? board.device(item.src) : null;
-    this.dstDev = ram ? null : board.device(item.dst);
+    this.setDevices(
+      item.fill === undefined && !ram ? board.device(item.src) : null,
+      ram ? null : board.device(item.dst),
+    );
+    this.setState('transferring');
     this.bulk =
       item.len >= board.bulkThreshold && this.srcDev === null && this.dstDev === null && !board.busErrors;
     if (listStart || item.tag !== this.lastTag) notes.push({ call: 'started', tag: item.tag });
@@ -328,7 +361,7 @@ export class HwChannel implements HwInstrumented {
 
   private fail(item: Lli, kind: BusErrorKind): void {
     hwInstrument(this.world, { type: 'hw-bus-error', ch: this, kind, residue: item.len - this.offset });
-    this.state = 'error';
+    this.setState('error');
     this.err = kind;
     this.raise();
     this.board.observer()?.error?.(this.index, item.tag, kind);

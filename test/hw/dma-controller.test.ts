@@ -359,6 +359,63 @@ describe('DmaController: slave transfers', () => {
     }
   });
 
+  it("a channel's task has work exactly when it may move: loading, or transferring while its device requests", () => {
+    let samples = 0;
+    let paused = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const { result } = runWorld(
+        (w) => {
+          const tx = new FifoDevice(w, {
+            name: 'tx',
+            direction: 'tx',
+            width: 4,
+            depth: 8,
+            watermark: 4,
+            rate: 2,
+          });
+          const rx = new FifoDevice(w, {
+            name: 'rx',
+            direction: 'rx',
+            width: 4,
+            depth: 8,
+            watermark: 4,
+            rate: 2,
+            limit: 96,
+          });
+          const ctl = new DmaController(w, { name: 'dma', channels: 2, devices: [tx, rx] });
+          const s = source(w, 96, 1);
+          const d = w.memory.alloc(96);
+          ctl.start(0, linkLlis([{ ...mem(s.addr, tx.register, 96, 4, 4), dstInc: false }]));
+          ctl.start(1, linkLlis([{ ...mem(rx.register, d, 96, 4, 4), srcInc: false }]));
+          const devs = [tx, rx];
+          w.spawn('sampler', function* (): TaskBody {
+            for (let run = 0; ctl.state(0) !== 'idle' || ctl.state(1) !== 'idle'; run++) {
+              for (const ch of [0, 1]) {
+                const state = ctl.state(ch);
+                const may = state === 'loading' || (state === 'transferring' && devs[ch]!.request);
+                expect(ctl.tasks[ch]!.hasWork).toBe(may);
+                samples++;
+              }
+              // Pause and resume channel 0 part-way: its task has no work while paused.
+              if (run === 3 && ctl.state(0) !== 'idle') {
+                ctl.pause(0);
+                expect(ctl.tasks[0]!.hasWork).toBe(false);
+                paused++;
+              }
+              if (run === 6) ctl.resume(0);
+              yield PREEMPT;
+            }
+          });
+        },
+        { seed },
+      );
+      expect(ids(result)).toEqual([]);
+      expect(result.outcome.kind).toBe('quiescent');
+    }
+    expect(samples).toBeGreaterThan(200);
+    expect(paused).toBeGreaterThan(5);
+  });
+
   it('DEV_TO_MEM: RAM receives the rx pattern, whatever the interleaving', () => {
     const lens = [40, 24, 64];
     const n = 128;
