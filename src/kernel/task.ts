@@ -112,7 +112,10 @@ export class Task extends Slotted implements TaskInfo {
 
   /** An idle daemon has work: it says so (`wanted`) or its `pending` says so. */
   get hasWork(): boolean {
-    return this.wanted || this.poll?.() === true;
+    // Not `this.poll?.() === true`: measured slower on the bare kernel (about 8%, alternated
+    // four times), where the engine daemon is asked at every step.
+    // biome-ignore lint/complexity/useOptionalChain: see above.
+    return this.wanted || (this.poll !== null && this.poll());
   }
 
   /** Sleeping is forbidden: not process context, or a lock held, or interrupts/bottom halves off. */
