@@ -14,6 +14,8 @@ export interface BurstCursor {
   readonly dstDev: FifoDevice | null;
   /** The current item moves whole in one step. */
   readonly bulk: boolean;
+  /** Bytes of the list the current item belongs to, when the list started (stepLength). */
+  readonly listBytes: number;
 }
 
 /** Default of DmaControllerOptions.maxStepsPerItem. */
@@ -26,6 +28,18 @@ export const MAX_STEPS_PER_ITEM = 64;
  */
 export function stepQuantum(len: number, burst: number, maxSteps: number): number {
   return len <= burst * maxSteps ? burst : burst * Math.ceil(len / (burst * maxSteps));
+}
+
+/** A list's bytes take at most this many times `maxSteps` steps (and each item at least one). */
+export const LIST_STEPS_PER_ITEM_STEPS = 4;
+
+/**
+ * The step quantum of an item in a list of `listBytes`: the item takes at most `maxSteps`
+ * steps and the list at most LIST_STEPS_PER_ITEM_STEPS x `maxSteps` (a 1 MiB copy on refdma's
+ * 4 KiB items is 256 steps, one an item, not 8,192).
+ */
+export function stepLength(len: number, listBytes: number, burst: number, maxSteps: number): number {
+  return stepQuantum(Math.max(len, listBytes / LIST_STEPS_PER_ITEM_STEPS), burst, maxSteps);
 }
 
 /**
@@ -71,7 +85,7 @@ export class BurstMover {
           fill === undefined
             ? item.srcBurst * this.memWidth(item.srcWidth)
             : item.dstBurst * this.memWidth(item.dstWidth);
-        n = Math.min(n, stepQuantum(item.len, burst, this.maxSteps));
+        n = Math.min(n, stepLength(item.len, c.listBytes, burst, this.maxSteps));
       }
     }
     // Nothing to move (a FIFO holding less than one beat): the step is spent waiting.

@@ -10,7 +10,7 @@ import type { Lli } from './lli.js';
 import { hwObserverBox, setHwMonitors } from './observer.js';
 import { OffloadEngine } from './offload.js';
 
-export { MAX_STEPS_PER_ITEM, stepQuantum } from './burst.js';
+export { LIST_STEPS_PER_ITEM_STEPS, MAX_STEPS_PER_ITEM, stepLength, stepQuantum } from './burst.js';
 export {
   type BusErrorKind,
   type BusSpan,
@@ -59,7 +59,9 @@ export interface DmaControllerOptions {
  * - an offload item (`xform`: xor, pq and their validations): the read side's burst × width,
  *   the width cut to `busWidth`, from every source at once (a memory-to-memory copy's burst);
  * - for these three, whole bursts enough that the item takes at most `maxStepsPerItem`
- *   steps (stepQuantum): a 1 MiB copy is 64 steps, not 8,192. Nothing paces a RAM-only item
+ *   steps and its list (as programmed) at most LIST_STEPS_PER_ITEM_STEPS times that
+ *   (stepLength): a 1 MiB copy is 64 steps on one item, 256 on refdma's 4 KiB items, not
+ *   8,192. Nothing paces a RAM-only item
  *   but the bus, so the rules only need points where the CPU sees it part-way (residue,
  *   pause, terminate), not one per burst; the residue stays a whole number of bursts;
  * - always at most what is left of the item; a bulk item moves whole.

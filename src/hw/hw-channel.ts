@@ -6,7 +6,7 @@ import type { World } from '../kernel/world.js';
 import { type BusErrorKind, READ_FAULT } from './bus-translation.js';
 import type { FifoDevice } from './fifo-device.js';
 import { type HwInstrumented, type HwStepEvents, hwInstrument, hwStepEvents } from './instrument.js';
-import type { Lli } from './lli.js';
+import { type Lli, listBytes } from './lli.js';
 import {
   itemProblem,
   type KnownTransfer,
@@ -101,6 +101,8 @@ export class HwChannel implements HwInstrumented {
   dstDev: FifoDevice | null = null;
   /** The current item moves whole in one step. */
   bulk = false;
+  /** Bytes of the current list when it started: what the step length is measured against. */
+  listBytes = 0;
   private lastTag: unknown;
   private tc = false;
   private err: BusErrorKind | null = null;
@@ -345,6 +347,7 @@ export class HwChannel implements HwInstrumented {
     hwInstrument(this.world, this.ev['hw-fetch']);
     this.item = item;
     this.offset = 0;
+    if (listStart) this.listBytes = listBytes(item);
     const board = this.board;
     // An offload item only touches RAM; its src and dst are the provider's notes, never a FIFO.
     const ram = item.xform !== undefined;

@@ -73,6 +73,18 @@ export type LliXform =
 /** An item before it is linked. */
 export type LliInit = Omit<Lli, 'next'>;
 
+/** Bytes of the list from `head` as it is now: to its end, or once round a cyclic list. */
+export function listBytes(head: Lli): number {
+  let total = 0;
+  // A bound, for a list that loops somewhere other than its head (lliListProblem reports it).
+  let left = 1 << 16;
+  for (let i: Lli | null = head; i !== null && left-- > 0; i = i.next) {
+    total += i.len;
+    if (i.next === head) break;
+  }
+  return total;
+}
+
 /** Link `items` in order and return the head; `cyclic` points the last one back to the head. */
 export function linkLlis(items: readonly LliInit[], cyclic = false): Lli {
   if (items.length === 0) throw new RangeError('a linked list needs at least one item');

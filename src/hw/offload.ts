@@ -1,7 +1,7 @@
 import { bytesEqual } from '../kernel/bytes-equal.js';
 import type { World } from '../kernel/world.js';
 import { raid6_gfmul } from '../raid6/gf.js';
-import { stepQuantum } from './burst.js';
+import { stepLength } from './burst.js';
 import { type BusPath, type BusTranslator, READ_FAULT, WRITE_FAULT } from './bus-translation.js';
 import {
   DMA_PREP_CONTINUE,
@@ -20,6 +20,8 @@ export interface OffloadCursor {
   readonly offset: number;
   /** The current item moves whole in one step. */
   readonly bulk: boolean;
+  /** Bytes of the list the current item belongs to, when the list started (stepLength). */
+  readonly listBytes: number;
 }
 
 /** The offload engine of a controller: xor, P+Q and their validations, burst by burst (Lli.xform). */
@@ -42,7 +44,7 @@ export class OffloadEngine {
   burst(c: OffloadCursor, item: Lli, x: LliXform): number {
     const left = item.len - c.offset;
     const burst = item.srcBurst * Math.min(item.srcWidth, this.busWidth);
-    const n = c.bulk ? left : Math.min(left, stepQuantum(item.len, burst, this.maxSteps));
+    const n = c.bulk ? left : Math.min(left, stepLength(item.len, c.listBytes, burst, this.maxSteps));
     if (n <= 0) return 0;
     const off = c.offset;
     const bus = this.path.translator() ?? null;

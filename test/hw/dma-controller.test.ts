@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   DmaController,
   type HwObserver,
+  LIST_STEPS_PER_ITEM_STEPS,
   type LliInit,
   linkLlis,
   MAX_STEPS_PER_ITEM,
+  stepLength,
   stepQuantum,
 } from '../../src/hw/dma-controller.js';
 import { FifoDevice, patternBytes } from '../../src/hw/fifo-device.js';
@@ -261,6 +263,39 @@ describe('DmaController: memory to memory', () => {
     // An item of exactly 64 bursts is unchanged by the quantum.
     expect(stepQuantum(64 * 128, 128, MAX_STEPS_PER_ITEM)).toBe(128);
     expect(stepQuantum(64 * 128 + 1, 128, MAX_STEPS_PER_ITEM)).toBe(256);
+  });
+
+  it('moves a long list of short items in at most LIST_STEPS_PER_ITEM_STEPS x MAX_STEPS_PER_ITEM steps, one an item at least', () => {
+    // 1 MiB as 256 items of 4 KiB (refdma's split), 32 bursts of 128 bytes each.
+    const items = 256;
+    const itemLen = 4096;
+    const rec = recorder();
+    let dst = 0;
+    let srcBytes: Uint8Array = new Uint8Array(0);
+    const { world, result } = runWorld(
+      (w) => {
+        const ctl = new DmaController(w, { name: 'dma', channels: 1 });
+        setHwObserver(ctl, rec.observer);
+        const s = source(w, items * itemLen, 4);
+        srcBytes = s.bytes;
+        dst = guarded(w, items * itemLen).addr;
+        const list = Array.from({ length: items }, (_, i) =>
+          mem(s.addr + i * itemLen, dst + i * itemLen, itemLen, 8, 16),
+        );
+        ctl.start(0, linkLlis(list));
+      },
+      { stepBound: 100_000 },
+    );
+    expect(ids(result)).toEqual([]);
+    expect(world.memory.view(dst, items * itemLen)).toEqual(srcBytes);
+    expect(LIST_STEPS_PER_ITEM_STEPS * MAX_STEPS_PER_ITEM).toBe(256);
+    // A quarter of the list (256 KiB) in 64 steps: 4 KiB a step, each item whole.
+    expect(rec.state.bursts).toEqual(new Array(items).fill(itemLen));
+    expect(rec.state.itemsDone).toBe(items);
+    // A short list is not touched: 8 items of 1 KiB (64 bursts in all) move burst by burst.
+    expect(stepLength(1024, 8 * 1024, 128, MAX_STEPS_PER_ITEM)).toBe(128);
+    // One 64 KiB item: 512 bursts in at most 64 steps, 8 bursts a step.
+    expect(stepLength(64 * 1024, 64 * 1024, 128, MAX_STEPS_PER_ITEM)).toBe(1024);
   });
 
   it('fills memory with the byte of a memset item, in write-side bursts', () => {
