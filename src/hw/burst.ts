@@ -24,7 +24,7 @@ export const MAX_STEPS_PER_ITEM = 64;
 /**
  * Bytes one step of a RAM-only item moves: whole bursts, as few as make the item take at
  * most `maxSteps` steps (DmaController's class comment says why). Items of up to `maxSteps`
- * bursts (every generated workload's) move one burst per step.
+ * bursts move one burst per step.
  */
 export function stepQuantum(len: number, burst: number, maxSteps: number): number {
   return len <= burst * maxSteps ? burst : burst * Math.ceil(len / (burst * maxSteps));
@@ -56,7 +56,7 @@ export class BurstMover {
     private readonly path: BusPath,
     /** Most bytes per beat on the memory side. */
     private readonly busWidth: number,
-    /** Most steps a memory-to-memory or memset item takes (stepQuantum). */
+    /** Most steps a memory-to-memory or memset item takes (stepLength). */
     private readonly maxSteps: number,
   ) {}
 

@@ -31,8 +31,9 @@ export interface DmaControllerOptions {
   /** Memory-to-memory items at least this long move whole in one step (default: never). */
   readonly bulkThreshold?: number;
   /**
-   * Most steps a memory-to-memory, memset or offload item takes (default MAX_STEPS_PER_ITEM):
-   * a longer item moves several bursts per step. Infinity: one burst per step, however long.
+   * Most steps a memory-to-memory, memset or offload item takes (default MAX_STEPS_PER_ITEM),
+   * and its list LIST_STEPS_PER_ITEM_STEPS times that: a longer item or list moves several
+   * bursts per step. Infinity: one burst per step, however long.
    */
   readonly maxStepsPerItem?: number;
   /**
@@ -61,9 +62,9 @@ export interface DmaControllerOptions {
  * - for these three, whole bursts enough that the item takes at most `maxStepsPerItem`
  *   steps and its list (as programmed) at most LIST_STEPS_PER_ITEM_STEPS times that
  *   (stepLength): a 1 MiB copy is 64 steps on one item, 256 on refdma's 4 KiB items, not
- *   8,192. Nothing paces a RAM-only item
- *   but the bus, so the rules only need points where the CPU sees it part-way (residue,
- *   pause, terminate), not one per burst; the residue stays a whole number of bursts;
+ *   8,192. Nothing paces a RAM-only item but the bus, so the rules only need points where
+ *   the CPU sees it part-way (residue, pause, terminate), not one per burst; the residue
+ *   stays a whole number of bursts;
  * - always at most what is left of the item; a bulk item moves whole.
  * A fixed RAM address is read or written once per beat at the same place: a fixed source
  * repeats its first beat, a fixed destination keeps the last beat.

@@ -221,14 +221,17 @@ export class HwChannel implements HwInstrumented {
    */
   task: Task | null = null;
 
-  /** A device this channel's item names moved its FIFO: its request line may have changed. */
+  /**
+   * A device this channel's item names moved its FIFO (its request line may have changed),
+   * or the channel's own state moved: its task's `wanted` follows runnable().
+   */
   requestMoved(): void {
-    this.task!.wanted = this.runnable();
+    if (this.task !== null) this.task.wanted = this.runnable();
   }
 
   private setState(state: HwChannelState): void {
     this.state = state;
-    if (this.task !== null) this.task.wanted = this.runnable();
+    this.requestMoved();
   }
 
   /** The peripherals of the current item: watched while it is current. */

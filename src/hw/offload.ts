@@ -31,7 +31,7 @@ export class OffloadEngine {
     private readonly path: BusPath,
     /** Most bytes per beat on the memory side. */
     private readonly busWidth: number,
-    /** Most steps an item takes (stepQuantum). */
+    /** Most steps an item takes (stepLength). */
     private readonly maxSteps: number,
   ) {}
 

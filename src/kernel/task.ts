@@ -46,8 +46,9 @@ interface DaemonBase {
   /**
    * Whether an idle daemon has work, asked at every scheduling decision; or null for a daemon
    * that says so itself, by setting its task's `wanted` whenever the state its work depends on
-   * changes (a tasklet, an interrupt line, a FIFO device: their own fields). In a CPU profile of
-   * W2, whose steps asked 23 daemons each, their pending() closures took about 4% of the time.
+   * changes (a tasklet, an interrupt line, a FIFO device, a hardware channel told by its
+   * devices). In a CPU profile of W2, whose steps asked 23 daemons each, their pending()
+   * closures took about 4% of the time.
    */
   readonly pending: (() => boolean) | null;
   /** Called when a run finishes (not when it is abandoned at the end of the world). */
