@@ -34,28 +34,35 @@ export interface SideBySide {
   readonly ratio: number;
 }
 
-/** One side of a comparison: `run(n)` does `n` operations; `perRound` of them are timed per round. */
-export interface Side {
+/**
+ * One side of a comparison: `perRound` operations are timed per round, by the caller around
+ * `run(n)`, or by the side itself: `timed(n)` does `n` operations and returns the milliseconds
+ * of the part it times (a side that leaves its set-up out of the figure).
+ */
+export type Side = {
   readonly perRound: number;
-  readonly run: (n: number) => void;
+  /** Operations of the untimed warm-up (default `perRound`). */
+  readonly warmUp?: number;
+} & ({ readonly run: (n: number) => void } | { readonly timed: (n: number) => number });
+
+function runSide(s: Side, n: number): number {
+  if ('timed' in s) return s.timed(n);
+  const t0 = performance.now();
+  s.run(n);
+  return performance.now() - t0;
 }
 
 /**
  * Time `a` and `b` alternately, round by round (which goes first alternates too), after one
- * warm-up round each. Each side does its own number of operations per round, so both rounds
+ * warm-up each. Each side does its own number of operations per round, so both rounds
  * last long enough for the timer; times are per operation.
  */
 export function sideBySide(a: Side, b: Side, rounds = 7): SideBySide {
-  a.run(a.perRound);
-  b.run(b.perRound);
+  for (const s of [a, b]) runSide(s, s.warmUp ?? s.perRound);
   const as: number[] = [];
   const bs: number[] = [];
   const ratios: number[] = [];
-  const time = (s: Side) => {
-    const t0 = performance.now();
-    s.run(s.perRound);
-    return (performance.now() - t0) / s.perRound;
-  };
+  const time = (s: Side) => runSide(s, s.perRound) / s.perRound;
   for (let r = 0; r < rounds; r++) {
     let ta: number;
     let tb: number;

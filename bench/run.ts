@@ -70,7 +70,7 @@ const lines = [
     (d) => `| ${d.scenario} | ${d.stepsPerSchedule} | ${fmt(d.schedule.opsPerSec)} | ${fmt(d.stepsPerSec)} |`,
   ),
   '',
-  `1 MiB copied three ways, each timed alternately with \`Uint8Array.prototype.set\` of the same bytes (${fmt(memcpy.setMs * 1000)} us), round by round; the ratio is the median per-round ratio:`,
+  `1 MiB copied, each way timed alternately with \`Uint8Array.prototype.set\` of the same bytes (${fmt(memcpy.setMs * 1000)} us), round by round; the ratio is the median per-round ratio:`,
   '',
   '| path | ms per MiB | times set |',
   '|---|---:|---:|',
