@@ -7,7 +7,7 @@ import {
   SUM_CHECK_P_RESULT,
   SUM_CHECK_Q_RESULT,
 } from '../src/dmaengine/types.js';
-import { type FifoDevice, fifoDevices, patternBytes } from '../src/hw/fifo-device.js';
+import { type FifoDevice, fifoDevices, firstPatternDiff, patternByte } from '../src/hw/fifo-device.js';
 import { bytesEqual } from '../src/kernel/bytes-equal.js';
 import type { Memory } from '../src/kernel/memory.js';
 import { pqOf, xorOf } from '../src/raid6/reference.js';
@@ -215,11 +215,10 @@ export const dataIntegrity = defineInvariant({
           const taken = s.dev.poppedCount - s.at;
           if (taken !== mem.length)
             return `${tx.name} took ${taken} bytes from ${s.dev.name} for a ${mem.length}-byte transfer`;
-          const want = patternBytes(s.dev.salt, s.at, mem.length);
-          const i = firstDiff(mem, want);
+          const i = firstPatternDiff(mem, s.dev.salt, s.at);
           return i < 0
             ? null
-            : `${tx.name} wrote ${hex(mem[i]!)} as byte ${i} where ${s.dev.name} sent ${hex(want[i]!)}`;
+            : `${tx.name} wrote ${hex(mem[i]!)} as byte ${i} where ${s.dev.name} sent ${hex(patternByte(s.dev.salt, s.at + i))}`;
         }
       }
     }
@@ -254,8 +253,7 @@ export const dataIntegrity = defineInvariant({
           if (s === undefined) return undefined;
           const taken = s.dev.poppedCount - s.at;
           const n = Math.min(taken, mem.length);
-          const want = patternBytes(s.dev.salt, s.at, n);
-          const good = prefix(firstDiff(mem.subarray(0, n), want), n);
+          const good = prefix(firstPatternDiff(mem.subarray(0, n), s.dev.salt, s.at), n);
           return { len: mem.length, good, device: { name: s.dev.name, count: taken } };
         }
         default:

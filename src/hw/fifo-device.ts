@@ -44,6 +44,12 @@ export function patternByte(salt: number, index: number): number {
   return (Math.imul(index + 1, 0x9e3779b1) + Math.imul(salt, 0x85ebca6b)) >>> 24;
 }
 
+/** The first index of `bytes` that differs from the pattern at stream positions from `from`, or -1. */
+export function firstPatternDiff(bytes: Uint8Array, salt: number, from: number): number {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== patternByte(salt, from + i)) return i;
+  return -1;
+}
+
 export function patternBytes(salt: number, from: number, length: number): Uint8Array {
   const out = new Uint8Array(length);
   for (let i = 0; i < length; i++) out[i] = patternByte(salt, from + i);
@@ -61,9 +67,9 @@ export const RX_METADATA_LEN = 4;
  * the model checks that against the bytes the hardware moved.
  */
 export function rxMetadata(bytes: number): Uint8Array {
-  const out = new Uint8Array(RX_METADATA_LEN);
-  new DataView(out.buffer).setUint32(0, bytes >>> 0, true);
-  return out;
+  const n = bytes >>> 0;
+  // Little-endian by hand: a DataView per call was an allocation per completed rx transfer.
+  return Uint8Array.of(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24);
 }
 
 /**
@@ -97,6 +103,8 @@ export class FifoDevice {
   poppedCount = 0;
   private readonly limit: number;
   readonly task: Task;
+  /** The kind of the step's rate choice, made once: a template per step allocated a string a step. */
+  readonly #rateKind: string;
   /** Channels whose current item names this device: told when the request line may have moved. */
   readonly #readers: { requestMoved(): void }[] = [];
 
@@ -115,6 +123,7 @@ export class FifoDevice {
     this.register = 0xfe00_0000 + (world.newId() % 0x10000) * 0x100;
     fifoDevices(world).set(this.register, this);
     this.ring = new Uint8Array(this.capacity);
+    this.#rateKind = `fifo-rate:${this.name}`;
     const step = () => this.deviceStep();
     this.task = world.spawnDaemon({
       name: `dev:${this.name}`,
@@ -234,25 +243,29 @@ export class FifoDevice {
 
   private take(length: number): Uint8Array {
     const data = new Uint8Array(length);
-    for (let i = 0; i < length; i++) data[i] = this.ring[(this.head + i) % this.capacity]!;
+    this.takeInto(data, 0, length);
+    return data;
+  }
+
+  /** Move `length` bytes from the FIFO's head into `out` at `at`. */
+  private takeInto(out: Uint8Array, at: number, length: number): void {
+    for (let i = 0; i < length; i++) out[at + i] = this.ring[(this.head + i) % this.capacity]!;
     this.head = (this.head + length) % this.capacity;
     this.#level -= length;
     this.#moved();
-    return data;
   }
 
   /** One step of the device: drain (tx) or fill (rx) between 1 and `rate` entries. */
   private deviceStep(): void {
-    const entries = 1 + this.world.choose(`fifo-rate:${this.name}`, this.rate);
+    const entries = 1 + this.world.choose(this.#rateKind, this.rate);
     if (this.direction === 'tx') {
       const n = Math.min(entries * this.width, this.#level);
-      const data = this.take(n);
       if (this.consumed + n > this.out.length) {
         const grown = new Uint8Array(Math.max(this.out.length * 2, this.consumed + n));
         grown.set(this.out.subarray(0, this.consumed));
         this.out = grown;
       }
-      this.out.set(data, this.consumed);
+      this.takeInto(this.out, this.consumed, n);
       this.consumed += n;
       if (this.world.trace.enabled)
         traceEmit(this.world, this.name, 'drain', { bytes: n, level: this.#level });
