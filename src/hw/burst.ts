@@ -101,7 +101,8 @@ export class BurstMover {
     let data: Uint8Array | null;
     if (fill !== undefined) data = new Uint8Array(n).fill(fill & 0xff);
     else if (srcFifo !== null) data = srcFifo.pop(n, who);
-    else if (item.srcInc) data = mem.read(srcAddr, n, who);
+    // Read without a copy: the bytes are written on below, before anything else touches RAM.
+    else if (item.srcInc) data = mem.readView(srcAddr, n, who);
     else data = this.readFixed(srcAddr, n, this.memWidth(item.srcWidth), who);
     // A bad access is reported where it happened; the hardware goes on regardless.
     if (data === null) return n;
@@ -151,7 +152,7 @@ export class BurstMover {
     let data: Uint8Array | null;
     if (fill !== undefined) data = new Uint8Array(n).fill(fill & 0xff);
     else if (srcFifo !== null) data = srcFifo.pop(n, who);
-    else data = path.gather(src, who);
+    else data = path.gatherTransient(src, who);
     // A bad access is reported where it happened; the hardware goes on regardless.
     if (data === null) return n;
     if (srcRam && !item.srcInc) data = repeatBeat(data, n);

@@ -101,6 +101,16 @@ export class BusPath {
     return out;
   }
 
+  /**
+   * `gather` for a caller that copies the bytes at once (a burst writing them on): one span is
+   * a live view of RAM, not a copy.
+   */
+  gatherTransient(spans: readonly number[], who: string): Uint8Array | null {
+    return spans.length === 2
+      ? this.world.memory.readView(spans[0]!, spans[1]!, who)
+      : this.gather(spans, who);
+  }
+
   /** Write `data` across `spans`, in order. */
   scatter(spans: readonly number[], data: Uint8Array, who: string): void {
     const mem = this.world.memory;

@@ -45,6 +45,8 @@ export class IrqLine {
   lateMaxNs = 0;
   readonly task: Task;
   readonly wq: WaitQueue;
+  /** The kind of a late raise's delay choice, made once (not a string a raise). */
+  private readonly lateKind: string;
 
   /** An interrupt is latched, not yet handled. */
   get pending(): boolean {
@@ -72,6 +74,7 @@ export class IrqLine {
     handler: IrqHandler,
   ) {
     this.wq = new WaitQueue(world, `${name}.sync`);
+    this.lateKind = `irq-late:${name}`;
     this.task = world.spawnDaemon({
       name,
       context: 'hardirq',
@@ -88,7 +91,7 @@ export class IrqLine {
   raise(): void {
     this.raised++;
     if (this.lateMaxNs > 0) {
-      const steps = this.world.choose(`irq-late:${this.name}`, 4);
+      const steps = this.world.choose(this.lateKind, 4);
       if (steps > 0) {
         const at = this.world.now + (steps * this.lateMaxNs) / 3;
         if (this.world.trace.enabled) traceEmit(this.world, this.name, 'raise-late', { at });

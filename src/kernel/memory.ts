@@ -132,6 +132,15 @@ export class Memory {
     return this.buf.slice(addr - Memory.BASE, addr - Memory.BASE + len);
   }
 
+  /**
+   * `read` without the copy: a checked live view, for a caller that copies it at once (a burst
+   * writing it on to its destination). The view is invalidated by a later allocation that grows RAM.
+   */
+  readView(addr: number, len: number, who: string): Uint8Array | null {
+    if (!this.check(addr, len, 'read', who)) return null;
+    return this.buf.subarray(addr - Memory.BASE, addr - Memory.BASE + len);
+  }
+
   /** A checked write; false (after reporting, nothing written) when the access is bad. */
   write(addr: number, data: Uint8Array, who: string): boolean {
     if (!this.check(addr, data.length, 'write', who)) return false;
