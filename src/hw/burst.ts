@@ -152,7 +152,10 @@ export class BurstMover {
     let data: Uint8Array | null;
     if (fill !== undefined) data = new Uint8Array(n).fill(fill & 0xff);
     else if (srcFifo !== null) data = srcFifo.pop(n, who);
-    else data = path.gatherTransient(src, who);
+    // A view of the source is safe when one write takes it (a FIFO push, or one `set`, which
+    // copies an overlapping source first); a destination in pieces could overwrite the source
+    // before its last piece is read, so it gets a copy, as a burst reads whole before it writes.
+    else data = dstFifo !== null || dst.length === 2 ? path.gatherTransient(src, who) : path.gather(src, who);
     // A bad access is reported where it happened; the hardware goes on regardless.
     if (data === null) return n;
     if (srcRam && !item.srcInc) data = repeatBeat(data, n);
