@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type BusTranslator,
   DmaController,
   type HwObserver,
   LIST_STEPS_PER_ITEM_STEPS,
   type LliInit,
   linkLlis,
   MAX_STEPS_PER_ITEM,
+  setBusTranslator,
   stepLength,
   stepQuantum,
 } from '../../src/hw/dma-controller.js';
@@ -296,6 +298,39 @@ describe('DmaController: memory to memory', () => {
     expect(stepLength(1024, 8 * 1024, 128, MAX_STEPS_PER_ITEM)).toBe(128);
     // One 64 KiB item: 512 bursts in at most 64 steps, 8 bursts a step.
     expect(stepLength(64 * 1024, 64 * 1024, 128, MAX_STEPS_PER_ITEM)).toBe(1024);
+  });
+
+  it('reads a burst whole before it writes it: a destination in pieces over its own source gets the old bytes', () => {
+    // Bus addresses through a translator: the source's 64 bytes are one physical span; the
+    // destination's first 32 bytes land on the source's second half, its last 32 elsewhere.
+    const BUS_SRC = 0x4000_0000;
+    const BUS_DST = 0x5000_0000;
+    let ram = 0;
+    let before = new Uint8Array(0);
+    const { world, result } = runWorld((w) => {
+      const ctl = new DmaController(w, { name: 'dma', channels: 1 });
+      ram = w.memory.alloc(256, { label: 'ram' });
+      before = Uint8Array.from({ length: 64 }, (_, i) => i + 1);
+      w.memory.write(ram, before, 'test');
+      const translator: BusTranslator = {
+        translate(_ctl, bus, len, _access, out) {
+          if (bus >= BUS_DST) {
+            const at = bus - BUS_DST;
+            out.phys = at < 32 ? ram + 32 + at : ram + 128 + (at - 32);
+            out.len = Math.min(len, at < 32 ? 32 - at : 64 - at);
+          } else {
+            out.phys = ram + (bus - BUS_SRC);
+            out.len = len;
+          }
+          return true;
+        },
+      };
+      setBusTranslator(w, translator);
+      ctl.start(0, linkLlis([mem(BUS_SRC, BUS_DST, 64, 4, 16)]));
+    });
+    expect(ids(result)).toEqual([]);
+    expect(Array.from(world.memory.view(ram + 32, 32))).toEqual(Array.from(before.subarray(0, 32)));
+    expect(Array.from(world.memory.view(ram + 128, 32))).toEqual(Array.from(before.subarray(32, 64)));
   });
 
   it('fills memory with the byte of a memset item, in write-side bursts', () => {
