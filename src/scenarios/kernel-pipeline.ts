@@ -70,6 +70,13 @@ interface Dev {
 // The tasks' bodies are module-level generators called from ordinary closures, not generator
 // closures made per world (see `DaemonSpec` in src/kernel/task.ts).
 
+/** Where the tasklet yields between callbacks (immutable, so one for every world). */
+const NEXT_CALLBACK: YieldPoint = Object.freeze({
+  kind: 'preempt',
+  label: 'next-callback',
+  obj: 'dev.tasklet',
+});
+
 function* taskletBody(d: Dev): TaskBody {
   const flags = yield* spin_lock_irqsave(d.lock);
   const batch = d.finished.splice(0);
@@ -77,7 +84,7 @@ function* taskletBody(d: Dev): TaskBody {
   for (const req of batch) {
     traceEmit(d.world, req.id, 'callback');
     complete(req.done);
-    yield { kind: 'preempt', label: 'next-callback', obj: 'dev.tasklet' };
+    yield NEXT_CALLBACK;
   }
 }
 
@@ -98,7 +105,8 @@ function* irqHandler(d: Dev): Generator<YieldPoint, IrqReturn, void> {
 function engineStep(d: Dev): void {
   if (d.active === null) {
     d.active = d.queued.shift()!;
-    traceEmit(d.world, 'hw:engine', 'load', { req: d.active.id });
+    // Guarded here: the payload would be made at every load even with the trace off.
+    if (d.world.trace.enabled) traceEmit(d.world, 'hw:engine', 'load', { req: d.active.id });
     return;
   }
   const active = d.active;
@@ -127,7 +135,7 @@ function* clientBody(d: Dev, t: number): TaskBody {
       d.queued.push(req);
       spin_unlock_irqrestore(lock, flags);
     }
-    traceEmit(world, id, 'submit', { len });
+    if (world.trace.enabled) traceEmit(world, id, 'submit', { len });
     yield* wait_for_completion(req.done);
     const a = world.memory.view(src, len);
     const b = world.memory.view(dst, len);
