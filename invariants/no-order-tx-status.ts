@@ -1,7 +1,7 @@
 import { defineRule } from '../src/rules/rule.js';
 import { cites, kernelSource, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
-import { CookieOwners, chanName, IN_FLIGHT, lifeIn, lifeOf, noOrder } from './observe.js';
+import { CookieOwners, chanName, cookieOwners, IN_FLIGHT, lifeIn, lifeOf, noOrder } from './observe.js';
 
 /**
  * provider.rst says twice what device_tx_status of a DMA_COMPLETION_NO_ORDER device answers,
@@ -39,7 +39,7 @@ export const noOrderTxStatus = defineInvariant({
     kind: 'safety',
   }),
   attach(ctx) {
-    const cookies = new CookieOwners();
+    const cookies = cookieOwners(ctx.world);
     ctx.on([...CookieOwners.EVENTS, 'tx-status'], (e) => {
       if (cookies.follow(e)) return;
       switch (e.type) {

@@ -112,12 +112,18 @@ export class SubmitOrder {
  * Which descriptor a cookie names, per channel, from the 'submit' events: the latest submit
  * of a value wins (after a wrap the value names its new owner), and an entry goes when its
  * descriptor completes, is freed, or is submitted again under another cookie.
+ *
+ * The invariants share one per world (`cookieOwners`), like HardwareDone: each feeds it every
+ * event it sees, first thing, and an event already applied is not applied again, so each of
+ * them sees the record as of the event it handles, kept once, not once each. Other readers
+ * (the campaign's observations) keep their own, fed by hand.
  */
 export class CookieOwners {
   /** The events `follow` reads: a listener that feeds it subscribes to these too. */
   static readonly EVENTS = ['submit', 'complete', 'free', 'recycle'] as const;
   private readonly byChan = new Map<DmaChan, Map<number, DmaAsyncTxDescriptor>>();
   private readonly cookieOf = new Map<DmaAsyncTxDescriptor, number>();
+  private last: DmaEvent | null = null;
 
   submitted(tx: DmaAsyncTxDescriptor, cookie: number): void {
     this.forget(tx);
@@ -145,14 +151,30 @@ export class CookieOwners {
 
   /**
    * Keep the record from a framework event: a submit names the cookie's owner; a completion,
-   * free or recycle ends it. True when `e` was one of those.
+   * free or recycle ends it. True when `e` was one of those (applied now, or by an earlier
+   * listener of the same event).
    */
   follow(e: DmaEvent): boolean {
+    if (e.type !== 'submit' && e.type !== 'complete' && e.type !== 'free' && e.type !== 'recycle')
+      return false;
+    if (e === this.last) return true;
+    this.last = e;
     if (e.type === 'submit') this.submitted(e.tx, e.cookie);
-    else if (e.type === 'complete' || e.type === 'free' || e.type === 'recycle') this.forget(e.tx);
-    else return false;
+    else this.forget(e.tx);
     return true;
   }
+}
+
+const cookieRecords = objectSlot<World, CookieOwners>();
+
+/** The world's CookieOwners. */
+export function cookieOwners(world: World): CookieOwners {
+  let owners = cookieRecords.get(world);
+  if (owners === undefined) {
+    owners = new CookieOwners();
+    cookieRecords.set(world, owners);
+  }
+  return owners;
 }
 
 /**

@@ -3,7 +3,7 @@ import { txModel } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
 import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
-import { CookieOwners, chanName, lifeIn } from './observe.js';
+import { CookieOwners, chanName, cookieOwners, lifeIn } from './observe.js';
 
 /**
  * The residue device_tx_status reports for a cookie (tx_state given), against the
@@ -36,7 +36,7 @@ export const residueBounds = defineInvariant({
     kind: 'safety',
   }),
   attach(ctx) {
-    const cookies = new CookieOwners();
+    const cookies = cookieOwners(ctx.world);
     const last = new Map<DmaAsyncTxDescriptor, number>();
     ctx.on([...CookieOwners.EVENTS, 'tx-status'], (e) => {
       if (cookies.follow(e)) {

@@ -3,7 +3,7 @@ import { txModel } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
 import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
-import { CookieOwners, chanName, lifeIn } from './observe.js';
+import { CookieOwners, chanName, cookieOwners, lifeIn } from './observe.js';
 
 /**
  * The residue tx_status reports for a running transfer, against what the hardware moved for
@@ -45,7 +45,7 @@ export const residueGranularity = defineInvariant({
     kind: 'safety',
   }),
   attach(ctx) {
-    const cookies = new CookieOwners();
+    const cookies = cookieOwners(ctx.world);
     const moved = new Map<DmaAsyncTxDescriptor, { bytes: number; last: number }>();
     ctx.on([...CookieOwners.EVENTS, 'hw-moved', 'tx-status'], (e) => {
       if (cookies.follow(e)) {

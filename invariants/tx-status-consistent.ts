@@ -3,7 +3,16 @@ import { chanModel } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
 import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
-import { CookieOwners, chanName, channelPaused, IN_FLIGHT, lifeIn, lifeOf, noOrder } from './observe.js';
+import {
+  CookieOwners,
+  chanName,
+  channelPaused,
+  cookieOwners,
+  IN_FLIGHT,
+  lifeIn,
+  lifeOf,
+  noOrder,
+} from './observe.js';
 
 /**
  * What device_tx_status answers must agree with what the framework saw:
@@ -30,7 +39,7 @@ export const txStatusConsistent = defineInvariant({
     kind: 'safety',
   }),
   attach(ctx) {
-    const cookies = new CookieOwners();
+    const cookies = cookieOwners(ctx.world);
     const resuming = new Map<DmaChan, number>();
     ctx.on([...CookieOwners.EVENTS, 'resume', 'tx-status'], (e) => {
       if (cookies.follow(e)) return;
