@@ -64,7 +64,7 @@ export const bufferFreedBeforeSync = defineInvariant({
           if (e.phase === 'begin') {
             const models: TxModel[] = [];
             for (const tx of submitted)
-              if (tx.chan === e.chan && lifeIn(tx, ...IN_FLIGHT)) models.push(txModel(tx)!);
+              if (tx.chan === e.chan && lifeIn(tx, IN_FLIGHT)) models.push(txModel(tx)!);
             if (models.length > 0) list.push({ models, returned: false, syncing: false });
           } else {
             for (const t of list) t.returned = true;
@@ -91,7 +91,7 @@ export const bufferFreedBeforeSync = defineInvariant({
       ctx.checked();
       for (const tx of submitted) {
         const m = txModel(tx);
-        if (!m || !lifeIn(tx, ...IN_FLIGHT) || !touches(m, region)) continue;
+        if (!m || !lifeIn(tx, IN_FLIGHT) || !touches(m, region)) continue;
         ctx.fail(
           `the client frees ${region.label} (${hex(region.addr)}) while ${tx.name} is ${lifeOf(tx)} and uses it`,
           tx.name,

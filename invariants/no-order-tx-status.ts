@@ -48,7 +48,7 @@ export const noOrderTxStatus = defineInvariant({
           ctx.checked();
           if (e.status !== 'DMA_COMPLETE') break;
           const owner = cookies.owner(e.chan, e.cookie);
-          if (owner && lifeIn(owner, ...IN_FLIGHT)) {
+          if (owner && lifeIn(owner, IN_FLIGHT)) {
             ctx.fail(
               `tx_status(${chanName(e.chan)}, cookie ${e.cookie}) of a DMA_COMPLETION_NO_ORDER device reports DMA_COMPLETE while ${owner.name} is ${lifeOf(owner)}: the cookie order's answer, not DMA_OUT_OF_ORDER`,
               owner.name,

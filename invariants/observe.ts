@@ -35,11 +35,16 @@ const LIFE_PATH: Readonly<Record<Life, string>> = {
   aborted: 'live.life.aborted',
 };
 
-/** Whether the descriptor's chart is in one of `states` of its `life` region (false once freed). */
-export function lifeIn(tx: DmaAsyncTxDescriptor, ...states: readonly Life[]): boolean {
+/**
+ * Whether the descriptor's chart is in `states` (one, or one of a list) of its `life` region
+ * (false once freed). A list, not rest parameters: invariants ask this of every live
+ * descriptor at some events, and a rest array is an allocation per call.
+ */
+export function lifeIn(tx: DmaAsyncTxDescriptor, states: Life | readonly Life[]): boolean {
   const m = txModel(tx)?.monitor;
   if (m === undefined) return false;
-  for (const s of states) if (m.matches(LIFE_PATH[s])) return true;
+  if (typeof states === 'string') return m.matches(LIFE_PATH[states]);
+  for (let i = 0; i < states.length; i++) if (m.matches(LIFE_PATH[states[i]!])) return true;
   return false;
 }
 
@@ -64,6 +69,9 @@ export function lifeOf(tx: DmaAsyncTxDescriptor): Life | 'freed' | 'untracked' {
 
 /** Owned by the engine and not finished: the hardware may still read or write its memory. */
 export const IN_FLIGHT: readonly Life[] = ['submitted', 'issued', 'active'];
+
+/** Submitted, not started: the whole transfer is still to do. */
+export const QUEUED: readonly Life[] = ['submitted', 'issued'];
 
 /** provider.rst DMA_COMPLETION_NO_ORDER: "All cookie tracking and checking API should be treated as invalid". */
 export const noOrder = (chan: DmaChan): boolean => chan.device.cap_mask.has('DMA_COMPLETION_NO_ORDER');

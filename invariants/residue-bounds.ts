@@ -3,7 +3,7 @@ import { txModel } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
 import { cites, section } from '../src/rules/sources.js';
 import { defineInvariant } from './invariant.js';
-import { CookieOwners, chanName, cookieOwners, lifeIn } from './observe.js';
+import { CookieOwners, chanName, cookieOwners, lifeIn, QUEUED } from './observe.js';
 
 /**
  * The residue device_tx_status reports for a cookie (tx_state given), against the
@@ -61,7 +61,7 @@ export const residueBounds = defineInvariant({
             break;
           }
           const granular = e.chan.device.residue_granularity !== 'DMA_RESIDUE_GRANULARITY_DESCRIPTOR';
-          if (granular && lifeIn(tx, 'submitted', 'issued') && r !== model.length) {
+          if (granular && lifeIn(tx, QUEUED) && r !== model.length) {
             ctx.fail(
               `${where} reports residue ${r} for ${tx.name}, which has not started (${model.length} bytes)`,
               tx.name,

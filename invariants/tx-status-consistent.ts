@@ -59,7 +59,7 @@ export const txStatusConsistent = defineInvariant({
           }
           if (e.status !== 'DMA_COMPLETE') break;
           const owner = cookies.owner(e.chan, e.cookie);
-          if (owner && lifeIn(owner, ...IN_FLIGHT)) {
+          if (owner && lifeIn(owner, IN_FLIGHT)) {
             ctx.fail(
               `tx_status(${chanName(e.chan)}, cookie ${e.cookie}) reports DMA_COMPLETE while ${owner.name} is ${lifeOf(owner)}`,
               owner.name,
