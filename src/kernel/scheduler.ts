@@ -1,6 +1,7 @@
 import { Blamed, describeError, taskBlame } from './blame.js';
 import { report } from './checker.js';
 import { KernelRules } from './kernel-rules.js';
+import { RunSet } from './run-set.js';
 import type { ChoiceKind, ChoiceRecord, ScheduleView, Strategy } from './strategy.js';
 import { type DaemonSpec, type ExecContext, Task, type TaskBody, type YieldPoint } from './task.js';
 import type { World } from './world.js';
@@ -56,6 +57,10 @@ export class Scheduler implements ScheduleView {
    * length 0 reallocated its backing store at every step.
    */
   private readonly enabledBy: Task[][] = [];
+  /** The runnable tasks by id, kept by the tasks (RunSet). */
+  private readonly runSet = new RunSet();
+  /** Daemons whose `pending` is asked at every decision (they do not keep `wanted`). */
+  private readonly polled: Task[] = [];
   private started = false;
 
   constructor(
@@ -67,15 +72,16 @@ export class Scheduler implements ScheduleView {
   ) {}
 
   spawn(name: string, context: ExecContext, body: TaskBody): Task {
-    return this.add(new Task(this.tasks.length, name, context, null, body));
+    return this.add(new Task(this.tasks.length, name, context, null, body, this.runSet));
   }
 
   spawnDaemon(spec: DaemonSpec): Task {
-    return this.add(new Task(this.tasks.length, spec.name, spec.context, spec, null));
+    return this.add(new Task(this.tasks.length, spec.name, spec.context, spec, null, this.runSet));
   }
 
   private add(task: Task): Task {
     this.tasks.push(task);
+    if (task.poll !== null) this.polled.push(task);
     this.strategy.onTaskCreated?.(task);
     return task;
   }
@@ -125,13 +131,22 @@ export class Scheduler implements ScheduleView {
     if (this.started) throw new Error('a world runs once');
     this.started = true;
     const tasks = this.tasks;
+    const polled = this.polled;
+    const runSet = this.runSet;
     const scratch: Task[] = [];
     for (;;) {
       if (this.stopRequested) return { kind: 'violation' };
+      for (let i = 0; i < polled.length; i++) polled[i]!.refreshPoll();
+      // The runnable tasks in id order, from the set bits (lowest first).
       let n = 0;
-      for (let i = 0; i < tasks.length; i++) {
-        const t = tasks[i]!;
-        if (t.state === 'ready' || (t.state === 'idle' && t.hasWork)) scratch[n++] = t;
+      const words = runSet.words;
+      for (let w = 0; w < words.length; w++) {
+        let bits = words[w]!;
+        while (bits !== 0) {
+          const low = bits & -bits;
+          scratch[n++] = tasks[(w << 5) | (31 - Math.clz32(low))]!;
+          bits ^= low;
+        }
       }
       if (n === 0) {
         if (this.timers.length > 0) {

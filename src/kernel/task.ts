@@ -1,5 +1,6 @@
 import type { Rule } from '../rules/rule.js';
 import { Slotted } from './object-slot.js';
+import type { RunSet } from './run-set.js';
 import type { Spinlock } from './spinlock.js';
 
 /**
@@ -74,7 +75,7 @@ export type DaemonSpec = DaemonBase &
 
 export class Task extends Slotted implements TaskInfo {
   readonly daemon: boolean;
-  state: TaskState;
+  #state: TaskState;
   body: TaskBody | null;
   next: YieldPoint | null = null;
   /** What a blocked task waits for, for deadlock reports. */
@@ -93,7 +94,12 @@ export class Task extends Slotted implements TaskInfo {
   /** Wakeup generation, so a stale timer cannot wake a task that already moved on. */
   wakeGen = 0;
   /** An idle daemon whose spec has no `pending`: whether it has work (its owner keeps this up to date). */
-  wanted = false;
+  #wanted = false;
+  /** A polled idle daemon's last answer (refreshPoll). */
+  #polled = false;
+  /** Whether the task's bit in its world's RunSet is set. */
+  #listed = false;
+  readonly #runSet: RunSet;
   /** The daemon's `pending`, when it is asked (null: it keeps `wanted`, or it is not a daemon). */
   readonly poll: (() => boolean) | null;
 
@@ -103,12 +109,48 @@ export class Task extends Slotted implements TaskInfo {
     readonly context: ExecContext,
     readonly spec: DaemonSpec | null,
     body: TaskBody | null,
+    runSet: RunSet,
   ) {
     super();
     this.daemon = spec !== null;
     this.poll = spec?.pending ?? null;
     this.body = body;
-    this.state = body ? 'ready' : 'idle';
+    this.#runSet = runSet;
+    this.#state = body ? 'ready' : 'idle';
+    this.#relist();
+  }
+
+  get state(): TaskState {
+    return this.#state;
+  }
+
+  set state(state: TaskState) {
+    this.#state = state;
+    this.#relist();
+  }
+
+  get wanted(): boolean {
+    return this.#wanted;
+  }
+
+  set wanted(wanted: boolean) {
+    this.#wanted = wanted;
+    this.#relist();
+  }
+
+  /** A polled daemon: ask its `pending` again (the scheduler does, before every decision). */
+  refreshPoll(): void {
+    this.#polled = this.#state === 'idle' && this.poll !== null && this.poll();
+    this.#relist();
+  }
+
+  /** Runnable: ready, or an idle daemon with work (it said so, or its last poll did). */
+  #relist(): void {
+    const runnable = this.#state === 'ready' || (this.#state === 'idle' && (this.#wanted || this.#polled));
+    if (runnable !== this.#listed) {
+      this.#listed = runnable;
+      this.#runSet.set(this.id, runnable);
+    }
   }
 
   /** An idle daemon has work: it says so (`wanted`) or its `pending` says so. */
@@ -116,7 +158,7 @@ export class Task extends Slotted implements TaskInfo {
     // Not `this.poll?.() === true`: measured slower on the bare kernel (about 8%, alternated
     // four times), where the engine daemon is asked at every step.
     // biome-ignore lint/complexity/useOptionalChain: see above.
-    return this.wanted || (this.poll !== null && this.poll());
+    return this.#wanted || (this.poll !== null && this.poll());
   }
 
   /** Sleeping is forbidden: not process context, or a lock held, or interrupts/bottom halves off. */

@@ -107,6 +107,53 @@ describe('scheduler', () => {
     expect(result.choices).toEqual({ picks: [0, 0], arities: [2, 2], kinds: ['task', 'task'] });
   });
 
+  it('offers exactly the runnable tasks, in id order, past 32 and 64 tasks, as they block, wake and idle', () => {
+    const tasks: Task[] = [];
+    let decisions = 0;
+    const strategy: Strategy = {
+      name: 'check-runnable',
+      start() {},
+      pickTask(enabled: readonly TaskInfo[]) {
+        // What the scheduler must offer, asked of every task the slow way.
+        const want = tasks
+          .filter((t) => t.state === 'ready' || (t.state === 'idle' && t.hasWork))
+          .map((t) => t.id);
+        expect(enabled.map((t) => t.id)).toEqual(want);
+        decisions++;
+        return (decisions * 7) % enabled.length;
+      },
+      pickValue: () => 0,
+    };
+    const { result } = runWorld(
+      (w) => {
+        const gates = Array.from({ length: 70 }, (_, i) => init_completion(w, `gate${i}`));
+        let polls = 3;
+        // A polled daemon among the threads: asked at every decision, runnable while it has polls.
+        tasks.push(
+          w.spawnDaemon({
+            name: 'poller',
+            context: 'hardware',
+            pending: () => polls > 0,
+            step: () => void polls--,
+          }),
+        );
+        for (let i = 0; i < 70; i++) {
+          tasks.push(
+            w.spawn(`t${i}`, function* (): TaskBody {
+              // Odd threads wait for their even neighbour, which opens the gate and goes on.
+              if (i % 2 === 1) yield* wait_for_completion(gates[i - 1]!);
+              else complete(gates[i]!);
+              yield { kind: 'preempt', label: `t${i}` };
+            }),
+          );
+        }
+      },
+      { strategy },
+    );
+    expect(result.outcome.kind).toBe('quiescent');
+    expect(decisions).toBeGreaterThan(140);
+  });
+
   it('records value choices with their kind and arity', () => {
     const { result } = runThread(function* (w): TaskBody {
       w.choose('latency', 4);
