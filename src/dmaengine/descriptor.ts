@@ -5,7 +5,7 @@ import type { Monitor } from '../kernel/monitor.js';
 import { Slotted } from '../kernel/object-slot.js';
 import type { DmaChan } from './channel.js';
 import { instrument } from './instrument.js';
-import { txModel } from './record.js';
+import { provideTxModelField, txModel } from './record.js';
 import { DmaRules } from './rules.js';
 import type {
   Body,
@@ -113,6 +113,20 @@ export interface DmaDescriptorMetadataOps {
  * own record of it (TxModel: its monitor and what was prepared) is kept apart, in record.ts.
  */
 export class DmaAsyncTxDescriptor extends Slotted {
+  /** The framework's record of this descriptor: reached only through the accessors record.ts is handed. */
+  #model: TxModel | null = null;
+
+  static {
+    provideTxModelField({
+      get: (tx) => (#model in tx ? tx.#model : undefined),
+      set: (tx, model) => {
+        if (!(#model in tx)) return false;
+        tx.#model = model;
+        return true;
+      },
+    });
+  }
+
   cookie: dma_cookie_t = 0;
   flags = 0;
   chan: DmaChan;

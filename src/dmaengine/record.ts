@@ -11,17 +11,41 @@ import type { DmaAsyncTxDescriptor, TxModel } from './descriptor.js';
  * objects providers and clients hold) reaches it. Only trusted modules import these
  * functions; the public API (src/index.ts) does not export them.
  */
-const txModels = objectSlot<DmaAsyncTxDescriptor, TxModel>();
 const chanModels = objectSlot<DmaChan, ChannelModel>();
+
+/**
+ * A descriptor's record field: a private field of DmaAsyncTxDescriptor, which hands its two
+ * accessors over once, here, as its class is made (provideTxModelField). Read at most steps,
+ * by the framework and by every invariant: an objectSlot's read is a megamorphic private-field
+ * load (every Slotted class shares it), about 200 instructions counted under valgrind, and
+ * this one is a monomorphic one. An object that is not a DmaAsyncTxDescriptor (a provider's
+ * forgery) has no such field: its record is kept in an objectSlot instead.
+ */
+export interface TxModelField {
+  /** The record, or undefined when `tx` is not a DmaAsyncTxDescriptor. */
+  get(tx: DmaAsyncTxDescriptor): TxModel | null | undefined;
+  /** False when `tx` is not a DmaAsyncTxDescriptor. */
+  set(tx: DmaAsyncTxDescriptor, model: TxModel): boolean;
+}
+
+let txField: TxModelField | null = null;
+const forgedTxModels = objectSlot<DmaAsyncTxDescriptor, TxModel>();
+
+/** Called once, by DmaAsyncTxDescriptor's static block; a second call (a forged field) is refused. */
+export function provideTxModelField(field: TxModelField): void {
+  if (txField !== null) throw new Error('the descriptor record field is provided once');
+  txField = field;
+}
 
 /** What the framework recorded when a prep call returned `tx`; null for one it never saw prepared. */
 export function txModel(tx: DmaAsyncTxDescriptor): TxModel | null {
-  return txModels.get(tx) ?? null;
+  const model = txField!.get(tx);
+  return model !== undefined ? model : (forgedTxModels.get(tx) ?? null);
 }
 
 /** A prep call returned `tx`: its new life (a recycled descriptor object starts another). */
 export function setTxModel(tx: DmaAsyncTxDescriptor, model: TxModel): void {
-  txModels.set(tx, model);
+  if (!txField!.set(tx, model)) forgedTxModels.set(tx, model);
 }
 
 export function descriptorState(tx: DmaAsyncTxDescriptor): string {
@@ -30,7 +54,7 @@ export function descriptorState(tx: DmaAsyncTxDescriptor): string {
 
 /** Feed the descriptor's monitor; silently nothing for a descriptor the framework never saw prepared. */
 export function observeTx(tx: DmaAsyncTxDescriptor, event: DescriptorEvent, detail?: string): boolean {
-  return txModels.get(tx)?.monitor.observe(event, detail) ?? true;
+  return txModel(tx)?.monitor.observe(event, detail) ?? true;
 }
 
 /** The framework's record of a channel, created with the channel (dma_chan_create). */
