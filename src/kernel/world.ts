@@ -1,7 +1,7 @@
 import { attachWorldRecord, endHooksOf, report, toleratedOf, traceEmit, violationsOf } from './checker.js';
 import { KernelRules } from './kernel-rules.js';
 import { Memory } from './memory.js';
-import { Slotted } from './object-slot.js';
+import { clearSlotCaches, Slotted } from './object-slot.js';
 import { Prng } from './prng.js';
 import { type Outcome, Scheduler } from './scheduler.js';
 import { randomStrategy } from './strategies/random.js';
@@ -61,6 +61,8 @@ export class World extends Slotted {
 
   constructor(options: WorldOptions = {}) {
     super();
+    // No slot keeps remembering an object of an earlier world (object-slot.ts).
+    clearSlotCaches();
     this.seed = options.seed ?? 1;
     this.rng = new Prng(this.seed);
     this.#trace = new Trace(options.trace ?? 'off');

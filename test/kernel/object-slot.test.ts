@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { objectSlot, Slotted } from '../../src/kernel/object-slot.js';
+import { clearSlotCaches, objectSlot, Slotted } from '../../src/kernel/object-slot.js';
 import { World } from '../../src/kernel/world.js';
 
 class Box extends Slotted {
@@ -84,6 +85,38 @@ describe('objectSlot', () => {
     expect(Reflect.ownKeys(backward)).toEqual(['n']);
     expect(slots.map((s) => s.get(forward))).toEqual([0, 1, 2]);
     expect(slots.map((s) => s.get(backward))).toEqual([2, 1, 0]);
+  });
+
+  it('answers like a Map whatever the order of reads, writes and deletes over keys and slots (its last-key memory included)', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constantFrom('get', 'has', 'delete'), slot: fc.nat(2), key: fc.nat(3) }),
+      fc.record({ kind: fc.constant('set'), slot: fc.nat(2), key: fc.nat(3), value: fc.nat(9) }),
+      fc.record({ kind: fc.constant('clear') }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+        const ks = keys().map(([, k]) => k);
+        const slots = [0, 1, 2].map(() => objectSlot<object, number>());
+        const model = [0, 1, 2].map(() => new Map<object, number>());
+        for (const o of ops) {
+          if (o.kind === 'clear') {
+            clearSlotCaches();
+            continue;
+          }
+          const slot = slots[o.slot]!;
+          const map = model[o.slot]!;
+          const key = ks[o.key]!;
+          if (o.kind === 'get') expect(slot.get(key)).toBe(map.get(key));
+          else if (o.kind === 'has') expect(slot.has(key)).toBe(map.has(key));
+          else if (o.kind === 'delete') expect(slot.delete(key)).toBe(map.delete(key));
+          else if ('value' in o) {
+            slot.set(key, o.value);
+            map.set(key, o.value);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('cannot be patched through the prototype every slotted object shares', () => {
