@@ -4,7 +4,7 @@
 // child processes, N1 and N2 schedules after the same start, with V8's helper threads off
 // (--single-threaded, so compilation and collection are counted and happen at the same points
 // every time); the difference over N2 - N1 is the cost of a schedule once warmed, start-up and
-// warm-up taken out. Repeated runs of one tree agree to about 0.5%. It counts instructions, not
+// warm-up taken out. Repeated runs of one tree agree to about 1%. It counts instructions, not
 // time: a change that saves memory traffic but not instructions shows here as nothing. Needs
 // valgrind on the PATH (apt-get install valgrind). Usage:
 //   node bench/instructions.mjs <root> [<root> ...] [--workload W1|W2|kernel] [--from N1] [--to N2]
