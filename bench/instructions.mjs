@@ -11,14 +11,10 @@
 // Defaults: W1 from 200 to 400, W2 from 30 to 70, kernel (the 16-task synthetic workload) from
 // 3000 to 6000. Two children run at a time.
 import { spawn, spawnSync } from 'node:child_process';
+import { scriptArgs } from './script-args.mjs';
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  if (i < 0) return fallback;
-  const [value] = args.splice(i, 2).slice(1);
-  return value;
-};
+const cli = scriptArgs();
+const option = cli.option;
 const workload = option('--workload', 'W1');
 const defaults = { W1: [200, 400], W2: [30, 70], kernel: [3000, 6000] };
 if (!(workload in defaults)) {
@@ -27,7 +23,7 @@ if (!(workload in defaults)) {
 }
 const from = Number(option('--from', defaults[workload][0]));
 const to = Number(option('--to', defaults[workload][1]));
-const roots = args;
+const roots = cli.rest();
 if (roots.length === 0 || !(to > from)) {
   console.error(
     'usage: node bench/instructions.mjs <root> [<root> ...] [--workload W1|W2|kernel] [--from N1] [--to N2]',

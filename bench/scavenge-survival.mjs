@@ -6,14 +6,10 @@
 //   node bench/scavenge-survival.mjs <root> [<root> ...] [--workload W1] [--schedules 600] [--pretenuring on|off]
 // Pretenuring is off by default, as the dmactor command runs (src/cli/v8-flags.ts).
 import { spawnSync } from 'node:child_process';
+import { scriptArgs } from './script-args.mjs';
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  if (i < 0) return fallback;
-  const [value] = args.splice(i, 2).slice(1);
-  return value;
-};
+const cli = scriptArgs();
+const option = cli.option;
 const workload = option('--workload', 'W1');
 const schedules = Number(option('--schedules', '600'));
 const pretenuring = option('--pretenuring', 'off') === 'on';
@@ -30,7 +26,7 @@ console.log('--- measured ---');
 for (let s = 1000; s < 1000 + ${schedules}; s++) run(s);
 `;
 
-for (const root of args) {
+for (const root of cli.rest()) {
   const out = spawnSync(
     process.execPath,
     [
