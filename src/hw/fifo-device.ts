@@ -186,7 +186,12 @@ export class FifoDevice {
       );
       return false;
     }
-    for (let i = 0; i < data.length; i++) this.ring[(this.head + this.#level + i) % this.capacity] = data[i]!;
+    const ring = this.ring;
+    let j = this.tail();
+    for (let i = 0; i < data.length; i++) {
+      ring[j] = data[i]!;
+      if (++j === this.capacity) j = 0;
+    }
     this.#level += data.length;
     this.#moved();
     if (this.pushedCount + data.length > this.pushLog.length) {
@@ -247,10 +252,24 @@ export class FifoDevice {
     return data;
   }
 
+  /**
+   * Where the next byte goes in the ring. The byte loops wrap with a compare, not `%`: an
+   * integer division a byte.
+   */
+  private tail(): number {
+    const t = this.head + this.#level;
+    return t < this.capacity ? t : t - this.capacity;
+  }
+
   /** Move `length` bytes from the FIFO's head into `out` at `at`. */
   private takeInto(out: Uint8Array, at: number, length: number): void {
-    for (let i = 0; i < length; i++) out[at + i] = this.ring[(this.head + i) % this.capacity]!;
-    this.head = (this.head + length) % this.capacity;
+    const ring = this.ring;
+    let j = this.head;
+    for (let i = 0; i < length; i++) {
+      out[at + i] = ring[j]!;
+      if (++j === this.capacity) j = 0;
+    }
+    this.head = j;
     this.#level -= length;
     this.#moved();
   }
@@ -271,8 +290,11 @@ export class FifoDevice {
         traceEmit(this.world, this.name, 'drain', { bytes: n, level: this.#level });
     } else {
       const n = Math.min(entries * this.width, this.space, this.limit - this.#produced);
+      const ring = this.ring;
+      let j = this.tail();
       for (let i = 0; i < n; i++) {
-        this.ring[(this.head + this.#level + i) % this.capacity] = patternByte(this.salt, this.#produced + i);
+        ring[j] = patternByte(this.salt, this.#produced + i);
+        if (++j === this.capacity) j = 0;
       }
       this.#level += n;
       this.#produced += n;
