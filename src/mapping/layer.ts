@@ -13,6 +13,9 @@ import type { PlatformKind, PlatformOptions } from './platform.js';
 import { type DeviceDma, MappingRegistry } from './registry.js';
 import { DMA_BIDIRECTIONAL, type DmaDataDirection, L1_CACHE_BYTES, PAGE_SIZE } from './types.js';
 
+/** The map call of each streaming kind, for messages (made once, not per mapping). */
+const MAP_CALL = { single: 'dma_map_single', page: 'dma_map_page', 'scatter-gather': 'dma_map_sg' } as const;
+
 export type { DeviceDma, MappingRef } from './registry.js';
 
 /**
@@ -70,7 +73,7 @@ export class DmaMappingLayer extends MappingRegistry {
     nents: number,
   ): { mapping: DmaMapping; segments: { bus: number; len: number }[] } | null {
     const st = this.device(dev);
-    checkMaskUse(this, st, `dma_map_${kind === 'scatter-gather' ? 'sg' : kind}`, false);
+    checkMaskUse(this, st, MAP_CALL[kind], false);
     for (const r of cpu) checkArea(this, st, r);
     const reach = this.reach(st, false);
     const pieces: { bus: number; phys: number; len: number }[] = [];

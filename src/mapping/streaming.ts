@@ -39,7 +39,8 @@ function mapOne(
   dir: DmaDataDirection,
 ): dma_addr_t {
   const layer = dmaMapping(dev.world);
-  if (!checkDirection(layer, dev, `dma_map_${kind}`, dir) || size <= 0) return DMA_MAPPING_ERROR;
+  if (!checkDirection(layer, dev, kind === 'single' ? 'dma_map_single' : 'dma_map_page', dir) || size <= 0)
+    return DMA_MAPPING_ERROR;
   return layer.mapStreaming(dev, kind, [{ addr, len: size }], dir, 0)?.mapping.handle ?? DMA_MAPPING_ERROR;
 }
 

@@ -124,10 +124,23 @@ function listOf(vc: VirtDmaChan, list: VirtList): VirtDmaDesc[] {
   return vc[list];
 }
 
-/** LIST-UNDER-LOCK: a list of `vc` changes; the running task must hold vc.lock. */
-function checkListLocked(vc: VirtDmaChan, what: string, vd: VirtDmaDesc | null): void {
+/**
+ * LIST-UNDER-LOCK: `list` of `vc` changes (`op` on `vd`, or a splice); the running task must
+ * hold vc.lock. The message is made only when there is one to report: a template evaluated at
+ * every list operation allocated a string each time.
+ */
+function checkListLocked(
+  vc: VirtDmaChan,
+  op: 'list_del' | 'list_add' | 'list_splice',
+  vd: VirtDmaDesc | null,
+  list: VirtList,
+): void {
   const t = vc.world.current;
   if (t === null || vc.lock.owner === t) return;
+  const what =
+    op === 'list_splice'
+      ? `list_splice of ${list}`
+      : `${op}(${vd?.tx.name}) ${op === 'list_del' ? 'from' : 'to'} ${list}`;
   report(
     vc.world,
     VirtDmaRules.listUnlocked,
@@ -143,7 +156,7 @@ export function list_del(vd: VirtDmaDesc): void {
     return;
   }
   const vc = to_virt_chan(vd.tx.chan);
-  checkListLocked(vc, `list_del(${vd.tx.name}) from ${vd.node}`, vd);
+  checkListLocked(vc, 'list_del', vd, vd.node);
   const list = listOf(vc, vd.node);
   const i = list.indexOf(vd);
   if (i >= 0) list.splice(i, 1);
@@ -152,7 +165,7 @@ export function list_del(vd: VirtDmaDesc): void {
 }
 
 function list_add(vc: VirtDmaChan, vd: VirtDmaDesc, list: VirtList, atHead = false): void {
-  checkListLocked(vc, `list_add(${vd.tx.name}) to ${list}`, vd);
+  checkListLocked(vc, 'list_add', vd, list);
   if (vd.node !== null) {
     report(
       vc.world,
@@ -168,7 +181,7 @@ function list_add(vc: VirtDmaChan, vd: VirtDmaDesc, list: VirtList, atHead = fal
 }
 
 function splice(vc: VirtDmaChan, from: VirtList, to: VirtDmaDesc[]): void {
-  if (listOf(vc, from).length > 0) checkListLocked(vc, `list_splice of ${from}`, null);
+  if (listOf(vc, from).length > 0) checkListLocked(vc, 'list_splice', null, from);
   for (const vd of listOf(vc, from)) {
     vd.node = 'private';
     to.push(vd);
