@@ -1,6 +1,7 @@
 import { codeOwner } from '../kernel/blame.js';
 import { onMightSleep, report } from '../kernel/checker.js';
 import { objectSlot } from '../kernel/object-slot.js';
+import { sleepingCall } from '../kernel/preempt.js';
 import type { Task } from '../kernel/task.js';
 import type { World } from '../kernel/world.js';
 import type { DmaAsyncTxDescriptor } from './descriptor.js';
@@ -30,7 +31,7 @@ function pairingOf(world: World): Pairing {
   if (p === undefined) {
     const made: Pairing = { byTask: new Map(), owner: new Map() };
     pairings.set(world, made);
-    onMightSleep(world, (task, what) => sleeps(world, made, task, what));
+    onMightSleep(world, (task, call, obj) => sleeps(world, made, task, call, obj));
     p = made;
   }
   return p;
@@ -62,7 +63,7 @@ export function notePaired(tx: DmaAsyncTxDescriptor): void {
   p.byTask.get(task)?.delete(tx);
 }
 
-function sleeps(world: World, p: Pairing, task: Task, what: string): void {
+function sleeps(world: World, p: Pairing, task: Task, call: string, obj: string | undefined): void {
   const set = p.byTask.get(task);
   if (set === undefined || set.size === 0) return;
   // A provider's operation that sleeps is its own fault, not its caller's.
@@ -73,7 +74,7 @@ function sleeps(world: World, p: Pairing, task: Task, what: string): void {
   report(
     world,
     DmaRules.sleepBetweenPrepAndSubmit,
-    `${task.name} calls ${what} after preparing ${tx!.name} and before submitting it`,
+    `${task.name} calls ${sleepingCall(call, obj)} after preparing ${tx!.name} and before submitting it`,
     tx!.name,
   );
 }

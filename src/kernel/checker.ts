@@ -39,7 +39,7 @@ interface WorldRecord {
   /** Run when memory is freed (buffer lifetime checks), before the region is poisoned. */
   readonly freeHooks: ((region: Region) => void)[];
   /** Run when a task where sleeping is allowed calls something that might sleep (might_sleep). */
-  readonly sleepHooks: ((task: Task, what: string) => void)[];
+  readonly sleepHooks: MightSleepHook[];
 }
 
 export interface WorldRecordInit {
@@ -230,10 +230,13 @@ export function memoryFreeHooksOf(world: World): readonly ((region: Region) => v
  * allowed (might_sleep in process context, no lock held): checks of what must not sleep for
  * reasons of its own (a client between prep and submit).
  */
-export function onMightSleep(world: World, hook: (task: Task, what: string) => void): void {
+export function onMightSleep(world: World, hook: MightSleepHook): void {
   recordOf(world).sleepHooks.push(hook);
 }
 
-export function mightSleepHooksOf(world: World): readonly ((task: Task, what: string) => void)[] {
+/** Told of a sleeping call where sleeping is allowed: the call and what it waits on (might_sleep). */
+export type MightSleepHook = (task: Task, call: string, obj: string | undefined) => void;
+
+export function mightSleepHooksOf(world: World): readonly MightSleepHook[] {
   return recordOf(world).sleepHooks;
 }

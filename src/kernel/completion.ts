@@ -47,7 +47,7 @@ export function completion_done(c: Completion): boolean {
 }
 
 export function* wait_for_completion(c: Completion): Generator<YieldPoint, void, void> {
-  might_sleep(c.wq.world, `wait_for_completion(${c.name})`);
+  might_sleep(c.wq.world, 'wait_for_completion', c.name);
   // Already completed (in a task): the wait loop would return at once, so skip its frames.
   if (c.done <= 0 || c.wq.world.current === null) {
     yield* sleepUntil(c.wq, () => c.done > 0, Number.POSITIVE_INFINITY);
@@ -61,7 +61,7 @@ export function* wait_for_completion_timeout(
   timeoutNs: number,
 ): Generator<YieldPoint, number, void> {
   const world = c.wq.world;
-  might_sleep(world, `wait_for_completion_timeout(${c.name})`);
+  might_sleep(world, 'wait_for_completion_timeout', c.name);
   const deadline = world.now + timeoutNs;
   const ok = yield* sleepUntil(c.wq, () => c.done > 0, deadline);
   if (!ok) return 0;

@@ -126,7 +126,7 @@ export function irqLines(world: World): IrqLine[] {
 
 /** Wait for a running handler to return (synchronize_irq; may sleep). */
 export function* synchronize_irq(line: IrqLine): Generator<YieldPoint, void, void> {
-  might_sleep(line.world, `synchronize_irq(${line.name})`);
+  might_sleep(line.world, 'synchronize_irq', line.name);
   if (line.running) yield* sleepUntil(line.wq, () => !line.running, Number.POSITIVE_INFINITY);
 }
 

@@ -29,7 +29,7 @@ export function* mutex_lock(m: Mutex): Generator<YieldPoint, void, void> {
   const world = m.world;
   const t = world.current;
   if (t === null) throw new Error(`mutex_lock(${m.name}) outside any task`);
-  might_sleep(world, `mutex_lock(${m.name})`);
+  might_sleep(world, 'mutex_lock', m.name);
   yield { kind: 'preempt', label: 'mutex_lock', obj: m.name };
   if (m.owner === t) report(world, MutexRules.recursion, `${t.name} takes ${m.name}, which it holds`, m.name);
   yield* sleepUntil(m.waiters, () => m.owner === null, Number.POSITIVE_INFINITY);

@@ -19,16 +19,25 @@ export function in_atomic(world: World): boolean {
 /**
  * Report a sleeping call made where sleeping is forbidden. Returns false if it was. Where it is
  * allowed, the checks that forbid it for reasons of their own (onMightSleep) see the call.
+ * The call is named by `call` and the object it waits on (`wait_for_completion` and the
+ * completion's name), put together only for a report: the waits call this every time, and a
+ * name made for each of them was a string per wait.
  */
-export function might_sleep(world: World, what: string): boolean {
+export function might_sleep(world: World, call: string, obj?: string): boolean {
   const t = world.current;
   if (t === null) return true;
   if (!t.atomic) {
-    for (const hook of mightSleepHooksOf(world)) hook(t, what);
+    const hooks = mightSleepHooksOf(world);
+    for (let i = 0; i < hooks.length; i++) hooks[i]!(t, call, obj);
     return true;
   }
-  report(world, KernelRules.sleepInAtomic, `${what} called from ${describeAtomic(t)}`);
+  report(world, KernelRules.sleepInAtomic, `${sleepingCall(call, obj)} called from ${describeAtomic(t)}`);
   return false;
+}
+
+/** A sleeping call as reports name it: `call(obj)`, or `call` alone. */
+export function sleepingCall(call: string, obj: string | undefined): string {
+  return obj === undefined ? call : `${call}(${obj})`;
 }
 
 export function describeAtomic(t: Task): string {

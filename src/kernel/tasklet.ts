@@ -107,7 +107,7 @@ export function* tasklet_kill(t: Tasklet): Generator<YieldPoint, void, void> {
     );
   }
   if (!t.idle) {
-    might_sleep(t.world, `tasklet_kill(${t.name})`);
+    might_sleep(t.world, 'tasklet_kill', t.name);
     yield* sleepUntil(t.wq, () => t.idle, Number.POSITIVE_INFINITY);
   }
   observe(t, EV.KILL);

@@ -19,7 +19,7 @@ export class WaitQueue {
 /** Sleep in process context until `condition()` holds (wait_event). */
 export function* wait_event(wq: WaitQueue, condition: () => boolean): Generator<YieldPoint, void, void> {
   const world = wq.world;
-  might_sleep(world, `wait_event(${wq.name})`);
+  might_sleep(world, 'wait_event', wq.name);
   yield* sleepUntil(wq, condition, Number.POSITIVE_INFINITY);
 }
 
@@ -33,7 +33,7 @@ export function* wait_event_timeout(
   timeoutNs: number,
 ): Generator<YieldPoint, number, void> {
   const world = wq.world;
-  might_sleep(world, `wait_event_timeout(${wq.name})`);
+  might_sleep(world, 'wait_event_timeout', wq.name);
   const deadline = world.now + timeoutNs;
   const ok = yield* sleepUntil(wq, condition, deadline);
   return ok ? Math.max(1, deadline - world.now) : 0;
