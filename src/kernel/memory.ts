@@ -186,7 +186,9 @@ export class Memory {
   private insert(region: Region): void {
     let i = this.regions.length;
     while (i > 0 && this.regions[i - 1]!.addr > region.addr) i--;
-    this.regions.splice(i, 0, region);
+    // Most allocations bump the top: an append, without splice's array of removed elements.
+    if (i === this.regions.length) this.regions.push(region);
+    else this.regions.splice(i, 0, region);
   }
 
   /** First fit among the gaps between live regions; dead regions in the chosen gap are forgotten. */
