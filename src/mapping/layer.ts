@@ -14,7 +14,11 @@ import { type DeviceDma, MappingRegistry } from './registry.js';
 import { DMA_BIDIRECTIONAL, type DmaDataDirection, L1_CACHE_BYTES, PAGE_SIZE } from './types.js';
 
 /** The map call of each streaming kind, for messages (made once, not per mapping). */
-const MAP_CALL = { single: 'dma_map_single', page: 'dma_map_page', 'scatter-gather': 'dma_map_sg' } as const;
+export const MAP_CALL = {
+  single: 'dma_map_single',
+  page: 'dma_map_page',
+  'scatter-gather': 'dma_map_sg',
+} as const;
 
 export type { DeviceDma, MappingRef } from './registry.js';
 

@@ -1,7 +1,7 @@
 import type { Device } from '../kernel/device.js';
 import { hex } from '../kernel/memory.js';
 import { bounceToCpu } from './bounce.js';
-import { type DeviceDma, type DmaMappingLayer, dmaMapping } from './layer.js';
+import { type DeviceDma, type DmaMappingLayer, dmaMapping, MAP_CALL } from './layer.js';
 import { type DmaMapping, type MapKind, REPORTED_UNCHECKED, releaseName } from './mapping.js';
 import { MappingRules } from './rules.js';
 import {
@@ -39,8 +39,7 @@ function mapOne(
   dir: DmaDataDirection,
 ): dma_addr_t {
   const layer = dmaMapping(dev.world);
-  if (!checkDirection(layer, dev, kind === 'single' ? 'dma_map_single' : 'dma_map_page', dir) || size <= 0)
-    return DMA_MAPPING_ERROR;
+  if (!checkDirection(layer, dev, MAP_CALL[kind], dir) || size <= 0) return DMA_MAPPING_ERROR;
   return layer.mapStreaming(dev, kind, [{ addr, len: size }], dir, 0)?.mapping.handle ?? DMA_MAPPING_ERROR;
 }
 
