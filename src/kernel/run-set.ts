@@ -6,10 +6,16 @@
  */
 export class RunSet {
   #words = new Int32Array(1);
+  #count = 0;
 
   /** The words, 32 task ids each (read by the scheduler; changed only through `set`). */
   get words(): Int32Array {
     return this.#words;
+  }
+
+  /** How many bits are set: the scheduler sizes its list of runnable tasks before filling it. */
+  get count(): number {
+    return this.#count;
   }
 
   set(id: number, runnable: boolean): void {
@@ -20,7 +26,9 @@ export class RunSet {
       this.#words = grown;
     }
     const bit = 1 << (id & 31);
-    if (runnable) this.#words[w]! |= bit;
-    else this.#words[w]! &= ~bit;
+    const word = this.#words[w]!;
+    if (((word & bit) !== 0) === runnable) return;
+    this.#words[w] = runnable ? word | bit : word & ~bit;
+    this.#count += runnable ? 1 : -1;
   }
 }

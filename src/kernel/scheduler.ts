@@ -133,21 +133,10 @@ export class Scheduler implements ScheduleView {
     const tasks = this.tasks;
     const polled = this.polled;
     const runSet = this.runSet;
-    const scratch: Task[] = [];
     for (;;) {
       if (this.stopRequested) return { kind: 'violation' };
       for (let i = 0; i < polled.length; i++) polled[i]!.refreshPoll();
-      // The runnable tasks in id order, from the set bits (lowest first).
-      let n = 0;
-      const words = runSet.words;
-      for (let w = 0; w < words.length; w++) {
-        let bits = words[w]!;
-        while (bits !== 0) {
-          const low = bits & -bits;
-          scratch[n++] = tasks[(w << 5) | (31 - Math.clz32(low))]!;
-          bits ^= low;
-        }
-      }
+      const n = runSet.count;
       if (n === 0) {
         if (this.timers.length > 0) {
           const t = this.timers[0]!;
@@ -158,13 +147,25 @@ export class Scheduler implements ScheduleView {
         return this.finish();
       }
       if (this.step >= this.stepBound) return { kind: 'cut', steps: this.step };
+      // The runnable tasks in id order, from the set bits (lowest first), straight into the
+      // reused array of their count.
+      const enabled = this.enabledOf(n);
+      let k = 0;
+      const words = runSet.words;
+      for (let w = 0; w < words.length; w++) {
+        let bits = words[w]!;
+        while (bits !== 0) {
+          const low = bits & -bits;
+          enabled[k++] = tasks[(w << 5) | (31 - Math.clz32(low))]!;
+          bits ^= low;
+        }
+      }
       let index = 0;
       if (n > 1) {
-        const enabled = this.enabledArray(scratch, n);
         index = this.strategy.pickTask(enabled, this);
         this.record('task', n, index);
       }
-      this.runStep(scratch[index]!);
+      this.runStep(enabled[index]!);
       this.step++;
       if (this.stepObserver !== null) this.stepObserver.afterStep();
       this.time += this.quantumNs;
@@ -172,14 +173,14 @@ export class Scheduler implements ScheduleView {
     }
   }
 
-  /** The first `n` of `scratch` in the reused array of length `n`. */
-  private enabledArray(scratch: readonly Task[], n: number): Task[] {
+  /** The reused array of length `n` (refilled in place at every step of that many runnable tasks). */
+  private enabledOf(n: number): Task[] {
     let enabled = this.enabledBy[n];
     if (enabled === undefined) {
-      enabled = scratch.slice(0, n);
+      // Filled by pushes, so it is a packed array of tasks from the start.
+      enabled = [];
+      for (let i = 0; i < n; i++) enabled.push(this.tasks[0]!);
       this.enabledBy[n] = enabled;
-    } else {
-      for (let i = 0; i < n; i++) enabled[i] = scratch[i]!;
     }
     return enabled;
   }

@@ -4,6 +4,9 @@ import type { Task, YieldPoint } from './task.js';
 import { sleepUntil, WaitQueue, wake_up_all } from './waitqueue.js';
 import type { World } from './world.js';
 
+/** The ways to take a spinlock, each its own choice point. */
+export type LockVariant = 'spin_lock' | 'spin_lock_bh' | 'spin_lock_irq' | 'spin_lock_irqsave';
+
 /** The saved interrupt state spin_lock_irqsave hands back (opaque, as in the kernel). */
 export type IrqFlags = number & { readonly __irqflags: unique symbol };
 
@@ -22,8 +25,14 @@ export class Spinlock {
   private usedInSoftirq = false;
   private usedSoftirqOn = false;
   private reported = false;
-  /** The choice point of each lock variant, made once per lock (they are immutable). */
-  readonly #points = new Map<string, YieldPoint>();
+  /**
+   * The choice point of each lock variant, made at its first use (they are immutable). Fields,
+   * not a Map by variant: every acquisition reads one.
+   */
+  #plain: YieldPoint | null = null;
+  #bh: YieldPoint | null = null;
+  #irq: YieldPoint | null = null;
+  #irqsave: YieldPoint | null = null;
 
   constructor(
     readonly world: World,
@@ -33,13 +42,25 @@ export class Spinlock {
   }
 
   /** The choice point where `variant` takes this lock. */
-  point(variant: string): YieldPoint {
-    let p = this.#points.get(variant);
-    if (p === undefined) {
-      p = Object.freeze({ kind: 'preempt', label: variant, obj: this.name });
-      this.#points.set(variant, p);
+  point(variant: LockVariant): YieldPoint {
+    switch (variant) {
+      case 'spin_lock':
+        this.#plain ??= this.#made(variant);
+        return this.#plain;
+      case 'spin_lock_bh':
+        this.#bh ??= this.#made(variant);
+        return this.#bh;
+      case 'spin_lock_irq':
+        this.#irq ??= this.#made(variant);
+        return this.#irq;
+      case 'spin_lock_irqsave':
+        this.#irqsave ??= this.#made(variant);
+        return this.#irqsave;
     }
-    return p;
+  }
+
+  #made(variant: LockVariant): YieldPoint {
+    return Object.freeze({ kind: 'preempt', label: variant, obj: this.name });
   }
 
   /** lockdep's usage tracking; reports once per lock. */
