@@ -1,3 +1,4 @@
+import { TX_LIFE } from '../src/dmaengine/chart-states.js';
 import type { DmaAsyncTxDescriptor, TxModel } from '../src/dmaengine/descriptor.js';
 import { txModel } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
@@ -52,8 +53,7 @@ export const asyncDependencyRuns = defineInvariant({
         if (!completed.has(parentLife)) continue;
         ctx.checked();
         // Still the same life, still unsubmitted: cookie -EBUSY or never past prepared.
-        const waiting =
-          life !== null && txModel(child) === life && life.monitor.matches('live.life.prepared');
+        const waiting = life !== null && txModel(child) === life && life.monitor.is(TX_LIFE.prepared);
         if (waiting) {
           chained.delete(parentLife);
           ctx.fail(

@@ -1,4 +1,5 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
+import { CHAN_STATE, TX_LIFE } from '../src/dmaengine/chart-states.js';
 import type { DmaAsyncTxDescriptor, Seg, TxLayout, TxModel } from '../src/dmaengine/descriptor.js';
 import type { DmaEvent } from '../src/dmaengine/events.js';
 import { chanId, chanModel, txModel } from '../src/dmaengine/record.js';
@@ -11,29 +12,8 @@ import type { World } from '../src/kernel/world.js';
  * provider's word. Shared so that every checker means the same thing by "in flight".
  */
 
-export type Life =
-  | 'prepared'
-  | 'submitted'
-  | 'issued'
-  | 'active'
-  | 'completed'
-  | 'callbackPending'
-  | 'callback'
-  | 'done'
-  | 'aborted';
-
-/** The state path of each life state: a string query is one cached lookup in the monitor. */
-const LIFE_PATH: Readonly<Record<Life, string>> = {
-  prepared: 'live.life.prepared',
-  submitted: 'live.life.submitted',
-  issued: 'live.life.issued',
-  active: 'live.life.active',
-  completed: 'live.life.completed',
-  callbackPending: 'live.life.callbackPending',
-  callback: 'live.life.callback',
-  done: 'live.life.done',
-  aborted: 'live.life.aborted',
-};
+/** A state of the descriptor chart's `life` region (TX_LIFE has its query). */
+export type Life = keyof typeof TX_LIFE;
 
 /**
  * Whether the descriptor's chart is in `states` (one, or one of a list) of its `life` region
@@ -43,8 +23,8 @@ const LIFE_PATH: Readonly<Record<Life, string>> = {
 export function lifeIn(tx: DmaAsyncTxDescriptor, states: Life | readonly Life[]): boolean {
   const m = txModel(tx)?.monitor;
   if (m === undefined) return false;
-  if (typeof states === 'string') return m.matches(LIFE_PATH[states]);
-  for (let i = 0; i < states.length; i++) if (m.matches(LIFE_PATH[states[i]!])) return true;
+  if (typeof states === 'string') return m.is(TX_LIFE[states]);
+  for (let i = 0; i < states.length; i++) if (m.is(TX_LIFE[states[i]!])) return true;
   return false;
 }
 
@@ -64,7 +44,7 @@ const LIVES: readonly Life[] = [
 export function lifeOf(tx: DmaAsyncTxDescriptor): Life | 'freed' | 'untracked' {
   const m = txModel(tx)?.monitor;
   if (m === undefined) return 'untracked';
-  return LIVES.find((s) => m.matches(LIFE_PATH[s])) ?? 'freed';
+  return LIVES.find((s) => m.is(TX_LIFE[s])) ?? 'freed';
 }
 
 /** Owned by the engine and not finished: the hardware may still read or write its memory. */
@@ -78,8 +58,7 @@ export const noOrder = (chan: DmaChan): boolean => chan.device.cap_mask.has('DMA
 
 export const chanName = (chan: DmaChan): string => chanId(chan);
 
-export const channelPaused = (chan: DmaChan): boolean =>
-  chanModel(chan).monitor.matches('allocated.activity.paused');
+export const channelPaused = (chan: DmaChan): boolean => chanModel(chan).monitor.is(CHAN_STATE.paused);
 
 /** Every memory segment the transfer touches: its memory side, and the source of a copy. */
 export function layoutSegs(layout: TxLayout): readonly Seg[] {

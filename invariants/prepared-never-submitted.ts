@@ -1,4 +1,5 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
+import { TX_STATE } from '../src/dmaengine/chart-states.js';
 import type { DmaAsyncTxDescriptor, TxModel } from '../src/dmaengine/descriptor.js';
 import { txModel } from '../src/dmaengine/record.js';
 import { defineRule } from '../src/rules/rule.js';
@@ -75,8 +76,7 @@ export const preparedNeverSubmitted = defineInvariant({
       for (let i = 0; i < prepared; i++) ctx.checked();
       for (const lives of waiting.values())
         for (const [m, tx] of lives) {
-          if (txModel(tx) !== m || !lifeIn(tx, 'prepared') || m.monitor.matches('live.reuse.reusable'))
-            continue;
+          if (txModel(tx) !== m || !lifeIn(tx, 'prepared') || m.monitor.is(TX_STATE.reusable)) continue;
           ctx.fail(
             `the run ended with ${tx.name} prepared on ${chanName(tx.chan)} and never submitted`,
             tx.name,

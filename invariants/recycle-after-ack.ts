@@ -1,4 +1,5 @@
 import type { DmaChan } from '../src/dmaengine/channel.js';
+import { CHAN_STATE, TX_STATE } from '../src/dmaengine/chart-states.js';
 import type { DmaAsyncTxDescriptor, TxModel } from '../src/dmaengine/descriptor.js';
 import { dmaEventTypesExcept } from '../src/dmaengine/events.js';
 import { chanId, chanModel, txModel } from '../src/dmaengine/record.js';
@@ -46,7 +47,7 @@ export const recycleAfterAck = defineInvariant({
     const tearingDown = new WeakSet<DmaChan>();
     const look = (tx: DmaAsyncTxDescriptor) => {
       const m = txModel(tx);
-      if (m?.monitor.matches('live.ack.acked')) seenAcked.add(m);
+      if (m?.monitor.is(TX_STATE.acked)) seenAcked.add(m);
     };
     // Every event that names a descriptor it may look at; not the bursts and the channel-wide calls.
     const IGNORED = [
@@ -70,7 +71,7 @@ export const recycleAfterAck = defineInvariant({
           // unless the channel is being torn down (terminate, free_chan_resources).
           if (asyncOwned.has(m) && !tearingDown.has(e.tx.chan)) {
             ctx.checked();
-            if (!acked && !chanModel(e.tx.chan).monitor.matches('allocated.activity.terminating')) {
+            if (!acked && !chanModel(e.tx.chan).monitor.is(CHAN_STATE.terminating)) {
               ctx.fail(
                 `${chanId(e.tx.chan)} freed ${m.id}, an async_tx descriptor the client has not acknowledged`,
                 m.id,

@@ -1,5 +1,6 @@
 import { report } from '../kernel/checker.js';
 import type { DmaChan } from './channel.js';
+import { TX_STATE } from './chart-states.js';
 import type { DmaAsyncTxDescriptor, Seg, TxKind, TxLayout, TxModel } from './descriptor.js';
 import type { Device, PrepResult } from './device.js';
 import { dmaBus } from './events.js';
@@ -64,7 +65,7 @@ function* prepared(
   const tx: DmaAsyncTxDescriptor | null = yield* callProvider(chan.world, chan.device, name, () => call());
   if (tx === null) return null;
   const previous = txModel(tx);
-  if (previous && !previous.monitor.matches('freed')) {
+  if (previous && !previous.monitor.is(TX_STATE.freed)) {
     report(
       chan.world,
       DmaRules.prepReturnedLive,

@@ -4,6 +4,7 @@ import { report } from '../kernel/checker.js';
 import type { Monitor } from '../kernel/monitor.js';
 import { Slotted } from '../kernel/object-slot.js';
 import type { DmaChan } from './channel.js';
+import { TX_LIFE } from './chart-states.js';
 import { instrument } from './instrument.js';
 import { provideTxModelField, txModel } from './record.js';
 import { DmaRules } from './rules.js';
@@ -216,7 +217,7 @@ export class DmaAsyncTxDescriptor extends Slotted {
 
   private clientWrites(field: string): void {
     const m = txModel(this)?.monitor;
-    if (m === undefined || m.matches('live.life.prepared')) return;
+    if (m === undefined || m.is(TX_LIFE.prepared)) return;
     report(
       this.chan.world,
       clientAfterSubmit,

@@ -2,8 +2,10 @@ import type { ChannelEvent } from '../../machines/channel.js';
 import { type DescriptorEvent, descriptorSpec } from '../../machines/descriptor.js';
 import { bus, chart, dispatcher, type Routes, trace } from '../kernel/instrument.js';
 import { Monitor } from '../kernel/monitor.js';
+import type { StateQuery } from '../kernel/state-query.js';
 import type { World } from '../kernel/world.js';
 import type { DmaChan } from './channel.js';
+import { CHAN_STATE, TX_LIFE } from './chart-states.js';
 import type { DmaAsyncTxDescriptor, TxKind, TxLayout, TxModel } from './descriptor.js';
 import { type DmaEvent, dmaBus } from './events.js';
 import { notePaired } from './pairing.js';
@@ -97,10 +99,9 @@ const PREP = {
 } as const;
 
 const chanName = (chan: DmaChan): string => chanModel(chan).monitor.name;
-/** `life` is the state path `live.life.<state>` (a string query is one cached lookup). */
-const lifeIs = (tx: DmaAsyncTxDescriptor, life: string): boolean =>
-  txModel(tx)?.monitor.matches(life) ?? false;
-const ABORTABLE = ['live.life.submitted', 'live.life.issued', 'live.life.active', 'live.life.completed'];
+const lifeIs = (tx: DmaAsyncTxDescriptor, life: StateQuery<typeof descriptorSpec.machine>): boolean =>
+  txModel(tx)?.monitor.is(life) ?? false;
+const ABORTABLE = [TX_LIFE.submitted, TX_LIFE.issued, TX_LIFE.active, TX_LIFE.completed];
 
 /** The record a prep call attaches: the descriptor's id, monitor and what the client asked. */
 function attach(e: Extract<DmaInstrumentEvent, { type: 'prep' }>): void {
@@ -116,7 +117,7 @@ function attach(e: Extract<DmaInstrumentEvent, { type: 'prep' }>): void {
 /** The descriptors still in flight when device_terminate_all returned were aborted by it. */
 function abortRemaining(chan: DmaChan): void {
   for (const tx of chanModel(chan).live) {
-    if (lifeIs(tx, 'live.life.submitted') || inFlight(tx)) {
+    if (lifeIs(tx, TX_LIFE.submitted) || inFlight(tx)) {
       observeTx(tx, TX.TERMINATE, 'still in flight when device_terminate_all returned');
     }
   }
@@ -153,7 +154,7 @@ const routes: Routes<DmaInstrumentEvent, DmaEvent> = {
     bus(self),
     chart((e) => {
       if (e.phase === 'end') return;
-      for (const tx of chanModel(e.chan).live) if (lifeIs(tx, 'live.life.submitted')) observeTx(tx, TX.ISSUE);
+      for (const tx of chanModel(e.chan).live) if (lifeIs(tx, TX_LIFE.submitted)) observeTx(tx, TX.ISSUE);
       observeChan(e.chan, CHAN.ISSUE);
     }),
     trace((e) => (e.phase === 'begin' ? { actor: chanName(e.chan), event: 'issue_pending' } : null)),
@@ -164,12 +165,12 @@ const routes: Routes<DmaInstrumentEvent, DmaEvent> = {
       if (m === null) return;
       // Submitted while another task's issue_pending on the channel was in progress: that
       // call issued it (the provider saw it in its queue), as the kernel allows.
-      if (submittedDuringIssue.has(m) && m.monitor.matches('live.life.submitted')) {
+      if (submittedDuringIssue.has(m) && m.monitor.is(TX_LIFE.submitted)) {
         m.monitor.observe(TX.ISSUE, 'by the issue_pending in progress at its submit');
       }
       // A descriptor already active (a list of several items, a repeat) is not started twice;
       // any other state is checked by the chart (START is accepted only when issued).
-      if (!m.monitor.matches('live.life.active')) m.monitor.observe(TX.START);
+      if (!m.monitor.is(TX_LIFE.active)) m.monitor.observe(TX.START);
     }),
     bus(self),
   ],
@@ -246,7 +247,7 @@ const routes: Routes<DmaInstrumentEvent, DmaEvent> = {
   free: [
     chart((e) => {
       if (!e.terminating) return;
-      const terminating = chanModel(e.tx.chan).monitor.matches('allocated.activity.terminating');
+      const terminating = chanModel(e.tx.chan).monitor.is(CHAN_STATE.terminating);
       if (terminating && ABORTABLE.some((life) => lifeIs(e.tx, life))) {
         observeTx(e.tx, TX.TERMINATE, 'freed by a terminate');
       }

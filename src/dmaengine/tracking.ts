@@ -1,11 +1,12 @@
 import type { DmaChan } from './channel.js';
+import { CHAN_STATE, TX_LIFE } from './chart-states.js';
 import type { DmaAsyncTxDescriptor, TxModel } from './descriptor.js';
 import { chanModel, txModel } from './record.js';
 
 /** Whether the framework saw the descriptor issued and not yet finished (completed or aborted). */
 export function inFlight(tx: DmaAsyncTxDescriptor): boolean {
   const m = txModel(tx)?.monitor;
-  return m !== undefined && (m.matches('live.life.issued') || m.matches('live.life.active'));
+  return m !== undefined && (m.is(TX_LIFE.issued) || m.is(TX_LIFE.active));
 }
 
 const DRAINED = { type: 'DRAINED' } as const;
@@ -19,10 +20,8 @@ const DRAINED = { type: 'DRAINED' } as const;
 export function noteFinished(chan: DmaChan, by: 'completion' | 'terminate' | 'resume'): void {
   const fw = chanModel(chan);
   const m = fw.monitor;
-  const winding =
-    by === 'completion' &&
-    (m.matches('allocated.activity.paused') || m.matches('allocated.activity.terminating'));
-  if (!winding && !m.matches('allocated.activity.busy')) return;
+  const winding = by === 'completion' && (m.is(CHAN_STATE.paused) || m.is(CHAN_STATE.terminating));
+  if (!winding && !m.is(CHAN_STATE.busy)) return;
   for (const tx of fw.live) if (inFlight(tx)) return;
   fw.monitor.observe(DRAINED);
 }

@@ -74,10 +74,18 @@ const OBS: { readonly [K in ChartType]: { readonly type: K } } = {
   ACK_IRQ: { type: 'ACK_IRQ' },
 };
 
+// Each step's observation is looked up once, as its route is built: `OBS[type]` inside the
+// closure was a keyed load whose key varies, megamorphic, on every burst.
 /** Feed the channel's chart; a register write its chart rejects is refused (the route stops). */
-const gated = (type: ChartType) => gate((e: HwInstrumentEvent) => e.ch.monitor.observe(OBS[type]));
+const gated = (type: ChartType) => {
+  const obs = OBS[type];
+  return gate((e: HwInstrumentEvent) => e.ch.monitor.observe(obs));
+};
 /** Feed the channel's chart; the hardware goes on whatever it says (the monitor reports). */
-const feed = (type: ChartType) => chart((e: HwInstrumentEvent) => e.ch.monitor.observe(OBS[type]));
+const feed = (type: ChartType) => {
+  const obs = OBS[type];
+  return chart((e: HwInstrumentEvent) => e.ch.monitor.observe(obs));
+};
 const line = (event: string) => trace((e: HwInstrumentEvent) => ({ actor: e.ch.name, event }));
 
 const routes: Routes<HwInstrumentEvent, never> = {

@@ -22,6 +22,7 @@ import {
   stateSumOf,
   traceEmit,
 } from './checker.js';
+import type { StateQuery } from './state-query.js';
 import type { World } from './world.js';
 
 /**
@@ -77,6 +78,8 @@ interface StateNode {
   readonly row: Map<string, Step> | null;
   /** Answers of single-path `matches` queries ('a.b.c'). */
   readonly answers: Map<string, boolean>;
+  /** Answers of StateQuery objects, by their index. */
+  readonly asked: (boolean | undefined)[];
 }
 
 /** One computed transition: where it leads (null: rejected) and which transitions fired, for coverage. */
@@ -110,9 +113,9 @@ function internIn(canonical: Map<string, StateNode>, snapshot: AnyMachineSnapsho
   const key = JSON.stringify([snapshot.value, snapshot.context]);
   const known = canonical.get(key);
   if (known !== undefined) return known;
-  if (canonical.size >= MEMO_CAP) return { snapshot, id: 0, row: null, answers: new Map() };
+  if (canonical.size >= MEMO_CAP) return { snapshot, id: 0, row: null, answers: new Map(), asked: [] };
   // A hash of the canonical key, not the interning order: ids must agree across processes.
-  const node: StateNode = { snapshot, id: fnv32(key), row: new Map(), answers: new Map() };
+  const node: StateNode = { snapshot, id: fnv32(key), row: new Map(), answers: new Map(), asked: [] };
   canonical.set(key, node);
   return node;
 }
@@ -299,9 +302,26 @@ export class Monitor<TMachine extends AnyStateMachine> {
   }
 
   /**
+   * Whether the current state is the one `query` names: one array read once the state has
+   * been asked it (snapshots are interned and immutable, so the answer is the state's).
+   */
+  is(query: StateQuery<TMachine>): boolean {
+    const asked = this.#node.asked;
+    let answer = asked[query.index];
+    if (answer === undefined) {
+      if (query.machine !== this.spec.machine) {
+        throw new Error(`${this.name} is asked ${query.path} of machine ${query.machine.id}`);
+      }
+      answer = this.#node.snapshot.matches(query.path);
+      asked[query.index] = answer;
+    }
+    return answer;
+  }
+
+  /**
    * Whether the current state matches `value`. Snapshots are interned and immutable, so the
    * answer for a single-path query (`'live.life.issued'` or `{ live: { life: 'issued' } }`) is
-   * cached with the state: the framework asks these on every step.
+   * cached with the state. What the framework asks on every step it asks with `is`.
    */
   matches(value: StateValue): boolean {
     const node = this.#node;

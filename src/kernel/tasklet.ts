@@ -1,9 +1,10 @@
-import type { TaskletEvent, taskletSpec } from '../../machines/tasklet.js';
+import { type TaskletEvent, taskletMachine, type taskletSpec } from '../../machines/tasklet.js';
 import { report } from './checker.js';
 import { KernelRules } from './kernel-rules.js';
 import type { Monitor } from './monitor.js';
 import { Slotted } from './object-slot.js';
 import { in_interrupt, might_sleep } from './preempt.js';
+import { stateQuery } from './state-query.js';
 import type { Task, TaskBody, YieldPoint } from './task.js';
 import { createTaskletMonitor } from './tasklet-monitor.js';
 import { sleepUntil, WaitQueue, wake_up_all } from './waitqueue.js';
@@ -16,6 +17,15 @@ export type TaskletFn = () => TaskBody | undefined;
 let observe: (t: Tasklet, event: TaskletEvent) => boolean;
 
 /** The observations, made once: they carry only their type, so the monitor's memo answers them. */
+/** The tasklet chart's states the kernel asks about (whether it is runnable, idle, running). */
+const Q = {
+  scheduled: stateQuery(taskletMachine, 'run.scheduled'),
+  enabled: stateQuery(taskletMachine, 'enable.enabled'),
+  idle: stateQuery(taskletMachine, 'run.idle'),
+  killed: stateQuery(taskletMachine, 'run.killed'),
+  running: stateQuery(taskletMachine, 'run.running'),
+} as const;
+
 const EV = {
   RUN_BEGIN: { type: 'RUN_BEGIN' },
   RUN_END: { type: 'RUN_END' },
@@ -74,16 +84,16 @@ export class Tasklet extends Slotted {
   #observe(event: TaskletEvent): boolean {
     const ok = this.#monitor.observe(event);
     // Runnable exactly when scheduled and enabled: the task's `wanted`, which the scheduler reads.
-    this.task.wanted = this.#monitor.matches('run.scheduled') && this.#monitor.matches('enable.enabled');
+    this.task.wanted = this.#monitor.is(Q.scheduled) && this.#monitor.is(Q.enabled);
     return ok;
   }
 
   get idle(): boolean {
-    return this.#monitor.matches('run.idle') || this.#monitor.matches('run.killed');
+    return this.#monitor.is(Q.idle) || this.#monitor.is(Q.killed);
   }
 
   get running(): boolean {
-    return this.#monitor.matches('run.running');
+    return this.#monitor.is(Q.running);
   }
 }
 

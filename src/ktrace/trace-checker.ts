@@ -6,6 +6,7 @@ import { startInIssueOrder } from '../../invariants/start-in-issue-order.js';
 import { txStatusConsistent } from '../../invariants/tx-status-consistent.js';
 import type { channelSpec } from '../../machines/channel.js';
 import type { descriptorSpec } from '../../machines/descriptor.js';
+import { TX_STATE } from '../dmaengine/chart-states.js';
 import { violationsOf } from '../kernel/checker.js';
 import type { TraceEvent } from '../kernel/trace.js';
 import { World } from '../kernel/world.js';
@@ -125,7 +126,7 @@ export class TraceChecker {
     this.chanObserve(c, kind === 'mem' ? 'PREP_MEM' : 'PREP_SLAVE', at);
     const event = kind === 'cyclic' ? 'PREP_CYCLIC' : 'PREP';
     const old = this.objects.descs.get(txp);
-    if (old !== undefined && !old.monitor.matches('freed')) {
+    if (old !== undefined && !old.monitor.is(TX_STATE.freed)) {
       if (this.freesTraced || !lifeIs(old, 'completed', 'done', 'aborted')) {
         // Memory the trace never saw freed handed out again: the old life goes on.
         this.descObserve(old, event, at);
@@ -293,7 +294,7 @@ export class TraceChecker {
 
   free(at: FtraceRecord, d: TraceDesc): void {
     this.descObserve(d, 'FREE', at);
-    if (d.monitor.matches('freed')) {
+    if (d.monitor.is(TX_STATE.freed)) {
       d.chan.live.delete(d);
       if (d.cookie !== null && d.chan.cookies.get(d.cookie) === d) d.chan.cookies.delete(d.cookie);
     }

@@ -1,3 +1,4 @@
+import { TX_STATE } from '../dmaengine/chart-states.js';
 import { DMA_PREP_REPEAT } from '../hw/ctrl-flags.js';
 import { dmaTracepoints } from '../rv/tracepoints.js';
 import { argNumber, argPointer, type FtraceRecord } from './ftrace-line.js';
@@ -54,7 +55,7 @@ export function readTracepoint(chk: TraceChecker, r: FtraceRecord): boolean {
       if (e.event !== prepEvent || cp === null) continue;
       const old = chk.objects.descs.get(objPtr);
       const d =
-        old !== undefined && !old.monitor.matches('freed')
+        old !== undefined && !old.monitor.is(TX_STATE.freed)
           ? old
           : chk.objects.newDesc(objPtr, chk.chanAt(cp));
       d.cyclic = e.event === 'PREP_CYCLIC';

@@ -1,4 +1,5 @@
 import { type VirtualChannelEvent, virtualChannelSpec } from '../../machines/virtual-channel.js';
+import { TX_LIFE } from '../dmaengine/chart-states.js';
 import type { DmaAsyncTxDescriptor } from '../dmaengine/descriptor.js';
 import { type DmaEvent, dmaBus } from '../dmaengine/events.js';
 import { chanModel, observeTx, txModel } from '../dmaengine/record.js';
@@ -22,15 +23,29 @@ export function createVchanMonitor(world: World, vc: VirtDmaChan, name: string):
 }
 
 type VcType = VirtualChannelEvent['type'];
-const events = new Map<VcType, VirtualChannelEvent>();
+/**
+ * The virtual channel's observations, type-only and allocated once (the monitor memoizes them
+ * by type). Named constants, not a lookup by type: each route reads its own.
+ */
+const VC: { readonly [K in VcType]: { readonly type: K } } = {
+  PREP: { type: 'PREP' },
+  SUBMIT: { type: 'SUBMIT' },
+  ISSUE: { type: 'ISSUE' },
+  TAKE: { type: 'TAKE' },
+  COMPLETE: { type: 'COMPLETE' },
+  SPLICE: { type: 'SPLICE' },
+  TERMINATE_VDESC: { type: 'TERMINATE_VDESC' },
+  CYCLIC_SET: { type: 'CYCLIC_SET' },
+  CYCLIC_CLEAR: { type: 'CYCLIC_CLEAR' },
+  GET_ALL: { type: 'GET_ALL' },
+  GET_ALL_BUT_ALLOCATED: { type: 'GET_ALL_BUT_ALLOCATED' },
+  SYNC_FREE: { type: 'SYNC_FREE' },
+  DESC_FREE: { type: 'DESC_FREE' },
+  RECYCLE: { type: 'RECYCLE' },
+};
 
-/** Feed the virtual channel's monitor (type-only events, allocated once). */
-function observeVc(vc: VirtDmaChan, type: VcType): void {
-  let event = events.get(type);
-  if (event === undefined) {
-    event = { type } as VirtualChannelEvent;
-    events.set(type, event);
-  }
+/** Feed the virtual channel's monitor. */
+function observeVc(vc: VirtDmaChan, event: VirtualChannelEvent): void {
   monitors.get(vc)?.observe(event);
 }
 
@@ -42,7 +57,7 @@ const RECYCLE = { type: 'RECYCLE' } as const;
 /** vchan_terminate_vdesc parks a descriptor once: it aborts it, unless it already was. */
 function abort(tx: DmaAsyncTxDescriptor): void {
   const m = txModel(tx)?.monitor;
-  if (m && !m.matches('live.life.aborted')) observeTx(tx, TERMINATE);
+  if (m && !m.is(TX_LIFE.aborted)) observeTx(tx, TERMINATE);
 }
 
 export type VchanInstrumentEvent =
@@ -69,33 +84,33 @@ export type VchanInstrumentEvent =
   | { readonly type: 'vchan-splice'; readonly vc: VirtDmaChan; readonly clearsCyclic: boolean };
 
 const routes: Routes<VchanInstrumentEvent, DmaEvent> = {
-  'vchan-take': [chart((e) => observeVc(e.vc, 'TAKE'))],
-  'vchan-prep': [chart((e) => observeVc(e.vc, 'PREP'))],
-  'vchan-submit': [chart((e) => observeVc(e.vc, 'SUBMIT'))],
+  'vchan-take': [chart((e) => observeVc(e.vc, VC.TAKE))],
+  'vchan-prep': [chart((e) => observeVc(e.vc, VC.PREP))],
+  'vchan-submit': [chart((e) => observeVc(e.vc, VC.SUBMIT))],
   'vchan-issue': [
     chart((e) => {
       // Only dma_async_issue_pending issues: a provider that splices from elsewhere (say, its
       // tx_submit) leaves the descriptors submitted, and the hardware starting them is reported.
       if (chanModel(e.vc.chan).issuing > 0) {
         for (const vd of e.vc.desc_submitted) {
-          if (txModel(vd.tx)?.monitor.matches('live.life.submitted')) observeTx(vd.tx, ISSUE);
+          if (txModel(vd.tx)?.monitor.is(TX_LIFE.submitted)) observeTx(vd.tx, ISSUE);
         }
       }
-      observeVc(e.vc, 'ISSUE');
+      observeVc(e.vc, VC.ISSUE);
     }),
   ],
-  'vchan-complete': [chart((e) => observeVc(e.vc, 'COMPLETE'))],
+  'vchan-complete': [chart((e) => observeVc(e.vc, VC.COMPLETE))],
   'vchan-cyclic': [
     chart((e) => {
       observeTx(e.vd.tx, PERIOD);
-      observeVc(e.vc, 'CYCLIC_SET');
+      observeVc(e.vc, VC.CYCLIC_SET);
     }),
   ],
   'vchan-abort': [chart((e) => abort(e.vd.tx))],
   'vchan-terminate-vdesc': [
     chart((e) => {
-      observeVc(e.vc, 'TERMINATE_VDESC');
-      if (e.clearsCyclic) observeVc(e.vc, 'CYCLIC_CLEAR');
+      observeVc(e.vc, VC.TERMINATE_VDESC);
+      if (e.clearsCyclic) observeVc(e.vc, VC.CYCLIC_CLEAR);
     }),
   ],
   'vchan-get-all': [
@@ -104,23 +119,23 @@ const routes: Routes<VchanInstrumentEvent, DmaEvent> = {
       // parked on desc_terminated included (taken again before synchronize freed it).
       for (const vd of e.taken) observeTx(vd.tx, TERMINATE);
       if (e.lists === 'allocated') return;
-      observeVc(e.vc, e.vc.getAllTakesAllocated ? 'GET_ALL' : 'GET_ALL_BUT_ALLOCATED');
+      observeVc(e.vc, e.vc.getAllTakesAllocated ? VC.GET_ALL : VC.GET_ALL_BUT_ALLOCATED);
       noteFinished(e.vc.chan, 'terminate');
     }),
   ],
   'vchan-recycle': [
     chart((e) => {
       observeTx(e.vd.tx, RECYCLE);
-      observeVc(e.vc, 'RECYCLE');
+      observeVc(e.vc, VC.RECYCLE);
     }),
     bus((e) => ({ type: 'recycle', tx: e.vd.tx })),
   ],
-  'vchan-desc-free': [chart((e) => observeVc(e.vc, 'DESC_FREE'))],
-  'vchan-sync-free': [chart((e) => observeVc(e.vc, 'SYNC_FREE'))],
+  'vchan-desc-free': [chart((e) => observeVc(e.vc, VC.DESC_FREE))],
+  'vchan-sync-free': [chart((e) => observeVc(e.vc, VC.SYNC_FREE))],
   'vchan-splice': [
     chart((e) => {
-      observeVc(e.vc, 'SPLICE');
-      if (e.clearsCyclic) observeVc(e.vc, 'CYCLIC_CLEAR');
+      observeVc(e.vc, VC.SPLICE);
+      if (e.clearsCyclic) observeVc(e.vc, VC.CYCLIC_CLEAR);
     }),
   ],
 };

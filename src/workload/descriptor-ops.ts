@@ -1,3 +1,4 @@
+import { TX_LIFE } from '../dmaengine/chart-states.js';
 import {
   async_tx_ack,
   dma_async_issue_pending,
@@ -130,7 +131,7 @@ export function* round(t: ClientThread, h: Held, desc: DmaAsyncTxDescriptor): Bo
  * spinning client starves the tasklet under unfair strategies (PCT).
  */
 export function* recycled(t: ClientThread, desc: DmaAsyncTxDescriptor): Body<void> {
-  while (!txModel(desc)?.monitor.matches('live.life.prepared')) yield* usleep(t.world, 1);
+  while (!txModel(desc)?.monitor.is(TX_LIFE.prepared)) yield* usleep(t.world, 1);
 }
 
 export function* reuse(t: ClientThread, op: Extract<Op, { op: 'reuse' }>): Body<void> {
