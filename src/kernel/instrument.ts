@@ -85,30 +85,92 @@ export function dispatcher<E extends { readonly type: string }, B>(
   routes: Routes<E, B>,
   busOf: (world: World) => Bus<B>,
 ): (world: World, event: E) => boolean {
-  const table = routes as unknown as Readonly<Record<string, Route<E, B>>>;
+  const table = compile(routes as unknown as Readonly<Record<string, Route<E, B>>>);
   // The last world's bus: events come in runs from one world, so this saves a lookup per bus step.
   let lastWorld: World | null = null;
   let lastBus: Bus<B> | null = null;
-  const busFor = (world: World): Bus<B> => {
-    if (world !== lastWorld) {
-      lastWorld = world;
-      lastBus = busOf(world);
-    }
-    return lastBus!;
-  };
   return (world, event) => {
     const route = table[event.type]!;
-    const inspector = inspecting ? inspectors.get(world) : undefined;
-    for (let i = 0; i < route.length; i++) {
-      const step = route[i]!;
-      const accepted =
-        inspector === undefined
-          ? run(world, busFor, event, step)
-          : inspected(world, busFor, inspector, event, step, i);
-      if (!accepted) return false;
+    if (inspecting) {
+      const inspector = inspectors.get(world);
+      if (inspector !== undefined) return inspectedRoute(world, busOf, inspector, event, route.steps);
+    }
+    const kinds = route.kinds;
+    const fns = route.fns;
+    for (let i = 0; i < kinds.length; i++) {
+      switch (kinds[i]) {
+        case CHART:
+          (fns[i] as (e: E) => unknown)(event);
+          break;
+        case GATE:
+          if ((fns[i] as (e: E) => unknown)(event) === false) return false;
+          break;
+        case BUS: {
+          if (world !== lastWorld) {
+            lastWorld = world;
+            lastBus = busOf(world);
+          }
+          const b = lastBus!;
+          if (!b.active) break;
+          const published = (fns[i] as (e: E) => B | null)(event);
+          if (published !== null) b.emit(published);
+          break;
+        }
+        default: {
+          if (!world.trace.enabled) break;
+          const line = (fns[i] as (e: E) => TraceLine | null)(event);
+          if (line !== null) traceEmit(world, line.actor, line.event, line.payload);
+        }
+      }
     }
     return true;
   };
+}
+
+/**
+ * A route as the dispatcher walks it: each step's sink as a small integer and its function, in
+ * two arrays, so a step costs an integer switch and one call (the steps themselves have three
+ * shapes, which made reading their sink and function polymorphic at every step).
+ */
+interface CompiledRoute<E, B> {
+  readonly kinds: Uint8Array;
+  readonly fns: readonly ((e: E) => unknown)[];
+  readonly steps: Route<E, B>;
+}
+
+const CHART = 0;
+const GATE = 1;
+const BUS = 2;
+const TRACE = 3;
+
+function compile<E, B>(
+  routes: Readonly<Record<string, Route<E, B>>>,
+): Readonly<Record<string, CompiledRoute<E, B>>> {
+  const out: Record<string, CompiledRoute<E, B>> = {};
+  for (const [type, steps] of Object.entries(routes)) {
+    out[type] = {
+      kinds: Uint8Array.from(steps, (s) =>
+        s.sink === 'chart' ? (s.gates ? GATE : CHART) : s.sink === 'bus' ? BUS : TRACE,
+      ),
+      fns: steps.map((s) => (s.sink === 'chart' ? s.feed : s.sink === 'bus' ? s.publish : s.line)),
+      steps,
+    };
+  }
+  return out;
+}
+
+/** The route with the world's inspector told around each step (tests). */
+function inspectedRoute<E extends { readonly type: string }, B>(
+  world: World,
+  busOf: (world: World) => Bus<B>,
+  inspector: Inspector,
+  event: E,
+  steps: Route<E, B>,
+): boolean {
+  for (let i = 0; i < steps.length; i++) {
+    if (!inspected(world, busOf, inspector, event, steps[i]!, i)) return false;
+  }
+  return true;
 }
 
 function live<E, B>(world: World, busOf: (world: World) => Bus<B>, step: Step<E, B>): boolean {

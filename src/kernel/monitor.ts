@@ -64,6 +64,8 @@ function scopeFor(machine: AnyStateMachine): Scope {
  * bound degrades to plain xstate instead of growing memory.
  */
 const MEMO_CAP = 4096;
+/** Event objects a state remembers by identity (past them, it looks up by type). */
+const SEEN_CAP = 8;
 
 /**
  * One interned state: its snapshot, its id, and what was learnt about it. The monitor holds
@@ -76,6 +78,15 @@ interface StateNode {
   readonly id: number;
   /** Memoised steps by event type; null for a snapshot past the cap, which is never memoised. */
   readonly row: Map<string, Step> | null;
+  /**
+   * The same steps by event object, for the observations the framework sends as constants (a
+   * chart's `{ type }` objects, made once): a scan by identity of a few entries, before the
+   * type-only check (a for-in) and the row's lookup by string. Only type-only events are kept,
+   * and the model's observation objects are readonly constants, so one object always means
+   * the same event.
+   */
+  readonly seen: object[];
+  readonly seenSteps: Step[];
   /** Answers of single-path `matches` queries ('a.b.c'). */
   readonly answers: Map<string, boolean>;
   /** Answers of StateQuery objects, by their index. */
@@ -113,9 +124,18 @@ function internIn(canonical: Map<string, StateNode>, snapshot: AnyMachineSnapsho
   const key = JSON.stringify([snapshot.value, snapshot.context]);
   const known = canonical.get(key);
   if (known !== undefined) return known;
-  if (canonical.size >= MEMO_CAP) return { snapshot, id: 0, row: null, answers: new Map(), asked: [] };
+  if (canonical.size >= MEMO_CAP)
+    return { snapshot, id: 0, row: null, seen: [], seenSteps: [], answers: new Map(), asked: [] };
   // A hash of the canonical key, not the interning order: ids must agree across processes.
-  const node: StateNode = { snapshot, id: fnv32(key), row: new Map(), answers: new Map(), asked: [] };
+  const node: StateNode = {
+    snapshot,
+    id: fnv32(key),
+    row: new Map(),
+    seen: [],
+    seenSteps: [],
+    answers: new Map(),
+    asked: [],
+  };
   canonical.set(key, node);
   return node;
 }
@@ -259,18 +279,15 @@ export class Monitor<TMachine extends AnyStateMachine> {
   /** Feed one observation; false (after reporting) if the current state rejects it. */
   observe(event: EventFromLogic<TMachine>, detail?: string): boolean {
     const node = this.#node;
-    const row = node.row;
-    const simple = typeOnly(event);
-    let step = row !== null && simple ? row.get(event.type) : undefined;
-    if (step === undefined) {
-      const computed = computeStep(this.spec.machine, node.snapshot, event);
-      step = {
-        next: computed.next === null ? null : internIn(this.#memo.canonical, computed.next),
-        taken: computed.taken,
-        checks: checkedRules(this.spec, event.type),
-      };
-      if (row !== null && simple) row.set(event.type, step);
+    const seen = node.seen;
+    let step: Step | undefined;
+    for (let i = 0; i < seen.length; i++) {
+      if (seen[i] === event) {
+        step = node.seenSteps[i];
+        break;
+      }
     }
+    if (step === undefined) step = this.#lookUp(node, event);
     const next = step.next;
     const coverage = this.#coverage.counts;
     if (coverage !== null) for (const key of step.taken) coverage.set(key, (coverage.get(key) ?? 0) + 1);
@@ -299,6 +316,27 @@ export class Monitor<TMachine extends AnyStateMachine> {
       traceEmit(this.world, this.name, event.type, { state: snapshotString(next.snapshot) });
     }
     return true;
+  }
+
+  /** The step for `event` from `node` by its type, computed by xstate the first time. */
+  #lookUp(node: StateNode, event: EventFromLogic<TMachine>): Step {
+    const row = node.row;
+    const simple = typeOnly(event);
+    let step = row !== null && simple ? row.get(event.type) : undefined;
+    if (step === undefined) {
+      const computed = computeStep(this.spec.machine, node.snapshot, event);
+      step = {
+        next: computed.next === null ? null : internIn(this.#memo.canonical, computed.next),
+        taken: computed.taken,
+        checks: checkedRules(this.spec, event.type),
+      };
+      if (row !== null && simple) row.set(event.type, step);
+    }
+    if (row !== null && simple && node.seen.length < SEEN_CAP) {
+      node.seen.push(event);
+      node.seenSteps.push(step);
+    }
+    return step;
   }
 
   /**

@@ -214,6 +214,7 @@ export function monitorProblems(spec: MachineSpec, steps: readonly ObservationSt
   const actor = createActor(spec.machine);
   actor.start();
   const problems: string[] = [];
+  const interned = new Map<string, { readonly type: string }>();
   try {
     for (const [i, step] of steps.entries()) {
       const ref = actor.getSnapshot() as AnyMachineSnapshot;
@@ -227,7 +228,13 @@ export function monitorProblems(spec: MachineSpec, steps: readonly ObservationSt
         if (open.length === 0) continue;
         type = open[step.accepted % open.length]!;
       }
-      const event = { type };
+      // One object per type, as the framework sends its observations: the monitor then finds
+      // the step by the object's identity, and this walk checks that path against the actor.
+      let event = interned.get(type);
+      if (event === undefined) {
+        event = { type };
+        interned.set(type, event);
+      }
       const at = `step ${i} (${type} in ${stateString(ref.value)})`;
       const accepted = accepts(type);
       const before = monitor.state;
