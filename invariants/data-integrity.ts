@@ -172,12 +172,12 @@ export const dataIntegrity = defineInvariant({
       const layout = txModel(tx)?.layout;
       if (layout === undefined || layout.kind === 'opaque') return undefined;
       if (!allLive(memory, layout.mem)) return undefined;
-      const mem = gather(memory, layout.mem);
+      const mem = gather(memory, layout.mem, MEM);
       switch (layout.kind) {
         case 'copy': {
           if (!allLive(memory, layout.src) || anyOverlap(layout.mem) || crossOverlap(layout.mem, layout.src))
             return undefined;
-          const src = gather(memory, layout.src);
+          const src = gather(memory, layout.src, SRC);
           const n = Math.min(src.length, mem.length);
           const i = firstDiff(mem.subarray(0, n), src.subarray(0, n));
           return i < 0
@@ -227,12 +227,12 @@ export const dataIntegrity = defineInvariant({
     function partialOf(tx: DmaAsyncTxDescriptor): Partial | undefined {
       const layout = txModel(tx)?.layout;
       if (layout === undefined || layout.kind === 'opaque' || !allLive(memory, layout.mem)) return undefined;
-      const mem = gather(memory, layout.mem);
+      const mem = gather(memory, layout.mem, MEM);
       switch (layout.kind) {
         case 'copy': {
           if (!allLive(memory, layout.src) || anyOverlap(layout.mem) || crossOverlap(layout.mem, layout.src))
             return undefined;
-          const src = gather(memory, layout.src);
+          const src = gather(memory, layout.src, SRC);
           const n = Math.min(src.length, mem.length);
           return { len: n, good: prefix(firstDiff(mem.subarray(0, n), src.subarray(0, n)), n), device: null };
         }
@@ -409,16 +409,34 @@ function allLive(memory: Memory, segs: readonly Seg[]): boolean {
   });
 }
 
-/** The bytes of `segs`, in order; a live view when there is one segment (read at once, never kept). */
-function gather(memory: Memory, segs: readonly Seg[]): Uint8Array {
+/**
+ * Where `gather` puts a transfer's bytes when they are in several segments: one buffer for its
+ * memory side, one for a copy's source, since a judgement holds both at once. Reused: a W2
+ * schedule gathered some 90 scattered transfers, each into a new array with its own backing
+ * store. Module-level, since a judgement reads them at once and keeps nothing, and no world is
+ * reachable from them; a gather past SCRATCH_CAP gets an array of its own instead.
+ */
+const MEM = 0;
+const SRC = 1;
+const scratch = [new Uint8Array(256), new Uint8Array(256)];
+const SCRATCH_CAP = 64 * 1024;
+
+/** The bytes of `segs`, in order; a live view when there is one segment. Read at once, never kept. */
+function gather(memory: Memory, segs: readonly Seg[], into: typeof MEM | typeof SRC): Uint8Array {
   if (segs.length === 1) return memory.view(segs[0]!.addr, segs[0]!.len);
-  const out = new Uint8Array(segs.reduce((n, s) => n + s.len, 0));
+  let total = 0;
+  for (const s of segs) total += s.len;
+  let out = scratch[into]!;
+  if (total > out.length) {
+    out = new Uint8Array(Math.max(total, 2 * out.length));
+    if (out.length <= SCRATCH_CAP) scratch[into] = out;
+  }
   let at = 0;
   for (const s of segs) {
     out.set(memory.view(s.addr, s.len), at);
     at += s.len;
   }
-  return out;
+  return out.subarray(0, total);
 }
 
 function firstDiff(a: Uint8Array, b: Uint8Array): number {

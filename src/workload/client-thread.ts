@@ -82,9 +82,22 @@ export function noteCookie(h: Held, cookie: number): void {
   if (h.cookies.length > COOKIES_KEPT) h.cookies.shift();
 }
 
+/**
+ * The pattern `fill` writes, made in one reused array (cpu_write copies it into memory and
+ * keeps nothing): a new array per fill had its own backing store. Module-level, since it holds
+ * no world; a fill past FILL_CAP gets an array of its own.
+ */
+let pattern = new Uint8Array(1024);
+const FILL_CAP = 64 * 1024;
+
 /** The CPU fills a buffer it owns (before mapping it, or coherent memory). */
 export function fill(world: World, addr: number, len: number, seed: number): void {
-  const v = new Uint8Array(len);
+  let buf = pattern;
+  if (len > buf.length) {
+    buf = new Uint8Array(Math.max(len, 2 * buf.length));
+    if (buf.length <= FILL_CAP) pattern = buf;
+  }
+  const v = buf.subarray(0, len);
   for (let i = 0; i < len; i++) v[i] = (seed * 29 + i * 13 + (i >> 7)) & 0xff;
   cpu_write(world, addr, v);
 }
