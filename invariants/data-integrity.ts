@@ -132,9 +132,14 @@ export const dataIntegrity = defineInvariant({
         case 'complete': {
           const model = txModel(e.tx);
           const judged = model !== null && hw.done(model) && MEMORY_KINDS.has(model.layout.kind);
-          const verdict = judged ? undefined : judge(e.tx);
-          if (verdict !== undefined) verdicts.set(e.tx, verdict);
-          const partial = partialOf(e.tx);
+          // Not judged yet: one comparison gives the verdict and the partial result.
+          let partial: Partial | undefined;
+          if (judged) partial = partialOf(e.tx);
+          else {
+            const verdict = judge(e.tx, assessed);
+            if (verdict !== undefined) verdicts.set(e.tx, verdict);
+            partial = assessed.partial;
+          }
           if (partial !== undefined) partials.set(e.tx, partial);
           else partials.delete(e.tx);
           const layout = txModel(e.tx)?.layout;
@@ -167,8 +172,19 @@ export const dataIntegrity = defineInvariant({
       }
     });
 
-    /** The verdict on a descriptor that just completed, or undefined when it cannot be judged. */
-    function judge(tx: DmaAsyncTxDescriptor): string | null | undefined {
+    /** Where `judge` leaves the partial result it worked out on the way (one object, reused). */
+    const assessed: { partial: Partial | undefined } = { partial: undefined };
+
+    /**
+     * The verdict on a descriptor that just completed, or undefined when it cannot be judged.
+     * Given `out`, it also leaves there what `partialOf` would answer now, from the same
+     * comparison: at a completion both are wanted, and each gathered and compared the bytes.
+     */
+    function judge(
+      tx: DmaAsyncTxDescriptor,
+      out: { partial: Partial | undefined } | null = null,
+    ): string | null | undefined {
+      if (out !== null) out.partial = undefined;
       const layout = txModel(tx)?.layout;
       if (layout === undefined || layout.kind === 'opaque') return undefined;
       if (!allLive(memory, layout.mem)) return undefined;
@@ -180,12 +196,14 @@ export const dataIntegrity = defineInvariant({
           const src = gather(memory, layout.src, SRC);
           const n = Math.min(src.length, mem.length);
           const i = firstDiff(mem.subarray(0, n), src.subarray(0, n));
+          if (out !== null) out.partial = { len: n, good: prefix(i, n), device: null };
           return i < 0
             ? null
             : `${tx.name} copied ${n} bytes but destination byte ${i} is ${hex(mem[i]!)} where the source has ${hex(src[i]!)}`;
         }
         case 'fill': {
           const i = mem.findIndex((b) => b !== layout.value);
+          if (out !== null) out.partial = { len: mem.length, good: prefix(i, mem.length), device: null };
           return i < 0
             ? null
             : `${tx.name} filled ${mem.length} bytes with ${hex(layout.value)} but byte ${i} is ${hex(mem[i]!)}`;
@@ -194,9 +212,18 @@ export const dataIntegrity = defineInvariant({
           const s = started(tx);
           if (s === undefined) return undefined;
           const got = s.dev.pushed(s.at, s.dev.pushedCount - s.at);
-          if (got.length !== mem.length)
+          if (got.length !== mem.length) {
+            if (out !== null) out.partial = toDevicePartial(s, got, mem);
             return `${s.dev.name} received ${got.length} bytes from ${tx.name}, which sends ${mem.length}`;
+          }
           const i = firstDiff(got, mem);
+          if (out !== null) {
+            out.partial = {
+              len: mem.length,
+              good: prefix(i, mem.length),
+              device: { name: s.dev.name, count: got.length },
+            };
+          }
           return i < 0
             ? null
             : `${s.dev.name} received ${hex(got[i]!)} as byte ${i} of ${tx.name}, which sends ${hex(mem[i]!)}`;
@@ -213,9 +240,18 @@ export const dataIntegrity = defineInvariant({
           const s = started(tx);
           if (s === undefined) return undefined;
           const taken = s.dev.poppedCount - s.at;
-          if (taken !== mem.length)
+          if (taken !== mem.length) {
+            if (out !== null) out.partial = fromDevicePartial(s, mem);
             return `${tx.name} took ${taken} bytes from ${s.dev.name} for a ${mem.length}-byte transfer`;
+          }
           const i = firstPatternDiff(mem, s.dev.salt, s.at);
+          if (out !== null) {
+            out.partial = {
+              len: mem.length,
+              good: prefix(i, mem.length),
+              device: { name: s.dev.name, count: taken },
+            };
+          }
           return i < 0
             ? null
             : `${tx.name} wrote ${hex(mem[i]!)} as byte ${i} where ${s.dev.name} sent ${hex(patternByte(s.dev.salt, s.at + i))}`;
@@ -243,18 +279,11 @@ export const dataIntegrity = defineInvariant({
         case 'to-device': {
           const s = started(tx);
           if (s === undefined) return undefined;
-          const got = s.dev.pushed(s.at, s.dev.pushedCount - s.at);
-          const n = Math.min(got.length, mem.length);
-          const good = prefix(firstDiff(got.subarray(0, n), mem.subarray(0, n)), n);
-          return { len: mem.length, good, device: { name: s.dev.name, count: got.length } };
+          return toDevicePartial(s, s.dev.pushed(s.at, s.dev.pushedCount - s.at), mem);
         }
         case 'from-device': {
           const s = started(tx);
-          if (s === undefined) return undefined;
-          const taken = s.dev.poppedCount - s.at;
-          const n = Math.min(taken, mem.length);
-          const good = prefix(firstPatternDiff(mem.subarray(0, n), s.dev.salt, s.at), n);
-          return { len: mem.length, good, device: { name: s.dev.name, count: taken } };
+          return s === undefined ? undefined : fromDevicePartial(s, mem);
         }
         default:
           return undefined;
@@ -276,6 +305,21 @@ interface Partial {
   readonly good: number;
   /** A peripheral transfer: the FIFO and how many bytes it received (or delivered). */
   readonly device: { readonly name: string; readonly count: number } | null;
+}
+
+/** How far a transfer to a peripheral is right: what it received (`got`) against what it sends (`mem`). */
+function toDevicePartial(s: Start, got: Uint8Array, mem: Uint8Array): Partial {
+  const n = Math.min(got.length, mem.length);
+  const good = prefix(firstDiff(got.subarray(0, n), mem.subarray(0, n)), n);
+  return { len: mem.length, good, device: { name: s.dev.name, count: got.length } };
+}
+
+/** How far a transfer from a peripheral is right: what landed in `mem` against the device's pattern. */
+function fromDevicePartial(s: Start, mem: Uint8Array): Partial {
+  const taken = s.dev.poppedCount - s.at;
+  const n = Math.min(taken, mem.length);
+  const good = prefix(firstPatternDiff(mem.subarray(0, n), s.dev.salt, s.at), n);
+  return { len: mem.length, good, device: { name: s.dev.name, count: taken } };
 }
 
 /** The length of the right prefix, given the first wrong index (-1: all `n` are right). */
