@@ -159,7 +159,7 @@ function compile<E, B>(
   return out;
 }
 
-/** The route with the world's inspector told around each step (tests). */
+/** The route with the world's inspector told around each step, with whether its sink was live (tests). */
 function inspectedRoute<E extends { readonly type: string }, B>(
   world: World,
   busOf: (world: World) => Bus<B>,
@@ -168,7 +168,12 @@ function inspectedRoute<E extends { readonly type: string }, B>(
   steps: Route<E, B>,
 ): boolean {
   for (let i = 0; i < steps.length; i++) {
-    if (!inspected(world, busOf, inspector, event, steps[i]!, i)) return false;
+    const step = steps[i]!;
+    const isLive = live(world, busOf, step);
+    inspector.before(event, step.sink, i, isLive);
+    const accepted = run(world, busOf, event, step);
+    inspector.after(event, step.sink, i, isLive);
+    if (!accepted) return false;
   }
   return true;
 }
@@ -198,19 +203,4 @@ function run<E, B>(world: World, busOf: (world: World) => Bus<B>, event: E, step
       return true;
     }
   }
-}
-
-function inspected<E extends { readonly type: string }, B>(
-  world: World,
-  busOf: (world: World) => Bus<B>,
-  inspector: Inspector,
-  event: E,
-  step: Step<E, B>,
-  index: number,
-): boolean {
-  const isLive = live(world, busOf, step);
-  inspector.before(event, step.sink, index, isLive);
-  const accepted = run(world, busOf, event, step);
-  inspector.after(event, step.sink, index, isLive);
-  return accepted;
 }
