@@ -261,33 +261,10 @@ export const dataIntegrity = defineInvariant({
 
     /** How far a copy, fill or device transfer is right now: its correct prefix, and what a peripheral took. */
     function partialOf(tx: DmaAsyncTxDescriptor): Partial | undefined {
-      const layout = txModel(tx)?.layout;
-      if (layout === undefined || layout.kind === 'opaque' || !allLive(memory, layout.mem)) return undefined;
-      const mem = gather(memory, layout.mem, MEM);
-      switch (layout.kind) {
-        case 'copy': {
-          if (!allLive(memory, layout.src) || anyOverlap(layout.mem) || crossOverlap(layout.mem, layout.src))
-            return undefined;
-          const src = gather(memory, layout.src, SRC);
-          const n = Math.min(src.length, mem.length);
-          return { len: n, good: prefix(firstDiff(mem.subarray(0, n), src.subarray(0, n)), n), device: null };
-        }
-        case 'fill': {
-          const i = mem.findIndex((b) => b !== layout.value);
-          return { len: mem.length, good: prefix(i, mem.length), device: null };
-        }
-        case 'to-device': {
-          const s = started(tx);
-          if (s === undefined) return undefined;
-          return toDevicePartial(s, s.dev.pushed(s.at, s.dev.pushedCount - s.at), mem);
-        }
-        case 'from-device': {
-          const s = started(tx);
-          return s === undefined ? undefined : fromDevicePartial(s, mem);
-        }
-        default:
-          return undefined;
-      }
+      // Offload results have no partial form: skip their judgement, the costly one.
+      if (!PARTIAL_KINDS.has(txModel(tx)?.layout.kind ?? 'opaque')) return undefined;
+      judge(tx, assessed);
+      return assessed.partial;
     }
 
     function started(tx: DmaAsyncTxDescriptor): Start | undefined {
@@ -426,6 +403,9 @@ function flagsName(flags: number): string {
   if (flags & SUM_CHECK_Q_RESULT) names.push('SUM_CHECK_Q_RESULT');
   return names.length === 0 ? 'no mismatch' : names.join('|');
 }
+
+/** Layouts a partial result (a residue) is judged for. */
+const PARTIAL_KINDS: ReadonlySet<TxLayout['kind']> = new Set(['copy', 'fill', 'to-device', 'from-device']);
 
 /** Layouts judged when the hardware finished them. */
 const MEMORY_KINDS: ReadonlySet<TxLayout['kind']> = new Set([
